@@ -1,0 +1,75 @@
+using System.Globalization;
+
+namespace Hotline.Domain;
+
+/// <summary>
+/// A request for help as stored. Immutable: every change produces a new value, and the store
+/// stamps it with the revision of the change that produced it.
+/// </summary>
+public sealed record HelpRequest
+{
+    public required string Id { get; init; }
+    public required long Number { get; init; }
+    public required Channel Channel { get; init; }
+    public string ContactHandle { get; init; } = "";
+    public string Language { get; init; } = "";
+    public required string Message { get; init; }
+    public required Urgency Urgency { get; init; }
+    public string Region { get; init; } = "";
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    public required RequestState State { get; init; }
+
+    /// <summary>Operator id of the holder. Kept when the request is closed, so reopening can return it.</summary>
+    public string? Assignee { get; init; }
+
+    public IReadOnlyList<Note> Notes { get; init; } = [];
+    public Resolution Resolution { get; init; }
+    public string ResolutionComment { get; init; } = "";
+    public string? ClosedBy { get; init; }
+    public required DateTimeOffset CreateTime { get; init; }
+    public required DateTimeOffset UpdateTime { get; init; }
+    public DateTimeOffset? CloseTime { get; init; }
+
+    /// <summary>Store-wide revision of the change that produced this version.</summary>
+    public long Revision { get; init; }
+
+    /// <summary>Operator id of the intake caller that submitted it.</summary>
+    public string SubmittedBy { get; init; } = "";
+
+    /// <summary>The opaque version tag clients send back to make a mutation conditional.</summary>
+    public string Etag => Revision.ToString(CultureInfo.InvariantCulture);
+
+    public bool IsOpen => State is not RequestState.Closed;
+}
+
+/// <summary>One entry of a request's notes timeline.</summary>
+/// <param name="RequestId">The caller's idempotency key for the AddNote call that wrote it, if any.</param>
+public sealed record Note(string Id, string Author, DateTimeOffset CreateTime, string Text, string? RequestId = null);
+
+/// <summary>A validated submission, before the store gives it an id, a number and a revision.</summary>
+public sealed record NewHelpRequest
+{
+    /// <summary>The intake caller's idempotency key; unique per <see cref="SubmittedBy"/>.</summary>
+    public required string IntakeRequestId { get; init; }
+    public required string SubmittedBy { get; init; }
+    public required Channel Channel { get; init; }
+    public string ContactHandle { get; init; } = "";
+    public string Language { get; init; } = "";
+    public required string Message { get; init; }
+    public required Urgency Urgency { get; init; }
+    public string Region { get; init; } = "";
+    public IReadOnlyList<string> Tags { get; init; } = [];
+}
+
+/// <summary>What intake hands back: enough to find the request again and to quote it on the phone.</summary>
+public sealed record IntakeReceipt(string RequestId, long Number, DateTimeOffset CreateTime, bool Duplicate);
+
+/// <summary>A person or integration that may call the server.</summary>
+public sealed record OperatorAccount(string Id, string DisplayName, Role Role, bool Disabled = false)
+{
+    public bool Can(Role needed) => !Disabled && (needed == Role.Intake ? Role == Role.Intake : Role >= needed);
+}
+
+/// <summary>A committed change, as the live feed carries it.</summary>
+/// <param name="Request">The request after the change; null when it was deleted.</param>
+public sealed record RequestChange(long Revision, ChangeKind Kind, string RequestId, HelpRequest? Request, string Actor);

@@ -1,0 +1,62 @@
+namespace Hotline.Domain;
+
+/// <summary>
+/// Where requests live. Shaped by the domain so another engine (PostgreSQL for deployments that
+/// outgrow one machine) can stand behind it. Every method that returns has made its change
+/// durable: a write is acknowledged only after it is on disk.
+/// </summary>
+public interface IRequestStore
+{
+    /// <summary>The revision of the last change this store has made durable.</summary>
+    long CommittedRevision { get; }
+
+    /// <summary>Stores a validated submission, or returns the receipt of an earlier one with the same key.</summary>
+    Task<IntakeReceipt> SubmitAsync(NewHelpRequest submission, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Decides <paramref name="command"/> against the current request on the store's single writer
+    /// and stores the outcome. Throws <see cref="DomainException"/> (NOT_FOUND, FAILED_PRECONDITION,
+    /// ABORTED, ...) with nothing changed.
+    /// </summary>
+    Task<HelpRequest> ExecuteAsync(string requestId, RequestCommand command, CancellationToken cancellationToken);
+
+    Task<HelpRequest?> GetAsync(string requestId, CancellationToken cancellationToken);
+
+    Task<RequestPage> ListAsync(RequestQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every stored request, read in one consistent view, with the revision the view reflects:
+    /// every change at or below it is included, none above.
+    /// </summary>
+    Task<StoreSnapshot> ReadSnapshotAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="max"/> changes with revision &gt;= <paramref name="fromRevision"/>, in order;
+    /// <see cref="ChangeReplay.Compacted"/> when some of them are no longer kept.
+    /// </summary>
+    Task<ChangeReplay> ReadChangesAsync(long fromRevision, int max, CancellationToken cancellationToken);
+}
+
+/// <summary>Requests as of <paramref name="Revision"/>.</summary>
+public sealed record StoreSnapshot(IReadOnlyList<HelpRequest> Requests, long Revision);
+
+/// <summary>A run of the change log.</summary>
+/// <param name="Compacted">True when changes at or after the asked revision were already dropped from the log.</param>
+public sealed record ChangeReplay(IReadOnlyList<RequestChange> Changes, bool Compacted);
+
+/// <summary>
+/// Told of every change once it is durable, in revision order, from the store's writer thread.
+/// Implementations must return quickly and never block.
+/// </summary>
+public interface IChangeListener
+{
+    void OnCommitted(IReadOnlyList<RequestChange> changes);
+}
+
+/// <summary>The people and integrations that may call the server.</summary>
+public interface IOperatorDirectory
+{
+    OperatorAccount? Find(string operatorId);
+
+    IReadOnlyList<OperatorAccount> All();
+}
