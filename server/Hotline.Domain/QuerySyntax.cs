@@ -119,10 +119,11 @@ public static class QuerySyntax
     {
         var bare = raw.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? raw[prefix.Length..] : raw;
         var squashed = bare.Replace("_", "", StringComparison.Ordinal);
+        // _UNSPECIFIED is accepted too: the contract documents it as a value that matches nothing.
         foreach (var value in Enum.GetValues<TEnum>())
         {
             var name = value.ToString();
-            if (name != "Unspecified" && name.Equals(squashed, StringComparison.OrdinalIgnoreCase))
+            if (name.Equals(squashed, StringComparison.OrdinalIgnoreCase))
             {
                 return name;
             }

@@ -29,6 +29,10 @@ public abstract record RequestCommand(OperatorAccount Caller, string? Etag)
     /// <summary>Decides the change, or throws a <see cref="DomainException"/> and changes nothing.</summary>
     public MutationOutcome Apply(HelpRequest current, DateTimeOffset now)
     {
+        if (IsRetryOfApplied(current))
+        {
+            return MutationOutcome.Unchanged(current);
+        }
         if (!string.IsNullOrEmpty(Etag) && !string.Equals(Etag, current.Etag, StringComparison.Ordinal))
         {
             throw new DomainException(ErrorKind.Aborted, ErrorReasons.EtagMismatch,
@@ -40,6 +44,13 @@ public abstract record RequestCommand(OperatorAccount Caller, string? Etag)
     }
 
     protected abstract MutationOutcome Decide(HelpRequest current, DateTimeOffset now);
+
+    /// <summary>
+    /// True when <paramref name="current"/> already holds this command's effect under its idempotency key.
+    /// Checked before the etag: the first attempt's own change moved the etag on, so a retry whose reply
+    /// was lost would otherwise be refused although it succeeded.
+    /// </summary>
+    protected virtual bool IsRetryOfApplied(HelpRequest current) => false;
 
     protected MutationOutcome Changed(HelpRequest updated) => new(updated, Kind);
 
@@ -143,12 +154,11 @@ public sealed record AddNoteCommand(OperatorAccount Caller, string Text, string?
         }
     }
 
+    protected override bool IsRetryOfApplied(HelpRequest current) =>
+        !string.IsNullOrEmpty(ClientRequestId) && current.Notes.Any(n => n.RequestId == ClientRequestId);
+
     protected override MutationOutcome Decide(HelpRequest current, DateTimeOffset now)
     {
-        if (!string.IsNullOrEmpty(ClientRequestId) && current.Notes.Any(n => n.RequestId == ClientRequestId))
-        {
-            return MutationOutcome.Unchanged(current);
-        }
         RequireOpen(current);
         var note = new Note(NextNoteId(current), Caller.Id, now, Text, string.IsNullOrEmpty(ClientRequestId) ? null : ClientRequestId);
         return Changed(current with { Notes = [.. current.Notes, note] });

@@ -17,10 +17,11 @@ public static partial class Validation
     public const int MaxCommentLength = 2_000;
     public const int MaxClientRequestIdLength = 64;
 
-    [GeneratedRegex("^[A-Za-z0-9._:-]+$")]
+    // \z, not $: in .NET `$` also matches before a final "\n", which would let a line break through.
+    [GeneratedRegex(@"^[A-Za-z0-9._:-]+\z")]
     private static partial Regex ClientRequestIdPattern();
 
-    [GeneratedRegex("^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")]
+    [GeneratedRegex(@"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*\z")]
     private static partial Regex LanguageTagPattern();
 
     /// <summary>Counts Unicode code points, so limits mean the same in every language a client uses.</summary>
