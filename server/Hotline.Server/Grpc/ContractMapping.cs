@@ -1,0 +1,135 @@
+using Google.Protobuf.WellKnownTypes;
+using Hotline.Domain;
+using V1 = Hotline.Contract.V1;
+
+namespace Hotline.Server.Grpc;
+
+/// <summary>Every translation between the contract's messages and the domain's records, in one place.</summary>
+public static class ContractMapping
+{
+    public const string RequestPrefix = "requests/";
+    public const string OperatorPrefix = "operators/";
+
+    public static string RequestName(string id) => RequestPrefix + id;
+
+    public static string OperatorName(string id) => OperatorPrefix + id;
+
+    /// <summary>Parses `requests/{id}`; INVALID_ARGUMENT on <paramref name="field"/> otherwise.</summary>
+    public static string ParseRequestName(string name, string field = "name")
+    {
+        if (!name.StartsWith(RequestPrefix, StringComparison.Ordinal) || name.Length == RequestPrefix.Length
+            || name.Length > RequestPrefix.Length + 64 || name.AsSpan(RequestPrefix.Length).ContainsAny("/ \t\r\n"))
+        {
+            DomainException.ThrowInvalid(field, "must be a request name of the form requests/{id}");
+        }
+        return name[RequestPrefix.Length..];
+    }
+
+    /// <summary>Parses `operators/{id}`; INVALID_ARGUMENT on <paramref name="field"/> otherwise.</summary>
+    public static string ParseOperatorName(string name, string field)
+    {
+        if (!name.StartsWith(OperatorPrefix, StringComparison.Ordinal) || name.Length == OperatorPrefix.Length
+            || name.Length > OperatorPrefix.Length + 40)
+        {
+            DomainException.ThrowInvalid(field, "must be an operator name of the form operators/{id}");
+        }
+        return name[OperatorPrefix.Length..];
+    }
+
+    public static V1.HelpRequest ToContract(HelpRequest r)
+    {
+        var message = new V1.HelpRequest
+        {
+            Name = RequestName(r.Id),
+            Number = r.Number,
+            Channel = (V1.Channel)r.Channel,
+            ContactHandle = r.ContactHandle,
+            Language = r.Language,
+            Message = r.Message,
+            Urgency = (V1.Urgency)r.Urgency,
+            Region = r.Region,
+            State = (V1.RequestState)r.State,
+            Assignee = r.Assignee is null ? "" : OperatorName(r.Assignee),
+            Resolution = (V1.Resolution)r.Resolution,
+            ResolutionComment = r.ResolutionComment,
+            CreateTime = Timestamp.FromDateTimeOffset(r.CreateTime),
+            UpdateTime = Timestamp.FromDateTimeOffset(r.UpdateTime),
+            CloseTime = r.CloseTime is { } closed ? Timestamp.FromDateTimeOffset(closed) : null,
+            Etag = r.Etag,
+            Revision = r.Revision,
+            ClosedBy = r.ClosedBy is null ? "" : OperatorName(r.ClosedBy),
+        };
+        message.Tags.AddRange(r.Tags);
+        foreach (var note in r.Notes)
+        {
+            message.Notes.Add(new V1.Note
+            {
+                Id = note.Id,
+                Author = OperatorName(note.Author),
+                CreateTime = Timestamp.FromDateTimeOffset(note.CreateTime),
+                Text = note.Text,
+            });
+        }
+        return message;
+    }
+
+    public static V1.RequestChange ToContract(RequestChange change) => new()
+    {
+        Revision = change.Revision,
+        Kind = (V1.ChangeKind)change.Kind,
+        Name = RequestName(change.RequestId),
+        Request = change.Request is null ? null : ToContract(change.Request),
+        Actor = OperatorName(change.Actor),
+    };
+
+    public static V1.Operator ToContract(OperatorAccount account) => new()
+    {
+        Name = OperatorName(account.Id),
+        DisplayName = account.DisplayName,
+        Role = (V1.OperatorRole)account.Role,
+        Disabled = account.Disabled,
+    };
+
+    public static NewHelpRequest ToDomain(V1.SubmitRequestRequest request, OperatorAccount caller) => new()
+    {
+        IntakeRequestId = request.RequestId,
+        SubmittedBy = caller.Id,
+        Channel = (Channel)request.Channel,
+        ContactHandle = request.ContactHandle,
+        Language = request.Language,
+        Message = request.Message,
+        Urgency = (Urgency)request.Urgency,
+        Region = request.Region,
+        Tags = [.. request.Tags],
+    };
+
+    /// <summary>Builds the patch named by the update mask; unknown paths are INVALID_ARGUMENT.</summary>
+    public static RequestPatch ToPatch(V1.HelpRequest request, FieldMask? mask)
+    {
+        if (mask is null || mask.Paths.Count == 0)
+        {
+            DomainException.ThrowInvalid("update_mask", "is required: name at least one of urgency, tags, language, region, state");
+        }
+        var patch = new RequestPatch();
+        foreach (var path in mask.Paths)
+        {
+            patch = path switch
+            {
+                "urgency" => patch with { Urgency = (Urgency)request.Urgency },
+                "tags" => patch with { Tags = [.. request.Tags] },
+                "language" => patch with { Language = request.Language },
+                "region" => patch with { Region = request.Region },
+                "state" => patch with { State = (RequestState)request.State },
+                _ => ThrowUnknownPath(path),
+            };
+        }
+        return patch;
+    }
+
+    private static RequestPatch ThrowUnknownPath(string path)
+    {
+        DomainException.ThrowInvalid("update_mask",
+            $"path '{(path.Length > 40 ? path[..40] : path)}' cannot be updated; use urgency, tags, language, region or state");
+        return new RequestPatch();
+    }
+}

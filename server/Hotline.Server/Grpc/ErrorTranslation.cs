@@ -1,0 +1,62 @@
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Hotline.Domain;
+
+namespace Hotline.Server.Grpc;
+
+/// <summary>Turns domain refusals into gRPC statuses carrying google.rpc.ErrorInfo (and BadRequest for bad fields).</summary>
+public static class ErrorTranslation
+{
+    public const string ErrorDomain = "hotline";
+
+    public static RpcException ToRpcException(DomainException error)
+    {
+        var info = new ErrorInfo { Reason = error.Reason, Domain = ErrorDomain };
+        foreach (var (key, value) in error.Metadata)
+        {
+            info.Metadata[key] = value;
+        }
+        var status = new Google.Rpc.Status
+        {
+            Code = (int)ToStatusCode(error.Kind),
+            Message = error.Message,
+            Details = { Any.Pack(info) },
+        };
+        if (error.Violations.Count > 0)
+        {
+            var badRequest = new BadRequest();
+            badRequest.FieldViolations.AddRange(error.Violations.Select(v =>
+                new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
+            status.Details.Add(Any.Pack(badRequest));
+        }
+        return status.ToRpcException();
+    }
+
+    /// <summary>A status for a failure the caller cannot fix; the message never carries request content.</summary>
+    public static RpcException Internal(string reason, string message) =>
+        ToRpcException(reason, StatusCode.Internal, message);
+
+    public static RpcException ToRpcException(string reason, StatusCode code, string message,
+        IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var info = new ErrorInfo { Reason = reason, Domain = ErrorDomain };
+        foreach (var (key, value) in metadata ?? new Dictionary<string, string>())
+        {
+            info.Metadata[key] = value;
+        }
+        return new Google.Rpc.Status { Code = (int)code, Message = message, Details = { Any.Pack(info) } }.ToRpcException();
+    }
+
+    public static StatusCode ToStatusCode(ErrorKind kind) => kind switch
+    {
+        ErrorKind.InvalidArgument => StatusCode.InvalidArgument,
+        ErrorKind.NotFound => StatusCode.NotFound,
+        ErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
+        ErrorKind.Aborted => StatusCode.Aborted,
+        ErrorKind.PermissionDenied => StatusCode.PermissionDenied,
+        ErrorKind.Unauthenticated => StatusCode.Unauthenticated,
+        ErrorKind.Unavailable => StatusCode.Unavailable,
+        _ => StatusCode.Internal,
+    };
+}

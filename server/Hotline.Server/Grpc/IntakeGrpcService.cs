@@ -1,0 +1,30 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Hotline.Domain;
+using Hotline.Contract.V1;
+
+namespace Hotline.Server.Grpc;
+
+/// <summary>IntakeService: validate, store, return the receipt.</summary>
+public sealed class IntakeGrpcService(IRequestStore store, ICallerResolver callers, ILogger<IntakeGrpcService> logger)
+    : IntakeService.IntakeServiceBase
+{
+    public override async Task<SubmitRequestResponse> SubmitRequest(SubmitRequestRequest request, ServerCallContext context)
+    {
+        var caller = callers.Resolve(context);
+        if (caller.Role != Role.Intake && !caller.Can(Role.Operator))
+        {
+            DomainException.ThrowPermissionDenied(Role.Intake, "Only intake integrations and operators may submit requests.");
+        }
+        var submission = Validation.CheckSubmission(ContractMapping.ToDomain(request, caller));
+        var receipt = await store.SubmitAsync(submission, context.CancellationToken);
+        ServerLog.Submitted(logger, receipt.RequestId, receipt.Number, caller.Id, receipt.Duplicate);
+        return new SubmitRequestResponse
+        {
+            Name = ContractMapping.RequestName(receipt.RequestId),
+            Number = receipt.Number,
+            CreateTime = Timestamp.FromDateTimeOffset(receipt.CreateTime),
+            Duplicate = receipt.Duplicate,
+        };
+    }
+}

@@ -1,0 +1,80 @@
+using Hotline.Storage;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Hotline.Server.Hosting;
+
+/// <summary>Builds and runs the server; tests build it the same way, on a port of their own.</summary>
+public static class HotlineHost
+{
+    public const int ExitDataDirectoryInUse = 3;
+    public const int ExitConfigurationError = 4;
+
+    private static readonly Dictionary<string, string> SwitchMappings = new()
+    {
+        ["--data-dir"] = "Hotline:DataDirectory",
+        ["--listen"] = "Urls",
+    };
+
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddCommandLine(args, SwitchMappings);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.UseUtcTimestamp = true;
+            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+        });
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // gRPC needs HTTP/2; without TLS, Kestrel can offer it only as the sole protocol.
+            kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2);
+            kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
+            kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
+        });
+        builder.Services.AddHotline(builder.Configuration);
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.MapHotline();
+        return app;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(args);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            await Console.Error.WriteLineAsync("hotline-server: configuration error: " + ex.Message);
+            return ExitConfigurationError;
+        }
+        await using (app)
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Hotline.Server");
+            try
+            {
+                await app.StartAsync();
+            }
+            catch (DataDirectoryInUseException ex)
+            {
+                ServerLog.StartupRefused(logger, ex.Message);
+                await Console.Error.WriteLineAsync("hotline-server: " + ex.Message);
+                return ExitDataDirectoryInUse;
+            }
+            foreach (var address in app.Urls)
+            {
+                ServerLog.Listening(logger, address);
+            }
+            await app.WaitForShutdownAsync();
+        }
+        return 0;
+    }
+}

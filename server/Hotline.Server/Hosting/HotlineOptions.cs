@@ -1,0 +1,56 @@
+using Hotline.Domain;
+
+namespace Hotline.Server.Hosting;
+
+/// <summary>The `Hotline` configuration section: appsettings.json, then HOTLINE_* / Hotline__* environment variables, then the command line.</summary>
+public sealed class HotlineOptions
+{
+    public const string Section = "Hotline";
+
+    /// <summary>Where the database and its lock file live; created (owner-only) if missing.</summary>
+    public string DataDirectory { get; set; } = DefaultDataDirectory();
+
+    /// <summary>People and integrations that may call, until per-person credentials land.</summary>
+    public List<ConfiguredOperator> Operators { get; set; } = [];
+
+    /// <summary>
+    /// Development stand-in for authentication: callers pick who they are with the
+    /// `x-hotline-operator` header, or are <see cref="DevelopmentIdentity"/> without it.
+    /// </summary>
+    public string DevelopmentIdentity { get; set; } = "dev";
+
+    public WatchOptions Watch { get; set; } = new();
+
+    /// <summary>How many changes the change log keeps for resuming watchers.</summary>
+    public int ChangeLogRetention { get; set; } = 100_000;
+
+    private static string DefaultDataDirectory()
+    {
+        var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        var root = string.IsNullOrEmpty(xdg)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share")
+            : xdg;
+        return Path.Combine(root, "hotline");
+    }
+}
+
+public sealed class ConfiguredOperator
+{
+    public string Id { get; set; } = "";
+    public string DisplayName { get; set; } = "";
+    public Role Role { get; set; } = Role.Operator;
+    public bool Disabled { get; set; }
+}
+
+/// <summary>Live feed limits. The defaults suit a hotline's console fleet; tests shorten them.</summary>
+public sealed class WatchOptions
+{
+    /// <summary>How long a stream may stay silent before a progress message is sent.</summary>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Changes queued per watcher before it is cut off as too slow. Bounds server memory per watcher.</summary>
+    public int SubscriberBuffer { get; set; } = 4_096;
+
+    /// <summary>A single write that the client does not take within this time ends the stream.</summary>
+    public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,55 @@
+using Hotline.Domain;
+using Hotline.Server.Grpc;
+using Hotline.Server.Live;
+using Hotline.Storage;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace Hotline.Server.Hosting;
+
+/// <summary>Every registration the server needs, in one place.</summary>
+public static class HotlineServiceCollectionExtensions
+{
+    /// <summary>Requests carry at most 8,000 characters of text; anything near this limit is not a real request.</summary>
+    public const int MaxReceiveMessageBytes = 256 * 1024;
+
+    public static IServiceCollection AddHotline(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.Configure<HotlineOptions>(configuration.GetSection(HotlineOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IOperatorDirectory, ConfiguredOperatorDirectory>();
+        services.AddSingleton<ICallerResolver, DevelopmentCallerResolver>();
+        services.AddSingleton<ChangeBroadcaster>();
+        services.AddSingleton<StoreLifetime>();
+        services.AddSingleton<IRequestStore>(sp => sp.GetRequiredService<StoreLifetime>().Store);
+        services.AddHostedService(sp => sp.GetRequiredService<StoreLifetime>());
+
+        services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = MaxReceiveMessageBytes;
+            grpc.EnableDetailedErrors = false;
+            grpc.Interceptors.Add<DomainErrorInterceptor>();
+        });
+        services.AddGrpcReflection();
+        services.AddGrpcHealthChecks()
+            .AddCheck<StoreHealthCheck>("store");
+        return services;
+    }
+
+    public static WebApplication MapHotline(this WebApplication app)
+    {
+        app.MapGrpcService<IntakeGrpcService>();
+        app.MapGrpcService<RequestGrpcService>();
+        app.MapGrpcService<OperatorGrpcService>();
+        app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
+        return app;
+    }
+}
+
+/// <summary>Healthy while the store accepts writes.</summary>
+internal sealed class StoreHealthCheck(StoreLifetime lifetime) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+        Task.FromResult(lifetime.IsOpen ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("store closed"));
+}

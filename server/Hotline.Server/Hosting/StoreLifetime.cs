@@ -1,0 +1,52 @@
+using Hotline.Domain;
+using Hotline.Server.Live;
+using Hotline.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Hotline.Server.Hosting;
+
+/// <summary>
+/// Opens the store when the host starts, so a second server on the same data directory fails
+/// before it listens, and closes it after the web server has stopped, so every write already
+/// accepted is finished and on disk before the process exits.
+/// </summary>
+internal sealed class StoreLifetime(
+    IOptions<HotlineOptions> options,
+    TimeProvider time,
+    ChangeBroadcaster broadcaster,
+    ILoggerFactory loggers) : IHostedService, IDisposable
+{
+    private LiteDbRequestStore? _store;
+
+    public IRequestStore Store => _store ?? throw new InvalidOperationException("The store is used before the host started.");
+
+    public bool IsOpen => _store is not null;
+
+    /// <summary>Drops change-log entries beyond the configured retention now, instead of waiting for the writer to do it.</summary>
+    public Task CompactAsync() =>
+        (_store ?? throw new InvalidOperationException("The store is not open.")).CompactAsync(CancellationToken.None);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        var logger = loggers.CreateLogger("Hotline.Server");
+        ServerLog.DevelopmentIdentity(logger);
+        _store = LiteDbRequestStore.Open(settings.DataDirectory, time, broadcaster,
+            new LiteDbStoreOptions { ChangeLogRetention = settings.ChangeLogRetention },
+            loggers.CreateLogger<LiteDbRequestStore>());
+        ServerLog.StoreOpened(logger, Path.GetFullPath(settings.DataDirectory), _store.CommittedRevision);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        Dispose();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose()
+    {
+        var store = Interlocked.Exchange(ref _store, null);
+        store?.Dispose();
+    }
+}

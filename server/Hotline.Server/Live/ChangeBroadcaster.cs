@@ -1,0 +1,132 @@
+using System.Threading.Channels;
+using Hotline.Domain;
+using Hotline.Server.Grpc;
+using Hotline.Server.Hosting;
+using Microsoft.Extensions.Options;
+using V1 = Hotline.Contract.V1;
+
+namespace Hotline.Server.Live;
+
+/// <summary>
+/// Fans committed changes out to every watcher. Called by the store's writer in revision order;
+/// never blocks it: each watcher has a bounded queue, and a watcher whose queue is full is cut
+/// off (it resumes from its last revision) rather than slowing the writer or anyone else.
+/// </summary>
+public sealed class ChangeBroadcaster(IOptions<HotlineOptions> options) : IChangeListener
+{
+    private readonly Lock _gate = new();
+    private readonly List<WatchSubscription> _subscribers = [];
+    private long _lastPublished;
+
+    public int SubscriberCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _subscribers.Count;
+            }
+        }
+    }
+
+    /// <summary>Registers a watcher: it receives every change published after this call.</summary>
+    public WatchSubscription Subscribe()
+    {
+        lock (_gate)
+        {
+            var subscription = new WatchSubscription(this, options.Value.Watch.SubscriberBuffer, _lastPublished);
+            _subscribers.Add(subscription);
+            return subscription;
+        }
+    }
+
+    public void OnCommitted(IReadOnlyList<RequestChange> changes)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+        // Converted once and shared by every watcher: the writer pays per change, not per watcher.
+        var messages = new LiveChange[changes.Count];
+        for (var i = 0; i < changes.Count; i++)
+        {
+            messages[i] = new LiveChange(changes[i].Revision,
+                new V1.WatchRequestsResponse { Change = ContractMapping.ToContract(changes[i]) });
+        }
+        lock (_gate)
+        {
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.Offer(messages);
+            }
+            _lastPublished = messages[^1].Revision;
+        }
+    }
+
+    internal void Remove(WatchSubscription subscription)
+    {
+        lock (_gate)
+        {
+            _subscribers.Remove(subscription);
+        }
+    }
+}
+
+/// <summary>A change ready to send, with its revision for de-duplication.</summary>
+public sealed record LiveChange(long Revision, V1.WatchRequestsResponse Message);
+
+/// <summary>One watcher's bounded queue of live changes.</summary>
+public sealed class WatchSubscription : IDisposable
+{
+    private readonly ChangeBroadcaster _owner;
+    private readonly Channel<LiveChange> _queue;
+    private readonly CancellationTokenSource _overflow = new();
+
+    internal WatchSubscription(ChangeBroadcaster owner, int capacity, long registeredAt)
+    {
+        _owner = owner;
+        RegisteredAt = registeredAt;
+        _queue = System.Threading.Channels.Channel.CreateBounded<LiveChange>(new BoundedChannelOptions(capacity)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    /// <summary>Every change above this revision will be queued here.</summary>
+    public long RegisteredAt { get; }
+
+    public ChannelReader<LiveChange> Reader => _queue.Reader;
+
+    /// <summary>Cancelled when the watcher fell behind; aborts a write stuck on a client that stopped reading.</summary>
+    public CancellationToken Overflowed => _overflow.Token;
+
+    public bool IsOverflowed => _overflow.IsCancellationRequested;
+
+    public int Buffered => _queue.Reader.Count;
+
+    internal void Offer(LiveChange[] changes)
+    {
+        if (IsOverflowed)
+        {
+            return;
+        }
+        foreach (var change in changes)
+        {
+            if (!_queue.Writer.TryWrite(change))
+            {
+                _queue.Writer.TryComplete();
+                _overflow.Cancel();
+                return;
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _owner.Remove(this);
+        _queue.Writer.TryComplete();
+        _overflow.Dispose();
+    }
+}

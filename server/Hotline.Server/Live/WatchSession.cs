@@ -1,0 +1,173 @@
+using Grpc.Core;
+using Hotline.Domain;
+using Hotline.Server.Grpc;
+using Hotline.Server.Hosting;
+using V1 = Hotline.Contract.V1;
+
+namespace Hotline.Server.Live;
+
+/// <summary>
+/// One WatchRequests stream: snapshot or replay, then live changes, from a single loop, so the
+/// gRPC writer is never used from two threads. The subscription is taken before anything is
+/// read from the store, so no change can fall between what was read and what is live.
+/// </summary>
+public sealed class WatchSession(
+    IRequestStore store,
+    ChangeBroadcaster broadcaster,
+    WatchOptions options,
+    IServerStreamWriter<V1.WatchRequestsResponse> stream,
+    ILogger logger)
+{
+    public const int SnapshotPageSize = 100;
+    public const int ReplayPageSize = 500;
+
+    private static long s_nextWatchId;
+
+    /// <summary>The highest revision delivered; anything at or below it is skipped.</summary>
+    private long _delivered;
+
+    public async Task RunAsync(long startRevision, string operatorId, CancellationToken callCancelled, CancellationToken serverStopping)
+    {
+        var watchId = Interlocked.Increment(ref s_nextWatchId);
+        using var subscription = broadcaster.Subscribe();
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, serverStopping, subscription.Overflowed);
+        ServerLog.WatchStarted(logger, watchId, operatorId, startRevision);
+        try
+        {
+            if (startRevision == 0)
+            {
+                await SendSnapshotAsync(ended.Token);
+            }
+            else
+            {
+                await ReplayAsync(startRevision, ended.Token);
+            }
+            await FollowAsync(subscription, ended.Token);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WatcherTooSlowException)
+        {
+            if (subscription.IsOverflowed || ex is WatcherTooSlowException)
+            {
+                ServerLog.WatchTooSlow(logger, watchId, subscription.Buffered, _delivered);
+                throw ErrorTranslation.ToRpcException(ErrorReasons.WatchTooSlow, StatusCode.ResourceExhausted,
+                    "This watcher fell too far behind the live feed and was cut off; resume with start_revision = resume_revision.",
+                    new Dictionary<string, string> { ["resume_revision"] = (_delivered + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            }
+            if (serverStopping.IsCancellationRequested && !callCancelled.IsCancellationRequested)
+            {
+                ServerLog.WatchEnded(logger, watchId, _delivered, "server shutting down");
+                throw ErrorTranslation.ToRpcException(ErrorReasons.ShuttingDown, StatusCode.Unavailable,
+                    "The server is shutting down; resume the watch against the restarted server.",
+                    new Dictionary<string, string> { ["resume_revision"] = (_delivered + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            }
+            if (!callCancelled.IsCancellationRequested)
+            {
+                throw;
+            }
+            ServerLog.WatchEnded(logger, watchId, _delivered, "client went away");
+        }
+    }
+
+    private async Task SendSnapshotAsync(CancellationToken cancellationToken)
+    {
+        var snapshot = await store.ReadSnapshotAsync(cancellationToken);
+        foreach (var page in snapshot.Requests.Chunk(SnapshotPageSize))
+        {
+            var message = new V1.WatchSnapshot();
+            message.Requests.AddRange(page.Select(ContractMapping.ToContract));
+            await WriteAsync(new V1.WatchRequestsResponse { Snapshot = message }, cancellationToken);
+        }
+        await WriteAsync(new V1.WatchRequestsResponse { SnapshotEnd = new V1.WatchSnapshotEnd { Revision = snapshot.Revision } }, cancellationToken);
+        _delivered = snapshot.Revision;
+    }
+
+    private async Task ReplayAsync(long startRevision, CancellationToken cancellationToken)
+    {
+        if (startRevision > store.CommittedRevision + 1)
+        {
+            await ResetAsync("REVISION_AHEAD", cancellationToken);
+            return;
+        }
+        _delivered = startRevision - 1;
+        while (true)
+        {
+            var replay = await store.ReadChangesAsync(_delivered + 1, ReplayPageSize, cancellationToken);
+            if (replay.Compacted)
+            {
+                await ResetAsync("REVISION_COMPACTED", cancellationToken);
+                return;
+            }
+            foreach (var change in replay.Changes)
+            {
+                await SendChangeAsync(change.Revision,
+                    new V1.WatchRequestsResponse { Change = ContractMapping.ToContract(change) }, cancellationToken);
+            }
+            if (replay.Changes.Count < ReplayPageSize)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task ResetAsync(string reason, CancellationToken cancellationToken)
+    {
+        await WriteAsync(new V1.WatchRequestsResponse { Reset = new V1.WatchReset { Reason = reason } }, cancellationToken);
+        await SendSnapshotAsync(cancellationToken);
+    }
+
+    private async Task FollowAsync(WatchSubscription subscription, CancellationToken cancellationToken)
+    {
+        var reader = subscription.Reader;
+        while (true)
+        {
+            while (reader.TryRead(out var live))
+            {
+                await SendChangeAsync(live.Revision, live.Message, cancellationToken);
+            }
+            using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            idle.CancelAfter(options.ProgressInterval);
+            bool more;
+            try
+            {
+                more = await reader.WaitToReadAsync(idle.Token);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                await WriteAsync(new V1.WatchRequestsResponse { Progress = new V1.WatchProgress { Revision = _delivered } }, cancellationToken);
+                continue;
+            }
+            if (!more)
+            {
+                throw new WatcherTooSlowException();
+            }
+        }
+    }
+
+    private async Task SendChangeAsync(long revision, V1.WatchRequestsResponse message, CancellationToken cancellationToken)
+    {
+        if (revision <= _delivered)
+        {
+            return;
+        }
+        await WriteAsync(message, cancellationToken);
+        _delivered = revision;
+    }
+
+    /// <summary>A write the client does not take within the write timeout ends the stream as too slow.</summary>
+    private async Task WriteAsync(V1.WatchRequestsResponse message, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.WriteTimeout);
+        try
+        {
+            await stream.WriteAsync(message, deadline.Token).WaitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new WatcherTooSlowException();
+        }
+    }
+
+    /// <summary>The watcher's queue was closed because it fell behind, or a write timed out.</summary>
+    private sealed class WatcherTooSlowException : Exception;
+}

@@ -1,0 +1,3 @@
+using Hotline.Server.Hosting;
+
+return await HotlineHost.RunAsync(args);

@@ -1,0 +1,169 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Hotline.Contract.V1;
+
+namespace Hotline.Server.Tests.Reliability;
+
+/// <summary>
+/// The real server binary in a child process, on 127.0.0.1 with a port of its own, using the
+/// operators from its shipped appsettings.json. Everything it prints is kept for inspection.
+/// </summary>
+internal sealed partial class ServerProcess : IAsyncDisposable
+{
+    public const string Intake = "web-form";
+    public const string Operator = "anna";
+    public const string Supervisor = "lena";
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private GrpcChannel? _channel;
+
+    private ServerProcess(Process process)
+    {
+        _process = process;
+    }
+
+    public int Pid => _process.Id;
+
+    public Uri Address => _listening.Task.Result;
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public IntakeService.IntakeServiceClient Intakes => new(Channel);
+
+    public RequestService.RequestServiceClient Requests => new(Channel);
+
+    private GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(Address);
+
+    public static async Task<ServerProcess> StartAsync(string dataDirectory)
+    {
+        var server = Launch(dataDirectory);
+        var started = await Task.WhenAny(server._listening.Task, server._process.WaitForExitAsync()).WaitAsync(TimeSpan.FromSeconds(30));
+        if (started != server._listening.Task)
+        {
+            throw new InvalidOperationException($"The server exited with {server._process.ExitCode} before listening:\n{server.Output}");
+        }
+        return server;
+    }
+
+    /// <summary>Starts the binary without waiting for it to listen (for runs that are expected to be refused).</summary>
+    public static ServerProcess Launch(string dataDirectory)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(ServerDll)!,
+        };
+        foreach (var arg in new[] { ServerDll, "--listen", "http://127.0.0.1:0", "--data-dir", dataDirectory })
+        {
+            info.ArgumentList.Add(arg);
+        }
+        info.Environment["DOTNET_gcServer"] = "0";
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var server = new ServerProcess(process);
+        process.OutputDataReceived += (_, e) => server.Collect(e.Data);
+        process.ErrorDataReceived += (_, e) => server.Collect(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return server;
+    }
+
+    public static CallOptions As(string operatorId) =>
+        new(new Metadata { { "x-hotline-operator", operatorId } }, deadline: DateTime.UtcNow.AddSeconds(15));
+
+    /// <summary>SIGKILL: no shutdown code runs, as in a crash or an OOM kill.</summary>
+    public async Task KillHardAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+    }
+
+    /// <summary>SIGTERM, as systemd or `kill` sends; returns the exit code.</summary>
+    public async Task<int> TerminateAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            if (kill.ExitCode != 0)
+            {
+                throw new InvalidOperationException("kill -TERM failed.");
+            }
+        }
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return _process.ExitCode;
+    }
+
+    public async Task<int> WaitForExitAsync()
+    {
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _channel?.Dispose();
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        _process.Dispose();
+    }
+
+    private void Collect(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+        var match = ListeningLine().Match(line);
+        if (match.Success)
+        {
+            _listening.TrySetResult(new Uri(match.Groups[1].Value));
+        }
+    }
+
+    private static string ServerDll { get; } = FindServerDll();
+
+    private static string FindServerDll()
+    {
+        // Tests run from tests/Hotline.Server.Tests/bin/<configuration>/net10.0; the server builds beside it.
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory);
+        var framework = testBin.Name;
+        var configuration = testBin.Parent!.Name;
+        var root = testBin;
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Hotline.sln")))
+        {
+            root = root.Parent;
+        }
+        if (root is null)
+        {
+            throw new InvalidOperationException("Hotline.sln not found above the test binaries.");
+        }
+        var dll = Path.Combine(root.FullName, "server", "Hotline.Server", "bin", configuration, framework, "Hotline.Server.dll");
+        return File.Exists(dll) ? dll : throw new InvalidOperationException($"Build the server first: {dll} is missing.");
+    }
+
+    [GeneratedRegex(@"Hotline listening on (http\S+)")]
+    private static partial Regex ListeningLine();
+}

@@ -1,0 +1,340 @@
+using Grpc.Core;
+using Hotline.Contract.V1;
+using Hotline.Server.Live;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+using static Hotline.Server.Tests.HotlineTestServer;
+
+namespace Hotline.Server.Tests;
+
+public sealed class WatchTests(ITestOutputHelper output)
+{
+    private static readonly string Anna = OperatorId(1);
+
+    [Fact]
+    public async Task Watch_WithoutStart_SendsSnapshotThenSnapshotEndThenLiveChanges()
+    {
+        await using var server = await StartAsync();
+        var before = await Task.WhenAll(Enumerable.Range(0, 250).Select(i => server.SubmitAsync($"before {i}")));
+        using var cts = new CancellationTokenSource();
+        using var call = server.Requests.WatchRequests(new WatchRequestsRequest(), Streaming(Anna, cts.Token));
+        var feed = new WatchFeed(call);
+
+        var snapshot = await feed.ReadSnapshotAsync();
+        Assert.Equal(before.Select(r => r.Name).Order(), snapshot.Requests.Keys.Order());
+        Assert.Equal(snapshot.Requests.Values.Max(r => r.Revision), snapshot.Revision);
+        Assert.True(snapshot.Pages >= 3, "250 requests arrive in pages of at most 100");
+
+        var live = await server.SubmitAsync("after");
+        var change = await feed.NextChangeAsync();
+        Assert.Equal(ChangeKind.Created, change.Kind);
+        Assert.Equal(live.Name, change.Name);
+        Assert.Equal(snapshot.Revision + 1, change.Revision);
+        Assert.Equal("operators/" + Intake, change.Actor);
+        Assert.Equal("after", change.Request.Message);
+
+        await server.Requests.AssignRequestAsync(new AssignRequestRequest { Name = live.Name }, As(Anna)).ResponseAsync.DefaultTimeout();
+        var assigned = await feed.NextChangeAsync();
+        Assert.Equal(ChangeKind.Assigned, assigned.Kind);
+        Assert.Equal(change.Revision + 1, assigned.Revision);
+        Assert.Equal("operators/" + Anna, assigned.Request.Assignee);
+        await cts.CancelAsync();
+    }
+
+    [Fact]
+    public async Task Watch_StartedDuringConcurrentWrites_SnapshotPlusChangesEqualsStore()
+    {
+        await using var server = await StartAsync();
+        await Task.WhenAll(Enumerable.Range(0, 100).Select(i => server.SubmitAsync($"seed {i}")));
+        for (var round = 0; round < 3; round++)
+        {
+            using var stop = new CancellationTokenSource();
+            var writer = Task.Run(async () =>
+            {
+                for (var i = 0; !stop.IsCancellationRequested; i++)
+                {
+                    var receipt = await server.SubmitAsync($"during {round}.{i}");
+                    if (i % 3 == 0)
+                    {
+                        await server.Requests.AssignRequestAsync(new AssignRequestRequest { Name = receipt.Name }, As(OperatorId(1 + i % 50)));
+                    }
+                }
+            });
+            await Task.Delay(50);
+
+            using var cts = new CancellationTokenSource();
+            using var call = server.Requests.WatchRequests(new WatchRequestsRequest(), Streaming(Anna, cts.Token));
+            var feed = new WatchFeed(call);
+            var (mirror, applied, _) = await feed.ReadSnapshotAsync();
+            await Task.Delay(200);
+            await stop.CancelAsync();
+            await writer.DefaultTimeout();
+
+            var store = await ListAllAsync(server);
+            var storeRevision = store.Values.Max(r => r.Revision);
+            var changes = 0;
+            while (applied < storeRevision)
+            {
+                var change = await feed.NextChangeAsync();
+                Assert.Equal(applied + 1, change.Revision);
+                mirror[change.Name] = change.Request;
+                applied = change.Revision;
+                changes++;
+            }
+            Assert.Equal(store.Count, mirror.Count);
+            foreach (var (name, request) in store)
+            {
+                Assert.Equal(request, mirror[name]);
+            }
+            output.WriteLine($"watch under load, round {round}: snapshot + {changes} live changes reproduced {store.Count} requests at revision {storeRevision} exactly");
+            await cts.CancelAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Watch_ResumeFromRevision_ReplaysMissedChangesWithNoGapAndNoDuplicate()
+    {
+        await using var server = await StartAsync();
+        var checks = 0;
+        for (var round = 0; round < 5; round++)
+        {
+            using var cts = new CancellationTokenSource();
+            var call = server.Requests.WatchRequests(new WatchRequestsRequest(), Streaming(Anna, cts.Token));
+            var feed = new WatchFeed(call);
+            var snapshot = await feed.ReadSnapshotAsync();
+            var applied = snapshot.Revision;
+            await server.SubmitAsync($"seen {round}");
+            applied = (await feed.NextChangeAsync()).Revision;
+            await cts.CancelAsync();
+            call.Dispose();
+
+            // Missed while disconnected.
+            var missed = new List<long>();
+            for (var i = 0; i < 30; i++)
+            {
+                var receipt = await server.SubmitAsync($"missed {round}.{i}");
+                var got = await server.Requests.GetRequestAsync(new GetRequestRequest { Name = receipt.Name }, As(Anna)).ResponseAsync.DefaultTimeout();
+                missed.Add(got.Request.Revision);
+            }
+
+            using var resumeCts = new CancellationTokenSource();
+            using var resumed = server.Requests.WatchRequests(new WatchRequestsRequest { StartRevision = applied + 1 }, Streaming(Anna, resumeCts.Token));
+            var resumedFeed = new WatchFeed(resumed);
+            var replayed = new List<long>();
+            for (var i = 0; i < missed.Count; i++)
+            {
+                replayed.Add((await resumedFeed.NextChangeAsync()).Revision);
+            }
+            Assert.Equal(missed, replayed);
+            Assert.Equal(Enumerable.Range((int)applied + 1, missed.Count).Select(r => (long)r), replayed);
+
+            var after = await server.SubmitAsync($"live {round}");
+            var next = await resumedFeed.NextChangeAsync();
+            Assert.Equal(after.Name, next.Name);
+            Assert.Equal(replayed[^1] + 1, next.Revision);
+            checks++;
+            await resumeCts.CancelAsync();
+        }
+        output.WriteLine($"watch resume: {checks} disconnect/resume rounds, 30 missed changes each, replayed in order with 0 gaps and 0 duplicates");
+    }
+
+    [Fact]
+    public async Task Watch_WhileIdle_SendsProgressWithCurrentRevision()
+    {
+        await using var server = await StartAsync();
+        await server.SubmitAsync();
+        using var cts = new CancellationTokenSource();
+        using var call = server.Requests.WatchRequests(new WatchRequestsRequest(), Streaming(Anna, cts.Token));
+        var feed = new WatchFeed(call);
+        var snapshot = await feed.ReadSnapshotAsync();
+        var progress = await feed.NextAsync();
+        Assert.Equal(WatchRequestsResponse.EventOneofCase.Progress, progress.EventCase);
+        Assert.Equal(snapshot.Revision, progress.Progress.Revision);
+        await cts.CancelAsync();
+    }
+
+    [Fact]
+    public async Task Watch_ResumeFromCompactedRevision_SendsResetThenFreshSnapshot()
+    {
+        await using var server = await StartAsync(o => o.ChangeLogRetention = 10);
+        for (var i = 0; i < 40; i++)
+        {
+            await server.SubmitAsync($"r{i}");
+        }
+        await server.Services.GetRequiredService<Hosting.StoreLifetime>().CompactAsync().DefaultTimeout();
+
+        using var cts = new CancellationTokenSource();
+        using var call = server.Requests.WatchRequests(new WatchRequestsRequest { StartRevision = 2 }, Streaming(Anna, cts.Token));
+        var feed = new WatchFeed(call);
+        var reset = await feed.NextAsync();
+        Assert.Equal(WatchRequestsResponse.EventOneofCase.Reset, reset.EventCase);
+        Assert.Equal("REVISION_COMPACTED", reset.Reset.Reason);
+        var snapshot = await feed.ReadSnapshotAsync();
+        Assert.Equal(40, snapshot.Requests.Count);
+        Assert.Equal(40, snapshot.Revision);
+        await cts.CancelAsync();
+    }
+
+    [Fact]
+    public async Task Watch_ResumeFromFutureRevision_SendsResetThenSnapshot()
+    {
+        await using var server = await StartAsync();
+        await server.SubmitAsync();
+        using var cts = new CancellationTokenSource();
+        using var call = server.Requests.WatchRequests(new WatchRequestsRequest { StartRevision = 1_000 }, Streaming(Anna, cts.Token));
+        var feed = new WatchFeed(call);
+        Assert.Equal("REVISION_AHEAD", (await feed.NextAsync()).Reset.Reason);
+        Assert.Single((await feed.ReadSnapshotAsync()).Requests);
+        await cts.CancelAsync();
+    }
+
+    [Fact]
+    public async Task SlowWatcher_IsCutOffWithResourceExhausted_WhileOthersKeepUp()
+    {
+        await using var server = await StartAsync(o => o.Watch.SubscriberBuffer = 64);
+        using var slowCts = new CancellationTokenSource();
+        using var slow = server.Requests.WatchRequests(new WatchRequestsRequest(), Streaming(Anna, slowCts.Token));
+        var slowFeed = new WatchFeed(slow);
+        await slowFeed.ReadSnapshotAsync();
+
+        using var fastCts = new CancellationTokenSource();
+        using var fast = server.Requests.WatchRequests(new WatchRequestsRequest(), Streaming(OperatorId(2), fastCts.Token));
+        var fastFeed = new WatchFeed(fast);
+        await fastFeed.ReadSnapshotAsync();
+
+        // Big messages fill the transport windows quickly; the slow watcher reads nothing meanwhile.
+        const int total = 1_500;
+        var body = new string('щ', 2_000);
+        var fastRead = Task.Run(async () =>
+        {
+            var seen = 0L;
+            for (var i = 0; i < total; i++)
+            {
+                var change = await fastFeed.NextChangeAsync();
+                Assert.True(change.Revision > seen);
+                seen = change.Revision;
+            }
+            return seen;
+        });
+        for (var i = 0; i < total; i += 50)
+        {
+            await Task.WhenAll(Enumerable.Range(i, 50).Select(j => server.SubmitAsync(body + j)));
+        }
+        var lastFast = await fastRead.DefaultTimeout();
+        Assert.Equal(total, lastFast);
+
+        var received = 0;
+        var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (true)
+            {
+                var next = await slowFeed.NextAsync();
+                if (next.EventCase == WatchRequestsResponse.EventOneofCase.Change)
+                {
+                    received++;
+                }
+            }
+        }).DefaultTimeout();
+        Assert.Equal(StatusCode.ResourceExhausted, ex.StatusCode);
+        var info = RpcAssert.ErrorInfo(ex);
+        Assert.Equal("WATCH_TOO_SLOW", info.Reason);
+        Assert.Equal((received + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), info.Metadata["resume_revision"]);
+        Assert.True(received < total);
+        Assert.Equal(1, server.Services.GetRequiredService<ChangeBroadcaster>().SubscriberCount);
+        output.WriteLine($"slow watcher: cut off after {received} of {total} changes (buffer 64) with RESOURCE_EXHAUSTED; fast watcher received all {total}");
+        await fastCts.CancelAsync();
+    }
+
+    [Fact]
+    public async Task ServerShutdown_EndsWatchWithUnavailable()
+    {
+        var server = await StartAsync();
+        await using (server)
+        {
+            using var cts = new CancellationTokenSource();
+            using var call = server.Requests.WatchRequests(new WatchRequestsRequest(), Streaming(Anna, cts.Token));
+            var feed = new WatchFeed(call);
+            await feed.ReadSnapshotAsync();
+            var stopping = server.StopAsync();
+            var ex = await Assert.ThrowsAsync<RpcException>(async () =>
+            {
+                while (true)
+                {
+                    await feed.NextAsync();
+                }
+            }).DefaultTimeout();
+            Assert.Equal(StatusCode.Unavailable, ex.StatusCode);
+            Assert.Equal("SHUTTING_DOWN", RpcAssert.ErrorInfo(ex).Reason);
+            await stopping;
+        }
+    }
+
+    private static async Task<Dictionary<string, HelpRequest>> ListAllAsync(HotlineTestServer server)
+    {
+        var all = new Dictionary<string, HelpRequest>();
+        var token = "";
+        do
+        {
+            var page = await server.Requests.ListRequestsAsync(new ListRequestsRequest { PageSize = 1_000, PageToken = token }, As(Supervisor)).ResponseAsync.DefaultTimeout();
+            foreach (var r in page.Requests)
+            {
+                all[r.Name] = r;
+            }
+            token = page.NextPageToken;
+        }
+        while (token.Length > 0);
+        return all;
+    }
+}
+
+/// <summary>Reads a watch stream with a timeout on every message, skipping progress where a change is expected.</summary>
+internal sealed class WatchFeed(AsyncServerStreamingCall<WatchRequestsResponse> call)
+{
+    public async Task<WatchRequestsResponse> NextAsync()
+    {
+        if (!await call.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout())
+        {
+            throw new InvalidOperationException("The watch stream ended.");
+        }
+        return call.ResponseStream.Current;
+    }
+
+    public async Task<RequestChange> NextChangeAsync()
+    {
+        while (true)
+        {
+            var next = await NextAsync();
+            if (next.EventCase == WatchRequestsResponse.EventOneofCase.Change)
+            {
+                return next.Change;
+            }
+            Assert.Equal(WatchRequestsResponse.EventOneofCase.Progress, next.EventCase);
+        }
+    }
+
+    public async Task<(Dictionary<string, HelpRequest> Requests, long Revision, int Pages)> ReadSnapshotAsync()
+    {
+        var requests = new Dictionary<string, HelpRequest>();
+        var pages = 0;
+        while (true)
+        {
+            var next = await NextAsync();
+            switch (next.EventCase)
+            {
+                case WatchRequestsResponse.EventOneofCase.Snapshot:
+                    pages++;
+                    Assert.InRange(next.Snapshot.Requests.Count, 1, 100);
+                    foreach (var r in next.Snapshot.Requests)
+                    {
+                        Assert.True(requests.TryAdd(r.Name, r), "a request appears once in a snapshot");
+                    }
+                    break;
+                case WatchRequestsResponse.EventOneofCase.SnapshotEnd:
+                    Assert.All(requests.Values, r => Assert.True(r.Revision <= next.SnapshotEnd.Revision));
+                    return (requests, next.SnapshotEnd.Revision, pages);
+                default:
+                    throw new InvalidOperationException($"Unexpected {next.EventCase} inside a snapshot.");
+            }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using Hotline.Console;
+
+return await ConsoleApp.RunAsync(args);
