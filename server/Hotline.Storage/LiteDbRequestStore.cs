@@ -18,12 +18,14 @@ public sealed class LiteDbRequestStore : IRequestStore, IDisposable
     private readonly StoreSchema _schema;
     private readonly StoreWriter _writer;
     private readonly ReadGate _reads;
+    private readonly ILogger _logger;
     private readonly Lock _disposeLock = new();
     private bool _disposed;
 
     private LiteDbRequestStore(LiteDatabase database, DataDirectoryLock? directoryLock, StoreSchema schema, StoreWriter writer,
-        RequestStoreOptions options)
+        RequestStoreOptions options, ILogger logger)
     {
+        _logger = logger;
         _database = database;
         _directoryLock = directoryLock;
         _schema = schema;
@@ -107,6 +109,12 @@ public sealed class LiteDbRequestStore : IRequestStore, IDisposable
     }
 
     public long CommittedRevision => _writer.CommittedRevision;
+
+    /// <summary>
+    /// True once a disk failure left a transaction that could not be rolled back: writes are then
+    /// refused with UNAVAILABLE until a restart recovers from the log. Reads keep working. For health checks.
+    /// </summary>
+    public bool WritesFailed => _writer.Failed;
 
     /// <summary>Transactions the writer has committed with commands in them; for tests of group commit.</summary>
     internal long BatchCount => _writer.BatchCount;
@@ -231,6 +239,8 @@ public sealed class LiteDbRequestStore : IRequestStore, IDisposable
     /// <summary>
     /// Refuses new writes (UNAVAILABLE, SHUTTING_DOWN), finishes every write already queued,
     /// waits for reads in flight, checkpoints, closes the database and releases the lock file.
+    /// After a disk failure (<see cref="WritesFailed"/>) the database and the lock are kept open
+    /// until the process exits instead (see <see cref="BrokenDatabases"/>).
     /// Safe to call more than once; must not be called from a change listener.
     /// </summary>
     public void Dispose()
@@ -243,8 +253,16 @@ public sealed class LiteDbRequestStore : IRequestStore, IDisposable
             }
             _writer.Stop();
             _reads.Close();
-            _database.Dispose();
-            _directoryLock?.Dispose();
+            if (_writer.Failed)
+            {
+                BrokenDatabases.Keep(_database, _directoryLock);
+                _logger.KeptBrokenDatabase();
+            }
+            else
+            {
+                _database.Dispose();
+                _directoryLock?.Dispose();
+            }
             _disposed = true;
         }
     }
@@ -265,7 +283,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IDisposable
             var writer = new StoreWriter(database, schema, counters, options, timeProvider, changeListener, logger);
             writer.Start();
             logger.Opened(location, counters.LastRevision, counters.NextNumber, counters.CompactedThrough);
-            return new LiteDbRequestStore(database, directoryLock, schema, writer, options);
+            return new LiteDbRequestStore(database, directoryLock, schema, writer, options, logger);
         }
         catch
         {

@@ -52,4 +52,10 @@ internal static partial class StorageLog
 
     [LoggerMessage(15, LogLevel.Error, "The final checkpoint at shutdown failed.")]
     public static partial void FinalCheckpointFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(17, LogLevel.Critical, "The store's database was left open after a disk failure, to keep LiteDB from crashing the process; restart the server.")]
+    public static partial void KeptBrokenDatabase(this ILogger logger);
+
+    [LoggerMessage(16, LogLevel.Critical, "Rolling back a failed transaction failed; the store refuses writes until the server is restarted.")]
+    public static partial void RollbackFailed(this ILogger logger, Exception exception);
 }

@@ -24,6 +24,7 @@ internal sealed class StoreWriter
     private readonly IChangeListener _listener;
     private readonly ILogger _logger;
     private bool _accepting = true;
+    private volatile bool _failed;
     private StoreCounters _counters;
     private long _revisionAtLastCompaction;
     private long _committedRevision;
@@ -54,6 +55,13 @@ internal sealed class StoreWriter
     /// </summary>
     public long CompactedThrough => Interlocked.Read(ref _compactedThrough);
 
+    /// <summary>
+    /// True once a failed transaction could not be rolled back. LiteDB then keeps it open on the
+    /// writer thread, holding its locks, and every later rollback of it fails too; the only safe
+    /// course is to refuse writes until a restart recovers from the log.
+    /// </summary>
+    public bool Failed => _failed;
+
     /// <summary>Transactions committed with at least one command in them; lets tests see group commit at work.</summary>
     public long BatchCount => Interlocked.Read(ref _batchCount);
 
@@ -67,6 +75,10 @@ internal sealed class StoreWriter
             if (!_accepting)
             {
                 throw StoreUnavailable.ShuttingDown();
+            }
+            if (_failed)
+            {
+                throw StoreUnavailable.StorageFailed();
             }
             _queue.Enqueue(write);
             Monitor.Pulse(_gate);
@@ -98,11 +110,21 @@ internal sealed class StoreWriter
         var compactions = new List<PendingCompaction>();
         while (TakeWaiting(batch, compactions))
         {
+            if (_failed)
+            {
+                FailAll(batch, compactions, StoreUnavailable.StorageFailed());
+                continue;
+            }
             try
             {
                 if (batch.Count > 0)
                 {
                     CommitBatch(batch);
+                }
+                if (_failed)
+                {
+                    FailAll(batch, compactions, StoreUnavailable.StorageFailed());
+                    continue;
                 }
                 if (compactions.Count > 0 || _counters.LastRevision - _revisionAtLastCompaction >= _options.CompactionInterval)
                 {
@@ -113,27 +135,38 @@ internal sealed class StoreWriter
             {
                 // A bug here must not kill the only writer and leave every later caller waiting forever.
                 _logger.WriterFailed(ex, batch.Count);
-                foreach (var write in batch)
-                {
-                    write.Fail(ex);
-                }
-                foreach (var compaction in compactions)
-                {
-                    compaction.Fail(ex);
-                }
+                FailAll(batch, compactions, ex);
             }
             batch.Clear();
             compactions.Clear();
         }
         try
         {
-            _database.Checkpoint();
+            // A failed store still has its broken transaction open, and a checkpoint would wait for it forever.
+            if (!_failed)
+            {
+                _database.Checkpoint();
+            }
         }
         catch (Exception ex)
         {
             _logger.FinalCheckpointFailed(ex);
         }
         _logger.Closed(_counters.LastRevision);
+    }
+
+    private static void FailAll(List<IStagedWrite> batch, List<PendingCompaction> compactions, Exception exception)
+    {
+        foreach (var write in batch)
+        {
+            write.Fail(exception);
+        }
+        foreach (var compaction in compactions)
+        {
+            compaction.Fail(exception);
+        }
+        batch.Clear();
+        compactions.Clear();
     }
 
     /// <summary>Waits for work and takes what is queued; false once shutdown has begun and the queue is empty.</summary>
@@ -190,13 +223,16 @@ internal sealed class StoreWriter
         }
         catch (Exception ex)
         {
-            RollBack();
             _logger.CommitFailed(ex, writes.Count);
+            // Settled before the callers hear of it, so they see WritesFailed as it now is.
+            if (RollBack())
+            {
+                ReloadCounters();
+            }
             foreach (var write in writes)
             {
                 write.Fail(ex);
             }
-            ReloadCounters();
             return;
         }
         _counters = batch.Counters;
@@ -235,13 +271,19 @@ internal sealed class StoreWriter
             }
             catch (Exception ex)
             {
-                RollBack();
                 _logger.CompactionFailed(ex);
+                if (RollBack())
+                {
+                    ReloadCounters();
+                }
+                else
+                {
+                    Interlocked.Exchange(ref _compactedThrough, _counters.CompactedThrough);
+                }
                 foreach (var compaction in requested)
                 {
                     compaction.Fail(ex);
                 }
-                ReloadCounters();
                 return;
             }
             _counters = compacted;
@@ -258,21 +300,27 @@ internal sealed class StoreWriter
     {
         if (!_database.BeginTrans())
         {
-            // A transaction left open on this thread by a failure that escaped a rollback: drop it, never build on it.
-            _database.Rollback();
-            _database.BeginTrans();
+            throw new InvalidOperationException("The writer thread still has a transaction open.");
         }
     }
 
-    private void RollBack()
+    /// <summary>
+    /// Rolls a failed transaction back. When even that fails, LiteDB leaves the transaction open on
+    /// this thread and refuses every later rollback of it, so the writer stops taking writes.
+    /// </summary>
+    /// <returns>False when the store is now failed.</returns>
+    private bool RollBack()
     {
         try
         {
             _database.Rollback();
+            return true;
         }
         catch (Exception ex)
         {
-            _logger.CommitFailed(ex, 0);
+            _failed = true;
+            _logger.RollbackFailed(ex);
+            return false;
         }
     }
 
