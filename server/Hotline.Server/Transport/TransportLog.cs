@@ -20,6 +20,9 @@ internal static partial class TransportLog
     [LoggerMessage(103, LogLevel.Warning, "The TLS certificate expires on {NotAfter:u}, in {Days} days. Replace it, and give pinned clients the new fingerprint first.")]
     public static partial void CertificateExpiresSoon(ILogger logger, DateTime notAfter, int days);
 
-    [LoggerMessage(104, LogLevel.Warning, "Intake rate limit ({Scope}) refused {Refused} submissions from {Caller} in the last {Seconds} s")]
-    public static partial void IntakeRateLimited(ILogger logger, string scope, long refused, string caller, int seconds);
+    [LoggerMessage(104, LogLevel.Warning, "Intake limit per caller refused {Refused} submissions from {Caller} (logged at most every {Seconds} s)")]
+    public static partial void IntakeCallerLimited(ILogger logger, long refused, string caller, int seconds);
+
+    [LoggerMessage(105, LogLevel.Warning, "Global intake limit refused {Refused} submissions, the latest from {Caller} (logged at most every {Seconds} s)")]
+    public static partial void IntakeGlobalLimited(ILogger logger, long refused, string caller, int seconds);
 }
