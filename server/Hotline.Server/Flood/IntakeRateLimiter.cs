@@ -39,19 +39,34 @@ public sealed class IntakeRateLimiter
     public static readonly TimeSpan GlobalRetrySpread = TimeSpan.FromSeconds(1);
 
     private const int PruneAbove = 1_024;
+    private static readonly TimeSpan PruneInterval = TimeSpan.FromSeconds(1);
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, TokenBucket> _callers = new(StringComparer.Ordinal);
     private readonly TokenBucket _global;
     private readonly IntakeOptions _limits;
     private readonly TimeProvider _time;
+    private long _lastPrune;
 
     public IntakeRateLimiter(IOptions<HotlineOptions> options, TimeProvider time)
     {
         _limits = options.Value.Intake;
         _limits.Validate();
         _time = time;
-        _global = new TokenBucket(_limits.GlobalPerSecond, _limits.GlobalBurst, time.GetTimestamp());
+        _lastPrune = time.GetTimestamp();
+        _global = new TokenBucket(_limits.GlobalPerSecond, _limits.GlobalBurst, _lastPrune);
+    }
+
+    /// <summary>How many callers have a bucket right now.</summary>
+    internal int TrackedCallers
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _callers.Count;
+            }
+        }
     }
 
     /// <summary>Takes a token for one submission by <paramref name="callerId"/>, or says which limit refuses it and for how long.</summary>
@@ -99,13 +114,14 @@ public sealed class IntakeRateLimiter
         return refused;
     }
 
-    /// <summary>A full bucket is the same as a new one, so forgetting it changes nothing but the memory it holds.</summary>
+    /// <summary>A full bucket is the same as a new one, so forgetting it changes nothing but the memory it holds. At most once a second, so many callers cannot make every admission a scan.</summary>
     private void PruneFullBuckets(long now)
     {
-        if (_callers.Count < PruneAbove)
+        if (_callers.Count < PruneAbove || _time.GetElapsedTime(_lastPrune, now) < PruneInterval)
         {
             return;
         }
+        _lastPrune = now;
         foreach (var (id, bucket) in _callers)
         {
             bucket.Refill(now, _time);
