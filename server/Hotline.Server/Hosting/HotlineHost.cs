@@ -9,8 +9,8 @@ public static class HotlineHost
 {
     public const int ExitDataDirectoryInUse = 3;
     public const int ExitConfigurationError = 4;
-    public const int ExitPlaintextNotLoopback = 5;
-    public const int ExitCertificateUnusable = 6;
+    public const int ExitPlaintextNotLoopback = 6;
+    public const int ExitCertificateUnusable = 7;
 
     private static readonly Dictionary<string, string> SwitchMappings = new()
     {

@@ -6,13 +6,16 @@ namespace Hotline.Server.Transport;
 
 /// <summary>
 /// One `--listen` / `Urls` entry: `http[s]://HOST:PORT` where HOST is an IP address,
-/// `localhost`, or `*` / `+` for every interface. Host names other than localhost are refused:
-/// Kestrel would silently bind every interface for them.
+/// `localhost`, or `*` / `+` for every interface; or `http://unix:/PATH`, a Unix domain socket.
+/// Host names other than localhost are refused: Kestrel would silently bind every interface for them.
 /// </summary>
-internal sealed record ListenAddress(string Text, bool Tls, IPAddress? Ip, bool IsLocalhost, int Port)
+internal sealed record ListenAddress(string Text, bool Tls, IPAddress? Ip, bool IsLocalhost, int Port, string? UnixSocketPath = null)
 {
     /// <summary>True when traffic to this address never leaves the machine.</summary>
-    public bool IsLoopback => IsLocalhost || (Ip is not null && IPAddress.IsLoopback(Ip));
+    public bool IsLoopback => IsLocalhost || IsUnixSocket || (Ip is not null && IPAddress.IsLoopback(Ip));
+
+    /// <summary>A Unix domain socket: reachable only by local processes its file permissions let in.</summary>
+    public bool IsUnixSocket => UnixSocketPath is not null;
 
     /// <summary>Parses a `;`-separated list, as in `Urls` and ASPNETCORE_URLS.</summary>
     /// <exception cref="FormatException">An entry is not a listen address Hotline can bind.</exception>
@@ -44,6 +47,13 @@ internal sealed record ListenAddress(string Text, bool Tls, IPAddress? Ip, bool 
         else
         {
             throw Invalid(text, "it must start with https:// (or http:// on loopback)");
+        }
+        if (rest.StartsWith("unix:", StringComparison.OrdinalIgnoreCase))
+        {
+            var path = rest["unix:".Length..];
+            return Path.IsPathFullyQualified(path)
+                ? new ListenAddress(text, tls, null, false, 0, path)
+                : throw Invalid(text, "a Unix socket needs an absolute path, as in http://unix:/run/hotline/admin.sock");
         }
         rest = rest.TrimEnd('/');
         if (rest.Contains('/', StringComparison.Ordinal))

@@ -80,7 +80,8 @@ internal sealed class ListenPlanAnnouncement(ListenPlan plan, TimeProvider time,
     public Task StartAsync(CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger("Hotline.Server.Transport");
-        foreach (var address in plan.Addresses.Where(a => !a.Tls))
+        // A Unix socket is guarded by its file permissions, not by TLS; only TCP plaintext is worth the warning.
+        foreach (var address in plan.Addresses.Where(a => !a.Tls && !a.IsUnixSocket))
         {
             TransportLog.PlaintextOnLoopback(logger, address.Text);
         }

@@ -5,7 +5,6 @@ using Google.Rpc;
 using Grpc.Core;
 using Hotline.Contract.V1;
 using Hotline.Domain;
-using Hotline.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 using static Hotline.Server.Tests.HotlineTestServer;
@@ -35,10 +34,7 @@ public sealed class IntakeFloodTests(ITestOutputHelper output)
     {
         await using var server = await StartAsync(o =>
         {
-            for (var i = 0; i < FloodCallers; i++)
-            {
-                o.Operators.Add(new ConfiguredOperator { Id = Gateway(i), DisplayName = $"Gateway {i}", Role = Role.Intake });
-            }
+            IntakeRateLimitTests.AddIntakeCallers(o, Enumerable.Range(0, FloodCallers).Select(Gateway));
             o.Intake = IntakeRateLimitTests.Limits(PerCallerPerSecond, (int)PerCallerPerSecond, GlobalPerSecond, (int)GlobalPerSecond);
         });
         await SeedAsync(server);

@@ -21,21 +21,21 @@ public sealed class TransportProcessTests : IDisposable
     }
 
     [Fact]
-    public async Task PlaintextOnEveryInterface_ExitsWith5AndAClearMessage()
+    public async Task PlaintextOnEveryInterface_ExitsWith6AndAClearMessage()
     {
         await using var server = ServerProcess.Launch(_dataDirectory, "--listen", "http://0.0.0.0:0");
 
-        Assert.Equal(5, await server.WaitForExitAsync());
+        Assert.Equal(6, await server.WaitForExitAsync());
         Assert.Contains("refusing to listen without TLS on http://0.0.0.0:0", server.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("Hotline listening", server.Output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task MissingCertificate_ExitsWith6()
+    public async Task MissingCertificate_ExitsWith7()
     {
         await using var server = ServerProcess.Launch(_dataDirectory, "--listen", "https://127.0.0.1:0");
 
-        Assert.Equal(6, await server.WaitForExitAsync());
+        Assert.Equal(7, await server.WaitForExitAsync());
         Assert.Contains("Hotline:Tls:CertificatePath", server.Output, StringComparison.Ordinal);
     }
 

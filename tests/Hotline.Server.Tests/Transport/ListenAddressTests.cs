@@ -47,6 +47,16 @@ public sealed class ListenAddressTests
     }
 
     [Fact]
+    public void Parse_UnixSocket_IsLocal()
+    {
+        var address = ListenAddress.Parse("http://unix:/run/hotline/admin.sock");
+        Assert.True(address.IsUnixSocket);
+        Assert.True(address.IsLoopback);
+        Assert.Equal("/run/hotline/admin.sock", address.UnixSocketPath);
+        Assert.Throws<FormatException>(() => ListenAddress.Parse("http://unix:admin.sock"));
+    }
+
+    [Fact]
     public void ParseList_SplitsOnSemicolons()
     {
         var addresses = ListenAddress.ParseList(" https://0.0.0.0:5171 ; http://127.0.0.1:5172;");

@@ -14,7 +14,7 @@ public sealed class TransportStartupTests : IDisposable
     [InlineData("http://[::]:5171")]
     [InlineData("http://192.168.1.10:5171")]
     [InlineData("http://127.0.0.1:5171;http://10.0.0.7:5171")]
-    public void PlaintextBeyondLoopback_IsRefusedWithExit5(string listen)
+    public void PlaintextBeyondLoopback_IsRefusedWithExit6(string listen)
     {
         var refused = Assert.Throws<TransportRefusedException>(() => Build("--urls", listen));
 
@@ -25,7 +25,7 @@ public sealed class TransportStartupTests : IDisposable
     }
 
     [Fact]
-    public async Task PlaintextBeyondLoopback_RunExitsWith5BeforeOpeningTheStore()
+    public async Task PlaintextBeyondLoopback_RunExitsWith6BeforeOpeningTheStore()
     {
         var exitCode = await HotlineHost.RunAsync(["--listen", "http://0.0.0.0:0", "--data-dir", _dataDirectory]).DefaultTimeout();
 
