@@ -25,7 +25,8 @@ public static class DetailText
         if (request.CreateTime is { } created)
         {
             var at = created.ToDateTimeOffset();
-            text.Append(CultureInfo.InvariantCulture, $"Received {Clock(at, zone, now)} ({Labels.Age(now - at)} ago)");
+            // No "minutes ago" here: the table's age column ticks, and redrawing this pane every second would reset its scroll.
+            text.Append(CultureInfo.InvariantCulture, $"Received {Clock(at, zone, now)}");
         }
         text.Append(CultureInfo.InvariantCulture, $" · language {Or(request.Language, "unknown")} · region {Or(Labels.Printable(request.Region), "unknown")}\n");
         text.Append(CultureInfo.InvariantCulture, $"Contact: {Or(Labels.Printable(request.ContactHandle), "none given")}\n");
