@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text;
+
+namespace Hotline.Storage;
+
+/// <summary>
+/// An exclusively opened lock file kept open for the life of the store. The operating system
+/// releases it when the process dies, so a crash never leaves the directory locked.
+/// </summary>
+internal sealed class DataDirectoryLock : IDisposable
+{
+    public const string FileName = "hotline.lock";
+
+    private readonly FileStream _file;
+
+    private DataDirectoryLock(FileStream file) => _file = file;
+
+    public static DataDirectoryLock Acquire(string dataDirectory)
+    {
+        var path = Path.Combine(dataDirectory, FileName);
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.OpenOrCreate,
+            Access = FileAccess.ReadWrite,
+            Share = FileShare.None,
+        };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        FileStream file;
+        try
+        {
+            file = new FileStream(path, options);
+        }
+        catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw new DataDirectoryInUseException(dataDirectory, ex);
+        }
+        try
+        {
+            // The process id is for an administrator wondering who holds the directory; nothing reads it back.
+            var owner = Encoding.ASCII.GetBytes(Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + "\n");
+            file.SetLength(0);
+            file.Write(owner);
+            file.Flush();
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+        return new DataDirectoryLock(file);
+    }
+
+    public void Dispose() => _file.Dispose();
+}

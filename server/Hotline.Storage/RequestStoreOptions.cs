@@ -1,0 +1,32 @@
+namespace Hotline.Storage;
+
+/// <summary>Tuning for <see cref="LiteDbRequestStore"/>; the defaults suit one hotline on one machine.</summary>
+public sealed record RequestStoreOptions
+{
+    /// <summary>
+    /// How many of the newest changes the change log keeps for watchers that resume. A watcher
+    /// older than that gets a fresh snapshot instead, so this bounds disk use, not correctness.
+    /// </summary>
+    public int ChangeLogRetention { get; init; } = 100_000;
+
+    /// <summary>How many waiting commands the writer commits in one transaction at most.</summary>
+    public int MaxBatchSize { get; init; } = 256;
+
+    /// <summary>The writer compacts the change log after this many new revisions.</summary>
+    public int CompactionInterval { get; init; } = 1_000;
+
+    /// <summary>
+    /// Reads allowed at once. LiteDB refuses more than 100 open transactions, and a read that
+    /// waits here is better than one that fails under a burst.
+    /// </summary>
+    public int MaxConcurrentReads { get; init; } = 32;
+
+    internal void Check()
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(ChangeLogRetention);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(CompactionInterval, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentReads, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxConcurrentReads, 90);
+    }
+}

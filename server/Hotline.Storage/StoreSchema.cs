@@ -1,0 +1,32 @@
+using LiteDB;
+
+namespace Hotline.Storage;
+
+/// <summary>The collections of a Hotline database and their indexes.</summary>
+internal sealed class StoreSchema
+{
+    public StoreSchema(LiteDatabase database)
+    {
+        Requests = database.GetCollection(RequestDocument.Collection);
+        Changes = database.GetCollection(ChangeDocument.Collection);
+        IntakeKeys = database.GetCollection(IntakeKeyDocument.Collection);
+        Meta = database.GetCollection(StoreCounters.Collection);
+    }
+
+    public ILiteCollection<BsonDocument> Requests { get; }
+
+    /// <summary>The change log: one document per revision, keyed by it.</summary>
+    public ILiteCollection<BsonDocument> Changes { get; }
+
+    /// <summary>(submitter, intake request id) to the request it created, so a retried submission finds its first receipt.</summary>
+    public ILiteCollection<BsonDocument> IntakeKeys { get; }
+
+    public ILiteCollection<BsonDocument> Meta { get; }
+
+    /// <summary>Writes: call only from the writer, and only after the opening checkpoint.</summary>
+    public void EnsureIndexes()
+    {
+        Requests.EnsureIndex(RequestDocument.StateField, "$." + RequestDocument.StateField);
+        Requests.EnsureIndex(RequestDocument.NumberField, "$." + RequestDocument.NumberField, unique: true);
+    }
+}

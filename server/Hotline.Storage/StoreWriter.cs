@@ -1,0 +1,377 @@
+using System.Diagnostics;
+using Hotline.Domain;
+using LiteDB;
+using Microsoft.Extensions.Logging;
+
+namespace Hotline.Storage;
+
+/// <summary>
+/// The one thread that changes the database. It takes everything waiting (up to the batch limit)
+/// into one transaction, commits, checkpoints so the data file is flushed, and only then tells
+/// the callers and the change listener. A dedicated thread rather than an async loop because
+/// LiteDB binds a transaction to the OS thread that began it, and because a single writer makes
+/// commit order equal revision order, which both the live feed and LiteDB's crash recovery need.
+/// </summary>
+internal sealed class StoreWriter
+{
+    private readonly object _gate = new();
+    private readonly Queue<PendingWrite> _queue = new();
+    private readonly Thread _thread;
+    private readonly LiteDatabase _database;
+    private readonly StoreSchema _schema;
+    private readonly RequestStoreOptions _options;
+    private readonly TimeProvider _timeProvider;
+    private readonly IChangeListener _listener;
+    private readonly ILogger _logger;
+    private bool _accepting = true;
+    private volatile bool _failed;
+    private StoreCounters _counters;
+    private long _revisionAtLastCompaction;
+    private long _committedRevision;
+    private long _compactedThrough;
+    private long _batchCount;
+
+    public StoreWriter(LiteDatabase database, StoreSchema schema, StoreCounters counters, RequestStoreOptions options,
+        TimeProvider timeProvider, IChangeListener listener, ILogger logger)
+    {
+        _database = database;
+        _schema = schema;
+        _counters = counters;
+        _committedRevision = counters.LastRevision;
+        _compactedThrough = counters.CompactedThrough;
+        _options = options;
+        _timeProvider = timeProvider;
+        _listener = listener;
+        _logger = logger;
+        _thread = new Thread(Run) { IsBackground = true, Name = "Hotline store writer" };
+    }
+
+    /// <summary>The newest revision committed and checkpointed. Safe from any thread.</summary>
+    public long CommittedRevision => Interlocked.Read(ref _committedRevision);
+
+    /// <summary>
+    /// Changes at or below this revision may be gone from the change log: raised just before a
+    /// compaction commits, so it is never lower than what a reader can find missing. Safe from any thread.
+    /// </summary>
+    public long CompactedThrough => Interlocked.Read(ref _compactedThrough);
+
+    /// <summary>
+    /// True once a failed transaction could not be rolled back. LiteDB then keeps it open on the
+    /// writer thread, holding its locks, and every later rollback of it fails too; the only safe
+    /// course is to refuse writes until a restart recovers from the log.
+    /// </summary>
+    public bool Failed => _failed;
+
+    /// <summary>Transactions committed with at least one command in them; lets tests see group commit at work.</summary>
+    public long BatchCount => Interlocked.Read(ref _batchCount);
+
+    public void Start() => _thread.Start();
+
+    /// <summary>Queues a write, or throws UNAVAILABLE once shutdown has begun.</summary>
+    public void Enqueue(PendingWrite write)
+    {
+        lock (_gate)
+        {
+            if (!_accepting)
+            {
+                throw StoreUnavailable.ShuttingDown();
+            }
+            if (_failed)
+            {
+                throw StoreUnavailable.StorageFailed();
+            }
+            _queue.Enqueue(write);
+            Monitor.Pulse(_gate);
+        }
+    }
+
+    /// <summary>Refuses new writes, lets the writer finish every queued one, and waits for it to end.</summary>
+    public void Stop()
+    {
+        if (Environment.CurrentManagedThreadId == _thread.ManagedThreadId)
+        {
+            throw new InvalidOperationException("The store cannot be disposed from its own writer thread (a change listener).");
+        }
+        lock (_gate)
+        {
+            if (_accepting)
+            {
+                _accepting = false;
+                _logger.ShuttingDown(_queue.Count);
+                Monitor.Pulse(_gate);
+            }
+        }
+        _thread.Join();
+    }
+
+    private void Run()
+    {
+        var batch = new List<IStagedWrite>(_options.MaxBatchSize);
+        var compactions = new List<PendingCompaction>();
+        while (TakeWaiting(batch, compactions))
+        {
+            if (_failed)
+            {
+                FailAll(batch, compactions, StoreUnavailable.StorageFailed());
+                continue;
+            }
+            try
+            {
+                if (batch.Count > 0)
+                {
+                    CommitBatch(batch);
+                }
+                if (_failed)
+                {
+                    FailAll(batch, compactions, StoreUnavailable.StorageFailed());
+                    continue;
+                }
+                if (compactions.Count > 0 || _counters.LastRevision - _revisionAtLastCompaction >= _options.CompactionInterval)
+                {
+                    Compact(compactions);
+                }
+            }
+            catch (Exception ex)
+            {
+                // A bug here must not kill the only writer and leave every later caller waiting forever.
+                _logger.WriterFailed(ex, batch.Count);
+                FailAll(batch, compactions, ex);
+            }
+            batch.Clear();
+            compactions.Clear();
+        }
+        try
+        {
+            // A failed store still has its broken transaction open, and a checkpoint would wait for it forever.
+            if (!_failed)
+            {
+                _database.Checkpoint();
+            }
+        }
+        catch (Exception ex)
+        {
+            _logger.FinalCheckpointFailed(ex);
+        }
+        _logger.Closed(_counters.LastRevision);
+    }
+
+    private static void FailAll(List<IStagedWrite> batch, List<PendingCompaction> compactions, Exception exception)
+    {
+        foreach (var write in batch)
+        {
+            write.Fail(exception);
+        }
+        foreach (var compaction in compactions)
+        {
+            compaction.Fail(exception);
+        }
+        batch.Clear();
+        compactions.Clear();
+    }
+
+    /// <summary>Waits for work and takes what is queued; false once shutdown has begun and the queue is empty.</summary>
+    private bool TakeWaiting(List<IStagedWrite> batch, List<PendingCompaction> compactions)
+    {
+        lock (_gate)
+        {
+            while (true)
+            {
+                while (_queue.Count == 0)
+                {
+                    if (!_accepting)
+                    {
+                        return false;
+                    }
+                    Monitor.Wait(_gate);
+                }
+                while (batch.Count < _options.MaxBatchSize && _queue.TryDequeue(out var write))
+                {
+                    if (!write.TryTake())
+                    {
+                        continue;
+                    }
+                    if (write is PendingCompaction compaction)
+                    {
+                        compactions.Add(compaction);
+                    }
+                    else
+                    {
+                        batch.Add((IStagedWrite)write);
+                    }
+                }
+                if (batch.Count > 0 || compactions.Count > 0)
+                {
+                    return true;
+                }
+            }
+        }
+    }
+
+    private void CommitBatch(List<IStagedWrite> writes)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var batch = new WriteBatch(_schema, _counters, _timeProvider.GetUtcNow());
+        try
+        {
+            BeginTransaction();
+            foreach (var write in writes)
+            {
+                write.Stage(batch);
+            }
+            batch.Finish();
+            _database.Commit();
+        }
+        catch (Exception ex)
+        {
+            _logger.CommitFailed(ex, writes.Count);
+            // Settled before the callers hear of it, so they see WritesFailed as it now is.
+            if (RollBack())
+            {
+                ReloadCounters();
+            }
+            foreach (var write in writes)
+            {
+                write.Fail(ex);
+            }
+            return;
+        }
+        _counters = batch.Counters;
+        Interlocked.Increment(ref _batchCount);
+        var notDurable = batch.Changes.Count > 0 ? Checkpoint() : null;
+        // Even when the checkpoint failed the changes are committed and visible to readers, so the
+        // revision moves and the listener hears of them: a gap in the live feed would be worse.
+        Interlocked.Exchange(ref _committedRevision, _counters.LastRevision);
+        foreach (var write in writes)
+        {
+            write.Report(notDurable);
+        }
+        Publish(batch.Changes);
+        _logger.BatchCommitted(writes.Count, batch.Changes.Count, _counters.LastRevision,
+            Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    private void Compact(List<PendingCompaction> requested)
+    {
+        _revisionAtLastCompaction = _counters.LastRevision;
+        var cutoff = _counters.LastRevision - _options.ChangeLogRetention;
+        var dropped = 0;
+        if (cutoff > _counters.CompactedThrough)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var compacted = _counters with { CompactedThrough = cutoff };
+            // Raised before the delete commits: a reader that checks it after reading the log then
+            // never mistakes a run with a hole in it for a complete one. A failure lowers it again.
+            Interlocked.Exchange(ref _compactedThrough, cutoff);
+            try
+            {
+                BeginTransaction();
+                dropped = _schema.Changes.DeleteMany(Query.LTE("_id", cutoff));
+                compacted.Write(_schema.Meta);
+                _database.Commit();
+            }
+            catch (Exception ex)
+            {
+                _logger.CompactionFailed(ex);
+                if (RollBack())
+                {
+                    ReloadCounters();
+                }
+                else
+                {
+                    Interlocked.Exchange(ref _compactedThrough, _counters.CompactedThrough);
+                }
+                foreach (var compaction in requested)
+                {
+                    compaction.Fail(ex);
+                }
+                return;
+            }
+            _counters = compacted;
+            Checkpoint();
+            _logger.Compacted(cutoff, dropped, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        foreach (var compaction in requested)
+        {
+            compaction.Complete(dropped);
+        }
+    }
+
+    private void BeginTransaction()
+    {
+        if (!_database.BeginTrans())
+        {
+            throw new InvalidOperationException("The writer thread still has a transaction open.");
+        }
+    }
+
+    /// <summary>
+    /// Rolls a failed transaction back. When even that fails, LiteDB leaves the transaction open on
+    /// this thread and refuses every later rollback of it, so the writer stops taking writes.
+    /// </summary>
+    /// <returns>False when the store is now failed.</returns>
+    private bool RollBack()
+    {
+        try
+        {
+            _database.Rollback();
+            return true;
+        }
+        catch (Exception ex)
+        {
+            _failed = true;
+            _logger.RollbackFailed(ex);
+            return false;
+        }
+    }
+
+    /// <summary>Flushes the data file; returns the failure, if any, for the callers of the batch.</summary>
+    private IOException? Checkpoint()
+    {
+        try
+        {
+            _database.Checkpoint();
+            return null;
+        }
+        catch (Exception ex)
+        {
+            _logger.CheckpointFailed(ex, _counters.LastRevision);
+            return new IOException("The change was committed but could not be flushed to disk; it may not survive a power failure.", ex);
+        }
+    }
+
+    /// <summary>After a failed commit, believes the database rather than memory about what is durable.</summary>
+    private void ReloadCounters()
+    {
+        try
+        {
+            var durable = StoreCounters.Read(_schema.Meta);
+            if (durable.LastRevision != _counters.LastRevision)
+            {
+                _logger.CountersMovedOnFailure(durable.LastRevision, _counters.LastRevision);
+            }
+            _counters = durable;
+            Interlocked.Exchange(ref _committedRevision, durable.LastRevision);
+            Interlocked.Exchange(ref _compactedThrough, durable.CompactedThrough);
+        }
+        catch (Exception ex)
+        {
+            _logger.CountersReloadFailed(ex);
+        }
+    }
+
+    private void Publish(IReadOnlyList<RequestChange> changes)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+        try
+        {
+            _listener.OnCommitted(changes);
+        }
+        catch (Exception ex)
+        {
+            _logger.ListenerFailed(ex, changes[0].Revision, changes[^1].Revision);
+        }
+    }
+}

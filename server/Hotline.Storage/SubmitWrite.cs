@@ -1,0 +1,54 @@
+using Hotline.Domain;
+
+namespace Hotline.Storage;
+
+/// <summary>A submission: a new request, or the first receipt again when its intake key was seen before.</summary>
+internal sealed class SubmitWrite : PendingMutation<IntakeReceipt>
+{
+    private readonly NewHelpRequest _submission;
+
+    public SubmitWrite(NewHelpRequest submission, CancellationToken cancellationToken)
+    {
+        _submission = submission;
+        WatchCancellation(cancellationToken);
+    }
+
+    public override void Stage(WriteBatch batch)
+    {
+        IntakeReceipt? earlier;
+        try
+        {
+            earlier = batch.FindReceipt(_submission.SubmittedBy, _submission.IntakeRequestId);
+        }
+        catch (Exception ex)
+        {
+            Refuse(ex);
+            return;
+        }
+        if (earlier is not null)
+        {
+            Accept(earlier, wrote: false);
+            return;
+        }
+        var request = new HelpRequest
+        {
+            Id = batch.NewRequestId(),
+            Number = batch.TakeNumber(),
+            Channel = _submission.Channel,
+            ContactHandle = _submission.ContactHandle,
+            Language = _submission.Language,
+            Message = _submission.Message,
+            Urgency = _submission.Urgency,
+            Region = _submission.Region,
+            Tags = [.. _submission.Tags],
+            State = RequestState.New,
+            CreateTime = batch.Now,
+            UpdateTime = batch.Now,
+            SubmittedBy = _submission.SubmittedBy,
+        };
+        var stored = batch.Record(ChangeKind.Created, request, _submission.SubmittedBy);
+        var receipt = new IntakeReceipt(stored.Id, stored.Number, stored.CreateTime, Duplicate: false);
+        batch.RememberReceipt(_submission.SubmittedBy, _submission.IntakeRequestId, receipt);
+        Accept(receipt, wrote: true);
+    }
+}

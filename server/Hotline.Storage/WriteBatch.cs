@@ -1,0 +1,105 @@
+using Hotline.Domain;
+
+namespace Hotline.Storage;
+
+/// <summary>
+/// The state of one group-commit transaction as the writer builds it: the counters as they will
+/// be after the commit, and the rows written so far, so a later command in the same batch
+/// decides against an earlier one's result.
+/// </summary>
+internal sealed class WriteBatch
+{
+    private readonly StoreSchema _schema;
+    private readonly Dictionary<string, HelpRequest> _written = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IntakeReceipt> _receipts = new(StringComparer.Ordinal);
+    private readonly List<RequestChange> _changes = [];
+    private bool _countersChanged;
+
+    public WriteBatch(StoreSchema schema, StoreCounters counters, DateTimeOffset now)
+    {
+        _schema = schema;
+        Counters = counters;
+        Now = now;
+    }
+
+    /// <summary>One clock reading per transaction, like a database commit time.</summary>
+    public DateTimeOffset Now { get; }
+
+    public StoreCounters Counters { get; private set; }
+
+    /// <summary>In revision order.</summary>
+    public IReadOnlyList<RequestChange> Changes => _changes;
+
+    public HelpRequest? Find(string requestId)
+    {
+        if (_written.TryGetValue(requestId, out var written))
+        {
+            return written;
+        }
+        return _schema.Requests.FindById(requestId) is { } doc && !RevisionWatermark.Is(doc)
+            ? RequestDocument.FromBson(doc)
+            : null;
+    }
+
+    public IntakeReceipt? FindReceipt(string submittedBy, string intakeRequestId)
+    {
+        var key = IntakeKeyDocument.Key(submittedBy, intakeRequestId);
+        if (_receipts.TryGetValue(key, out var receipt))
+        {
+            return receipt;
+        }
+        return _schema.IntakeKeys.FindById(key) is { } doc ? IntakeKeyDocument.DuplicateReceipt(doc) : null;
+    }
+
+    public string NewRequestId()
+    {
+        // 100 random bits make a collision practically impossible; checking costs one index lookup and makes it impossible.
+        string id;
+        do
+        {
+            id = RequestIds.New();
+        }
+        while (Find(id) is not null);
+        return id;
+    }
+
+    public long TakeNumber()
+    {
+        var number = Counters.NextNumber;
+        Counters = Counters with { NextNumber = number + 1 };
+        _countersChanged = true;
+        return number;
+    }
+
+    /// <summary>Stamps the next revision on <paramref name="request"/>, stores it and appends the change to the log.</summary>
+    public HelpRequest Record(ChangeKind kind, HelpRequest request, string actor)
+    {
+        var revision = Counters.LastRevision + 1;
+        var stamped = request with { Revision = revision };
+        var change = new RequestChange(revision, kind, stamped.Id, stamped, actor);
+        _schema.Requests.Upsert(RequestDocument.ToBson(stamped));
+        _schema.Changes.Insert(ChangeDocument.ToBson(change));
+        Counters = Counters with { LastRevision = revision };
+        _countersChanged = true;
+        _written[stamped.Id] = stamped;
+        _changes.Add(change);
+        return stamped;
+    }
+
+    public void RememberReceipt(string submittedBy, string intakeRequestId, IntakeReceipt receipt)
+    {
+        _schema.IntakeKeys.Insert(IntakeKeyDocument.ToBson(submittedBy, intakeRequestId, receipt));
+        _receipts[IntakeKeyDocument.Key(submittedBy, intakeRequestId)] = receipt with { Duplicate = true };
+    }
+
+    /// <summary>Writes the counters and the snapshot watermark once for the whole batch.</summary>
+    public void Finish()
+    {
+        if (!_countersChanged)
+        {
+            return;
+        }
+        Counters.Write(_schema.Meta);
+        _schema.Requests.Upsert(RevisionWatermark.ToBson(Counters.LastRevision));
+    }
+}

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+
+namespace Hotline.Storage.Tests;
+
+public sealed class GroupCommitTests(ITestOutputHelper output)
+{
+    private const int Submits = 1_000;
+
+    [Fact]
+    public async Task ThousandQueuedSubmits_CommitInFewBatchesAndAllSurviveReopen()
+    {
+        using var directory = new TempDirectory();
+        var listener = new RecordingListener();
+        var receipts = new List<Hotline.Domain.IntakeReceipt>();
+        var options = new RequestStoreOptions { MaxBatchSize = 256 };
+        using (var store = TestStore.InDirectory(directory.Path, listener, options))
+        {
+            // Hold the writer inside the listener so all the submits are waiting when it comes back.
+            listener.HoldNextBatch();
+            var warmUp = store.SubmitAsync(TestData.Submission("warm-up"), CancellationToken.None);
+            listener.WaitUntilHolding();
+            var before = store.BatchCount;
+            var stopwatch = Stopwatch.StartNew();
+
+            var submits = Enumerable.Range(0, Submits)
+                .Select(i => store.SubmitAsync(TestData.Submission("bulk-" + i), CancellationToken.None))
+                .ToArray();
+            listener.Release();
+            receipts.AddRange(await Task.WhenAll(submits).DefaultTimeout());
+            await warmUp.DefaultTimeout();
+
+            var batches = store.BatchCount - before;
+            listener.WaitForRevision(Submits + 1);
+            output.WriteLine($"queued submits: {Submits}, batches: {batches} (max batch {options.MaxBatchSize}), " +
+                $"elapsed: {stopwatch.ElapsedMilliseconds} ms, listener batch sizes: {string.Join(",", listener.BatchSizes)}");
+            Assert.Equal((Submits + options.MaxBatchSize - 1) / options.MaxBatchSize, batches);
+        }
+        Assert.Equal(Submits, receipts.Select(r => r.Number).Distinct().Count());
+
+        using var reopened = TestStore.InDirectory(directory.Path);
+        Assert.Equal(Submits + 1, reopened.CommittedRevision);
+        foreach (var receipt in receipts)
+        {
+            var stored = await reopened.GetAsync(receipt.RequestId, CancellationToken.None).DefaultTimeout();
+            Assert.Equal(receipt.Number, stored!.Number);
+        }
+    }
+
+    [Fact]
+    public async Task ConcurrentSubmitsFromManyThreads_AreBatchedAndAllStored()
+    {
+        using var store = TestStore.InMemory();
+        var stopwatch = Stopwatch.StartNew();
+        var submits = Enumerable.Range(0, Submits)
+            .Select(i => Task.Run(() => store.SubmitAsync(TestData.Submission("concurrent-" + i), CancellationToken.None)))
+            .ToArray();
+        var receipts = await Task.WhenAll(submits).DefaultTimeout();
+
+        output.WriteLine($"concurrent submits: {Submits}, batches: {store.BatchCount}, elapsed: {stopwatch.ElapsedMilliseconds} ms");
+        Assert.Equal(Enumerable.Range(1, Submits).Select(n => (long)n), receipts.Select(r => r.Number).Order());
+        Assert.True(store.BatchCount <= Submits);
+        var page = await store.ListAsync(new Hotline.Domain.RequestQuery { Limit = 0 }, CancellationToken.None).DefaultTimeout();
+        Assert.Equal(Submits, page.TotalSize);
+    }
+}
