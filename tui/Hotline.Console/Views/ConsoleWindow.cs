@@ -157,6 +157,13 @@ internal sealed class ConsoleWindow : Runnable
                 key.Handled = true;
                 Panic();
             }
+            else if (key == Key.Esc && app.TopRunnable == this)
+            {
+                // Esc is Terminal.Gui's quit key; on this screen it only steps back (search, zoom).
+                // Dialogs are not this screen, so there Esc still cancels.
+                key.Handled = true;
+                Escape();
+            }
         };
     }
 
@@ -201,12 +208,11 @@ internal sealed class ConsoleWindow : Runnable
 
     protected override bool OnIsRunningChanging(bool oldIsRunning, bool newIsRunning)
     {
-        // Esc is Terminal.Gui's quit key: one stray Esc must not close the console. Quitting goes
-        // through RequestQuit (q), which asks when a note would be lost.
+        // Only RequestQuit (q) and the panic key end the console: any other stop request (a quit
+        // key this window did not intercept) is refused, so no stray key closes it mid-shift.
         if (oldIsRunning && !newIsRunning && StopRequested && !_quitAllowed)
         {
             StopRequested = false;
-            Escape();
             return true;
         }
         return base.OnIsRunningChanging(oldIsRunning, newIsRunning);
@@ -541,7 +547,8 @@ internal sealed class ConsoleWindow : Runnable
         UpdateLines();
     }
 
-    private void Tick()
+    /// <summary>The one-second tick: ages, countdowns, notice expiry. Internal so tests can drive it with fake time.</summary>
+    internal void Tick()
     {
         if (_panicked)
         {
