@@ -58,6 +58,9 @@ internal sealed class ConsoleHarness : IDisposable
 
     public string[] Lines => Screen.Split('\n');
 
+    /// <summary>The screen with every run of whitespace as one space, for text that may wrap.</summary>
+    public string Flat => System.Text.RegularExpressions.Regex.Replace(Screen, @"\s+", " ");
+
     public void Feed(params FeedEvent[] events) => Model.Apply(events);
 
     public void Press(char key) => App.InjectKey(new Key(key));

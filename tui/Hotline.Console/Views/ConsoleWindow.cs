@@ -582,15 +582,16 @@ internal sealed class ConsoleWindow : Runnable
             ? view + new string(' ', width - view.Length - viewHints.Length) + viewHints
             : view;
 
-        if (_notice is { } notice)
+        var actionText = _notice is { } notice ? Wrap(notice.Text, width) : Keys.HintLine(HintPlace.Actions, width);
+        _actionLine.SetScheme(_notice is null ? _palette.Screen : _notice.Value.Ok ? _palette.Success : _palette.Refusal);
+        var actionRows = actionText.Count(c => c == '\n') + 1;
+        if (_actionLine.Text != actionText)
         {
-            _actionLine.Text = notice.Text;
-            _actionLine.SetScheme(notice.Ok ? _palette.Success : _palette.Refusal);
-        }
-        else
-        {
-            _actionLine.Text = Keys.HintLine(HintPlace.Actions, width);
-            _actionLine.SetScheme(_palette.Screen);
+            _actionLine.Text = actionText;
+            // A refusal is read in full: it may take a second row from the detail pane.
+            _actionLine.Height = actionRows;
+            _actionLine.Y = Pos.AnchorEnd(1 + actionRows);
+            _detailFrame.Height = Dim.Fill(1 + actionRows);
         }
 
         var link = _model.Connection;
@@ -598,6 +599,19 @@ internal sealed class ConsoleWindow : Runnable
         var status = StatusLine.Format(_model.Me, link, _model.Revision, _rows.Items.Count, _openCount, BellOn, now, _zone);
         var panic = " │ " + Keys.HintLine(HintPlace.Status, width);
         _statusLine.Text = status.Length + panic.Length + _staleMark.Text.Length <= width ? status + panic : status;
+    }
+
+    /// <summary>Breaks a notice at a space into at most two rows of <paramref name="width"/>.</summary>
+    private static string Wrap(string text, int width)
+    {
+        if (text.Length <= width)
+        {
+            return text;
+        }
+        var cut = text.LastIndexOf(' ', width);
+        cut = cut > 0 ? cut : width;
+        var rest = text[cut..].TrimStart();
+        return text[..cut] + "\n" + (rest.Length <= width ? rest : rest[..(width - 1)] + "…");
     }
 
     /// <summary>About half the rows between the view line and the two bottom lines: 11 of 24.</summary>
