@@ -33,7 +33,7 @@ internal sealed class DataDirectoryLock : IDisposable
         {
             file = new FileStream(path, options);
         }
-        catch (IOException ex) when (ex is not FileNotFoundException and not DirectoryNotFoundException)
+        catch (IOException ex) when (IsHeldElsewhere(ex))
         {
             throw new DataDirectoryInUseException(dataDirectory, ex);
         }
@@ -54,4 +54,16 @@ internal sealed class DataDirectoryLock : IDisposable
     }
 
     public void Dispose() => _file.Dispose();
+
+    /// <summary>
+    /// Only a lock conflict means "another server"; a full or read-only disk must surface as itself.
+    /// Windows reports a sharing or lock violation; Unix reports the errno of the refused flock (EWOULDBLOCK).
+    /// </summary>
+    private static bool IsHeldElsewhere(IOException exception) => exception.HResult switch
+    {
+        unchecked((int)0x80070020) or unchecked((int)0x80070021) => true,
+        11 => OperatingSystem.IsLinux(),
+        35 => OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD(),
+        _ => false,
+    };
 }
