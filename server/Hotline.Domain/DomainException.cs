@@ -82,5 +82,6 @@ public static class ErrorReasons
     public const string PermissionDenied = "PERMISSION_DENIED";
     public const string Unauthenticated = "UNAUTHENTICATED";
     public const string ShuttingDown = "SHUTTING_DOWN";
+    public const string StorageFailed = "STORAGE_FAILED";
     public const string WatchTooSlow = "WATCH_TOO_SLOW";
 }

@@ -27,16 +27,7 @@ public sealed class HotlineTestServer : IAsyncDisposable
         _app = app;
         DataDirectory = dataDirectory;
         Address = new Uri(app.Urls.Single());
-        _channel = GrpcChannel.ForAddress(Address, new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler
-            {
-                EnableMultipleHttp2Connections = true,
-                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-                KeepAlivePingDelay = TimeSpan.FromSeconds(60),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
-            },
-        });
+        _channel = NewChannel();
         Intakes = new IntakeService.IntakeServiceClient(_channel);
         Requests = new RequestService.RequestServiceClient(_channel);
         Operators = new OperatorService.OperatorServiceClient(_channel);
@@ -49,6 +40,18 @@ public sealed class HotlineTestServer : IAsyncDisposable
     public OperatorService.OperatorServiceClient Operators { get; }
     public GrpcChannel Channel => _channel;
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>A channel with its own connection, as a separate workstation would have.</summary>
+    public GrpcChannel NewChannel() => GrpcChannel.ForAddress(Address, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler
+        {
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            KeepAlivePingDelay = TimeSpan.FromSeconds(60),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
+        },
+    });
 
     /// <summary>Operator ids op01..op50, all plain operators.</summary>
     public static string OperatorId(int i) => $"op{i:00}";

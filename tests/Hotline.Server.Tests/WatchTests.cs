@@ -192,8 +192,10 @@ public sealed class WatchTests(ITestOutputHelper output)
     public async Task SlowWatcher_IsCutOffWithResourceExhausted_WhileOthersKeepUp()
     {
         await using var server = await StartAsync(o => o.Watch.SubscriberBuffer = 64);
+        // The slow watcher is another workstation: its own connection, whose flow-control window it stops draining.
+        using var slowChannel = server.NewChannel();
         using var slowCts = new CancellationTokenSource();
-        using var slow = server.Requests.WatchRequests(new WatchRequestsRequest(), Streaming(Anna, slowCts.Token));
+        using var slow = new RequestService.RequestServiceClient(slowChannel).WatchRequests(new WatchRequestsRequest(), Streaming(Anna, slowCts.Token));
         var slowFeed = new WatchFeed(slow);
         await slowFeed.ReadSnapshotAsync();
 

@@ -1,7 +1,7 @@
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Hotline.Domain;
 using Hotline.Contract.V1;
+using Hotline.Domain;
 
 namespace Hotline.Server.Grpc;
 

@@ -1,6 +1,6 @@
 using Grpc.Core;
-using Hotline.Domain;
 using Hotline.Contract.V1;
+using Hotline.Domain;
 
 namespace Hotline.Server.Grpc;
 

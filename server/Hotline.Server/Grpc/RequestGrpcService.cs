@@ -2,11 +2,11 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
+using Hotline.Contract.V1;
 using Hotline.Domain;
 using Hotline.Server.Hosting;
 using Hotline.Server.Live;
 using Microsoft.Extensions.Options;
-using Hotline.Contract.V1;
 
 namespace Hotline.Server.Grpc;
 

@@ -47,9 +47,9 @@ public static class HotlineServiceCollectionExtensions
     }
 }
 
-/// <summary>Healthy while the store accepts writes.</summary>
+/// <summary>Healthy while the store takes writes; a load balancer or systemd then stops sending intake here.</summary>
 internal sealed class StoreHealthCheck(StoreLifetime lifetime) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(lifetime.IsOpen ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("store closed"));
+        Task.FromResult(lifetime.AcceptsWrites ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("the store takes no writes"));
 }

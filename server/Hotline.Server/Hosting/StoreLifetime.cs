@@ -20,7 +20,8 @@ internal sealed class StoreLifetime(
 
     public IRequestStore Store => _store ?? throw new InvalidOperationException("The store is used before the host started.");
 
-    public bool IsOpen => _store is not null;
+    /// <summary>True while the store takes writes: open, and not stopped by a disk failure.</summary>
+    public bool AcceptsWrites => _store is { WritesFailed: false };
 
     /// <summary>Drops change-log entries beyond the configured retention now, instead of waiting for the writer to do it.</summary>
     public Task CompactAsync() =>
@@ -31,9 +32,9 @@ internal sealed class StoreLifetime(
         var settings = options.Value;
         var logger = loggers.CreateLogger("Hotline.Server");
         ServerLog.DevelopmentIdentity(logger);
-        _store = LiteDbRequestStore.Open(settings.DataDirectory, time, broadcaster,
-            new LiteDbStoreOptions { ChangeLogRetention = settings.ChangeLogRetention },
-            loggers.CreateLogger<LiteDbRequestStore>());
+        _store = LiteDbRequestStore.Open(settings.DataDirectory,
+            new RequestStoreOptions { ChangeLogRetention = settings.ChangeLogRetention },
+            time, broadcaster, loggers.CreateLogger<LiteDbRequestStore>());
         ServerLog.StoreOpened(logger, Path.GetFullPath(settings.DataDirectory), _store.CommittedRevision);
         return Task.CompletedTask;
     }

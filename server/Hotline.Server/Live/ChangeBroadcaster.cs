@@ -80,7 +80,7 @@ public sealed class WatchSubscription : IDisposable
 {
     private readonly ChangeBroadcaster _owner;
     private readonly Channel<LiveChange> _queue;
-    private readonly CancellationTokenSource _overflow = new();
+    private bool _overflowed;
 
     internal WatchSubscription(ChangeBroadcaster owner, int capacity, long registeredAt)
     {
@@ -99,10 +99,8 @@ public sealed class WatchSubscription : IDisposable
 
     public ChannelReader<LiveChange> Reader => _queue.Reader;
 
-    /// <summary>Cancelled when the watcher fell behind; aborts a write stuck on a client that stopped reading.</summary>
-    public CancellationToken Overflowed => _overflow.Token;
-
-    public bool IsOverflowed => _overflow.IsCancellationRequested;
+    /// <summary>Set when the watcher fell behind: its queue is closed and takes nothing more.</summary>
+    public bool IsOverflowed => Volatile.Read(ref _overflowed);
 
     public int Buffered => _queue.Reader.Count;
 
@@ -116,8 +114,8 @@ public sealed class WatchSubscription : IDisposable
         {
             if (!_queue.Writer.TryWrite(change))
             {
+                Volatile.Write(ref _overflowed, true);
                 _queue.Writer.TryComplete();
-                _overflow.Cancel();
                 return;
             }
         }
@@ -127,6 +125,5 @@ public sealed class WatchSubscription : IDisposable
     {
         _owner.Remove(this);
         _queue.Writer.TryComplete();
-        _overflow.Dispose();
     }
 }

@@ -21,16 +21,23 @@ public sealed class WatchSession(
     public const int SnapshotPageSize = 100;
     public const int ReplayPageSize = 500;
 
-    private static long s_nextWatchId;
+    private static long _nextWatchId;
 
     /// <summary>The highest revision delivered; anything at or below it is skipped.</summary>
     private long _delivered;
 
+    private WatchSubscription _subscription = null!;
+
     public async Task RunAsync(long startRevision, string operatorId, CancellationToken callCancelled, CancellationToken serverStopping)
     {
-        var watchId = Interlocked.Increment(ref s_nextWatchId);
+        var watchId = Interlocked.Increment(ref _nextWatchId);
         using var subscription = broadcaster.Subscribe();
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, serverStopping, subscription.Overflowed);
+        _subscription = subscription;
+        // Overflow is deliberately not part of this token: cancelling a write that is waiting for the
+        // client's flow-control window would reset the stream, and the client would see INTERNAL
+        // instead of WATCH_TOO_SLOW. The overflowed queue holds nothing more, so waiting for that
+        // one write (up to the write timeout) costs no memory.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, serverStopping);
         ServerLog.WatchStarted(logger, watchId, operatorId, startRevision);
         try
         {
@@ -148,6 +155,10 @@ public sealed class WatchSession(
         if (revision <= _delivered)
         {
             return;
+        }
+        if (_subscription.IsOverflowed)
+        {
+            throw new WatcherTooSlowException();
         }
         await WriteAsync(message, cancellationToken);
         _delivered = revision;
