@@ -49,6 +49,8 @@ public static class ConsoleProgram
         var demoing = demo is null ? Task.CompletedTask : Task.Run(() => demo.RunAsync(stop.Token));
 
         app.Run(window);
+        // Terminal.Gui's synchronization context outlives its loop: an await resuming on it now would never run.
+        SynchronizationContext.SetSynchronizationContext(null);
         stop.Cancel();
         if (panicked)
         {
@@ -60,7 +62,7 @@ public static class ConsoleProgram
         }
         try
         {
-            await Task.WhenAll(watching, demoing).WaitAsync(TimeSpan.FromSeconds(3));
+            await Task.WhenAll(watching, demoing).WaitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -181,6 +181,18 @@ public sealed class QueueScreenTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void ActionKeys_WorkWhateverPaneHasFocus()
+    {
+        using var console = new ConsoleHarness([]);
+        console.Press(Key.Tab);
+        console.Press(Key.Tab);
+
+        console.Press('q');
+
+        Assert.True(console.Window.StopRequested);
+    }
+
+    [Fact]
     public void PanicKey_BlanksTheScreenAndStopsAtOnce()
     {
         using var console = new ConsoleHarness(Queue());

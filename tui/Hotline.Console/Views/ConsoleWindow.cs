@@ -116,7 +116,6 @@ internal sealed class ConsoleWindow : Runnable
         _statusLine = new Label { X = Pos.Right(_staleMark), Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Height = 1 };
 
         Add(_viewLine, _search, _table, _detailFrame, _actionLine, _staleMark, _statusLine);
-        KeyDown += (_, key) => key.Handled = key.Handled || HandleKey(key);
         FrameChanged += (_, _) => UpdateLines();
         _model.Changed += OnModelChanged;
         RebuildRows();
@@ -140,8 +139,8 @@ internal sealed class ConsoleWindow : Runnable
     public TableView Table => _table;
 
     /// <summary>
-    /// Hooks the window to its application: the one-second tick (ages, countdowns, notices) and
-    /// the keys that must work everywhere, even inside a dialog (F12 panic).
+    /// Hooks the window to its application: the one-second tick (ages, countdowns, notices), the
+    /// screen's keys, and the keys that must work everywhere, even inside a dialog (F12 panic).
     /// </summary>
     public void Attach(IApplication app)
     {
@@ -157,12 +156,18 @@ internal sealed class ConsoleWindow : Runnable
                 key.Handled = true;
                 Panic();
             }
-            else if (key == Key.Esc && app.TopRunnable == this)
+            else if (app.TopRunnable == this && key == Key.Esc)
             {
                 // Esc is Terminal.Gui's quit key; on this screen it only steps back (search, zoom).
                 // Dialogs are not this screen, so there Esc still cancels.
                 key.Handled = true;
                 Escape();
+            }
+            else if (app.TopRunnable == this && HandleKey(key))
+            {
+                // Taken before any view sees it: whichever pane has focus (even the read-only
+                // detail, which would swallow letters), the action keys do the same thing.
+                key.Handled = true;
             }
         };
     }
@@ -180,7 +185,7 @@ internal sealed class ConsoleWindow : Runnable
             }
         }
         _quitAllowed = true;
-        App?.RequestStop(this);
+        RequestStop();
     }
 
     /// <summary>The panic key: nothing sensitive stays on screen, every dialog closes, and the process exits.</summary>
