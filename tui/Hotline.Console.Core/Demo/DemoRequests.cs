@@ -52,7 +52,7 @@ public static class DemoRequests
             "Partner organisation asks whether you can take a referral for a family of four.", "referral"),
     ];
 
-    private static readonly string[] Handles = ["+7 928 {0:000} {1:00} {2:00}", "@user{0}{1}", "{0}{1}@proton.me", "+995 5{0:00} {1:000} {2:000}", "+380 6{0:0} {1:000} {2:00} {0:00}"];
+    private static readonly string[] Handles = ["+7 928 {0:000} {1:00} {2:00}", "@user{0}{1}", "{0}{1}@proton.me", "+995 5{1:00} {0:000} {2:00}", "+380 6{1:00} {0:000} {2:00}"];
 
     /// <summary>The fixed opening queue; its request ids repeat, so a restart does not seed twice.</summary>
     public static IEnumerable<SubmitRequestRequest> Seed() =>

@@ -37,6 +37,7 @@ public static class Labels
     public static string ChannelLong(Channel channel) => channel switch
     {
         Contract.V1.Channel.Telegram => "Telegram",
+        Contract.V1.Channel.Signal => "Signal",
         Contract.V1.Channel.Whatsapp => "WhatsApp",
         Contract.V1.Channel.WebForm => "web form",
         Contract.V1.Channel.InPerson => "in person",

@@ -493,8 +493,12 @@ internal sealed class ConsoleWindow : Runnable
         var alarming = delta.Created.Where(r => r.Urgency >= Urgency.Urgent).OrderByDescending(r => r.Urgency).FirstOrDefault();
         if (alarming is not null)
         {
-            Notify($"New {Labels.UrgencyLong(alarming.Urgency)} request #{alarming.Number} ({Labels.ChannelLong(alarming.Channel)}).",
-                ok: alarming.Urgency != Urgency.ImmediateDanger);
+            // A refusal the operator has not read yet stays; the row itself and the bell announce the arrival.
+            if (_notice is not { Ok: false })
+            {
+                Notify($"New {Labels.UrgencyLong(alarming.Urgency)} request #{alarming.Number} ({Labels.ChannelLong(alarming.Channel)}).",
+                    ok: alarming.Urgency != Urgency.ImmediateDanger);
+            }
             if (BellOn)
             {
                 _ringBell();
