@@ -48,7 +48,7 @@ public sealed class DomainErrorInterceptor(ILogger<DomainErrorInterceptor> logge
             case RpcException:
                 return null;
             case OperationCanceledException when context.CancellationToken.IsCancellationRequested:
-                return new RpcException(new global::Grpc.Core.Status(StatusCode.Cancelled, "The call was cancelled."));
+                return ErrorTranslation.ToRpcException("CANCELLED", StatusCode.Cancelled, "The call was cancelled by the client.");
             default:
                 ServerLog.UnexpectedFailure(logger, context.Method, ex.GetType().FullName ?? "unknown");
                 return ErrorTranslation.Internal("INTERNAL", "The server failed to handle the call; nothing was lost that it acknowledged. Retry, and report it if it persists.");

@@ -23,12 +23,24 @@ public static class HotlineHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Configuration.AddCommandLine(args, SwitchMappings);
-        builder.Logging.AddSimpleConsole(o =>
+        builder.Logging.ClearProviders();
+        if (string.Equals(builder.Configuration["Hotline:LogFormat"], "json", StringComparison.OrdinalIgnoreCase))
         {
-            o.SingleLine = true;
-            o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-        });
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            });
+        }
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             // gRPC needs HTTP/2; without TLS, Kestrel can offer it only as the sole protocol.
