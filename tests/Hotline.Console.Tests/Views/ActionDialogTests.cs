@@ -1,12 +1,11 @@
 using Hotline.Console.Views;
 using Hotline.Contract.V1;
 using Terminal.Gui.Input;
-using Xunit.Abstractions;
 
 namespace Hotline.Console.Tests.Views;
 
 [Collection(HeadlessCollection.Name)]
-public sealed class ActionDialogTests(ITestOutputHelper output)
+public sealed class ActionDialogTests
 {
     private static HelpRequest[] Queue() =>
     [
@@ -63,7 +62,6 @@ public sealed class ActionDialogTests(ITestOutputHelper output)
             console.Press(Key.Enter);
         });
 
-        output.WriteLine(dialog);
         Assert.Contains("Assign #1 to…", dialog, StringComparison.Ordinal);
         Assert.Contains("Timur B. (timur)", dialog, StringComparison.Ordinal);
         Assert.Equal(["assign requests/r1 to 'operators/timur'"], console.Client.Calls);
@@ -108,7 +106,6 @@ public sealed class ActionDialogTests(ITestOutputHelper output)
             console.Press(Key.F2);
         });
 
-        output.WriteLine(dialog);
         Assert.Contains("Note on #2", dialog, StringComparison.Ordinal);
         var call = Assert.Single(console.Client.Calls);
         Assert.StartsWith("note requests/r2 'Позвонила, Ӏаьржа\nперезвонить в 22:00' id note-", call, StringComparison.Ordinal);
@@ -182,7 +179,6 @@ public sealed class ActionDialogTests(ITestOutputHelper output)
             console.Press(Key.Enter);
         });
 
-        output.WriteLine(dialog);
         Assert.Contains("Urgency and tags of #1", dialog, StringComparison.Ordinal);
         Assert.Equal(["triage requests/r1 ImmediateDanger [detention,лаьцна] etag e1"], console.Client.Calls);
         Assert.Contains("#1 is now IMMEDIATE DANGER.", console.Screen, StringComparison.Ordinal);
@@ -215,7 +211,6 @@ public sealed class ActionDialogTests(ITestOutputHelper output)
             console.Press(Key.Enter);
         });
 
-        output.WriteLine(dialog);
         Assert.Contains("Close #2", dialog, StringComparison.Ordinal);
         Assert.Contains("legal aid", dialog, StringComparison.Ordinal);
         Assert.Equal(["close requests/r2 Referred 'Передано юристам' etag e2"], console.Client.Calls);
@@ -291,7 +286,6 @@ public sealed class ActionDialogTests(ITestOutputHelper output)
             console.Press(Key.Enter);
         });
 
-        output.WriteLine(dialog);
         Assert.Contains("Urgency:", dialog, StringComparison.Ordinal);
         Assert.Equal([2L], console.Window.VisibleRows.Select(r => r.Number));
         Assert.StartsWith("View: all open · lang ce", console.Lines[0], StringComparison.Ordinal);
@@ -306,7 +300,6 @@ public sealed class ActionDialogTests(ITestOutputHelper output)
 
         var help = console.WithDialog<HelpDialog>(key == '\0' ? Key.F1 : new Key(key), d => console.Press(Key.Enter));
 
-        output.WriteLine(help);
         foreach (var line in new[] { "a      assign the selected request to me", "F12    clear the screen and exit at once", "1-4    all open / mine" })
         {
             Assert.Contains(line, help, StringComparison.Ordinal);

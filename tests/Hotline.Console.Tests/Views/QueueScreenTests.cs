@@ -2,12 +2,11 @@ using Hotline.Console.State;
 using Hotline.Contract.V1;
 using Terminal.Gui.Drawing;
 using Terminal.Gui.Input;
-using Xunit.Abstractions;
 
 namespace Hotline.Console.Tests.Views;
 
 [Collection(HeadlessCollection.Name)]
-public sealed class QueueScreenTests(ITestOutputHelper output)
+public sealed class QueueScreenTests
 {
     private static HelpRequest[] Queue() =>
     [
@@ -22,7 +21,6 @@ public sealed class QueueScreenTests(ITestOutputHelper output)
         using var console = new ConsoleHarness(Queue());
 
         var lines = console.Lines;
-        output.WriteLine(string.Join('\n', lines));
 
         Assert.Equal(24, lines.Count(l => l.Length == 80));
         Assert.StartsWith("View: all open", lines[0], StringComparison.Ordinal);
@@ -111,7 +109,6 @@ public sealed class QueueScreenTests(ITestOutputHelper output)
         console.Feed(Requests.Change(101, ChangeKind.NoteAdded, noted));
 
         var screen = console.Screen;
-        output.WriteLine(screen);
         Assert.DoesNotContain("Age", screen, StringComparison.Ordinal);
         Assert.Contains("Contact: @person2", screen, StringComparison.Ordinal);
         Assert.Contains("Notes (1):", screen, StringComparison.Ordinal);
@@ -130,7 +127,6 @@ public sealed class QueueScreenTests(ITestOutputHelper output)
 
         console.Feed(new ConnectionChanged(new ConnectionStatus(LinkState.Retrying, now, now.AddSeconds(4), "server unreachable")));
         var screen = console.Screen;
-        output.WriteLine(screen);
         Assert.Contains(" STALE anna │ reconnecting in 4 s │ rev 100", screen, StringComparison.Ordinal);
         Assert.Contains("Мужа задержали", screen, StringComparison.Ordinal);
         Assert.Equal(new Color(ColorName16.Yellow), console.AttributeAt("STALE").Background);
