@@ -1,3 +1,6 @@
+using Hotline.Server.Admin;
 using Hotline.Server.Hosting;
 
-return await HotlineHost.RunAsync(args);
+return AdminCommandLine.Handles(args)
+    ? await AdminCommandLine.RunAsync(args, Console.Out, Console.Error)
+    : await HotlineHost.RunAsync(args);

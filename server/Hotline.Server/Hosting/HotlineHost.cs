@@ -1,3 +1,5 @@
+using System.Text;
+using Hotline.Server.Access;
 using Hotline.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -50,10 +52,32 @@ public static class HotlineHost
         });
         builder.Services.AddHotline(builder.Configuration);
         configure?.Invoke(builder);
+        ListenOnAdminSocket(builder);
 
         var app = builder.Build();
         app.MapHotline();
         return app;
+    }
+
+    /// <summary>The addresses callers reach the server on: everything it listens on but the admin socket.</summary>
+    public static IReadOnlyList<Uri> NetworkAddresses(WebApplication app) =>
+        [.. app.Urls.Where(u => !u.StartsWith("http://unix:", StringComparison.Ordinal)).Select(u => new Uri(u))];
+
+    /// <summary>
+    /// Adds the admin socket to the configured URLs rather than calling Kestrel's ListenUnixSocket,
+    /// which would make Kestrel ignore every configured URL.
+    /// </summary>
+    private static void ListenOnAdminSocket(WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(HotlineOptions.Section).Get<HotlineOptions>() ?? new HotlineOptions();
+        var socket = AdminSocketGate.PathFor(options.DataDirectory);
+        if (Encoding.UTF8.GetByteCount(socket) > AdminSocketGate.MaxSocketPathBytes)
+        {
+            throw new InvalidOperationException(
+                $"The data directory path is too long for its admin socket ({socket}); Unix sockets allow {AdminSocketGate.MaxSocketPathBytes} bytes. Use a shorter --data-dir.");
+        }
+        var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
+        builder.WebHost.UseUrls(string.IsNullOrWhiteSpace(urls) ? $"http://unix:{socket}" : $"{urls};http://unix:{socket}");
     }
 
     public static async Task<int> RunAsync(string[] args)
@@ -81,9 +105,9 @@ public static class HotlineHost
                 await Console.Error.WriteLineAsync("hotline-server: " + ex.Message);
                 return ExitDataDirectoryInUse;
             }
-            foreach (var address in app.Urls)
+            foreach (var address in NetworkAddresses(app))
             {
-                ServerLog.Listening(logger, address);
+                ServerLog.Listening(logger, address.ToString());
             }
             await app.WaitForShutdownAsync();
         }
