@@ -20,7 +20,7 @@ public sealed class HotlineTestServer : IAsyncDisposable
 {
     public const string Supervisor = "lena";
     public const string Intake = "web-form";
-    public const string Admin = "root";
+    public const string Administrator = "root";
     public const string Disabled = "gone";
     public const int OperatorCount = 50;
 
@@ -31,7 +31,7 @@ public sealed class HotlineTestServer : IAsyncDisposable
     {
         _app = app;
         DataDirectory = dataDirectory;
-        Address = HotlineHost.NetworkAddresses(app).Single();
+        Address = new Uri(HotlineHost.NetworkAddresses(app).Single());
         _channel = NewChannel();
         Intakes = new IntakeService.IntakeServiceClient(_channel);
         Requests = new RequestService.RequestServiceClient(_channel);
@@ -91,7 +91,7 @@ public sealed class HotlineTestServer : IAsyncDisposable
         {
             (Supervisor, "Lena", Domain.Role.Supervisor),
             (Intake, "Web form", Domain.Role.Intake),
-            (Admin, "Root", Domain.Role.Admin),
+            (Administrator, "Root", Domain.Role.Admin),
             (Disabled, "Former colleague", Domain.Role.Operator),
         };
         accounts.AddRange(Enumerable.Range(1, OperatorCount).Select(i => (OperatorId(i), $"Operator {i}", Domain.Role.Operator)));

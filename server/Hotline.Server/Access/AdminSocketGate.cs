@@ -1,5 +1,5 @@
-using System.Net.Sockets;
-using Microsoft.AspNetCore.Connections.Features;
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Connections;
 
 namespace Hotline.Server.Access;
 
@@ -23,7 +23,7 @@ public static class AdminSocketGate
     public static string PathFor(string dataDirectory) => Path.Combine(Path.GetFullPath(dataDirectory), SocketFileName);
 
     public static bool IsAdminSocket(HttpContext context) =>
-        context.Features.Get<IConnectionEndPointFeature>()?.LocalEndPoint is UnixDomainSocketEndPoint;
+        context.RequestServices.GetRequiredService<AdminSocketConnections>().Contains(context.Connection.Id);
 
     public static IApplicationBuilder UseAdminSocketGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
@@ -41,4 +41,29 @@ public static class AdminSocketGate
             ? "AdminService is served only on the admin socket in the data directory."
             : "The admin socket serves only AdminService.";
     });
+}
+
+/// <summary>
+/// The connections accepted on the admin socket, by connection id. Kestrel marks them as they
+/// are accepted (a connection middleware on that endpoint only), because a request cannot see
+/// which listener its connection came through. Safe from any thread.
+/// </summary>
+public sealed class AdminSocketConnections
+{
+    private readonly ConcurrentDictionary<string, byte> _open = new(StringComparer.Ordinal);
+
+    public bool Contains(string connectionId) => _open.ContainsKey(connectionId);
+
+    public ConnectionDelegate Track(ConnectionDelegate next) => async connection =>
+    {
+        _open[connection.ConnectionId] = 0;
+        try
+        {
+            await next(connection);
+        }
+        finally
+        {
+            _open.TryRemove(connection.ConnectionId, out _);
+        }
+    };
 }

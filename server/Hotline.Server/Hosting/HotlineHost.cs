@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Text;
 using Hotline.Server.Access;
 using Hotline.Storage;
@@ -45,8 +46,15 @@ public static class HotlineHost
         }
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            // gRPC needs HTTP/2; without TLS, Kestrel can offer it only as the sole protocol.
-            kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2);
+            kestrel.ConfigureEndpointDefaults(endpoint =>
+            {
+                // gRPC needs HTTP/2; without TLS, Kestrel can offer it only as the sole protocol.
+                endpoint.Protocols = HttpProtocols.Http2;
+                if (endpoint.EndPoint is UnixDomainSocketEndPoint)
+                {
+                    endpoint.Use(kestrel.ApplicationServices.GetRequiredService<AdminSocketConnections>().Track);
+                }
+            });
             kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
             kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
         });
@@ -60,8 +68,8 @@ public static class HotlineHost
     }
 
     /// <summary>The addresses callers reach the server on: everything it listens on but the admin socket.</summary>
-    public static IReadOnlyList<Uri> NetworkAddresses(WebApplication app) =>
-        [.. app.Urls.Where(u => !u.StartsWith("http://unix:", StringComparison.Ordinal)).Select(u => new Uri(u))];
+    public static IReadOnlyList<string> NetworkAddresses(WebApplication app) =>
+        [.. app.Urls.Where(u => !u.StartsWith("http://unix:", StringComparison.Ordinal))];
 
     /// <summary>
     /// Adds the admin socket to the configured URLs rather than calling Kestrel's ListenUnixSocket,
@@ -107,7 +115,7 @@ public static class HotlineHost
             }
             foreach (var address in NetworkAddresses(app))
             {
-                ServerLog.Listening(logger, address.ToString());
+                ServerLog.Listening(logger, address);
             }
             await app.WaitForShutdownAsync();
         }

@@ -42,6 +42,7 @@ public static class HotlineServiceCollectionExtensions
     private static IServiceCollection AddHotlineAccess(this IServiceCollection services)
     {
         services.AddSingleton<SessionRegistry>();
+        services.AddSingleton<AdminSocketConnections>();
         services.AddSingleton<OperatorDirectory>();
         services.AddSingleton<IOperatorDirectory>(sp => sp.GetRequiredService<OperatorDirectory>());
         services.AddSingleton<FailedAuthenticationLimiter>();

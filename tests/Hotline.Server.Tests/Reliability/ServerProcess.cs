@@ -162,7 +162,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    private static string ServerDll { get; } = FindServerDll();
+    internal static string ServerDll { get; } = FindServerDll();
 
     private static string FindServerDll()
     {
