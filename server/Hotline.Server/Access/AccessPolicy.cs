@@ -2,9 +2,9 @@ using Grpc.Health.V1;
 using Hotline.Contract.V1;
 using Hotline.Domain;
 using MethodDescriptor = Google.Protobuf.Reflection.MethodDescriptor;
-using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 using ServerReflection = Grpc.Reflection.V1Alpha.ServerReflection;
 using ServerReflectionV1 = Grpc.Reflection.V1.ServerReflection;
+using ServiceDescriptor = Google.Protobuf.Reflection.ServiceDescriptor;
 
 namespace Hotline.Server.Access;
 
