@@ -4,6 +4,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Hotline.Contract.V1;
 using Hotline.Server.Access;
+using Hotline.Server.Flood;
 using Hotline.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -72,6 +73,8 @@ public sealed class HotlineTestServer : IAsyncDisposable
                 options.Watch.ProgressInterval = TimeSpan.FromMilliseconds(300);
                 // Tests make many deliberate bad calls from 127.0.0.1; the rate limit has tests of its own.
                 options.Authentication.MaxFailures = 100_000;
+                // Tests submit hundreds of requests at once; the flood-control tests set their own limits.
+                options.Intake = new IntakeOptions { PerCallerPerSecond = 1e6, Burst = 1_000_000, GlobalPerSecond = 1e6, GlobalBurst = 1_000_000 };
                 configure?.Invoke(options);
             });
         });

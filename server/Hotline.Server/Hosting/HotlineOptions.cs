@@ -1,3 +1,7 @@
+using Hotline.Domain;
+using Hotline.Server.Flood;
+using Hotline.Server.Transport;
+
 namespace Hotline.Server.Hosting;
 
 /// <summary>The `Hotline` configuration section: appsettings.json, then HOTLINE_* / Hotline__* environment variables, then the command line.</summary>
@@ -11,6 +15,12 @@ public sealed class HotlineOptions
     public AuthenticationOptions Authentication { get; set; } = new();
 
     public WatchOptions Watch { get; set; } = new();
+
+    /// <summary>The certificate for https:// listen addresses; read (and checked) before the host is built.</summary>
+    public TlsOptions Tls { get; set; } = new();
+
+    /// <summary>Intake rate limits, per caller and global.</summary>
+    public IntakeOptions Intake { get; set; } = new();
 
     /// <summary>How many changes the change log keeps for resuming watchers.</summary>
     public int ChangeLogRetention { get; set; } = 100_000;

@@ -1,6 +1,7 @@
 using Hotline.Domain;
 using Hotline.Server.Access;
 using Hotline.Server.Admin;
+using Hotline.Server.Flood;
 using Hotline.Server.Grpc;
 using Hotline.Server.Live;
 using Hotline.Storage;
@@ -25,13 +26,15 @@ public static class HotlineServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<StoreLifetime>());
         services.AddHotlineAccess();
 
+        configuration.GetSection(HotlineOptions.Section).GetSection("Intake").Get<IntakeOptions>()?.Validate();
+        services.AddSingleton<IntakeRateLimiter>();
         services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = MaxReceiveMessageBytes;
             grpc.EnableDetailedErrors = false;
             grpc.Interceptors.Add<DomainErrorInterceptor>();
             grpc.Interceptors.Add<AccessInterceptor>();
-        });
+        }).AddServiceOptions<IntakeGrpcService>(intake => intake.Interceptors.Add<IntakeRateLimitInterceptor>());
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks()
             .AddCheck<StoreHealthCheck>("store");
