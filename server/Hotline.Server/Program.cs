@@ -1,4 +1,10 @@
+using Hotline.Server.Admin;
 using Hotline.Server.Hosting;
 using Hotline.Server.Transport;
 
-return args is ["tls", .. var tls] ? TlsCommand.Run(tls, Console.Out, Console.Error) : await HotlineHost.RunAsync(args);
+return args switch
+{
+    ["tls", .. var tls] => TlsCommand.Run(tls, Console.Out, Console.Error),
+    _ when AdminCommandLine.Handles(args) => await AdminCommandLine.RunAsync(args, Console.Out, Console.Error),
+    _ => await HotlineHost.RunAsync(args),
+};

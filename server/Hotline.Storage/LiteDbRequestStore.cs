@@ -11,7 +11,7 @@ namespace Hotline.Storage;
 /// waiting and flushes the data file before anyone is told "OK"; reads run on the caller's thread
 /// against LiteDB's per-collection snapshots. All members are safe to call from any thread.
 /// </summary>
-public sealed class LiteDbRequestStore : IRequestStore, IDisposable
+public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IDisposable
 {
     private readonly LiteDatabase _database;
     private readonly DataDirectoryLock? _directoryLock;
@@ -149,6 +149,20 @@ public sealed class LiteDbRequestStore : IRequestStore, IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         return await Enqueue(new PendingCompaction(cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<OperatorRecord> ExecuteAsync(OperatorCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Enqueue(new OperatorWrite(command, cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<OperatorRecord>> ReadOperatorsAsync(CancellationToken cancellationToken)
+    {
+        using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
+        return [.. _schema.Operators.FindAll().Select(OperatorDocument.FromBson).OrderBy(o => o.Id, StringComparer.Ordinal)];
     }
 
     public async Task<HelpRequest?> GetAsync(string requestId, CancellationToken cancellationToken)

@@ -11,6 +11,7 @@ internal sealed class StoreSchema
         Changes = database.GetCollection(ChangeDocument.Collection);
         IntakeKeys = database.GetCollection(IntakeKeyDocument.Collection);
         Meta = database.GetCollection(StoreCounters.Collection);
+        Operators = database.GetCollection(OperatorDocument.Collection);
     }
 
     public ILiteCollection<BsonDocument> Requests { get; }
@@ -22,6 +23,9 @@ internal sealed class StoreSchema
     public ILiteCollection<BsonDocument> IntakeKeys { get; }
 
     public ILiteCollection<BsonDocument> Meta { get; }
+
+    /// <summary>People and integrations that may call, keyed by operator id, with their token hashes.</summary>
+    public ILiteCollection<BsonDocument> Operators { get; }
 
     /// <summary>Writes: call only from the writer, and only after the opening checkpoint.</summary>
     public void EnsureIndexes()

@@ -237,7 +237,7 @@ internal sealed class StoreWriter
         }
         _counters = batch.Counters;
         Interlocked.Increment(ref _batchCount);
-        var notDurable = batch.Changes.Count > 0 ? Checkpoint() : null;
+        var notDurable = batch.Wrote ? Checkpoint() : null;
         // Even when the checkpoint failed the changes are committed and visible to readers, so the
         // revision moves and the listener hears of them: a gap in the live feed would be worse.
         Interlocked.Exchange(ref _committedRevision, _counters.LastRevision);

@@ -12,6 +12,7 @@ internal sealed class WriteBatch
     private readonly StoreSchema _schema;
     private readonly Dictionary<string, HelpRequest> _written = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IntakeReceipt> _receipts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OperatorRecord> _operators = new(StringComparer.Ordinal);
     private readonly List<RequestChange> _changes = [];
     private bool _countersChanged;
 
@@ -29,6 +30,9 @@ internal sealed class WriteBatch
 
     /// <summary>In revision order.</summary>
     public IReadOnlyList<RequestChange> Changes => _changes;
+
+    /// <summary>True when the transaction changes anything, so it must be flushed before anyone is told.</summary>
+    public bool Wrote => _changes.Count > 0 || _operators.Count > 0;
 
     public HelpRequest? Find(string requestId)
     {
@@ -84,6 +88,21 @@ internal sealed class WriteBatch
         _written[stamped.Id] = stamped;
         _changes.Add(change);
         return stamped;
+    }
+
+    public OperatorRecord? FindOperator(string operatorId)
+    {
+        if (_operators.TryGetValue(operatorId, out var written))
+        {
+            return written;
+        }
+        return _schema.Operators.FindById(operatorId) is { } doc ? OperatorDocument.FromBson(doc) : null;
+    }
+
+    public void WriteOperator(OperatorRecord record)
+    {
+        _schema.Operators.Upsert(OperatorDocument.ToBson(record));
+        _operators[record.Id] = record;
     }
 
     public void RememberReceipt(string submittedBy, string intakeRequestId, IntakeReceipt receipt)

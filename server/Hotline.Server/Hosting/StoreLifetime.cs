@@ -20,6 +20,8 @@ internal sealed class StoreLifetime(
 
     public IRequestStore Store => _store ?? throw new InvalidOperationException("The store is used before the host started.");
 
+    public IOperatorStore Operators => _store ?? throw new InvalidOperationException("The store is used before the host started.");
+
     /// <summary>True while the store takes writes: open, and not stopped by a disk failure.</summary>
     public bool AcceptsWrites => _store is { WritesFailed: false };
 
@@ -31,7 +33,6 @@ internal sealed class StoreLifetime(
     {
         var settings = options.Value;
         var logger = loggers.CreateLogger("Hotline.Server");
-        ServerLog.DevelopmentIdentity(logger);
         _store = LiteDbRequestStore.Open(settings.DataDirectory,
             new RequestStoreOptions { ChangeLogRetention = settings.ChangeLogRetention },
             time, broadcaster, loggers.CreateLogger<LiteDbRequestStore>());
