@@ -83,5 +83,9 @@ public static class ErrorReasons
     public const string Unauthenticated = "UNAUTHENTICATED";
     public const string ShuttingDown = "SHUTTING_DOWN";
     public const string StorageFailed = "STORAGE_FAILED";
+    public const string LockedDown = "LOCKED_DOWN";
+    public const string MasterKeyMismatch = "MASTER_KEY_MISMATCH";
+    public const string RateLimited = "RATE_LIMITED";
+    public const string TokenRevoked = "TOKEN_REVOKED";
     public const string WatchTooSlow = "WATCH_TOO_SLOW";
 }
