@@ -1,3 +1,4 @@
 using Hotline.Server.Hosting;
+using Hotline.Server.Transport;
 
-return await HotlineHost.RunAsync(args);
+return args is ["tls", .. var tls] ? TlsCommand.Run(tls, Console.Out, Console.Error) : await HotlineHost.RunAsync(args);

@@ -1,3 +1,4 @@
+using Hotline.Server.Transport;
 using Hotline.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -8,6 +9,8 @@ public static class HotlineHost
 {
     public const int ExitDataDirectoryInUse = 3;
     public const int ExitConfigurationError = 4;
+    public const int ExitPlaintextNotLoopback = 6;
+    public const int ExitCertificateUnusable = 7;
 
     private static readonly Dictionary<string, string> SwitchMappings = new()
     {
@@ -50,6 +53,7 @@ public static class HotlineHost
         });
         builder.Services.AddHotline(builder.Configuration);
         configure?.Invoke(builder);
+        ListenPlan.Configure(builder);
 
         var app = builder.Build();
         app.MapHotline();
@@ -62,6 +66,11 @@ public static class HotlineHost
         try
         {
             app = Build(args);
+        }
+        catch (TransportRefusedException ex)
+        {
+            await Console.Error.WriteLineAsync("hotline-server: " + ex.Message);
+            return ex.ExitCode;
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException)
         {

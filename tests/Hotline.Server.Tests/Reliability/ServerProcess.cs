@@ -48,9 +48,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     private GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(Address);
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory)
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, params string[] arguments)
     {
-        var server = Launch(dataDirectory);
+        var server = Launch(dataDirectory, arguments);
         var started = await Task.WhenAny(server._listening.Task, server._process.WaitForExitAsync()).WaitAsync(TimeSpan.FromSeconds(30));
         if (started != server._listening.Task)
         {
@@ -59,8 +59,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Starts the binary without waiting for it to listen (for runs that are expected to be refused).</summary>
-    public static ServerProcess Launch(string dataDirectory)
+    /// <summary>Starts the binary without waiting for it to listen (for runs that are expected to be refused); <paramref name="arguments"/> override the defaults.</summary>
+    public static ServerProcess Launch(string dataDirectory, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -69,7 +69,11 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(ServerDll)!,
         };
-        foreach (var arg in new[] { ServerDll, "--listen", "http://127.0.0.1:0", "--data-dir", dataDirectory })
+        // The writers here submit as fast as they can; intake rate limits have tests of their own.
+        string[] defaults = [ServerDll, "--listen", "http://127.0.0.1:0", "--data-dir", dataDirectory,
+            "--Hotline:Intake:PerCallerPerSecond", "1000000", "--Hotline:Intake:Burst", "1000000",
+            "--Hotline:Intake:GlobalPerSecond", "1000000", "--Hotline:Intake:GlobalBurst", "1000000"];
+        foreach (var arg in defaults.Concat(arguments))
         {
             info.ArgumentList.Add(arg);
         }
