@@ -240,7 +240,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IDisposa
         var upTo = CommittedRevision;
         var changes = from > upTo || max == 0
             ? []
-            : _schema.Changes.Find(Query.Between("_id", from, upTo), 0, max).Select(ChangeDocument.FromBson).ToList();
+            : _schema.Changes.Find(ChangeDocument.Between(from, upTo), 0, max).Select(ChangeDocument.FromBson).ToList();
         // Checked after the read: compaction raises this mark before its delete commits, so a run
         // that lost its start to a concurrent compaction is always caught here.
         if (from <= _writer.CompactedThrough)

@@ -19,6 +19,8 @@ internal sealed class StoreWriter
     private readonly Thread _thread;
     private readonly LiteDatabase _database;
     private readonly StoreSchema _schema;
+    private readonly IdLookup _requestsById;
+    private readonly IdLookup _intakeKeysById;
     private readonly RequestStoreOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly IChangeListener _listener;
@@ -36,6 +38,8 @@ internal sealed class StoreWriter
     {
         _database = database;
         _schema = schema;
+        _requestsById = new IdLookup(schema.Requests);
+        _intakeKeysById = new IdLookup(schema.IntakeKeys);
         _counters = counters;
         _committedRevision = counters.LastRevision;
         _compactedThrough = counters.CompactedThrough;
@@ -210,7 +214,7 @@ internal sealed class StoreWriter
     private void CommitBatch(List<IStagedWrite> writes)
     {
         var started = Stopwatch.GetTimestamp();
-        var batch = new WriteBatch(_schema, _counters, _timeProvider.GetUtcNow());
+        var batch = new WriteBatch(_schema, _requestsById, _intakeKeysById, _counters, _timeProvider.GetUtcNow());
         try
         {
             BeginTransaction();
@@ -265,7 +269,7 @@ internal sealed class StoreWriter
             try
             {
                 BeginTransaction();
-                dropped = _schema.Changes.DeleteMany(Query.LTE("_id", cutoff));
+                dropped = _schema.Changes.DeleteMany(ChangeDocument.AtOrBelow(cutoff));
                 compacted.Write(_schema.Meta);
                 _database.Commit();
             }

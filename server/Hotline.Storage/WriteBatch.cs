@@ -10,15 +10,19 @@ namespace Hotline.Storage;
 internal sealed class WriteBatch
 {
     private readonly StoreSchema _schema;
+    private readonly IdLookup _requestsById;
+    private readonly IdLookup _intakeKeysById;
     private readonly Dictionary<string, HelpRequest> _written = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IntakeReceipt> _receipts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OperatorRecord> _operators = new(StringComparer.Ordinal);
     private readonly List<RequestChange> _changes = [];
     private bool _countersChanged;
 
-    public WriteBatch(StoreSchema schema, StoreCounters counters, DateTimeOffset now)
+    public WriteBatch(StoreSchema schema, IdLookup requestsById, IdLookup intakeKeysById, StoreCounters counters, DateTimeOffset now)
     {
         _schema = schema;
+        _requestsById = requestsById;
+        _intakeKeysById = intakeKeysById;
         Counters = counters;
         Now = now;
     }
@@ -40,7 +44,7 @@ internal sealed class WriteBatch
         {
             return written;
         }
-        return _schema.Requests.FindById(requestId) is { } doc && !RevisionWatermark.Is(doc)
+        return _requestsById.Find(requestId) is { } doc && !RevisionWatermark.Is(doc)
             ? RequestDocument.FromBson(doc)
             : null;
     }
@@ -52,7 +56,7 @@ internal sealed class WriteBatch
         {
             return receipt;
         }
-        return _schema.IntakeKeys.FindById(key) is { } doc ? IntakeKeyDocument.DuplicateReceipt(doc) : null;
+        return _intakeKeysById.Find(key) is { } doc ? IntakeKeyDocument.DuplicateReceipt(doc) : null;
     }
 
     public string NewRequestId()
@@ -75,14 +79,27 @@ internal sealed class WriteBatch
         return number;
     }
 
-    /// <summary>Stamps the next revision on <paramref name="request"/>, stores it and appends the change to the log.</summary>
+    /// <summary>
+    /// Stamps the next revision on <paramref name="request"/>, stores it and appends the change to the log.
+    /// A created request is inserted: its id was just checked to be free, and the unique <c>_id</c>
+    /// index would refuse it otherwise, so an upsert's extra update attempt (an index lookup that
+    /// always misses) buys nothing. Any other change updates a row this batch has just read.
+    /// </summary>
     public HelpRequest Record(ChangeKind kind, HelpRequest request, string actor)
     {
         var revision = Counters.LastRevision + 1;
         var stamped = request with { Revision = revision };
         var change = new RequestChange(revision, kind, stamped.Id, stamped, actor);
-        _schema.Requests.Upsert(RequestDocument.ToBson(stamped));
-        _schema.Changes.Insert(ChangeDocument.ToBson(change));
+        var row = RequestDocument.ToBson(stamped);
+        if (kind == ChangeKind.Created)
+        {
+            _schema.Requests.Insert(row);
+        }
+        else if (!_schema.Requests.Update(row))
+        {
+            throw new InvalidOperationException("A request read inside the batch was not there to update.");
+        }
+        _schema.Changes.Insert(ChangeDocument.ToBson(change, row));
         Counters = Counters with { LastRevision = revision };
         _countersChanged = true;
         _written[stamped.Id] = stamped;
