@@ -3,8 +3,8 @@ using Grpc.Net.Client;
 using Hotline.Domain;
 using Hotline.Server.Access;
 using Hotline.Server.Hosting;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Hotline.Benchmarks;
