@@ -1,3 +1,5 @@
 using Hotline.Server.Hosting;
 
-return await HotlineHost.RunAsync(args);
+return args is ["keygen", .. var rest]
+    ? await HotlineHost.KeygenAsync(rest)
+    : await HotlineHost.RunAsync(args);

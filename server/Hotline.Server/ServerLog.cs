@@ -38,4 +38,22 @@ internal static partial class ServerLog
 
     [LoggerMessage(11, LogLevel.Warning, "Development identity is on: callers choose who they are with the x-hotline-operator header. Never expose this server beyond this machine.")]
     public static partial void DevelopmentIdentity(ILogger logger);
+
+    [LoggerMessage(12, LogLevel.Warning, "The installation is locked down: no request content is served or stored until an admin unlocks it with the master key.")]
+    public static partial void StartedLocked(ILogger logger);
+
+    [LoggerMessage(13, LogLevel.Information, "Retention on: closed requests are purged {Days} days after closing.")]
+    public static partial void RetentionOn(ILogger logger, double days);
+
+    [LoggerMessage(14, LogLevel.Information, "Retention purged {Count} closed requests.")]
+    public static partial void RetentionPurged(ILogger logger, int count);
+
+    [LoggerMessage(15, LogLevel.Warning, "Retention run skipped: {Reason}; it runs again at the next interval.")]
+    public static partial void RetentionSkipped(ILogger logger, string reason);
+
+    [LoggerMessage(16, LogLevel.Error, "Retention run failed with {ExceptionType}; it runs again at the next interval.")]
+    public static partial void RetentionFailed(ILogger logger, string exceptionType);
+
+    [LoggerMessage(17, LogLevel.Warning, "Watcher {WatchId} ended by lockdown at revision {Revision}")]
+    public static partial void WatchLockedDown(ILogger logger, long watchId, long revision);
 }

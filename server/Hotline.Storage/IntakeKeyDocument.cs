@@ -8,6 +8,7 @@ namespace Hotline.Storage;
 internal static class IntakeKeyDocument
 {
     public const string Collection = "intake_keys";
+    public const string RequestIdField = "request_id";
 
     /// <summary>
     /// The length prefix makes the key unambiguous whatever characters an operator id holds:
@@ -21,7 +22,7 @@ internal static class IntakeKeyDocument
         ["_id"] = Key(submittedBy, intakeRequestId),
         ["submitted_by"] = submittedBy,
         ["intake_request_id"] = intakeRequestId,
-        ["request_id"] = receipt.RequestId,
+        [RequestIdField] = receipt.RequestId,
         ["number"] = receipt.Number,
         ["create_time"] = receipt.CreateTime.UtcTicks,
     };

@@ -1,23 +1,32 @@
+using System.Security.Cryptography;
 using Hotline.Domain;
+using LiteDB;
 
 namespace Hotline.Storage;
 
 /// <summary>
-/// The state of one group-commit transaction as the writer builds it: the counters as they will
-/// be after the commit, and the rows written so far, so a later command in the same batch
-/// decides against an earlier one's result.
+/// The state of one transaction as the writer builds it: the counters as they will be after the
+/// commit, and the rows written so far, so a later command in the same batch decides against an
+/// earlier one's result. It seals what it writes with the keys it holds, and appends one audit
+/// record per change in the same transaction. Data keys unwrapped for the batch are erased when it
+/// is disposed. Used by the writer thread only.
 /// </summary>
-internal sealed class WriteBatch
+internal sealed class WriteBatch : IDisposable
 {
     private readonly StoreSchema _schema;
+    private readonly KeyLease? _keys;
     private readonly Dictionary<string, HelpRequest> _written = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IntakeReceipt> _receipts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]> _dataKeys = new(StringComparer.Ordinal);
     private readonly List<RequestChange> _changes = [];
     private bool _countersChanged;
+    private bool _revisionChanged;
 
-    public WriteBatch(StoreSchema schema, StoreCounters counters, DateTimeOffset now)
+    /// <param name="keys">Null for a batch that seals nothing and writes no audit record (finishing a purge).</param>
+    public WriteBatch(StoreSchema schema, StoreCounters counters, DateTimeOffset now, KeyLease? keys)
     {
         _schema = schema;
+        _keys = keys;
         Counters = counters;
         Now = now;
     }
@@ -30,15 +39,28 @@ internal sealed class WriteBatch
     /// <summary>In revision order.</summary>
     public IReadOnlyList<RequestChange> Changes => _changes;
 
+    /// <summary>True once anything was written: the batch must then be checkpointed before anyone hears of it.</summary>
+    public bool Wrote => _countersChanged;
+
+    private KeyRing Ring => (_keys ?? throw DomainException.LockedDown(write: true)).Ring;
+
     public HelpRequest? Find(string requestId)
     {
         if (_written.TryGetValue(requestId, out var written))
         {
             return written;
         }
-        return _schema.Requests.FindById(requestId) is { } doc && !RevisionWatermark.Is(doc)
-            ? RequestDocument.FromBson(doc)
-            : null;
+        if (_schema.Requests.FindById(requestId) is not { } doc || RevisionWatermark.Is(doc))
+        {
+            return null;
+        }
+        // A request whose data key is gone is being purged: it no longer exists for any command.
+        if (DataKey(requestId) is not { } dataKey)
+        {
+            return null;
+        }
+        using var sealer = new RequestSealer(requestId, dataKey);
+        return RequestDocument.FromBson(doc, sealer, EarlierContacts(RequestDocument.Requester(doc), doc[RequestDocument.NumberField].AsInt64));
     }
 
     public IntakeReceipt? FindReceipt(string submittedBy, string intakeRequestId)
@@ -59,8 +81,16 @@ internal sealed class WriteBatch
         {
             id = RequestIds.New();
         }
-        while (Find(id) is not null);
+        while (_written.ContainsKey(id) || _schema.Requests.FindById(id) is not null || _schema.Keys.FindById(id) is not null);
         return id;
+    }
+
+    /// <summary>Gives a new request its random data key and stores the key wrapped by the master key.</summary>
+    public void CreateDataKey(string requestId)
+    {
+        var (dataKey, wrapped) = Ring.NewDataKey(requestId);
+        _schema.Keys.Insert(DataKeyDocument.ToBson(requestId, wrapped));
+        _dataKeys[requestId] = dataKey;
     }
 
     public long TakeNumber()
@@ -71,18 +101,31 @@ internal sealed class WriteBatch
         return number;
     }
 
-    /// <summary>Stamps the next revision on <paramref name="request"/>, stores it and appends the change to the log.</summary>
+    /// <summary>
+    /// Stamps the next revision on <paramref name="request"/>, stores it sealed, appends the change
+    /// to the log (sealed the same way) and its audit record.
+    /// </summary>
     public HelpRequest Record(ChangeKind kind, HelpRequest request, string actor)
     {
         var revision = Counters.LastRevision + 1;
+        var dataKey = DataKey(request.Id) ?? throw new InvalidOperationException($"Request {request.Id} has no data key.");
+        var requester = ContactHandles.Normalise(request.Channel, request.ContactHandle) is { } normal ? Ring.Pseudonym(normal) : null;
+        BsonDocument sealedDoc;
         var stamped = request with { Revision = revision };
+        using (var sealer = new RequestSealer(request.Id, dataKey))
+        {
+            sealedDoc = RequestDocument.ToBson(stamped, sealer, requester);
+        }
+        _schema.Requests.Upsert(sealedDoc);
+        stamped = stamped with { EarlierContacts = EarlierContacts(requester, stamped.Number) };
         var change = new RequestChange(revision, kind, stamped.Id, stamped, actor);
-        _schema.Requests.Upsert(RequestDocument.ToBson(stamped));
-        _schema.Changes.Insert(ChangeDocument.ToBson(change));
+        _schema.Changes.Insert(ChangeDocument.ToBson(change, sealedDoc));
         Counters = Counters with { LastRevision = revision };
         _countersChanged = true;
+        _revisionChanged = true;
         _written[stamped.Id] = stamped;
         _changes.Add(change);
+        Audit(actor, AuditActionOf(kind), [stamped.Id]);
         return stamped;
     }
 
@@ -92,7 +135,54 @@ internal sealed class WriteBatch
         _receipts[IntakeKeyDocument.Key(submittedBy, intakeRequestId)] = receipt with { Duplicate = true };
     }
 
-    /// <summary>Writes the counters and the snapshot watermark once for the whole batch.</summary>
+    /// <summary>Appends a record to the audit chain, linked to the one before it.</summary>
+    public void Audit(string actor, AuditAction action, IReadOnlyList<string> requestIds)
+    {
+        var record = AuditDocument.Create(Ring, Counters.AuditSequence + 1, Now, actor, action, requestIds, Counters.AuditHead);
+        _schema.Audit.Insert(AuditDocument.ToBson(record));
+        Counters = Counters with { AuditSequence = record.Sequence, AuditHead = record.Hash.ToArray() };
+        _countersChanged = true;
+    }
+
+    /// <summary>
+    /// Deletes a request's wrapped data key. LiteDB 5.0.21 zero-fills a deleted document's bytes in
+    /// its page, and the checkpoint after this transaction copies that page over the data file and
+    /// empties the log; the crypto-shredding tests check exactly that, so an upgrade that changes it fails loudly.
+    /// </summary>
+    public void DestroyDataKey(string requestId)
+    {
+        _schema.Keys.Delete(requestId);
+        if (_dataKeys.Remove(requestId, out var dataKey))
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+    }
+
+    /// <summary>Removes what is left of a purged request and logs its deletion: id only, no content.</summary>
+    public void RemovePurged(string requestId, string actor)
+    {
+        _schema.Requests.Delete(requestId);
+        _schema.Changes.DeleteMany(Query.EQ(ChangeDocument.RequestIdField, requestId));
+        _schema.IntakeKeys.DeleteMany(Query.EQ(IntakeKeyDocument.RequestIdField, requestId));
+        var revision = Counters.LastRevision + 1;
+        var change = new RequestChange(revision, ChangeKind.Deleted, requestId, null, actor);
+        _schema.Changes.Insert(ChangeDocument.ToBson(change, sealedRequest: null));
+        Counters = Counters with { LastRevision = revision };
+        _countersChanged = true;
+        _revisionChanged = true;
+        _written.Remove(requestId);
+        _changes.Add(change);
+    }
+
+    /// <summary>Records the vault's locked state, audited.</summary>
+    public void SetLocked(bool locked, string actor)
+    {
+        var security = SecurityDocument.Read(_schema.Meta) ?? throw new InvalidOperationException("The security document is missing.");
+        (security with { Locked = locked }).Write(_schema.Meta);
+        Audit(actor, locked ? AuditAction.Locked : AuditAction.Unlocked, []);
+    }
+
+    /// <summary>Writes the counters and, when the revision moved, the snapshot watermark, once for the whole batch.</summary>
     public void Finish()
     {
         if (!_countersChanged)
@@ -100,6 +190,51 @@ internal sealed class WriteBatch
             return;
         }
         Counters.Write(_schema.Meta);
-        _schema.Requests.Upsert(RevisionWatermark.ToBson(Counters.LastRevision));
+        if (_revisionChanged)
+        {
+            _schema.Requests.Upsert(RevisionWatermark.ToBson(Counters.LastRevision));
+        }
     }
+
+    public void Dispose()
+    {
+        foreach (var dataKey in _dataKeys.Values)
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+        _dataKeys.Clear();
+    }
+
+    /// <summary>Earlier requests still on record from the same requester, read inside this transaction.</summary>
+    private int EarlierContacts(byte[]? requester, long number) =>
+        requester is null ? 0 : _schema.Requests.Count(Query.And(
+            Query.EQ(RequestDocument.RequesterField, new BsonValue(requester)),
+            Query.LT(RequestDocument.NumberField, number)));
+
+    private byte[]? DataKey(string requestId)
+    {
+        if (_dataKeys.TryGetValue(requestId, out var cached))
+        {
+            return cached;
+        }
+        var dataKey = _schema.Keys.FindById(requestId) is { } doc ? Ring.UnwrapDataKey(requestId, DataKeyDocument.Wrapped(doc)) : null;
+        if (dataKey is not null)
+        {
+            _dataKeys[requestId] = dataKey;
+        }
+        return dataKey;
+    }
+
+    private static AuditAction AuditActionOf(ChangeKind kind) => kind switch
+    {
+        ChangeKind.Created => AuditAction.Submitted,
+        ChangeKind.Assigned => AuditAction.Assigned,
+        ChangeKind.Released => AuditAction.Released,
+        ChangeKind.NoteAdded => AuditAction.NoteAdded,
+        ChangeKind.Updated => AuditAction.Updated,
+        ChangeKind.Closed => AuditAction.Closed,
+        ChangeKind.Reopened => AuditAction.Reopened,
+        ChangeKind.Deleted => AuditAction.Purged,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a change that is audited as a mutation."),
+    };
 }

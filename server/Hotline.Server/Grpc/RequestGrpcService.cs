@@ -13,6 +13,7 @@ namespace Hotline.Server.Grpc;
 /// <summary>RequestService: each method checks the caller, builds a domain command, runs it through the store, maps the result.</summary>
 public sealed class RequestGrpcService(
     IRequestStore store,
+    IKeyVault vault,
     IOperatorDirectory directory,
     ICallerResolver callers,
     ChangeBroadcaster broadcaster,
@@ -25,9 +26,9 @@ public sealed class RequestGrpcService(
 
     public override async Task<GetRequestResponse> GetRequest(GetRequestRequest request, ServerCallContext context)
     {
-        Operator(context);
+        var caller = Operator(context);
         var id = ContractMapping.ParseRequestName(request.Name);
-        var found = await store.GetAsync(id, context.CancellationToken);
+        var found = await store.GetAsync(id, caller.Id, context.CancellationToken);
         if (found is null)
         {
             DomainException.ThrowRequestNotFound(id);
@@ -49,13 +50,34 @@ public sealed class RequestGrpcService(
             Offset = PageTokens.Decode(request.PageToken, request.Filter, request.OrderBy, caller.Id),
             Limit = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize),
         };
-        var page = await store.ListAsync(query, context.CancellationToken);
+        var page = await store.ListAsync(query, caller.Id, context.CancellationToken);
         var response = new ListRequestsResponse { Revision = page.Revision, TotalSize = page.TotalSize };
         response.Requests.AddRange(page.Requests.Select(ContractMapping.ToContract));
         var next = query.Offset + page.Requests.Count;
         if (next < page.TotalSize)
         {
             response.NextPageToken = PageTokens.Encode(next, request.Filter, request.OrderBy, caller.Id);
+        }
+        return response;
+    }
+
+    public override async Task<ListRelatedRequestsResponse> ListRelatedRequests(ListRelatedRequestsRequest request, ServerCallContext context)
+    {
+        var caller = Operator(context);
+        var id = ContractMapping.ParseRequestName(request.Name);
+        if (request.PageSize < 0)
+        {
+            DomainException.ThrowInvalid("page_size", "must not be negative");
+        }
+        var offset = PageTokens.Decode(request.PageToken, request.Name, "related", caller.Id);
+        var limit = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
+        var page = await store.ListRelatedAsync(id, caller.Id, offset, limit, context.CancellationToken);
+        var response = new ListRelatedRequestsResponse { TotalSize = page.TotalSize };
+        response.Requests.AddRange(page.Requests.Select(ContractMapping.ToContract));
+        var next = offset + page.Requests.Count;
+        if (next < page.TotalSize && page.Requests.Count > 0)
+        {
+            response.NextPageToken = PageTokens.Encode(next, request.Name, "related", caller.Id);
         }
         return response;
     }
@@ -130,7 +152,7 @@ public sealed class RequestGrpcService(
             DomainException.ThrowInvalid("start_revision", "must be 0 (snapshot) or a revision to resume from");
         }
         var session = new WatchSession(store, broadcaster, options.Value.Watch, responseStream, logger);
-        await session.RunAsync(request.StartRevision, caller.Id, context.CancellationToken, lifetime.ApplicationStopping);
+        await session.RunAsync(request.StartRevision, caller.Id, context.CancellationToken, lifetime.ApplicationStopping, vault.LockdownToken);
     }
 
     private OperatorAccount Operator(ServerCallContext context)

@@ -28,16 +28,20 @@ public sealed class WatchSession(
 
     private WatchSubscription _subscription = null!;
 
-    public async Task RunAsync(long startRevision, string operatorId, CancellationToken callCancelled, CancellationToken serverStopping)
+    /// <param name="lockedDown">Cancelled when the installation locks down: the stream then ends with FAILED_PRECONDITION LOCKED_DOWN.</param>
+    public async Task RunAsync(long startRevision, string operatorId, CancellationToken callCancelled, CancellationToken serverStopping,
+        CancellationToken lockedDown = default)
     {
         var watchId = Interlocked.Increment(ref _nextWatchId);
         using var subscription = broadcaster.Subscribe();
         _subscription = subscription;
+        // One audit record for the whole session, before the first request is read: it may carry any request until it ends.
+        await store.RecordWatchAsync(operatorId, callCancelled);
         // Overflow is deliberately not part of this token: cancelling a write that is waiting for the
         // client's flow-control window would reset the stream, and the client would see INTERNAL
         // instead of WATCH_TOO_SLOW. The overflowed queue holds nothing more, so waiting for that
         // one write (up to the write timeout) costs no memory.
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, serverStopping);
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, serverStopping, lockedDown);
         ServerLog.WatchStarted(logger, watchId, operatorId, startRevision);
         try
         {
@@ -59,6 +63,11 @@ public sealed class WatchSession(
                 throw ErrorTranslation.ToRpcException(ErrorReasons.WatchTooSlow, StatusCode.ResourceExhausted,
                     "This watcher fell too far behind the live feed and was cut off; resume with start_revision = resume_revision.",
                     new Dictionary<string, string> { ["resume_revision"] = (_delivered + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            }
+            if (lockedDown.IsCancellationRequested && !callCancelled.IsCancellationRequested)
+            {
+                ServerLog.WatchLockedDown(logger, watchId, _delivered);
+                throw DomainException.LockedDown(write: false);
             }
             if (serverStopping.IsCancellationRequested && !callCancelled.IsCancellationRequested)
             {

@@ -74,6 +74,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
         info.Environment["DOTNET_gcServer"] = "0";
+        info.Environment["HOTLINE_MASTER_KEY"] = HotlineTestServer.MasterKey;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var server = new ServerProcess(process);
         process.OutputDataReceived += (_, e) => server.Collect(e.Data);
