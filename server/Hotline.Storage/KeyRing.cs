@@ -11,7 +11,8 @@ namespace Hotline.Storage;
 /// <item>key wrap: AES-256-GCM over each request's random data key;</item>
 /// <item>pseudonym: HMAC-SHA256 over normalised contact handles;</item>
 /// <item>audit: HMAC-SHA256 chaining the audit records;</item>
-/// <item>key check: AES-256-GCM over a fixed value stored at creation, to tell a wrong master key from the right one.</item>
+/// <item>key check: AES-256-GCM over a fixed value stored at creation, to tell a wrong master key from the right one;</item>
+/// <item>intake keys: HMAC-SHA256 over integrators' idempotency keys, which they may have built from content.</item>
 /// </list>
 /// Not thread-safe to dispose while in use: <see cref="StoreKeyVault"/> only disposes it once no
 /// operation holds it. Every method that only reads it is safe from any thread.
@@ -28,9 +29,11 @@ internal sealed class KeyRing : IDisposable
     private readonly byte[] _pseudonymKey;
     private readonly byte[] _auditKey;
     private readonly byte[] _checkKey;
+    private readonly byte[] _intakeKey;
 
-    private KeyRing(byte[] wrapKey, byte[] pseudonymKey, byte[] auditKey, byte[] checkKey)
+    private KeyRing(byte[] wrapKey, byte[] pseudonymKey, byte[] auditKey, byte[] checkKey, byte[] intakeKey)
     {
+        _intakeKey = intakeKey;
         _wrapKey = wrapKey;
         _pseudonymKey = pseudonymKey;
         _auditKey = auditKey;
@@ -48,7 +51,8 @@ internal sealed class KeyRing : IDisposable
             DeriveKey(masterKey, "hotline/v1/data-key-wrap"),
             DeriveKey(masterKey, "hotline/v1/requester-pseudonym"),
             DeriveKey(masterKey, "hotline/v1/audit-chain"),
-            DeriveKey(masterKey, "hotline/v1/master-key-check"));
+            DeriveKey(masterKey, "hotline/v1/master-key-check"),
+            DeriveKey(masterKey, "hotline/v1/intake-idempotency-key"));
     }
 
     /// <summary>A fresh key-check value: only a ring derived from the same master key opens it.</summary>
@@ -74,6 +78,10 @@ internal sealed class KeyRing : IDisposable
     public byte[] Pseudonym(string normalisedHandle) =>
         HMACSHA256.HashData(_pseudonymKey, Encoding.UTF8.GetBytes(normalisedHandle));
 
+    /// <summary>The stored form of an intake idempotency key: URL-safe base64 of its HMAC.</summary>
+    public string IntakeKey(string composite) =>
+        Convert.ToBase64String(HMACSHA256.HashData(_intakeKey, Encoding.UTF8.GetBytes(composite))).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
     public byte[] AuditHash(ReadOnlySpan<byte> canonicalRecord) => HMACSHA256.HashData(_auditKey, canonicalRecord);
 
     public void Dispose()
@@ -82,7 +90,12 @@ internal sealed class KeyRing : IDisposable
         CryptographicOperations.ZeroMemory(_pseudonymKey);
         CryptographicOperations.ZeroMemory(_auditKey);
         CryptographicOperations.ZeroMemory(_checkKey);
+        CryptographicOperations.ZeroMemory(_intakeKey);
     }
+
+    /// <summary>True once every key of the ring has been erased; for tests of lockdown.</summary>
+    internal bool IsErased =>
+        new[] { _wrapKey, _pseudonymKey, _auditKey, _checkKey, _intakeKey }.All(key => key.All(b => b == 0));
 
     /// <summary>Binds a wrapped key to its request: a wrapped key copied onto another request does not open.</summary>
     internal static byte[] DataKeyAssociatedData(string requestId) => FieldCipher.AssociatedData(requestId, "data-key");

@@ -127,7 +127,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IAuditTrail, IDisposable
 
     /// <summary>
     /// True once a disk failure left a transaction that could not be rolled back: writes are then
-    /// refused with UNAVAILABLE until a restart recovers from the log. Reads keep working. For health checks.
+    /// refused with UNAVAILABLE until a restart recovers from the log; so are reads of request content, which need their audit record written. For health checks.
     /// </summary>
     public bool WritesFailed => _writer.Failed;
 
@@ -230,14 +230,15 @@ public sealed class LiteDbRequestStore : IRequestStore, IAuditTrail, IDisposable
                 DomainException.ThrowRequestNotFound(requestId);
                 return null!;
             }
-            var related = RequestDocument.Requester(doc) is { } requester
-                ? _schema.Requests.Find(Query.EQ(RequestDocument.RequesterField, new BsonValue(requester)))
-                    .Where(d => d["_id"].AsString != requestId)
+            var (numbers, total) = RequesterIndex.PrefixOf(doc) is { } prefix
+                ? RequesterIndex.Related(_schema.Requests, prefix, doc[RequestDocument.NumberField].AsInt64, Math.Max(offset, 0), Math.Max(limit, 0))
+                : ([], 0);
+            var onPage = numbers.Count == 0
+                ? []
+                : _schema.Requests.Find(Query.In(RequestDocument.NumberField, new BsonArray(numbers.Select(n => new BsonValue(n)))))
                     .OrderByDescending(d => d[RequestDocument.NumberField].AsInt64)
-                    .ToList()
-                : [];
-            var onPage = related.Skip(Math.Max(offset, 0)).Take(Math.Max(limit, 0)).ToList();
-            page = new RequestPage(OpenAll(onPage, CountEarlierContacts), related.Count, revision);
+                    .ToList();
+            page = new RequestPage(OpenAll(onPage, CountEarlierContacts), total, revision);
         }
         await AuditReadAsync(reader, AuditAction.Listed, [.. page.Requests.Select(r => r.Id)], cancellationToken).ConfigureAwait(false);
         return page;
@@ -551,25 +552,21 @@ public sealed class LiteDbRequestStore : IRequestStore, IAuditTrail, IDisposable
     }
 
     private int CountEarlierContacts(BsonDocument doc) =>
-        RequestDocument.Requester(doc) is { } requester
-            ? _schema.Requests.Count(Query.And(
-                Query.EQ(RequestDocument.RequesterField, new BsonValue(requester)),
-                Query.LT(RequestDocument.NumberField, doc[RequestDocument.NumberField].AsInt64)))
-            : 0;
+        RequesterIndex.CountEarlier(_schema.Requests, RequesterIndex.PrefixOf(doc), doc[RequestDocument.NumberField].AsInt64);
 
     /// <summary>Earlier contacts for every document of a snapshot, from the documents themselves rather than a query each.</summary>
     private static Dictionary<string, int> EarlierContactsAmong(List<BsonDocument> docs)
     {
         var earlier = new Dictionary<string, int>(StringComparer.Ordinal);
         var byRequester = docs
-            .Where(d => RequestDocument.Requester(d) is not null)
-            .GroupBy(d => Convert.ToBase64String(RequestDocument.Requester(d)!), StringComparer.Ordinal);
+            .Where(d => RequesterIndex.PrefixOf(d) is not null)
+            .GroupBy(d => RequesterIndex.PrefixOf(d)!, StringComparer.Ordinal);
         foreach (var group in byRequester)
         {
             var position = 0;
             foreach (var doc in group.OrderBy(d => d[RequestDocument.NumberField].AsInt64))
             {
-                earlier[doc["_id"].AsString] = position++;
+                earlier[doc["_id"].AsString] = Math.Min(position++, RequesterIndex.EarlierContactsCap);
             }
         }
         return earlier;

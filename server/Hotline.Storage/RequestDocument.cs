@@ -7,7 +7,8 @@ namespace Hotline.Storage;
 /// Maps <see cref="HelpRequest"/> to and from BSON by hand: field names are part of the file
 /// format and must not move when a C# property is renamed. Times are UTC ticks, because LiteDB
 /// keeps DateTime to the millisecond only; enums are their contract numbers.
-/// Free text (contact handle, message, region, tags, resolution comment, note texts) is stored
+/// Free text (contact handle, message, region, tags, resolution comment, note texts and their
+/// clients' idempotency keys) is stored
 /// sealed under the request's data key (<see cref="RequestSealer"/>); what stays in the clear is
 /// what queues are filtered and sorted by (state, urgency, channel, assignee, language, times,
 /// numbers) and the keyed pseudonym of the requester, which reveals nothing without the master key.
@@ -22,7 +23,8 @@ internal static class RequestDocument
 
     private const string TagSeparator = "\n";
 
-    public static BsonDocument ToBson(HelpRequest request, RequestSealer sealer, byte[]? requester) => new()
+    /// <param name="requester">The <see cref="RequesterIndex"/> key, or null for a request without a contact handle.</param>
+    public static BsonDocument ToBson(HelpRequest request, RequestSealer sealer, string? requester) => new()
     {
         ["_id"] = request.Id,
         [NumberField] = request.Number,
@@ -86,26 +88,25 @@ internal static class RequestDocument
         };
     }
 
-    public static byte[]? Requester(BsonDocument doc) => doc[RequesterField] is { IsBinary: true } value ? value.AsBinary : null;
-
     private static BsonDocument NoteToBson(Note note, RequestSealer sealer) => new()
     {
         ["id"] = note.Id,
         ["author"] = note.Author,
         ["create_time"] = note.CreateTime.UtcTicks,
-        ["text"] = sealer.Seal(NoteField(note.Id), note.Text),
-        ["request_id"] = OptionalString(note.RequestId),
+        ["text"] = sealer.Seal(NoteField(note.Id, "text"), note.Text),
+        // Sealed too: a client's idempotency key may have been built from content.
+        ["request_id"] = note.RequestId is null ? BsonValue.Null : sealer.Seal(NoteField(note.Id, "request_id"), note.RequestId),
     };
 
     private static Note NoteFromBson(BsonDocument doc, RequestSealer sealer) => new(
         doc["id"].AsString,
         doc["author"].AsString,
         Utc(doc["create_time"]),
-        sealer.Open(NoteField(doc["id"].AsString), doc["text"]),
-        OptionalString(doc["request_id"]));
+        sealer.Open(NoteField(doc["id"].AsString, "text"), doc["text"]),
+        doc["request_id"].IsNull ? null : sealer.Open(NoteField(doc["id"].AsString, "request_id"), doc["request_id"]));
 
     /// <summary>Each note is bound to its own id, so notes cannot be swapped or replayed within a request either.</summary>
-    private static string NoteField(string noteId) => "notes/" + noteId + "/text";
+    private static string NoteField(string noteId, string field) => "notes/" + noteId + "/" + field;
 
     private static BsonValue OptionalString(string? value) => value is null ? BsonValue.Null : new BsonValue(value);
 

@@ -60,12 +60,13 @@ internal sealed class WriteBatch : IDisposable
             return null;
         }
         using var sealer = new RequestSealer(requestId, dataKey);
-        return RequestDocument.FromBson(doc, sealer, EarlierContacts(RequestDocument.Requester(doc), doc[RequestDocument.NumberField].AsInt64));
+        return RequestDocument.FromBson(doc, sealer,
+            RequesterIndex.CountEarlier(_schema.Requests, RequesterIndex.PrefixOf(doc), doc[RequestDocument.NumberField].AsInt64));
     }
 
     public IntakeReceipt? FindReceipt(string submittedBy, string intakeRequestId)
     {
-        var key = IntakeKeyDocument.Key(submittedBy, intakeRequestId);
+        var key = IntakeKeyDocument.Key(Ring, submittedBy, intakeRequestId);
         if (_receipts.TryGetValue(key, out var receipt))
         {
             return receipt;
@@ -81,7 +82,7 @@ internal sealed class WriteBatch : IDisposable
         {
             id = RequestIds.New();
         }
-        while (_written.ContainsKey(id) || _schema.Requests.FindById(id) is not null || _schema.Keys.FindById(id) is not null);
+        while (_written.ContainsKey(id) || _schema.Requests.FindById(id) is not null);
         return id;
     }
 
@@ -109,15 +110,17 @@ internal sealed class WriteBatch : IDisposable
     {
         var revision = Counters.LastRevision + 1;
         var dataKey = DataKey(request.Id) ?? throw new InvalidOperationException($"Request {request.Id} has no data key.");
-        var requester = ContactHandles.Normalise(request.Channel, request.ContactHandle) is { } normal ? Ring.Pseudonym(normal) : null;
-        BsonDocument sealedDoc;
         var stamped = request with { Revision = revision };
+        var requester = ContactHandles.Normalise(request.Channel, request.ContactHandle) is { } normal
+            ? RequesterIndex.Key(Ring.Pseudonym(normal), stamped.Number)
+            : null;
+        BsonDocument sealedDoc;
         using (var sealer = new RequestSealer(request.Id, dataKey))
         {
             sealedDoc = RequestDocument.ToBson(stamped, sealer, requester);
         }
         _schema.Requests.Upsert(sealedDoc);
-        stamped = stamped with { EarlierContacts = EarlierContacts(requester, stamped.Number) };
+        stamped = stamped with { EarlierContacts = RequesterIndex.CountEarlier(_schema.Requests, RequesterIndex.PrefixOf(sealedDoc), stamped.Number) };
         var change = new RequestChange(revision, kind, stamped.Id, stamped, actor);
         _schema.Changes.Insert(ChangeDocument.ToBson(change, sealedDoc));
         Counters = Counters with { LastRevision = revision };
@@ -131,8 +134,9 @@ internal sealed class WriteBatch : IDisposable
 
     public void RememberReceipt(string submittedBy, string intakeRequestId, IntakeReceipt receipt)
     {
-        _schema.IntakeKeys.Insert(IntakeKeyDocument.ToBson(submittedBy, intakeRequestId, receipt));
-        _receipts[IntakeKeyDocument.Key(submittedBy, intakeRequestId)] = receipt with { Duplicate = true };
+        var key = IntakeKeyDocument.Key(Ring, submittedBy, intakeRequestId);
+        _schema.IntakeKeys.Insert(IntakeKeyDocument.ToBson(key, receipt));
+        _receipts[key] = receipt with { Duplicate = true };
     }
 
     /// <summary>Appends a record to the audit chain, linked to the one before it.</summary>
@@ -204,12 +208,6 @@ internal sealed class WriteBatch : IDisposable
         }
         _dataKeys.Clear();
     }
-
-    /// <summary>Earlier requests still on record from the same requester, read inside this transaction.</summary>
-    private int EarlierContacts(byte[]? requester, long number) =>
-        requester is null ? 0 : _schema.Requests.Count(Query.And(
-            Query.EQ(RequestDocument.RequesterField, new BsonValue(requester)),
-            Query.LT(RequestDocument.NumberField, number)));
 
     private byte[]? DataKey(string requestId)
     {

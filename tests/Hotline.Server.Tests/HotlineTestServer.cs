@@ -114,7 +114,10 @@ public sealed class HotlineTestServer : IAsyncDisposable
     {
         var path = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDirectory)) + ".master.key";
         File.WriteAllText(path, MasterKey);
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         return path;
     }
 
