@@ -18,6 +18,9 @@ internal static class AuditDocument
     public const string RequestIdsField = "request_ids";
     public const int HashLength = 32;
 
+    /// <summary>Matches the records naming request @0, through the multikey index on <see cref="RequestIdsField"/>.</summary>
+    public const string NamesRequest = "$." + RequestIdsField + "[*] ANY = @0";
+
     public static readonly byte[] GenesisHash = new byte[HashLength];
 
     private static readonly byte[] Label = "hotline-audit-v1"u8.ToArray();

@@ -380,7 +380,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IAuditTrail, IDisposable
         using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
         IEnumerable<BsonDocument> docs = requestId is null
             ? _schema.Audit.Find(Query.GT("_id", afterSequence), 0, limit + 1)
-            : _schema.Audit.Find(Query.EQ(AuditDocument.RequestIdsField + "[*]", requestId))
+            : _schema.Audit.Find(BsonExpression.Create(AuditDocument.NamesRequest, requestId))
                 .Where(d => d["_id"].AsInt64 > afterSequence)
                 .OrderBy(d => d["_id"].AsInt64)
                 .Take(limit + 1);
