@@ -25,6 +25,7 @@ public sealed class StoreKeyVault : IKeyVault, IDisposable
     private KeyRing? _ring;
     private CancellationTokenSource _lockdown = new();
     private Func<bool, string, Task>? _persist;
+    private int _disposed;
 
     internal StoreKeyVault(byte[] keyCheck, KeyRing? ring)
     {
@@ -118,8 +119,13 @@ public sealed class StoreKeyVault : IKeyVault, IDisposable
         }
     }
 
+    /// <summary>Erases the keys. Safe to call more than once: the store and the host's container both dispose it.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
         Drop();
         _gate.Dispose();
     }

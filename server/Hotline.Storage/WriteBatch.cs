@@ -120,7 +120,11 @@ internal sealed class WriteBatch : IDisposable
             sealedDoc = RequestDocument.ToBson(stamped, sealer, requester);
         }
         _schema.Requests.Upsert(sealedDoc);
-        stamped = stamped with { EarlierContacts = RequesterIndex.CountEarlier(_schema.Requests, RequesterIndex.PrefixOf(sealedDoc), stamped.Number) };
+        if (kind == ChangeKind.Created)
+        {
+            // Later changes keep the count their Find read: no command changes who the requester is.
+            stamped = stamped with { EarlierContacts = RequesterIndex.CountEarlier(_schema.Requests, RequesterIndex.PrefixOf(sealedDoc), stamped.Number) };
+        }
         var change = new RequestChange(revision, kind, stamped.Id, stamped, actor);
         _schema.Changes.Insert(ChangeDocument.ToBson(change, sealedDoc));
         Counters = Counters with { LastRevision = revision };

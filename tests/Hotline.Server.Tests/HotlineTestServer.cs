@@ -113,6 +113,7 @@ public sealed class HotlineTestServer : IAsyncDisposable
     public static string WriteMasterKeyFile(string dataDirectory)
     {
         var path = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDirectory)) + ".master.key";
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         File.WriteAllText(path, MasterKey);
         if (!OperatingSystem.IsWindows())
         {

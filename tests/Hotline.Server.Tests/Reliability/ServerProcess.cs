@@ -48,9 +48,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     private GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(Address);
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory)
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var server = Launch(dataDirectory);
+        var server = Launch(dataDirectory, environment);
         var started = await Task.WhenAny(server._listening.Task, server._process.WaitForExitAsync()).WaitAsync(TimeSpan.FromSeconds(30));
         if (started != server._listening.Task)
         {
@@ -60,7 +60,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the binary without waiting for it to listen (for runs that are expected to be refused).</summary>
-    public static ServerProcess Launch(string dataDirectory)
+    /// <param name="environment">Variables to set (or, with a null value, remove) on top of the defaults, such as the master key.</param>
+    public static ServerProcess Launch(string dataDirectory, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -75,6 +76,17 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
         info.Environment["DOTNET_gcServer"] = "0";
         info.Environment["HOTLINE_MASTER_KEY"] = HotlineTestServer.MasterKey;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
+        }
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var server = new ServerProcess(process);
         process.OutputDataReceived += (_, e) => server.Collect(e.Data);
@@ -144,7 +156,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    private static string ServerDll { get; } = FindServerDll();
+    internal static string ServerDll { get; } = FindServerDll();
 
     private static string FindServerDll()
     {
