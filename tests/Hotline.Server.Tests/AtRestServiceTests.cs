@@ -1,10 +1,10 @@
 using Grpc.Core;
 using Hotline.Contract.V1;
+using Microsoft.Extensions.DependencyInjection;
+using static Hotline.Server.Tests.HotlineTestServer;
 using DomainException = Hotline.Domain.DomainException;
 using ErrorReasons = Hotline.Domain.ErrorReasons;
 using IKeyVault = Hotline.Domain.IKeyVault;
-using Microsoft.Extensions.DependencyInjection;
-using static Hotline.Server.Tests.HotlineTestServer;
 
 namespace Hotline.Server.Tests;
 
