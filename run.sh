@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs Hotline on this machine: the server on its embedded LiteDB default, and a console
-# connected to it. Quitting the console (Ctrl+C) stops the server too.
+# connected to it. Quitting the console (q) stops the server too.
 #   HOTLINE_DATA_DIR  where the database lives (default ~/.local/share/hotline)
 #   HOTLINE_LISTEN    the server address (default http://127.0.0.1:5171)
 #   HOTLINE_MASTER_KEY_FILE  the master key, created on first run if missing

@@ -1,5 +1,9 @@
 using Hotline.Server.Hosting;
+using Hotline.Server.Transport;
 
-return args is ["keygen", .. var rest]
-    ? await HotlineHost.KeygenAsync(rest)
-    : await HotlineHost.RunAsync(args);
+return args switch
+{
+    ["tls", .. var tls] => TlsCommand.Run(tls, Console.Out, Console.Error),
+    ["keygen", .. var keygen] => await HotlineHost.KeygenAsync(keygen),
+    _ => await HotlineHost.RunAsync(args),
+};

@@ -2,6 +2,7 @@ using System.Net;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Hotline.Contract.V1;
+using Hotline.Server.Flood;
 using Hotline.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -78,6 +79,8 @@ public sealed class HotlineTestServer : IAsyncDisposable
                 }
                 options.DevelopmentIdentity = OperatorId(1);
                 options.Watch.ProgressInterval = TimeSpan.FromMilliseconds(300);
+                // Tests submit hundreds of requests at once; the flood-control tests set their own limits.
+                options.Intake = new IntakeOptions { PerCallerPerSecond = 1e6, Burst = 1_000_000, GlobalPerSecond = 1e6, GlobalBurst = 1_000_000 };
                 configure?.Invoke(options);
             });
         });

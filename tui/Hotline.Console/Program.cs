@@ -1,3 +1,3 @@
 using Hotline.Console;
 
-return await ConsoleApp.RunAsync(args);
+return await ConsoleProgram.RunAsync(args);

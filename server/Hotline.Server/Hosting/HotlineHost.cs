@@ -1,3 +1,4 @@
+using Hotline.Server.Transport;
 using Hotline.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -9,6 +10,8 @@ public static class HotlineHost
     public const int ExitDataDirectoryInUse = 3;
     public const int ExitConfigurationError = 4;
     public const int ExitMasterKeyRefused = 5;
+    public const int ExitPlaintextNotLoopback = 6;
+    public const int ExitCertificateUnusable = 7;
 
     private static readonly Dictionary<string, string> SwitchMappings = new()
     {
@@ -51,6 +54,7 @@ public static class HotlineHost
         });
         builder.Services.AddHotline(builder.Configuration);
         configure?.Invoke(builder);
+        ListenPlan.Configure(builder);
 
         var app = builder.Build();
         app.MapHotline();
@@ -86,6 +90,11 @@ public static class HotlineHost
         try
         {
             app = Build(args);
+        }
+        catch (TransportRefusedException ex)
+        {
+            await Console.Error.WriteLineAsync("hotline-server: " + ex.Message);
+            return ex.ExitCode;
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException)
         {

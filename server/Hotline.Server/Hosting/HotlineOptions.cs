@@ -1,4 +1,6 @@
 using Hotline.Domain;
+using Hotline.Server.Flood;
+using Hotline.Server.Transport;
 
 namespace Hotline.Server.Hosting;
 
@@ -20,6 +22,12 @@ public sealed class HotlineOptions
     public string DevelopmentIdentity { get; set; } = "dev";
 
     public WatchOptions Watch { get; set; } = new();
+
+    /// <summary>The certificate for https:// listen addresses; read (and checked) before the host is built.</summary>
+    public TlsOptions Tls { get; set; } = new();
+
+    /// <summary>Intake rate limits, per caller and global.</summary>
+    public IntakeOptions Intake { get; set; } = new();
 
     /// <summary>How many changes the change log keeps for resuming watchers.</summary>
     public int ChangeLogRetention { get; set; } = 100_000;

@@ -1,4 +1,5 @@
 using Hotline.Domain;
+using Hotline.Server.Flood;
 using Hotline.Server.Grpc;
 using Hotline.Server.Live;
 using Hotline.Storage;
@@ -28,12 +29,14 @@ public static class HotlineServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<StoreLifetime>());
         services.AddHostedService<RetentionService>();
 
+        configuration.GetSection(HotlineOptions.Section).GetSection("Intake").Get<IntakeOptions>()?.Validate();
+        services.AddSingleton<IntakeRateLimiter>();
         services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = MaxReceiveMessageBytes;
             grpc.EnableDetailedErrors = false;
             grpc.Interceptors.Add<DomainErrorInterceptor>();
-        });
+        }).AddServiceOptions<IntakeGrpcService>(intake => intake.Interceptors.Add<IntakeRateLimitInterceptor>());
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks()
             .AddCheck<StoreHealthCheck>("store");

@@ -120,6 +120,8 @@ public sealed class WatchSession(
             }
             if (replay.Changes.Count < ReplayPageSize)
             {
+                // Tells a resuming client at once that the stream is live, even when it missed nothing.
+                await WriteAsync(new V1.WatchRequestsResponse { Progress = new V1.WatchProgress { Revision = _delivered } }, cancellationToken);
                 return;
             }
         }

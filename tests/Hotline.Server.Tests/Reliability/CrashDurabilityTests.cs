@@ -33,7 +33,17 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output) : IDisposable
             using var stop = new CancellationTokenSource();
             var writers = Enumerable.Range(0, Writers).Select(w => Task.Run(() =>
                 WriteUntilFailureAsync(server, cycle, w, acknowledgedRequests, acknowledgedNotes, stop.Token))).ToList();
-            await Task.Delay(300 + random.Next(500));
+            // Kill mid-stream, but only once this cycle has acknowledged work of both kinds: on a
+            // starved machine a fixed delay could kill before anything was promised.
+            var requestsBefore = acknowledgedRequests.Count;
+            var notesBefore = acknowledgedNotes.Count;
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while ((acknowledgedRequests.Count < requestsBefore + Writers || acknowledgedNotes.Count <= notesBefore)
+                   && DateTime.UtcNow < deadline && writers.Any(w => !w.IsCompleted))
+            {
+                await Task.Delay(20);
+            }
+            await Task.Delay(random.Next(300));
             await server.KillHardAsync();
             await stop.CancelAsync();
             await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(30));

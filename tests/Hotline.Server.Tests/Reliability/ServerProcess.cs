@@ -48,9 +48,12 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     private GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(Address);
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string?>? environment = null)
+    public static Task<ServerProcess> StartAsync(string dataDirectory, params string[] arguments) =>
+        StartAsync(dataDirectory, new Dictionary<string, string?>(), arguments);
+
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
-        var server = Launch(dataDirectory, environment);
+        var server = Launch(dataDirectory, environment, arguments);
         var started = await Task.WhenAny(server._listening.Task, server._process.WaitForExitAsync()).WaitAsync(TimeSpan.FromSeconds(30));
         if (started != server._listening.Task)
         {
@@ -59,9 +62,12 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Starts the binary without waiting for it to listen (for runs that are expected to be refused).</summary>
+    public static ServerProcess Launch(string dataDirectory, params string[] arguments) =>
+        Launch(dataDirectory, new Dictionary<string, string?>(), arguments);
+
+    /// <summary>Starts the binary without waiting for it to listen (for runs that are expected to be refused); <paramref name="arguments"/> override the defaults.</summary>
     /// <param name="environment">Variables to set (or, with a null value, remove) on top of the defaults, such as the master key.</param>
-    public static ServerProcess Launch(string dataDirectory, IReadOnlyDictionary<string, string?>? environment = null)
+    public static ServerProcess Launch(string dataDirectory, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -70,13 +76,17 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(ServerDll)!,
         };
-        foreach (var arg in new[] { ServerDll, "--listen", "http://127.0.0.1:0", "--data-dir", dataDirectory })
+        // The writers here submit as fast as they can; intake rate limits have tests of their own.
+        string[] defaults = [ServerDll, "--listen", "http://127.0.0.1:0", "--data-dir", dataDirectory,
+            "--Hotline:Intake:PerCallerPerSecond", "1000000", "--Hotline:Intake:Burst", "1000000",
+            "--Hotline:Intake:GlobalPerSecond", "1000000", "--Hotline:Intake:GlobalBurst", "1000000"];
+        foreach (var arg in defaults.Concat(arguments))
         {
             info.ArgumentList.Add(arg);
         }
         info.Environment["DOTNET_gcServer"] = "0";
         info.Environment["HOTLINE_MASTER_KEY"] = HotlineTestServer.MasterKey;
-        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        foreach (var (name, value) in environment)
         {
             if (value is null)
             {

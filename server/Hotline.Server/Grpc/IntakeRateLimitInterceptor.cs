@@ -1,0 +1,72 @@
+using System.Globalization;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
+using Grpc.Core;
+using Grpc.Core.Interceptors;
+using Hotline.Domain;
+using Hotline.Server.Flood;
+using Hotline.Server.Transport;
+
+namespace Hotline.Server.Grpc;
+
+/// <summary>
+/// Admits IntakeService calls through <see cref="IntakeRateLimiter"/>, keyed on the authenticated
+/// caller. Registered on IntakeService alone, so operator RPCs never meet these limits. A refusal
+/// happens before the request is validated or stored: RESOURCE_EXHAUSTED with ErrorInfo
+/// RATE_LIMITED and google.rpc.RetryInfo, plus the grpc-retry-pushback-ms trailer that gRPC
+/// clients with a retry policy obey on their own.
+/// </summary>
+public sealed class IntakeRateLimitInterceptor(ICallerResolver callers, IntakeRateLimiter limiter, ILogger<IntakeRateLimitInterceptor> logger)
+    : Interceptor
+{
+    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+        TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
+    {
+        var caller = callers.Resolve(context);
+        var admission = limiter.TryAdmit(caller.Id);
+        if (!admission.Admitted)
+        {
+            Report(admission, caller.Id);
+            throw RateLimited(admission);
+        }
+        return continuation(request, context);
+    }
+
+    public static RpcException RateLimited(IntakeAdmission admission)
+    {
+        var scope = admission.RefusedBy == IntakeLimit.Caller ? "caller" : "global";
+        var delay = TimeSpan.FromMilliseconds(Math.Ceiling(admission.RetryAfter.TotalMilliseconds));
+        var status = new Google.Rpc.Status
+        {
+            Code = (int)StatusCode.ResourceExhausted,
+            Message = admission.RefusedBy == IntakeLimit.Caller
+                ? "Too many submissions from this caller; nothing was stored. Retry after the RetryInfo delay with the same request_id."
+                : "The hotline is receiving too many submissions; nothing was stored. Retry after the RetryInfo delay with the same request_id.",
+            Details =
+            {
+                Any.Pack(new ErrorInfo { Reason = ErrorReasons.RateLimited, Domain = ErrorTranslation.ErrorDomain, Metadata = { ["limit"] = scope } }),
+                Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(delay) }),
+            },
+        };
+        var exception = status.ToRpcException();
+        exception.Trailers.Add("grpc-retry-pushback-ms", ((long)delay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
+        return exception;
+    }
+
+    private void Report(IntakeAdmission admission, string callerId)
+    {
+        if (admission.RefusalsToReport == 0)
+        {
+            return;
+        }
+        var seconds = (int)admission.ReportPeriod.TotalSeconds;
+        if (admission.RefusedBy == IntakeLimit.Caller)
+        {
+            TransportLog.IntakeCallerLimited(logger, admission.RefusalsToReport, callerId, seconds);
+        }
+        else
+        {
+            TransportLog.IntakeGlobalLimited(logger, admission.RefusalsToReport, callerId, seconds);
+        }
+    }
+}

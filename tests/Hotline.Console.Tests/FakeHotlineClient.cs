@@ -1,0 +1,120 @@
+using System.Runtime.CompilerServices;
+using Grpc.Core;
+using Hotline.Console.Remote;
+using Hotline.Contract.V1;
+
+namespace Hotline.Console.Tests;
+
+/// <summary>
+/// A server in memory for view and operation tests: mutations change its copy of a request,
+/// bump the revision and return it, or fail once with <see cref="RefuseNext"/>. Calls are recorded.
+/// </summary>
+internal sealed class FakeHotlineClient : IHotlineClient
+{
+    private long _revision = 1000;
+
+    public Dictionary<string, HelpRequest> Stored { get; } = new(StringComparer.Ordinal);
+
+    public List<string> Calls { get; } = [];
+
+    /// <summary>The next mutation fails with this.</summary>
+    public RpcException? RefuseNext { get; set; }
+
+    public Operator Me { get; set; } = Requests.Anna;
+
+    public List<Operator> People { get; } = [Requests.Anna, Requests.Lena, Requests.Timur];
+
+    /// <summary>What WatchAsync streams for a given start revision; throws to simulate a broken link.</summary>
+    public Func<long, CancellationToken, IAsyncEnumerable<WatchRequestsResponse>>? Watch { get; set; }
+
+    public List<long> WatchStarts { get; } = [];
+
+    public void Store(params HelpRequest[] requests)
+    {
+        foreach (var request in requests)
+        {
+            Stored[request.Name] = request.Clone();
+        }
+    }
+
+    public Task<Operator> WhoAmIAsync(CancellationToken cancellationToken) => Task.FromResult(Me);
+
+    public Task<IReadOnlyList<Operator>> ListOperatorsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<Operator>>(People);
+
+    public async IAsyncEnumerable<WatchRequestsResponse> WatchAsync(long startRevision, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        WatchStarts.Add(startRevision);
+        if (Watch is null)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            yield break;
+        }
+        await foreach (var message in Watch(startRevision, cancellationToken))
+        {
+            yield return message;
+        }
+    }
+
+    public Task<HelpRequest> GetAsync(string name, CancellationToken cancellationToken)
+    {
+        Calls.Add($"get {name}");
+        return Task.FromResult(Stored[name].Clone());
+    }
+
+    public Task<HelpRequest> AssignAsync(string name, string assignee, CancellationToken cancellationToken) =>
+        Mutate($"assign {name} to '{assignee}'", name, r =>
+        {
+            r.Assignee = assignee.Length == 0 ? Me.Name : assignee;
+            r.State = RequestState.Assigned;
+        });
+
+    public Task<HelpRequest> ReleaseAsync(string name, string etag, CancellationToken cancellationToken) =>
+        Mutate($"release {name} etag {etag}", name, r =>
+        {
+            r.Assignee = "";
+            r.State = RequestState.New;
+        });
+
+    public Task<HelpRequest> AddNoteAsync(string name, string text, string requestId, CancellationToken cancellationToken) =>
+        Mutate($"note {name} '{text}' id {requestId}", name, r => r.Notes.Add(new Note { Id = requestId, Author = Me.Name, Text = text }));
+
+    public Task<HelpRequest> TriageAsync(string name, Urgency urgency, IReadOnlyList<string> tags, string etag, CancellationToken cancellationToken) =>
+        Mutate($"triage {name} {urgency} [{string.Join(",", tags)}] etag {etag}", name, r =>
+        {
+            r.Urgency = urgency;
+            r.Tags.Clear();
+            r.Tags.AddRange(tags);
+        });
+
+    public Task<HelpRequest> CloseAsync(string name, Resolution resolution, string comment, string etag, CancellationToken cancellationToken) =>
+        Mutate($"close {name} {resolution} '{comment}' etag {etag}", name, r =>
+        {
+            r.State = RequestState.Closed;
+            r.Resolution = resolution;
+            r.ResolutionComment = comment;
+            r.ClosedBy = Me.Name;
+        });
+
+    public Task<HelpRequest> ReopenAsync(string name, string comment, string etag, CancellationToken cancellationToken) =>
+        Mutate($"reopen {name} '{comment}' etag {etag}", name, r =>
+        {
+            r.State = r.Assignee.Length > 0 ? RequestState.Assigned : RequestState.New;
+            r.Resolution = Resolution.Unspecified;
+        });
+
+    private Task<HelpRequest> Mutate(string call, string name, Action<HelpRequest> change)
+    {
+        Calls.Add(call);
+        if (RefuseNext is { } refusal)
+        {
+            RefuseNext = null;
+            return Task.FromException<HelpRequest>(refusal);
+        }
+        var updated = Stored[name].Clone();
+        change(updated);
+        updated.Revision = ++_revision;
+        updated.Etag = $"e{updated.Revision}";
+        Stored[name] = updated;
+        return Task.FromResult(updated.Clone());
+    }
+}

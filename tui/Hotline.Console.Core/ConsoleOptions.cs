@@ -1,0 +1,147 @@
+using Hotline.Console.Remote;
+
+namespace Hotline.Console;
+
+/// <summary>How the console shows colour.</summary>
+public enum ColorMode
+{
+    /// <summary>The terminal's colours, as Terminal.Gui detects them.</summary>
+    Full,
+
+    /// <summary>16 colours, for old SSH clients and `TERM=linux`.</summary>
+    Sixteen,
+
+    /// <summary>No colour at all (NO_COLOR): emphasis by reverse video and bold only.</summary>
+    Monochrome,
+}
+
+/// <summary>The console's command line and environment, parsed.</summary>
+public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode Colors, bool Bell, bool Demo)
+{
+    public const string DefaultServer = "http://127.0.0.1:5171";
+
+    public const string Help = """
+        hotline-console: the Hotline operator console
+
+        Usage: hotline-console [options]
+
+          --server URL        server address (default http://127.0.0.1:5171, or HOTLINE_SERVER)
+          --token-file PATH   read your access token from PATH (or set HOTLINE_TOKEN_FILE,
+                              or HOTLINE_TOKEN itself); tokens are never taken as arguments
+          --operator ID       act as operator ID through the server's development identity
+                              (default dev, or HOTLINE_OPERATOR); only until tokens are in use
+          --colors MODE       full (default), 16, or mono; NO_COLOR in the environment
+                              means mono
+          --mono              the same as --colors mono
+          --no-bell           do not ring the terminal bell for new urgent requests
+          --demo              also submit a realistic multilingual stream of requests
+                              through the intake API (as web-form) so the queue is live
+          -h, --help          show this help
+
+        Keys: press ? or F1 inside the console. F12 clears the screen and exits at once.
+        """;
+
+    /// <summary>The options, or an error to print with the help (null error and null options: --help).</summary>
+    public static (ConsoleOptions? Options, string? Error) Parse(IReadOnlyList<string> args, Func<string, string?> environment)
+    {
+        var server = environment("HOTLINE_SERVER") ?? DefaultServer;
+        string? tokenFile = null;
+        string? operatorId = null;
+        var colors = environment("NO_COLOR") is { Length: > 0 } ? ColorMode.Monochrome : ColorMode.Full;
+        var bell = true;
+        var demo = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            try
+            {
+                switch (args[i])
+                {
+                    case "-h" or "--help":
+                        return (null, null);
+                    case "--server":
+                        server = Value();
+                        break;
+                    case "--token-file":
+                        tokenFile = Value();
+                        break;
+                    case "--operator":
+                        operatorId = Value();
+                        break;
+                    case "--colors":
+                        colors = Value() switch
+                        {
+                            "full" => ColorMode.Full,
+                            "16" => ColorMode.Sixteen,
+                            "mono" or "none" => ColorMode.Monochrome,
+                            var other => throw new ArgumentException($"--colors takes full, 16 or mono, not '{other}'"),
+                        };
+                        break;
+                    case "--mono" or "--monochrome" or "--no-color":
+                        colors = ColorMode.Monochrome;
+                        break;
+                    case "--no-bell":
+                        bell = false;
+                        break;
+                    case "--demo":
+                        demo = true;
+                        break;
+                    case "--token":
+                        return (null, "--token is not accepted: a token on the command line is visible to every user of this machine. Use --token-file or HOTLINE_TOKEN.");
+                    default:
+                        return (null, $"unknown option '{args[i]}'");
+                }
+            }
+            catch (ArgumentException error)
+            {
+                return (null, error.Message);
+            }
+        }
+        if (!Uri.TryCreate(server, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+        {
+            return (null, $"'{server}' is not an http or https address");
+        }
+        if (tokenFile is not null && operatorId is not null)
+        {
+            return (null, "--token-file and --operator exclude each other");
+        }
+        var credential = ResolveCredential(tokenFile, operatorId, environment, out var problem);
+        return credential is null ? (null, problem) : (new ConsoleOptions(uri, credential, colors, bell, demo), null);
+    }
+
+    private static Credential? ResolveCredential(string? tokenFile, string? operatorId, Func<string, string?> environment, out string? problem)
+    {
+        problem = null;
+        if (operatorId is not null)
+        {
+            return new DevelopmentIdentity(operatorId);
+        }
+        tokenFile ??= environment("HOTLINE_TOKEN_FILE");
+        if (tokenFile is not null)
+        {
+            try
+            {
+                var token = File.ReadAllText(tokenFile).Trim();
+                if (token.Length > 0)
+                {
+                    return new BearerToken(token, tokenFile);
+                }
+                problem = $"the token file {tokenFile} is empty";
+            }
+            catch (IOException error)
+            {
+                problem = $"cannot read the token file {tokenFile}: {error.Message}";
+            }
+            catch (UnauthorizedAccessException)
+            {
+                problem = $"no permission to read the token file {tokenFile}";
+            }
+            return null;
+        }
+        if (environment("HOTLINE_TOKEN") is { Length: > 0 } envToken)
+        {
+            return new BearerToken(envToken.Trim(), "HOTLINE_TOKEN");
+        }
+        return new DevelopmentIdentity(environment("HOTLINE_OPERATOR") ?? "dev");
+    }
+}

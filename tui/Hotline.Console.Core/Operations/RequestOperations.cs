@@ -1,0 +1,78 @@
+using Grpc.Core;
+using Hotline.Console.Presentation;
+using Hotline.Console.Remote;
+using Hotline.Console.State;
+using Hotline.Contract.V1;
+
+namespace Hotline.Console.Operations;
+
+/// <summary>
+/// The operator's actions: each calls the server, puts the returned request into the model at
+/// once (the watch stream confirms it moments later), and says in words what happened.
+/// </summary>
+/// <remarks>
+/// Call from the UI thread: continuations after <c>await</c> return to it (Terminal.Gui installs
+/// a synchronization context), and the model is only touched there. Mutations that depend on
+/// what the operator saw send the etag, so a request changed by a colleague in the meantime is
+/// refused (ETAG_MISMATCH) rather than overwritten; claims do not, because the server decides
+/// them against the current holder and names who won.
+/// </remarks>
+public sealed class RequestOperations(IHotlineClient client, QueueModel model)
+{
+    public Task<ActionOutcome> ClaimAsync(HelpRequest request) =>
+        RunAsync("claim", request, ct => client.AssignAsync(request.Name, "", ct), r => $"#{r.Number} is yours now.");
+
+    public Task<ActionOutcome> AssignAsync(HelpRequest request, Operator to) =>
+        RunAsync("assign", request, ct => client.AssignAsync(request.Name, to.Name, ct),
+            r => $"#{r.Number} is now held by {model.DisplayName(to.Name)}.");
+
+    public Task<ActionOutcome> ReleaseAsync(HelpRequest request) =>
+        RunAsync("release", request, ct => client.ReleaseAsync(request.Name, request.Etag, ct), r => $"#{r.Number} is back in the queue.");
+
+    /// <param name="requestId">Stays the same for every retry of one draft, so the note is stored once.</param>
+    public Task<ActionOutcome> AddNoteAsync(HelpRequest request, string text, string requestId) =>
+        RunAsync("add a note to", request, ct => client.AddNoteAsync(request.Name, text, requestId, ct), r => $"Note added to #{r.Number}.");
+
+    public Task<ActionOutcome> TriageAsync(HelpRequest request, Urgency urgency, IReadOnlyList<string> tags) =>
+        RunAsync("update", request, ct => client.TriageAsync(request.Name, urgency, tags, request.Etag, ct),
+            r => $"#{r.Number} is now {Labels.UrgencyLong(r.Urgency)}.");
+
+    public Task<ActionOutcome> CloseAsync(HelpRequest request, Resolution resolution, string comment) =>
+        RunAsync("close", request, ct => client.CloseAsync(request.Name, resolution, comment, request.Etag, ct),
+            r => $"#{r.Number} closed: {Labels.Resolution(r.Resolution)}.");
+
+    public Task<ActionOutcome> ReopenAsync(HelpRequest request, string comment) =>
+        RunAsync("reopen", request, ct => client.ReopenAsync(request.Name, comment, request.Etag, ct), r => $"#{r.Number} is open again.");
+
+    private async Task<ActionOutcome> RunAsync(string what, HelpRequest request, Func<CancellationToken, Task<HelpRequest>> call,
+        Func<HelpRequest, string> done)
+    {
+        try
+        {
+            var updated = await call(CancellationToken.None);
+            model.Upsert(updated);
+            return ActionOutcome.Done(done(updated));
+        }
+        catch (RpcException error)
+        {
+            if (error.StatusCode is StatusCode.Aborted or StatusCode.FailedPrecondition or StatusCode.NotFound)
+            {
+                // The refusal means the screen was behind; show what the server has now.
+                await RefreshAsync(request.Name);
+            }
+            return ActionOutcome.Refused(Refusals.Describe(what, request.Number, error, model.DisplayName));
+        }
+    }
+
+    private async Task RefreshAsync(string name)
+    {
+        try
+        {
+            model.Upsert(await client.GetAsync(name, CancellationToken.None));
+        }
+        catch (RpcException)
+        {
+            // The watch stream brings the current version anyway; the refusal message is what matters now.
+        }
+    }
+}

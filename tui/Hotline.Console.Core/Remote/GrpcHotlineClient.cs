@@ -1,0 +1,95 @@
+using System.Runtime.CompilerServices;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Hotline.Contract.V1;
+
+namespace Hotline.Console.Remote;
+
+/// <summary>The console's calls over a real gRPC channel.</summary>
+public sealed class GrpcHotlineClient : IHotlineClient, IDisposable
+{
+    // A console on a bad link must notice a dead connection by itself: unary calls give up after
+    // this long (the operator is told and may retry) and HTTP/2 pings probe an idle stream.
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(15);
+
+    private readonly GrpcChannel _channel;
+    private readonly Credential _credential;
+    private readonly RequestService.RequestServiceClient _requests;
+    private readonly OperatorService.OperatorServiceClient _operators;
+
+    public GrpcHotlineClient(Uri server, Credential credential)
+    {
+        _credential = credential;
+        _channel = GrpcChannel.ForAddress(server, new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                EnableMultipleHttp2Connections = true,
+                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+                ConnectTimeout = TimeSpan.FromSeconds(10),
+                KeepAlivePingDelay = TimeSpan.FromSeconds(20),
+                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
+                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
+            },
+        });
+        _requests = new RequestService.RequestServiceClient(_channel);
+        _operators = new OperatorService.OperatorServiceClient(_channel);
+    }
+
+    public async Task<Operator> WhoAmIAsync(CancellationToken cancellationToken) =>
+        (await _operators.WhoAmIAsync(new WhoAmIRequest(), Unary(cancellationToken))).Operator;
+
+    public async Task<IReadOnlyList<Operator>> ListOperatorsAsync(CancellationToken cancellationToken) =>
+        (await _operators.ListOperatorsAsync(new ListOperatorsRequest(), Unary(cancellationToken))).Operators;
+
+    public async IAsyncEnumerable<WatchRequestsResponse> WatchAsync(long startRevision, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var call = _requests.WatchRequests(new WatchRequestsRequest { StartRevision = startRevision },
+            new CallOptions(Headers(), cancellationToken: cancellationToken));
+        await foreach (var message in call.ResponseStream.ReadAllAsync(cancellationToken))
+        {
+            yield return message;
+        }
+    }
+
+    public async Task<HelpRequest> GetAsync(string name, CancellationToken cancellationToken) =>
+        (await _requests.GetRequestAsync(new GetRequestRequest { Name = name }, Unary(cancellationToken))).Request;
+
+    public async Task<HelpRequest> AssignAsync(string name, string assignee, CancellationToken cancellationToken) =>
+        (await _requests.AssignRequestAsync(new AssignRequestRequest { Name = name, Assignee = assignee }, Unary(cancellationToken))).Request;
+
+    public async Task<HelpRequest> ReleaseAsync(string name, string etag, CancellationToken cancellationToken) =>
+        (await _requests.ReleaseRequestAsync(new ReleaseRequestRequest { Name = name, Etag = etag }, Unary(cancellationToken))).Request;
+
+    public async Task<HelpRequest> AddNoteAsync(string name, string text, string requestId, CancellationToken cancellationToken) =>
+        (await _requests.AddNoteAsync(new AddNoteRequest { Name = name, Text = text, RequestId = requestId }, Unary(cancellationToken))).Request;
+
+    public async Task<HelpRequest> TriageAsync(string name, Urgency urgency, IReadOnlyList<string> tags, string etag, CancellationToken cancellationToken)
+    {
+        var request = new HelpRequest { Name = name, Urgency = urgency, Etag = etag };
+        request.Tags.AddRange(tags);
+        var update = new UpdateRequestRequest { Request = request, UpdateMask = new FieldMask { Paths = { "urgency", "tags" } } };
+        return (await _requests.UpdateRequestAsync(update, Unary(cancellationToken))).Request;
+    }
+
+    public async Task<HelpRequest> CloseAsync(string name, Resolution resolution, string comment, string etag, CancellationToken cancellationToken) =>
+        (await _requests.CloseRequestAsync(new CloseRequestRequest { Name = name, Resolution = resolution, Comment = comment, Etag = etag },
+            Unary(cancellationToken))).Request;
+
+    public async Task<HelpRequest> ReopenAsync(string name, string comment, string etag, CancellationToken cancellationToken) =>
+        (await _requests.ReopenRequestAsync(new ReopenRequestRequest { Name = name, Comment = comment, Etag = etag },
+            Unary(cancellationToken))).Request;
+
+    public void Dispose() => _channel.Dispose();
+
+    private CallOptions Unary(CancellationToken cancellationToken) =>
+        new(Headers(), DateTime.UtcNow.Add(CallTimeout), cancellationToken);
+
+    private Metadata Headers()
+    {
+        var headers = new Metadata();
+        _credential.AddTo(headers);
+        return headers;
+    }
+}

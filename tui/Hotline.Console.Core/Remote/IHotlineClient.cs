@@ -1,0 +1,32 @@
+using Hotline.Contract.V1;
+
+namespace Hotline.Console.Remote;
+
+/// <summary>
+/// The calls the console makes, shaped for it. Failures surface as <see cref="Grpc.Core.RpcException"/>
+/// carrying google.rpc.ErrorInfo, exactly as the server sent them.
+/// </summary>
+public interface IHotlineClient
+{
+    Task<Operator> WhoAmIAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Operator>> ListOperatorsAsync(CancellationToken cancellationToken);
+
+    /// <summary>WatchRequests from <paramref name="startRevision"/> (0 = snapshot first).</summary>
+    IAsyncEnumerable<WatchRequestsResponse> WatchAsync(long startRevision, CancellationToken cancellationToken);
+
+    Task<HelpRequest> GetAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Assigns to <paramref name="assignee"/> (`operators/{id}`), or to the caller when empty.</summary>
+    Task<HelpRequest> AssignAsync(string name, string assignee, CancellationToken cancellationToken);
+
+    Task<HelpRequest> ReleaseAsync(string name, string etag, CancellationToken cancellationToken);
+
+    Task<HelpRequest> AddNoteAsync(string name, string text, string requestId, CancellationToken cancellationToken);
+
+    Task<HelpRequest> TriageAsync(string name, Urgency urgency, IReadOnlyList<string> tags, string etag, CancellationToken cancellationToken);
+
+    Task<HelpRequest> CloseAsync(string name, Resolution resolution, string comment, string etag, CancellationToken cancellationToken);
+
+    Task<HelpRequest> ReopenAsync(string name, string comment, string etag, CancellationToken cancellationToken);
+}

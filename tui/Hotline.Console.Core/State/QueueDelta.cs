@@ -1,0 +1,16 @@
+using Hotline.Contract.V1;
+
+namespace Hotline.Console.State;
+
+/// <summary>
+/// What one batch changed, so listeners redraw once per batch and ring the bell only for
+/// requests that are new since the last batch.
+/// </summary>
+public sealed record QueueDelta(
+    IReadOnlySet<string> ChangedNames,
+    IReadOnlyList<HelpRequest> Created,
+    bool Reloaded,
+    bool ConnectionChanged)
+{
+    public bool RequestsChanged => Reloaded || ChangedNames.Count > 0;
+}

@@ -1,0 +1,173 @@
+using Hotline.Contract.V1;
+
+namespace Hotline.Console.State;
+
+/// <summary>
+/// The console's one copy of the queue: every request the watch stream has delivered, the
+/// revision it is at, the connection state and who is who. Views only render it.
+/// </summary>
+/// <remarks>
+/// Not thread-safe by design: it is owned by the UI thread. The watch loop never touches it;
+/// its events are queued in a <see cref="FeedInbox"/> and applied here a batch at a time, and
+/// listeners hear about each batch once.
+/// </remarks>
+public sealed class QueueModel
+{
+    private Dictionary<string, HelpRequest> _requests = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Operator> _operators = new(StringComparer.Ordinal);
+    private List<HelpRequest>? _pendingSnapshot;
+
+    /// <summary>Raised once per applied batch or upsert that changed anything.</summary>
+    public event Action<QueueDelta>? Changed;
+
+    /// <summary>The highest revision applied: everything up to it is reflected, nothing after it.</summary>
+    public long Revision { get; private set; }
+
+    /// <summary>True once a complete snapshot has been applied.</summary>
+    public bool Loaded { get; private set; }
+
+    public ConnectionStatus Connection { get; private set; } = ConnectionStatus.Initial;
+
+    /// <summary>The signed-in operator, once known.</summary>
+    public Operator? Me { get; private set; }
+
+    /// <summary>How many changes were dropped because they were at or below <see cref="Revision"/>.</summary>
+    public long DuplicatesIgnored { get; private set; }
+
+    public int Count => _requests.Count;
+
+    public IReadOnlyCollection<HelpRequest> Requests => _requests.Values;
+
+    /// <summary>People a request can be given to, ordered by name.</summary>
+    public IReadOnlyList<Operator> Operators => [.. _operators.Values.OrderBy(o => o.Name, StringComparer.Ordinal)];
+
+    public HelpRequest? Find(string name) => _requests.GetValueOrDefault(name);
+
+    /// <summary>A display name for `operators/{id}`, or the id when the operator is not known.</summary>
+    public string DisplayName(string operatorName)
+    {
+        if (_operators.TryGetValue(operatorName, out var known) && known.DisplayName.Length > 0)
+        {
+            return known.DisplayName;
+        }
+        return operatorName.StartsWith("operators/", StringComparison.Ordinal) ? operatorName["operators/".Length..] : operatorName;
+    }
+
+    /// <summary>Applies what the watch loop delivered, in order, and notifies listeners once.</summary>
+    public QueueDelta Apply(IReadOnlyList<FeedEvent> batch)
+    {
+        var changed = new HashSet<string>(StringComparer.Ordinal);
+        var created = new List<HelpRequest>();
+        var reloaded = false;
+        var connectionChanged = false;
+        foreach (var item in batch)
+        {
+            switch (item)
+            {
+                case StreamOpened:
+                    // A stream that broke mid-snapshot left an incomplete page set; the next stream starts over.
+                    _pendingSnapshot = null;
+                    break;
+                case IdentityKnown identity:
+                    Me = identity.Me;
+                    _operators.Clear();
+                    foreach (var op in identity.Operators.Append(identity.Me))
+                    {
+                        _operators[op.Name] = op;
+                    }
+                    connectionChanged = true;
+                    break;
+                case ConnectionChanged c:
+                    connectionChanged |= Connection != c.Status;
+                    Connection = c.Status;
+                    break;
+                case FeedMessage m:
+                    reloaded |= ApplyMessage(m.Message, changed, created);
+                    break;
+            }
+        }
+        var delta = new QueueDelta(changed, created, reloaded, connectionChanged);
+        if (delta.RequestsChanged || connectionChanged)
+        {
+            Changed?.Invoke(delta);
+        }
+        return delta;
+    }
+
+    /// <summary>
+    /// Takes a request returned by a mutation or a read, so the operator sees the result of their
+    /// own action at once. The stream delivers the same version later; the newer revision wins.
+    /// </summary>
+    public bool Upsert(HelpRequest request)
+    {
+        if (_requests.TryGetValue(request.Name, out var current) && current.Revision >= request.Revision)
+        {
+            return false;
+        }
+        _requests[request.Name] = request;
+        Changed?.Invoke(new QueueDelta(new HashSet<string>(StringComparer.Ordinal) { request.Name }, [], Reloaded: false, ConnectionChanged: false));
+        return true;
+    }
+
+    private bool ApplyMessage(WatchRequestsResponse message, HashSet<string> changed, List<HelpRequest> created)
+    {
+        switch (message.EventCase)
+        {
+            case WatchRequestsResponse.EventOneofCase.Reset:
+                _pendingSnapshot = [];
+                return false;
+            case WatchRequestsResponse.EventOneofCase.Snapshot:
+                (_pendingSnapshot ??= []).AddRange(message.Snapshot.Requests);
+                return false;
+            case WatchRequestsResponse.EventOneofCase.SnapshotEnd:
+                var fresh = new Dictionary<string, HelpRequest>(StringComparer.Ordinal);
+                foreach (var request in _pendingSnapshot ?? [])
+                {
+                    fresh[request.Name] = request;
+                }
+                _requests = fresh;
+                _pendingSnapshot = null;
+                Revision = message.SnapshotEnd.Revision;
+                Loaded = true;
+                changed.Clear();
+                return true;
+            case WatchRequestsResponse.EventOneofCase.Change:
+                ApplyChange(message.Change, changed, created);
+                return false;
+            case WatchRequestsResponse.EventOneofCase.Progress:
+                Revision = Math.Max(Revision, message.Progress.Revision);
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    private void ApplyChange(RequestChange change, HashSet<string> changed, List<HelpRequest> created)
+    {
+        if (change.Revision <= Revision)
+        {
+            DuplicatesIgnored++;
+            return;
+        }
+        Revision = change.Revision;
+        if (change.Kind == ChangeKind.Deleted || change.Request is null)
+        {
+            if (_requests.Remove(change.Name))
+            {
+                changed.Add(change.Name);
+            }
+            return;
+        }
+        if (_requests.TryGetValue(change.Name, out var current) && current.Revision >= change.Request.Revision)
+        {
+            // The operator's own mutation response already put this version (or a newer one) here.
+            return;
+        }
+        _requests[change.Name] = change.Request;
+        changed.Add(change.Name);
+        if (change.Kind == ChangeKind.Created)
+        {
+            created.Add(change.Request);
+        }
+    }
+}

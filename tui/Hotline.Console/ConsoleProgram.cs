@@ -1,0 +1,73 @@
+using Hotline.Console.Demo;
+using Hotline.Console.Operations;
+using Hotline.Console.Remote;
+using Hotline.Console.State;
+using Hotline.Console.Views;
+using Terminal.Gui.App;
+
+namespace Hotline.Console;
+
+/// <summary>Wires the console together: options, the gRPC client, the model, the watch loop, the window.</summary>
+public static class ConsoleProgram
+{
+    // Leaves nothing of the session in the terminal: the screen, the scrollback, the cursor home.
+    private const string ClearTerminal = "\u001b[0m\u001b[2J\u001b[3J\u001b[H";
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var (options, error) = ConsoleOptions.Parse(args, Environment.GetEnvironmentVariable);
+        if (options is null)
+        {
+            if (error is not null)
+            {
+                await System.Console.Error.WriteLineAsync($"hotline-console: {error}\n");
+            }
+            await (error is null ? System.Console.Out : System.Console.Error).WriteLineAsync(ConsoleOptions.Help);
+            return error is null ? 0 : 2;
+        }
+
+        using var client = new GrpcHotlineClient(options.Server, options.Credential);
+        var model = new QueueModel();
+        var drafts = new NoteDrafts();
+        using var stop = new CancellationTokenSource();
+        using var app = Application.Create().Init();
+        if (options.Colors == ColorMode.Sixteen)
+        {
+            app.Driver!.Force16Colors = true;
+        }
+        using var window = new ConsoleWindow(model, new RequestOperations(client, model), drafts, new Palette(options.Colors),
+            TimeProvider.System, TimeZoneInfo.Local, options.Bell, () => System.Console.Out.Write('\a'));
+        var panicked = false;
+        window.OnPanic = () => panicked = true;
+        window.Attach(app);
+
+        FeedInbox? inbox = null;
+        inbox = new FeedInbox(() => app.Invoke(() => model.Apply(inbox!.Drain())));
+        var loop = new WatchLoop(client, inbox.Post, TimeProvider.System, ReconnectBackoff.Default);
+        var watching = Task.Run(() => loop.RunAsync(stop.Token));
+        using var demo = options.Demo ? new DemoIntake(options.Server, TimeProvider.System) : null;
+        var demoing = demo is null ? Task.CompletedTask : Task.Run(() => demo.RunAsync(stop.Token));
+
+        app.Run(window);
+        // Terminal.Gui's synchronization context outlives its loop: an await resuming on it now would never run.
+        SynchronizationContext.SetSynchronizationContext(null);
+        stop.Cancel();
+        if (panicked)
+        {
+            // Restore the terminal, wipe it, and leave without waiting for the network.
+            app.Dispose();
+            System.Console.Out.Write(ClearTerminal);
+            System.Console.Out.Flush();
+            Environment.Exit(0);
+        }
+        try
+        {
+            await Task.WhenAll(watching, demoing).WaitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The process is ending; an unfinished network call has nothing left to deliver.
+        }
+        return 0;
+    }
+}

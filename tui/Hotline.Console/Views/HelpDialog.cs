@@ -1,0 +1,19 @@
+using Hotline.Console.Presentation;
+using Terminal.Gui.ViewBase;
+using Terminal.Gui.Views;
+
+namespace Hotline.Console.Views;
+
+/// <summary>Every key of the console, from the same list the hint lines use.</summary>
+internal sealed class HelpDialog : Dialog
+{
+    public HelpDialog(Palette palette)
+    {
+        Title = "Keys";
+        Width = Dim.Fill(2);
+        Height = Dim.Fill(1);
+        SetScheme(palette.Dialog);
+        Add(new Label { Text = Keys.HelpText(), X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill() });
+        AddButton(new Button { Text = "_OK" });
+    }
+}

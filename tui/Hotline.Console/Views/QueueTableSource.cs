@@ -1,0 +1,24 @@
+using Hotline.Console.Presentation;
+using Hotline.Contract.V1;
+using Terminal.Gui.Views;
+
+namespace Hotline.Console.Views;
+
+/// <summary>
+/// The queue table's rows as a live view over a list the window rebuilds after each batch.
+/// Cells are formatted on demand, so only visible rows cost anything and ages tick on redraw.
+/// </summary>
+internal sealed class QueueTableSource(Func<DateTimeOffset> now) : ITableSource
+{
+    private static readonly QueueColumn[] ColumnOrder = Enum.GetValues<QueueColumn>();
+
+    public List<HelpRequest> Items { get; set; } = [];
+
+    public object this[int row, int col] => QueueRows.Cell(Items[row], ColumnOrder[col], now());
+
+    public int Rows => Items.Count;
+
+    public int Columns => ColumnOrder.Length;
+
+    public string[] ColumnNames { get; } = [.. QueueRows.Headers];
+}
