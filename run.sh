@@ -6,9 +6,23 @@
 #   HOTLINE_MASTER_KEY_FILE  the master key, created on first run if missing
 #                     (default ~/.config/hotline/master.key, owner-only, outside the data directory);
 #                     or set HOTLINE_MASTER_KEY to the key itself instead
-# Arguments are passed to the console (try --help).
+# Arguments are passed to the console (try --help), except --operator ID: the console then
+# works as ID, an operator account this script creates on first use.
+# The console signs in with a token: on first use this script creates the account (`dev`, an
+# admin, unless --operator says otherwise) with the server's admin command line and keeps its
+# token in an owner-only file under ~/.config/hotline/, one folder per data directory.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+operator=dev
+console_args=()
+while (($#)); do
+    case "$1" in
+        --operator) operator="${2:?--operator needs an id}"; shift 2 ;;
+        --operator=*) operator="${1#--operator=}"; shift ;;
+        *) console_args+=("$1"); shift ;;
+    esac
+done
 
 dotnet build Hotline.sln -c Release --nologo -v quiet -clp:ErrorsOnly
 
@@ -44,4 +58,18 @@ for _ in $(seq 1 100); do
 done
 grep -q "Hotline listening on" "$log" || { echo "server did not start within 20 s; see $log" >&2; exit 1; }
 
-HOTLINE_SERVER="$listen" dotnet tui/Hotline.Console/bin/Release/net10.0/hotline-console.dll "$@"
+# Tokens of different data directories must not mix: one folder for each.
+data_key="$(printf '%s' "$(cd "$data" && pwd -P)" | sha256sum | cut -c1-16)"
+token_dir="${XDG_CONFIG_HOME:-$HOME/.config}/hotline/$data_key"
+token_file="$token_dir/$operator.token"
+admin() { dotnet "$server_dll" "$@" --data-dir "$data" "${key_args[@]}"; }
+if ! admin operators list | grep -q "^operators/$operator "; then
+    role=operator
+    if [[ $operator == dev ]]; then role=admin; fi
+    admin operators add "$operator" --name "$operator (development)" --role "$role" --token-file "$token_file"
+elif [[ ! -s $token_file ]]; then
+    admin operators rotate "$operator" --token-file "$token_file"
+fi
+
+export HOTLINE_TOKEN_FILE="$token_file"
+HOTLINE_SERVER="$listen" dotnet tui/Hotline.Console/bin/Release/net10.0/hotline-console.dll "${console_args[@]}"

@@ -12,6 +12,7 @@ public enum ErrorKind
     PermissionDenied,
     Unauthenticated,
     Unavailable,
+    AlreadyExists,
 }
 
 /// <summary>One bad input field, named by its path in the contract.</summary>
@@ -84,6 +85,7 @@ public static class ErrorReasons
     public const string RequestNotFound = "REQUEST_NOT_FOUND";
     public const string OperatorNotFound = "OPERATOR_NOT_FOUND";
     public const string OperatorDisabled = "OPERATOR_DISABLED";
+    public const string OperatorExists = "OPERATOR_EXISTS";
     public const string AlreadyAssigned = "ALREADY_ASSIGNED";
     public const string NotAssigned = "NOT_ASSIGNED";
     public const string NotAssignee = "NOT_ASSIGNEE";

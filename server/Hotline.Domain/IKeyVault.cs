@@ -9,12 +9,6 @@ public interface IKeyVault
 {
     bool IsLocked { get; }
 
-    /// <summary>
-    /// Cancelled the moment the vault locks, and already cancelled while it is locked; each unlock
-    /// brings a new one. Streams that carry request content end on it.
-    /// </summary>
-    CancellationToken LockdownToken { get; }
-
     /// <summary>Drops the master key and every unwrapped data key from memory, and records the lockdown durably.</summary>
     void Lock();
 

@@ -1,3 +1,4 @@
+using Hotline.Server.Admin;
 using Hotline.Server.Hosting;
 using Hotline.Server.Transport;
 
@@ -5,5 +6,6 @@ return args switch
 {
     ["tls", .. var tls] => TlsCommand.Run(tls, Console.Out, Console.Error),
     ["keygen", .. var keygen] => await HotlineHost.KeygenAsync(keygen),
+    _ when AdminCommandLine.Handles(args) => await AdminCommandLine.RunAsync(args, Console.Out, Console.Error),
     _ => await HotlineHost.RunAsync(args),
 };

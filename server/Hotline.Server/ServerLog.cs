@@ -36,24 +36,45 @@ internal static partial class ServerLog
     [LoggerMessage(10, LogLevel.Critical, "{Message}")]
     public static partial void StartupRefused(ILogger logger, string message);
 
-    [LoggerMessage(11, LogLevel.Warning, "Development identity is on: callers choose who they are with the x-hotline-operator header. Never expose this server beyond this machine.")]
-    public static partial void DevelopmentIdentity(ILogger logger);
+    [LoggerMessage(12, LogLevel.Warning, "Authentication failed from {Source} calling {Method}: {Problem}")]
+    public static partial void AuthenticationFailed(ILogger logger, string source, string method, string problem);
 
-    [LoggerMessage(12, LogLevel.Warning, "The installation is locked down: no request content is served or stored until an admin unlocks it with the master key.")]
+    [LoggerMessage(13, LogLevel.Warning, "Too many failed authentications from {Source}: refusing every call from it for the rest of the window")]
+    public static partial void SourceRateLimited(ILogger logger, string source);
+
+    [LoggerMessage(14, LogLevel.Warning, "Operator {Operator} ended their session from {Source}: token revoked, {Ended} watch streams ended")]
+    public static partial void SessionEndedByOperator(ILogger logger, string @operator, string source, int ended);
+
+    [LoggerMessage(15, LogLevel.Information, "Admin: {Action} operators/{Operator}; {Ended} watch streams ended")]
+    public static partial void OperatorChanged(ILogger logger, string action, string @operator, int ended);
+
+    [LoggerMessage(16, LogLevel.Warning, "Admin: lockdown; {Ended} watch streams ended, keys dropped from memory")]
+    public static partial void LockedDown(ILogger logger, int ended);
+
+    [LoggerMessage(17, LogLevel.Warning, "Admin: unlocked with the master key")]
+    public static partial void Unlocked(ILogger logger);
+
+    [LoggerMessage(18, LogLevel.Warning, "No admin exists yet. Create the first one with: {Command}")]
+    public static partial void NoAdminYet(ILogger logger, string command);
+
+    [LoggerMessage(19, LogLevel.Information, "Admin socket {Path} (owner-only); AdminService is served there and nowhere else")]
+    public static partial void AdminSocket(ILogger logger, string path);
+
+    [LoggerMessage(20, LogLevel.Information, "Removed a stale admin socket left by a server that did not shut down: {Path}")]
+    public static partial void StaleAdminSocketRemoved(ILogger logger, string path);
+
+    [LoggerMessage(21, LogLevel.Warning, "The installation is locked down: no request content is served or stored until an admin unlocks it with the master key.")]
     public static partial void StartedLocked(ILogger logger);
 
-    [LoggerMessage(13, LogLevel.Information, "Retention on: closed requests are purged {Days} days after closing.")]
+    [LoggerMessage(22, LogLevel.Information, "Retention on: closed requests are purged {Days} days after closing.")]
     public static partial void RetentionOn(ILogger logger, double days);
 
-    [LoggerMessage(14, LogLevel.Information, "Retention purged {Count} closed requests.")]
+    [LoggerMessage(23, LogLevel.Information, "Retention purged {Count} closed requests.")]
     public static partial void RetentionPurged(ILogger logger, int count);
 
-    [LoggerMessage(15, LogLevel.Warning, "Retention run skipped: {Reason}; it runs again at the next interval.")]
+    [LoggerMessage(24, LogLevel.Warning, "Retention run skipped: {Reason}; it runs again at the next interval.")]
     public static partial void RetentionSkipped(ILogger logger, string reason);
 
-    [LoggerMessage(16, LogLevel.Error, "Retention run failed with {ExceptionType}; it runs again at the next interval.")]
+    [LoggerMessage(25, LogLevel.Error, "Retention run failed with {ExceptionType}; it runs again at the next interval.")]
     public static partial void RetentionFailed(ILogger logger, string exceptionType);
-
-    [LoggerMessage(17, LogLevel.Warning, "Watcher {WatchId} ended by lockdown at revision {Revision}")]
-    public static partial void WatchLockedDown(ILogger logger, long watchId, long revision);
 }

@@ -22,6 +22,20 @@ internal static class ChangeDocument
         ["request"] = sealedRequest is null ? BsonValue.Null : sealedRequest,
     };
 
+    /// <summary>
+    /// Changes with revisions from <paramref name="from"/> to <paramref name="upTo"/>. The bounds are
+    /// parameters, not text: LiteDB's <c>Query.Between</c> writes them into the expression's source,
+    /// and LiteDB compiles (several milliseconds) and caches for good one delegate per distinct source,
+    /// so every replay and compaction would cost a compile and leak a few kilobytes.
+    /// </summary>
+    public static BsonExpression Between(long from, long upTo) => BsonExpression.Create("_id BETWEEN @0 AND @1", from, upTo);
+
+    /// <summary>Changes at or below <paramref name="revision"/>; a parameter for the reason given on <see cref="Between"/>.</summary>
+    public static BsonExpression AtOrBelow(long revision) => BsonExpression.Create("_id <= @0", revision);
+
+    /// <summary>The change-log entries of one request; a parameter for the reason given on <see cref="Between"/>.</summary>
+    public static BsonExpression OfRequest(string requestId) => BsonExpression.Create("$." + RequestIdField + " = @0", requestId);
+
     public static long Revision(BsonDocument doc) => doc["_id"].AsInt64;
 
     public static string RequestId(BsonDocument doc) => doc[RequestIdField].AsString;

@@ -13,7 +13,7 @@ namespace Hotline.Storage;
 /// wrapped by the master key (<see cref="Vault"/>); every change and every read of sealed fields
 /// appends to the audit chain through the writer. All members are safe to call from any thread.
 /// </summary>
-public sealed class LiteDbRequestStore : IRequestStore, IAuditTrail, IDisposable
+public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTrail, IDisposable
 {
     /// <summary>Requests purged per writer turn by a retention run, so intake never waits behind a long purge.</summary>
     public const int RetentionRoundSize = 200;
@@ -166,6 +166,20 @@ public sealed class LiteDbRequestStore : IRequestStore, IAuditTrail, IDisposable
         return await Enqueue(new PendingCompaction(cancellationToken)).ConfigureAwait(false);
     }
 
+    public async Task<OperatorRecord> ExecuteAsync(OperatorCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Enqueue(new OperatorWrite(command, cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<OperatorRecord>> ReadOperatorsAsync(CancellationToken cancellationToken)
+    {
+        using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
+        return [.. _schema.Operators.FindAll().Select(OperatorDocument.FromBson).OrderBy(o => o.Id, StringComparer.Ordinal)];
+    }
+
     public async Task<HelpRequest?> GetAsync(string requestId, string reader, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requestId);
@@ -233,11 +247,11 @@ public sealed class LiteDbRequestStore : IRequestStore, IAuditTrail, IDisposable
             var (numbers, total) = RequesterIndex.PrefixOf(doc) is { } prefix
                 ? RequesterIndex.Related(_schema.Requests, prefix, doc[RequestDocument.NumberField].AsInt64, Math.Max(offset, 0), Math.Max(limit, 0))
                 : ([], 0);
-            var onPage = numbers.Count == 0
-                ? []
-                : _schema.Requests.Find(Query.In(RequestDocument.NumberField, new BsonArray(numbers.Select(n => new BsonValue(n)))))
-                    .OrderByDescending(d => d[RequestDocument.NumberField].AsInt64)
-                    .ToList();
+            // One parameterised lookup per number: a Query.In over varying numbers would compile (and keep) a new expression per call.
+            var onPage = numbers
+                .Select(n => _schema.Requests.FindOne(BsonExpression.Create("$." + RequestDocument.NumberField + " = @0", n)))
+                .Where(d => d is not null)
+                .ToList();
             page = new RequestPage(OpenAll(onPage, CountEarlierContacts), total, revision);
         }
         await AuditReadAsync(reader, AuditAction.Listed, [.. page.Requests.Select(r => r.Id)], cancellationToken).ConfigureAwait(false);
@@ -301,7 +315,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IAuditTrail, IDisposable
         var upTo = CommittedRevision;
         var docs = from > upTo || max == 0
             ? []
-            : _schema.Changes.Find(Query.Between("_id", from, upTo), 0, max).ToList();
+            : _schema.Changes.Find(ChangeDocument.Between(from, upTo), 0, max).ToList();
         var changes = new List<RequestChange>(docs.Count);
         if (docs.Count > 0)
         {
@@ -379,7 +393,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IAuditTrail, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
         IEnumerable<BsonDocument> docs = requestId is null
-            ? _schema.Audit.Find(Query.GT("_id", afterSequence), 0, limit + 1)
+            ? _schema.Audit.Find(BsonExpression.Create("_id > @0", afterSequence), 0, limit + 1)
             : _schema.Audit.Find(BsonExpression.Create(AuditDocument.NamesRequest, requestId))
                 .Where(d => d["_id"].AsInt64 > afterSequence)
                 .OrderBy(d => d["_id"].AsInt64)

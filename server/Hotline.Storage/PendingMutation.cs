@@ -15,6 +15,8 @@ internal abstract class PendingMutation<TResult> : PendingWrite<TResult>, IStage
 
     public virtual bool IsRead => false;
 
+    public virtual bool NeedsKeys => true;
+
     public void Report(Exception? notDurable)
     {
         if (_refusal is not null)
@@ -52,6 +54,9 @@ internal interface IStagedWrite
 
     /// <summary>True for the audit record of a read: refused while locked as a read (FAILED_PRECONDITION), not as a write.</summary>
     bool IsRead { get; }
+
+    /// <summary>False for writes that touch no request and no audit record (operator accounts): they go ahead while locked down.</summary>
+    bool NeedsKeys { get; }
 
     /// <summary>Completes the caller once the batch is committed; <paramref name="notDurable"/> when the checkpoint failed.</summary>
     void Report(Exception? notDurable);

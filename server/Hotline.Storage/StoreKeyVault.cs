@@ -23,7 +23,6 @@ public sealed class StoreKeyVault : IKeyVault, IDisposable
     private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
     private readonly byte[] _keyCheck;
     private KeyRing? _ring;
-    private CancellationTokenSource _lockdown = new();
     private Func<bool, string, Task>? _persist;
     private int _disposed;
 
@@ -31,16 +30,9 @@ public sealed class StoreKeyVault : IKeyVault, IDisposable
     {
         _keyCheck = keyCheck;
         _ring = ring;
-        if (ring is null)
-        {
-            _lockdown.Cancel();
-        }
     }
 
     public bool IsLocked => Volatile.Read(ref _ring) is null;
-
-    /// <summary>Watch streams end on it, so no console keeps receiving after a lockdown.</summary>
-    public CancellationToken LockdownToken => Volatile.Read(ref _lockdown).Token;
 
     /// <summary>The ring in use, for tests that check it is erased on lock.</summary>
     internal KeyRing? CurrentRing => Volatile.Read(ref _ring);
@@ -187,7 +179,6 @@ public sealed class StoreKeyVault : IKeyVault, IDisposable
                 return false;
             }
             Volatile.Write(ref _ring, ring);
-            Volatile.Write(ref _lockdown, new CancellationTokenSource());
             return true;
         }
         finally
@@ -198,24 +189,16 @@ public sealed class StoreKeyVault : IKeyVault, IDisposable
 
     private void Drop()
     {
-        KeyRing? ring;
-        CancellationTokenSource lockdown;
         _gate.EnterWriteLock();
         try
         {
-            ring = _ring;
+            var ring = _ring;
             Volatile.Write(ref _ring, null);
             ring?.Dispose();
-            lockdown = _lockdown;
         }
         finally
         {
             _gate.ExitWriteLock();
-        }
-        if (ring is not null)
-        {
-            // Outside the lock: callbacks (watch streams ending) must not run while it is held.
-            lockdown.Cancel();
         }
     }
 

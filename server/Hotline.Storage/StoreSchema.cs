@@ -13,6 +13,7 @@ internal sealed class StoreSchema
         Meta = database.GetCollection(StoreCounters.Collection);
         Keys = database.GetCollection(DataKeyDocument.Collection);
         Audit = database.GetCollection(AuditDocument.Collection);
+        Operators = database.GetCollection(OperatorDocument.Collection);
     }
 
     public ILiteCollection<BsonDocument> Requests { get; }
@@ -30,6 +31,9 @@ internal sealed class StoreSchema
 
     /// <summary>The audit chain, keyed by sequence number.</summary>
     public ILiteCollection<BsonDocument> Audit { get; }
+
+    /// <summary>People and integrations that may call, keyed by operator id, with their token hashes.</summary>
+    public ILiteCollection<BsonDocument> Operators { get; }
 
     /// <summary>Writes: call only from the writer, and only after the opening checkpoint.</summary>
     public void EnsureIndexes()

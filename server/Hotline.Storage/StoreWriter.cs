@@ -19,6 +19,7 @@ internal sealed class StoreWriter
     private readonly Thread _thread;
     private readonly LiteDatabase _database;
     private readonly StoreSchema _schema;
+    private readonly WriterLookups _lookups;
     private readonly RequestStoreOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly IChangeListener _listener;
@@ -38,6 +39,7 @@ internal sealed class StoreWriter
         _vault = vault;
         _database = database;
         _schema = schema;
+        _lookups = new WriterLookups(schema);
         _counters = counters;
         _committedRevision = counters.LastRevision;
         _compactedThrough = counters.CompactedThrough;
@@ -233,14 +235,19 @@ internal sealed class StoreWriter
         using var keys = _vault.TryEnter();
         if (keys is null)
         {
-            // Every write seals something or appends to the audit chain, and neither is possible without the keys.
-            foreach (var write in writes)
+            // Requests are sealed and every change to them is audited, neither possible without the
+            // keys; operator accounts are neither, so revoking a token still works during a lockdown.
+            foreach (var write in writes.Where(w => w.NeedsKeys))
             {
                 write.Fail(DomainException.LockedDown(write: !write.IsRead));
             }
-            return;
+            writes = [.. writes.Where(w => !w.NeedsKeys)];
+            if (writes.Count == 0)
+            {
+                return;
+            }
         }
-        using var batch = new WriteBatch(_schema, _counters, _timeProvider.GetUtcNow(), keys);
+        using var batch = new WriteBatch(_schema, _lookups, _counters, _timeProvider.GetUtcNow(), keys);
         if (!TryCommit(batch, b =>
             {
                 foreach (var write in writes)
@@ -256,7 +263,7 @@ internal sealed class StoreWriter
             return;
         }
         // The keys are not needed past the commit; a lockdown waiting for them goes ahead now.
-        keys.Dispose();
+        keys?.Dispose();
         var notDurable = Settle(batch);
         foreach (var write in writes)
         {
@@ -301,7 +308,7 @@ internal sealed class StoreWriter
                 purge.Fail(DomainException.LockedDown(write: true));
                 return;
             }
-            using var destroy = new WriteBatch(_schema, _counters, now, keys);
+            using var destroy = new WriteBatch(_schema, _lookups, _counters, now, keys);
             if (!TryCommit(destroy, b =>
                 {
                     foreach (var id in ids)
@@ -322,7 +329,7 @@ internal sealed class StoreWriter
             keys.Dispose();
             notDurable = Settle(destroy);
         }
-        using var remove = new WriteBatch(_schema, _counters, now, keys: null);
+        using var remove = new WriteBatch(_schema, _lookups, _counters, now, keys: null);
         if (!TryCommit(remove, b =>
             {
                 foreach (var id in ids)
@@ -401,7 +408,7 @@ internal sealed class StoreWriter
             try
             {
                 BeginTransaction();
-                dropped = _schema.Changes.DeleteMany(Query.LTE("_id", cutoff));
+                dropped = _schema.Changes.DeleteMany(ChangeDocument.AtOrBelow(cutoff));
                 compacted.Write(_schema.Meta);
                 _database.Commit();
             }

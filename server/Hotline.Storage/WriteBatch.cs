@@ -14,18 +14,24 @@ namespace Hotline.Storage;
 internal sealed class WriteBatch : IDisposable
 {
     private readonly StoreSchema _schema;
+    private readonly WriterLookups _lookups;
     private readonly KeyLease? _keys;
     private readonly Dictionary<string, HelpRequest> _written = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IntakeReceipt> _receipts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OperatorRecord> _operators = new(StringComparer.Ordinal);
     private readonly Dictionary<string, byte[]> _dataKeys = new(StringComparer.Ordinal);
     private readonly List<RequestChange> _changes = [];
     private bool _countersChanged;
     private bool _revisionChanged;
 
-    /// <param name="keys">Null for a batch that seals nothing and writes no audit record (finishing a purge).</param>
-    public WriteBatch(StoreSchema schema, StoreCounters counters, DateTimeOffset now, KeyLease? keys)
+    /// <param name="keys">
+    /// Null for a batch that seals nothing and writes no audit record: finishing a purge, or
+    /// operator accounts changed while the installation is locked down.
+    /// </param>
+    public WriteBatch(StoreSchema schema, WriterLookups lookups, StoreCounters counters, DateTimeOffset now, KeyLease? keys)
     {
         _schema = schema;
+        _lookups = lookups;
         _keys = keys;
         Counters = counters;
         Now = now;
@@ -40,7 +46,7 @@ internal sealed class WriteBatch : IDisposable
     public IReadOnlyList<RequestChange> Changes => _changes;
 
     /// <summary>True once anything was written: the batch must then be checkpointed before anyone hears of it.</summary>
-    public bool Wrote => _countersChanged;
+    public bool Wrote => _countersChanged || _operators.Count > 0;
 
     private KeyRing Ring => (_keys ?? throw DomainException.LockedDown(write: true)).Ring;
 
@@ -50,7 +56,7 @@ internal sealed class WriteBatch : IDisposable
         {
             return written;
         }
-        if (_schema.Requests.FindById(requestId) is not { } doc || RevisionWatermark.Is(doc))
+        if (_lookups.Requests.Find(requestId) is not { } doc || RevisionWatermark.Is(doc))
         {
             return null;
         }
@@ -71,7 +77,7 @@ internal sealed class WriteBatch : IDisposable
         {
             return receipt;
         }
-        return _schema.IntakeKeys.FindById(key) is { } doc ? IntakeKeyDocument.DuplicateReceipt(doc) : null;
+        return _lookups.IntakeKeys.Find(key) is { } doc ? IntakeKeyDocument.DuplicateReceipt(doc) : null;
     }
 
     public string NewRequestId()
@@ -82,7 +88,7 @@ internal sealed class WriteBatch : IDisposable
         {
             id = RequestIds.New();
         }
-        while (_written.ContainsKey(id) || _schema.Requests.FindById(id) is not null);
+        while (_written.ContainsKey(id) || _lookups.Requests.Find(id) is not null);
         return id;
     }
 
@@ -105,6 +111,9 @@ internal sealed class WriteBatch : IDisposable
     /// <summary>
     /// Stamps the next revision on <paramref name="request"/>, stores it sealed, appends the change
     /// to the log (sealed the same way) and its audit record.
+    /// A created request is inserted: its id was just checked to be free, and the unique <c>_id</c>
+    /// index would refuse it otherwise, so an upsert's extra update attempt (an index lookup that
+    /// always misses) buys nothing. Any other change updates a row this batch has just read.
     /// </summary>
     public HelpRequest Record(ChangeKind kind, HelpRequest request, string actor)
     {
@@ -119,7 +128,14 @@ internal sealed class WriteBatch : IDisposable
         {
             sealedDoc = RequestDocument.ToBson(stamped, sealer, requester);
         }
-        _schema.Requests.Upsert(sealedDoc);
+        if (kind == ChangeKind.Created)
+        {
+            _schema.Requests.Insert(sealedDoc);
+        }
+        else if (!_schema.Requests.Update(sealedDoc))
+        {
+            throw new InvalidOperationException("A request read inside the batch was not there to update.");
+        }
         if (kind == ChangeKind.Created)
         {
             // Later changes keep the count their Find read: no command changes who the requester is.
@@ -134,6 +150,21 @@ internal sealed class WriteBatch : IDisposable
         _changes.Add(change);
         Audit(actor, AuditActionOf(kind), [stamped.Id]);
         return stamped;
+    }
+
+    public OperatorRecord? FindOperator(string operatorId)
+    {
+        if (_operators.TryGetValue(operatorId, out var written))
+        {
+            return written;
+        }
+        return _schema.Operators.FindById(operatorId) is { } doc ? OperatorDocument.FromBson(doc) : null;
+    }
+
+    public void WriteOperator(OperatorRecord record)
+    {
+        _schema.Operators.Upsert(OperatorDocument.ToBson(record));
+        _operators[record.Id] = record;
     }
 
     public void RememberReceipt(string submittedBy, string intakeRequestId, IntakeReceipt receipt)
@@ -170,8 +201,8 @@ internal sealed class WriteBatch : IDisposable
     public void RemovePurged(string requestId, string actor)
     {
         _schema.Requests.Delete(requestId);
-        _schema.Changes.DeleteMany(Query.EQ(ChangeDocument.RequestIdField, requestId));
-        _schema.IntakeKeys.DeleteMany(Query.EQ(IntakeKeyDocument.RequestIdField, requestId));
+        _schema.Changes.DeleteMany(ChangeDocument.OfRequest(requestId));
+        _schema.IntakeKeys.DeleteMany(BsonExpression.Create("$." + IntakeKeyDocument.RequestIdField + " = @0", requestId));
         var revision = Counters.LastRevision + 1;
         var change = new RequestChange(revision, ChangeKind.Deleted, requestId, null, actor);
         _schema.Changes.Insert(ChangeDocument.ToBson(change, sealedRequest: null));
@@ -219,7 +250,7 @@ internal sealed class WriteBatch : IDisposable
         {
             return cached;
         }
-        var dataKey = _schema.Keys.FindById(requestId) is { } doc ? Ring.UnwrapDataKey(requestId, DataKeyDocument.Wrapped(doc)) : null;
+        var dataKey = _lookups.Keys.Find(requestId) is { } doc ? Ring.UnwrapDataKey(requestId, DataKeyDocument.Wrapped(doc)) : null;
         if (dataKey is not null)
         {
             _dataKeys[requestId] = dataKey;

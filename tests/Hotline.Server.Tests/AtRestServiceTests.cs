@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Hotline.Contract.V1;
+using Hotline.Server.Admin;
 using Microsoft.Extensions.DependencyInjection;
 using static Hotline.Server.Tests.HotlineTestServer;
 using DomainException = Hotline.Domain.DomainException;
@@ -84,7 +85,7 @@ public sealed class AtRestServiceTests
         using var watch = first.Requests.WatchRequests(new WatchRequestsRequest(), Streaming(Anna, cts.Token));
         Assert.True(await watch.ResponseStream.MoveNext(cts.Token).DefaultTimeout());
 
-        first.Services.GetRequiredService<IKeyVault>().Lock();
+        first.Services.GetRequiredService<LockdownSwitch>().Lockdown();
 
         var ended = await Assert.ThrowsAsync<RpcException>(async () =>
         {
@@ -92,7 +93,7 @@ public sealed class AtRestServiceTests
             {
             }
         });
-        Assert.Equal((StatusCode.FailedPrecondition, "LOCKED_DOWN"), (ended.StatusCode, RpcAssert.ErrorInfo(ended).Reason));
+        Assert.Equal((StatusCode.Unavailable, "LOCKED_DOWN"), (ended.StatusCode, RpcAssert.ErrorInfo(ended).Reason));
         await AssertLockedAsync(first, name);
         await first.StopAsync();
 

@@ -1,7 +1,9 @@
+using System.Collections.Concurrent;
 using System.Net;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Hotline.Contract.V1;
+using Hotline.Server.Access;
 using Hotline.Server.Flood;
 using Hotline.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
@@ -12,12 +14,15 @@ namespace Hotline.Server.Tests;
 
 /// <summary>
 /// A real Kestrel on 127.0.0.1 with a port of its own and a fresh data directory, reached over a
-/// real HTTP/2 GrpcChannel. Each test owns one.
+/// real HTTP/2 GrpcChannel. Each test owns one. Its accounts are created through the store at
+/// start, each with a token made once per test run, so <see cref="As"/> can stay static.
 /// </summary>
 public sealed class HotlineTestServer : IAsyncDisposable
 {
     public const string Supervisor = "lena";
     public const string Intake = "web-form";
+    public const string Administrator = "root";
+    public const string Disabled = "gone";
     public const int OperatorCount = 50;
 
     private readonly WebApplication _app;
@@ -27,7 +32,7 @@ public sealed class HotlineTestServer : IAsyncDisposable
     {
         _app = app;
         DataDirectory = dataDirectory;
-        Address = new Uri(app.Urls.Single());
+        Address = new Uri(HotlineHost.NetworkAddresses(app).Single());
         _channel = NewChannel();
         Intakes = new IntakeService.IntakeServiceClient(_channel);
         Requests = new RequestService.RequestServiceClient(_channel);
@@ -69,32 +74,49 @@ public sealed class HotlineTestServer : IAsyncDisposable
             builder.Logging.ClearProviders();
             builder.Services.PostConfigure<HotlineOptions>(options =>
             {
-                options.Operators.Clear();
-                options.Operators.Add(new ConfiguredOperator { Id = Supervisor, DisplayName = "Lena", Role = Domain.Role.Supervisor });
-                options.Operators.Add(new ConfiguredOperator { Id = Intake, DisplayName = "Web form", Role = Domain.Role.Intake });
-                options.Operators.Add(new ConfiguredOperator { Id = "gone", DisplayName = "Former colleague", Role = Domain.Role.Operator, Disabled = true });
-                for (var i = 1; i <= OperatorCount; i++)
-                {
-                    options.Operators.Add(new ConfiguredOperator { Id = OperatorId(i), DisplayName = $"Operator {i}", Role = Domain.Role.Operator });
-                }
-                options.DevelopmentIdentity = OperatorId(1);
                 options.Watch.ProgressInterval = TimeSpan.FromMilliseconds(300);
+                // Tests make many deliberate bad calls from 127.0.0.1; the rate limit has tests of its own.
+                options.Authentication.MaxFailures = 100_000;
                 // Tests submit hundreds of requests at once; the flood-control tests set their own limits.
                 options.Intake = new IntakeOptions { PerCallerPerSecond = 1e6, Burst = 1_000_000, GlobalPerSecond = 1e6, GlobalBurst = 1_000_000 };
                 configure?.Invoke(options);
             });
         });
         await app.StartAsync().DefaultTimeout();
+        await SeedAsync(app.Services.GetRequiredService<OperatorDirectory>());
         return new HotlineTestServer(app, dataDirectory);
+    }
+
+    /// <summary>The token of <paramref name="operatorId"/>: the same for every server of this test run, unknown to a server that never seeded it.</summary>
+    public static string TokenOf(string operatorId) => Tokens.GetOrAdd(operatorId, _ => Domain.AccessTokens.New());
+
+    private static readonly ConcurrentDictionary<string, string> Tokens = new(StringComparer.Ordinal);
+
+    private static async Task SeedAsync(OperatorDirectory directory)
+    {
+        var accounts = new List<(string Id, string Name, Domain.Role Role)>
+        {
+            (Supervisor, "Lena", Domain.Role.Supervisor),
+            (Intake, "Web form", Domain.Role.Intake),
+            (Administrator, "Root", Domain.Role.Admin),
+            (Disabled, "Former colleague", Domain.Role.Operator),
+        };
+        accounts.AddRange(Enumerable.Range(1, OperatorCount).Select(i => (OperatorId(i), $"Operator {i}", Domain.Role.Operator)));
+        // A test that restarts a server on its data directory finds the accounts already there.
+        await Task.WhenAll(accounts.Where(a => directory.Find(a.Id) is null).Select(a =>
+            directory.ExecuteAsync(new Domain.AddOperatorCommand(a.Id, a.Name, a.Role, Domain.AccessTokens.Hash(TokenOf(a.Id))), CancellationToken.None))).DefaultTimeout();
+        await directory.ExecuteAsync(new Domain.SetDisabledCommand(Disabled, Disabled: true), CancellationToken.None).DefaultTimeout();
     }
 
     /// <summary>Call options that make the call as <paramref name="operatorId"/>.</summary>
     public static CallOptions As(string operatorId, CancellationToken cancellationToken = default) =>
-        new(new Metadata { { "x-hotline-operator", operatorId } }, deadline: DateTime.UtcNow.AddSeconds(20), cancellationToken: cancellationToken);
+        new(Bearer(operatorId), deadline: DateTime.UtcNow.AddSeconds(20), cancellationToken: cancellationToken);
 
     /// <summary>Like <see cref="As"/> but without a deadline, for long-lived watch streams.</summary>
     public static CallOptions Streaming(string operatorId, CancellationToken cancellationToken) =>
-        new(new Metadata { { "x-hotline-operator", operatorId } }, cancellationToken: cancellationToken);
+        new(Bearer(operatorId), cancellationToken: cancellationToken);
+
+    public static Metadata Bearer(string operatorId) => new() { { "authorization", "Bearer " + TokenOf(operatorId) } };
 
     public async Task<SubmitRequestResponse> SubmitAsync(string message = "Помогите, нас ищут", Urgency urgency = Urgency.Routine,
         string? requestId = null)

@@ -26,7 +26,7 @@ public sealed class IntakeServiceTests
         Assert.Equal(1, receipt.Number);
         Assert.False(receipt.Duplicate);
 
-        var stored = (await server.Requests.GetRequestAsync(new GetRequestRequest { Name = receipt.Name }, As(OperatorId(1))).ResponseAsync.DefaultTimeout()).Request;
+        var stored = (await server.Requests.GetRequestAsync(new GetRequestRequest { Name = receipt.Name }, As(Supervisor)).ResponseAsync.DefaultTimeout()).Request;
         Assert.Equal(Channel.Signal, stored.Channel);
         Assert.Equal("+7 900 000-00-00", stored.ContactHandle);
         Assert.Equal("ce", stored.Language);
@@ -123,7 +123,7 @@ public sealed class IntakeServiceTests
         await using var server = await StartAsync();
         await RpcAssert.FailsWithReasonAsync(StatusCode.Unauthenticated, "UNAUTHENTICATED",
             () => server.Operators.WhoAmIAsync(new WhoAmIRequest(), As("nobody")).ResponseAsync);
-        await RpcAssert.FailsWithReasonAsync(StatusCode.Unauthenticated, "UNAUTHENTICATED",
-            () => server.Operators.WhoAmIAsync(new WhoAmIRequest(), As("gone")).ResponseAsync);
+        await RpcAssert.FailsWithReasonAsync(StatusCode.Unauthenticated, "OPERATOR_DISABLED",
+            () => server.Operators.WhoAmIAsync(new WhoAmIRequest(), As(Disabled)).ResponseAsync);
     }
 }

@@ -237,7 +237,7 @@ public sealed class RequestServiceTests
         Assert.Equal(OperatorRole.Supervisor, me.Operator.Role);
 
         var list = await server.Operators.ListOperatorsAsync(new ListOperatorsRequest(), As(Anna)).ResponseAsync.DefaultTimeout();
-        Assert.Equal(OperatorCount + 1, list.Operators.Count);
+        Assert.Equal(OperatorCount + 2, list.Operators.Count);
         Assert.DoesNotContain(list.Operators, o => o.Name == "operators/" + Intake || o.Name == "operators/gone");
         Assert.Equal(list.Operators.Select(o => o.Name).Order(StringComparer.Ordinal), list.Operators.Select(o => o.Name));
         var all = await server.Operators.ListOperatorsAsync(new ListOperatorsRequest { ShowDisabled = true }, As(Anna)).ResponseAsync.DefaultTimeout();

@@ -63,7 +63,8 @@ public sealed class WatchTests(ITestOutputHelper output)
             await Task.Delay(50);
 
             using var cts = new CancellationTokenSource();
-            using var call = server.Requests.WatchRequests(new WatchRequestsRequest(), Streaming(Anna, cts.Token));
+            // A supervisor sees every field as stored; what operators see is tested in AccessTests.
+            using var call = server.Requests.WatchRequests(new WatchRequestsRequest(), Streaming(Supervisor, cts.Token));
             var feed = new WatchFeed(call);
             var (mirror, applied, _) = await feed.ReadSnapshotAsync();
             await Task.Delay(200);

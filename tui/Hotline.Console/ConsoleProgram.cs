@@ -45,7 +45,7 @@ public static class ConsoleProgram
         inbox = new FeedInbox(() => app.Invoke(() => model.Apply(inbox!.Drain())));
         var loop = new WatchLoop(client, inbox.Post, TimeProvider.System, ReconnectBackoff.Default);
         var watching = Task.Run(() => loop.RunAsync(stop.Token));
-        using var demo = options.Demo ? new DemoIntake(options.Server, TimeProvider.System) : null;
+        using var demo = options.Demo ? new DemoIntake(options.Server, options.Credential, TimeProvider.System) : null;
         var demoing = demo is null ? Task.CompletedTask : Task.Run(() => demo.RunAsync(stop.Token));
 
         app.Run(window);

@@ -74,6 +74,12 @@ public static class ContractMapping
         return message;
     }
 
+    /// <summary>The request as <paramref name="viewer"/> may see it.</summary>
+    public static V1.HelpRequest ToContract(HelpRequest r, OperatorAccount viewer) => ToContract(ContactVisibility.For(viewer, r));
+
+    public static V1.RequestChange ToContract(RequestChange change, OperatorAccount viewer) =>
+        ToContract(change.Request is null ? change : change with { Request = ContactVisibility.For(viewer, change.Request) });
+
     public static V1.RequestChange ToContract(RequestChange change) => new()
     {
         Revision = change.Revision,

@@ -57,6 +57,7 @@ public static class ErrorTranslation
         ErrorKind.PermissionDenied => StatusCode.PermissionDenied,
         ErrorKind.Unauthenticated => StatusCode.Unauthenticated,
         ErrorKind.Unavailable => StatusCode.Unavailable,
+        ErrorKind.AlreadyExists => StatusCode.AlreadyExists,
         _ => StatusCode.Internal,
     };
 }

@@ -1,37 +1,22 @@
 using Grpc.Core;
 using Hotline.Domain;
-using Hotline.Server.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Grpc;
 
 /// <summary>
-/// The one place that answers "who is calling". Every service method asks it; replacing the
-/// development implementation with real credentials changes nothing else.
+/// The one place that answers "who is calling". The access interceptor asks it before any
+/// service method runs; services ask it again for the caller, which is then cached on the call.
 /// </summary>
 public interface ICallerResolver
 {
-    /// <summary>The caller, or UNAUTHENTICATED.</summary>
+    /// <summary>The caller, or UNAUTHENTICATED (RESOURCE_EXHAUSTED when its address is rate limited).</summary>
     OperatorAccount Resolve(ServerCallContext context);
+
+    /// <summary>The caller and the hash of the token it presented, for calls that must track or revoke that token.</summary>
+    AuthenticatedCaller Authenticate(ServerCallContext context);
 }
 
-/// <summary>
-/// Development identity: trusts the `x-hotline-operator` header, else the configured default.
-/// Only for development and tests; it authenticates nobody.
-/// </summary>
-public sealed class DevelopmentCallerResolver(IOperatorDirectory directory, IOptions<HotlineOptions> options) : ICallerResolver
-{
-    public const string OperatorHeader = "x-hotline-operator";
-
-    public OperatorAccount Resolve(ServerCallContext context)
-    {
-        var claimed = context.RequestHeaders.GetValue(OperatorHeader) ?? options.Value.DevelopmentIdentity;
-        var account = directory.Find(claimed);
-        if (account is null || account.Disabled)
-        {
-            throw new DomainException(ErrorKind.Unauthenticated, ErrorReasons.Unauthenticated,
-                "The caller is not a known, enabled operator.");
-        }
-        return account;
-    }
-}
+/// <summary>An authenticated caller.</summary>
+/// <param name="TokenHash">SHA-256 of the token the call carried; never the token.</param>
+/// <param name="Source">The address the call came from, as rate limiting groups it.</param>
+public sealed record AuthenticatedCaller(OperatorAccount Account, byte[] TokenHash, string Source);

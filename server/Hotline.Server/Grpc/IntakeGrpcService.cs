@@ -12,10 +12,6 @@ public sealed class IntakeGrpcService(IRequestStore store, ICallerResolver calle
     public override async Task<SubmitRequestResponse> SubmitRequest(SubmitRequestRequest request, ServerCallContext context)
     {
         var caller = callers.Resolve(context);
-        if (caller.Role != Role.Intake && !caller.Can(Role.Operator))
-        {
-            DomainException.ThrowPermissionDenied(Role.Intake, "Only intake integrations and operators may submit requests.");
-        }
         var submission = Validation.CheckSubmission(ContractMapping.ToDomain(request, caller));
         var receipt = await store.SubmitAsync(submission, context.CancellationToken);
         ServerLog.Submitted(logger, receipt.RequestId, receipt.Number, caller.Id, receipt.Duplicate);

@@ -1,11 +1,13 @@
 using Grpc.Core;
 using Hotline.Contract.V1;
 using Hotline.Domain;
+using Hotline.Server.Access;
 
 namespace Hotline.Server.Grpc;
 
-/// <summary>OperatorService: who is calling, and who can be assigned work.</summary>
-public sealed class OperatorGrpcService(IOperatorDirectory directory, ICallerResolver callers) : OperatorService.OperatorServiceBase
+/// <summary>OperatorService: who is calling, who can be assigned work, and the panic key.</summary>
+public sealed class OperatorGrpcService(OperatorDirectory directory, ICallerResolver callers, ILogger<OperatorGrpcService> logger)
+    : OperatorService.OperatorServiceBase
 {
     public override Task<WhoAmIResponse> WhoAmI(WhoAmIRequest request, ServerCallContext context)
     {
@@ -15,15 +17,20 @@ public sealed class OperatorGrpcService(IOperatorDirectory directory, ICallerRes
 
     public override Task<ListOperatorsResponse> ListOperators(ListOperatorsRequest request, ServerCallContext context)
     {
-        var caller = callers.Resolve(context);
-        if (!caller.Can(Role.Operator))
-        {
-            DomainException.ThrowPermissionDenied(Role.Operator, "Only operators may list operators.");
-        }
         var response = new ListOperatorsResponse();
         response.Operators.AddRange(directory.All()
             .Where(o => o.Role >= Role.Operator && (request.ShowDisabled || !o.Disabled))
             .Select(ContractMapping.ToContract));
         return Task.FromResult(response);
+    }
+
+    public override async Task<EndMySessionResponse> EndMySession(EndMySessionRequest request, ServerCallContext context)
+    {
+        var caller = callers.Authenticate(context);
+        // Not cancellable by the caller: a panic that half-happened because the link dropped would be worse than none.
+        var (_, ended) = await directory.ExecuteAsync(
+            new ReplaceTokenCommand(caller.Account.Id, NewTokenHash: null, OnlyIfCurrent: caller.TokenHash), CancellationToken.None);
+        ServerLog.SessionEndedByOperator(logger, caller.Account.Id, caller.Source, ended);
+        return new EndMySessionResponse { EndedSessions = ended };
     }
 }

@@ -4,18 +4,23 @@ using System.Text;
 using Grpc.Core;
 using Hotline.Contract.V1;
 using Hotline.Domain;
+using Hotline.Server.Access;
 using Hotline.Server.Hosting;
 using Hotline.Server.Live;
 using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Grpc;
 
-/// <summary>RequestService: each method checks the caller, builds a domain command, runs it through the store, maps the result.</summary>
+/// <summary>
+/// RequestService: each method takes the caller (the access interceptor has already checked the
+/// role), builds a domain command, runs it through the store, and maps the result as the caller
+/// may see it (<see cref="ContactVisibility"/>).
+/// </summary>
 public sealed class RequestGrpcService(
     IRequestStore store,
-    IKeyVault vault,
-    IOperatorDirectory directory,
+    OperatorDirectory directory,
     ICallerResolver callers,
+    SessionRegistry sessions,
     ChangeBroadcaster broadcaster,
     IOptions<HotlineOptions> options,
     IHostApplicationLifetime lifetime,
@@ -26,19 +31,19 @@ public sealed class RequestGrpcService(
 
     public override async Task<GetRequestResponse> GetRequest(GetRequestRequest request, ServerCallContext context)
     {
-        var caller = Operator(context);
+        var caller = callers.Resolve(context);
         var id = ContractMapping.ParseRequestName(request.Name);
         var found = await store.GetAsync(id, caller.Id, context.CancellationToken);
         if (found is null)
         {
             DomainException.ThrowRequestNotFound(id);
         }
-        return new GetRequestResponse { Request = ContractMapping.ToContract(found) };
+        return new GetRequestResponse { Request = ContractMapping.ToContract(found, caller) };
     }
 
     public override async Task<ListRequestsResponse> ListRequests(ListRequestsRequest request, ServerCallContext context)
     {
-        var caller = Operator(context);
+        var caller = callers.Resolve(context);
         if (request.PageSize < 0)
         {
             DomainException.ThrowInvalid("page_size", "must not be negative");
@@ -52,7 +57,7 @@ public sealed class RequestGrpcService(
         };
         var page = await store.ListAsync(query, caller.Id, context.CancellationToken);
         var response = new ListRequestsResponse { Revision = page.Revision, TotalSize = page.TotalSize };
-        response.Requests.AddRange(page.Requests.Select(ContractMapping.ToContract));
+        response.Requests.AddRange(page.Requests.Select(r => ContractMapping.ToContract(r, caller)));
         var next = query.Offset + page.Requests.Count;
         if (next < page.TotalSize)
         {
@@ -63,7 +68,7 @@ public sealed class RequestGrpcService(
 
     public override async Task<ListRelatedRequestsResponse> ListRelatedRequests(ListRelatedRequestsRequest request, ServerCallContext context)
     {
-        var caller = Operator(context);
+        var caller = callers.Resolve(context);
         var id = ContractMapping.ParseRequestName(request.Name);
         if (request.PageSize < 0)
         {
@@ -73,7 +78,7 @@ public sealed class RequestGrpcService(
         var limit = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
         var page = await store.ListRelatedAsync(id, caller.Id, offset, limit, context.CancellationToken);
         var response = new ListRelatedRequestsResponse { TotalSize = page.TotalSize };
-        response.Requests.AddRange(page.Requests.Select(ContractMapping.ToContract));
+        response.Requests.AddRange(page.Requests.Select(r => ContractMapping.ToContract(r, caller)));
         var next = offset + page.Requests.Count;
         if (next < page.TotalSize && page.Requests.Count > 0)
         {
@@ -84,7 +89,7 @@ public sealed class RequestGrpcService(
 
     public override async Task<AssignRequestResponse> AssignRequest(AssignRequestRequest request, ServerCallContext context)
     {
-        var caller = Operator(context);
+        var caller = callers.Resolve(context);
         var id = ContractMapping.ParseRequestName(request.Name);
         var target = caller;
         if (request.Assignee.Length > 0)
@@ -94,29 +99,29 @@ public sealed class RequestGrpcService(
                 $"Operator {request.Assignee} does not exist.", new Dictionary<string, string> { ["operator"] = request.Assignee });
         }
         var updated = await ExecuteAsync(id, new AssignCommand(caller, target, Etag(request.Etag)), context);
-        return new AssignRequestResponse { Request = ContractMapping.ToContract(updated) };
+        return new AssignRequestResponse { Request = ContractMapping.ToContract(updated, caller) };
     }
 
     public override async Task<ReleaseRequestResponse> ReleaseRequest(ReleaseRequestRequest request, ServerCallContext context)
     {
-        var caller = Operator(context);
+        var caller = callers.Resolve(context);
         var id = ContractMapping.ParseRequestName(request.Name);
         var updated = await ExecuteAsync(id, new ReleaseCommand(caller, Etag(request.Etag)), context);
-        return new ReleaseRequestResponse { Request = ContractMapping.ToContract(updated) };
+        return new ReleaseRequestResponse { Request = ContractMapping.ToContract(updated, caller) };
     }
 
     public override async Task<AddNoteResponse> AddNote(AddNoteRequest request, ServerCallContext context)
     {
-        var caller = Operator(context);
+        var caller = callers.Resolve(context);
         var id = ContractMapping.ParseRequestName(request.Name);
         var command = new AddNoteCommand(caller, request.Text, request.RequestId.Length > 0 ? request.RequestId : null, Etag(request.Etag));
         var updated = await ExecuteAsync(id, command, context);
-        return new AddNoteResponse { Request = ContractMapping.ToContract(updated) };
+        return new AddNoteResponse { Request = ContractMapping.ToContract(updated, caller) };
     }
 
     public override async Task<UpdateRequestResponse> UpdateRequest(UpdateRequestRequest request, ServerCallContext context)
     {
-        var caller = Operator(context);
+        var caller = callers.Resolve(context);
         if (request.Request is null)
         {
             DomainException.ThrowInvalid("request", "is required");
@@ -124,45 +129,42 @@ public sealed class RequestGrpcService(
         var id = ContractMapping.ParseRequestName(request.Request.Name, "request.name");
         var patch = ContractMapping.ToPatch(request.Request, request.UpdateMask);
         var updated = await ExecuteAsync(id, new UpdateCommand(caller, patch, Etag(request.Request.Etag)), context);
-        return new UpdateRequestResponse { Request = ContractMapping.ToContract(updated) };
+        return new UpdateRequestResponse { Request = ContractMapping.ToContract(updated, caller) };
     }
 
     public override async Task<CloseRequestResponse> CloseRequest(CloseRequestRequest request, ServerCallContext context)
     {
-        var caller = Operator(context);
+        var caller = callers.Resolve(context);
         var id = ContractMapping.ParseRequestName(request.Name);
         var command = new CloseCommand(caller, (Domain.Resolution)request.Resolution, request.Comment, Etag(request.Etag));
         var updated = await ExecuteAsync(id, command, context);
-        return new CloseRequestResponse { Request = ContractMapping.ToContract(updated) };
+        return new CloseRequestResponse { Request = ContractMapping.ToContract(updated, caller) };
     }
 
     public override async Task<ReopenRequestResponse> ReopenRequest(ReopenRequestRequest request, ServerCallContext context)
     {
-        var caller = Operator(context);
+        var caller = callers.Resolve(context);
         var id = ContractMapping.ParseRequestName(request.Name);
         var updated = await ExecuteAsync(id, new ReopenCommand(caller, request.Comment, Etag(request.Etag)), context);
-        return new ReopenRequestResponse { Request = ContractMapping.ToContract(updated) };
+        return new ReopenRequestResponse { Request = ContractMapping.ToContract(updated, caller) };
     }
 
     public override async Task WatchRequests(WatchRequestsRequest request, IServerStreamWriter<WatchRequestsResponse> responseStream, ServerCallContext context)
     {
-        var caller = Operator(context);
+        var caller = callers.Authenticate(context);
         if (request.StartRevision < 0)
         {
             DomainException.ThrowInvalid("start_revision", "must be 0 (snapshot) or a revision to resume from");
         }
-        var session = new WatchSession(store, broadcaster, options.Value.Watch, responseStream, logger);
-        await session.RunAsync(request.StartRevision, caller.Id, context.CancellationToken, lifetime.ApplicationStopping, vault.LockdownToken);
-    }
-
-    private OperatorAccount Operator(ServerCallContext context)
-    {
-        var caller = callers.Resolve(context);
-        if (!caller.Can(Role.Operator))
+        using var session = sessions.Open(caller.Account.Id, caller.TokenHash);
+        // Checked again once registered: a revocation that landed between authentication and
+        // registration found no session to end, but its change is in the directory by now.
+        if (!directory.Accepts(caller.Account.Id, caller.TokenHash))
         {
-            DomainException.ThrowPermissionDenied(Role.Operator, "Only operators may read or change requests.");
+            session.End(SessionEnd.TokenRevoked);
         }
-        return caller;
+        var watch = new WatchSession(store, broadcaster, options.Value.Watch, responseStream, logger);
+        await watch.RunAsync(request.StartRevision, caller.Account, session, context.CancellationToken, lifetime.ApplicationStopping);
     }
 
     private async Task<Domain.HelpRequest> ExecuteAsync(string id, RequestCommand command, ServerCallContext context)

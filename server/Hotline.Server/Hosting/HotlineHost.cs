@@ -1,3 +1,6 @@
+using System.Net.Sockets;
+using System.Text;
+using Hotline.Server.Access;
 using Hotline.Server.Transport;
 using Hotline.Storage;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -47,18 +50,47 @@ public static class HotlineHost
         }
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            // gRPC needs HTTP/2; without TLS, Kestrel can offer it only as the sole protocol.
-            kestrel.ConfigureEndpointDefaults(endpoint => endpoint.Protocols = HttpProtocols.Http2);
+            kestrel.ConfigureEndpointDefaults(endpoint =>
+            {
+                // gRPC needs HTTP/2; without TLS, Kestrel can offer it only as the sole protocol.
+                endpoint.Protocols = HttpProtocols.Http2;
+                if (endpoint.EndPoint is UnixDomainSocketEndPoint)
+                {
+                    endpoint.Use(kestrel.ApplicationServices.GetRequiredService<AdminSocketConnections>().Track);
+                }
+            });
             kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
             kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
         });
         builder.Services.AddHotline(builder.Configuration);
         configure?.Invoke(builder);
+        ListenOnAdminSocket(builder);
         ListenPlan.Configure(builder);
 
         var app = builder.Build();
         app.MapHotline();
         return app;
+    }
+
+    /// <summary>The addresses callers reach the server on: everything it listens on but the admin socket.</summary>
+    public static IReadOnlyList<string> NetworkAddresses(WebApplication app) =>
+        [.. app.Urls.Where(u => !u.StartsWith("http://unix:", StringComparison.Ordinal))];
+
+    /// <summary>
+    /// Adds the admin socket to the configured URLs rather than calling Kestrel's ListenUnixSocket,
+    /// which would make Kestrel ignore every configured URL.
+    /// </summary>
+    private static void ListenOnAdminSocket(WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(HotlineOptions.Section).Get<HotlineOptions>() ?? new HotlineOptions();
+        var socket = AdminSocketGate.PathFor(options.DataDirectory);
+        if (Encoding.UTF8.GetByteCount(socket) > AdminSocketGate.MaxSocketPathBytes)
+        {
+            throw new InvalidOperationException(
+                $"The data directory path is too long for its admin socket ({socket}); Unix sockets allow {AdminSocketGate.MaxSocketPathBytes} bytes. Use a shorter --data-dir.");
+        }
+        var urls = builder.Configuration[WebHostDefaults.ServerUrlsKey];
+        builder.WebHost.UseUrls(string.IsNullOrWhiteSpace(urls) ? $"http://unix:{socket}" : $"{urls};http://unix:{socket}");
     }
 
     /// <summary>`keygen --out FILE`: writes a new master key, owner-only, and prints where; never the key.</summary>
@@ -120,7 +152,7 @@ public static class HotlineHost
                 await Console.Error.WriteLineAsync("hotline-server: " + ex.Message);
                 return ExitMasterKeyRefused;
             }
-            foreach (var address in app.Urls)
+            foreach (var address in NetworkAddresses(app))
             {
                 ServerLog.Listening(logger, address);
             }

@@ -12,14 +12,7 @@ public sealed class HotlineOptions
     /// <summary>Where the database and its lock file live; created (owner-only) if missing.</summary>
     public string DataDirectory { get; set; } = DefaultDataDirectory();
 
-    /// <summary>People and integrations that may call, until per-person credentials land.</summary>
-    public List<ConfiguredOperator> Operators { get; set; } = [];
-
-    /// <summary>
-    /// Development stand-in for authentication: callers pick who they are with the
-    /// `x-hotline-operator` header, or are <see cref="DevelopmentIdentity"/> without it.
-    /// </summary>
-    public string DevelopmentIdentity { get; set; } = "dev";
+    public AuthenticationOptions Authentication { get; set; } = new();
 
     public WatchOptions Watch { get; set; } = new();
 
@@ -57,12 +50,14 @@ public sealed class HotlineOptions
     }
 }
 
-public sealed class ConfiguredOperator
+/// <summary>Limits on failed authentication per source address.</summary>
+public sealed class AuthenticationOptions
 {
-    public string Id { get; set; } = "";
-    public string DisplayName { get; set; } = "";
-    public Role Role { get; set; } = Role.Operator;
-    public bool Disabled { get; set; }
+    /// <summary>Failed authentications a source may make in one window before every call from it is refused.</summary>
+    public int MaxFailures { get; set; } = 10;
+
+    /// <summary>How long a window lasts; a source that reached the limit waits until its window ends.</summary>
+    public TimeSpan FailureWindow { get; set; } = TimeSpan.FromMinutes(1);
 }
 
 /// <summary>Live feed limits. The defaults suit a hotline's console fleet; tests shorten them.</summary>

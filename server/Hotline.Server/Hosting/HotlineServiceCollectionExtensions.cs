@@ -1,4 +1,6 @@
 using Hotline.Domain;
+using Hotline.Server.Access;
+using Hotline.Server.Admin;
 using Hotline.Server.Flood;
 using Hotline.Server.Grpc;
 using Hotline.Server.Live;
@@ -18,8 +20,6 @@ public static class HotlineServiceCollectionExtensions
     {
         services.Configure<HotlineOptions>(configuration.GetSection(HotlineOptions.Section));
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IOperatorDirectory, ConfiguredOperatorDirectory>();
-        services.AddSingleton<ICallerResolver, DevelopmentCallerResolver>();
         services.AddSingleton<ChangeBroadcaster>();
         services.AddSingleton<StoreLifetime>();
         services.AddSingleton<IRequestStore>(sp => sp.GetRequiredService<StoreLifetime>().Store);
@@ -28,6 +28,7 @@ public static class HotlineServiceCollectionExtensions
         services.AddSingleton<IKeyVault>(sp => sp.GetRequiredService<StoreKeyVault>());
         services.AddHostedService(sp => sp.GetRequiredService<StoreLifetime>());
         services.AddHostedService<RetentionService>();
+        services.AddHotlineAccess();
 
         configuration.GetSection(HotlineOptions.Section).GetSection("Intake").Get<IntakeOptions>()?.Validate();
         services.AddSingleton<IntakeRateLimiter>();
@@ -36,6 +37,7 @@ public static class HotlineServiceCollectionExtensions
             grpc.MaxReceiveMessageSize = MaxReceiveMessageBytes;
             grpc.EnableDetailedErrors = false;
             grpc.Interceptors.Add<DomainErrorInterceptor>();
+            grpc.Interceptors.Add<AccessInterceptor>();
         }).AddServiceOptions<IntakeGrpcService>(intake => intake.Interceptors.Add<IntakeRateLimitInterceptor>());
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks()
@@ -43,8 +45,25 @@ public static class HotlineServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>Accounts, tokens, sessions and administration. Registered after the store, whose hosted service must start first.</summary>
+    private static IServiceCollection AddHotlineAccess(this IServiceCollection services)
+    {
+        services.AddSingleton<SessionRegistry>();
+        services.AddSingleton<AdminSocketConnections>();
+        services.AddSingleton<OperatorDirectory>();
+        services.AddSingleton<IOperatorDirectory>(sp => sp.GetRequiredService<OperatorDirectory>());
+        services.AddSingleton<FailedAuthenticationLimiter>();
+        services.AddSingleton<ICallerResolver, BearerCallerResolver>();
+        services.AddSingleton<OperatorAdministration>();
+        services.AddSingleton<LockdownSwitch>();
+        services.AddHostedService<AccessStartup>();
+        return services;
+    }
+
     public static WebApplication MapHotline(this WebApplication app)
     {
+        app.UseAdminSocketGate();
+        app.MapGrpcService<AdminGrpcService>();
         app.MapGrpcService<IntakeGrpcService>();
         app.MapGrpcService<RequestGrpcService>();
         app.MapGrpcService<OperatorGrpcService>();

@@ -25,6 +25,8 @@ internal sealed class StoreLifetime(
 
     public StoreKeyVault Vault => Opened.Vault;
 
+    public IOperatorStore Operators => _store ?? throw new InvalidOperationException("The store is used before the host started.");
+
     /// <summary>True while the store takes writes: open, and not stopped by a disk failure.</summary>
     public bool AcceptsWrites => _store is { WritesFailed: false };
 
@@ -38,7 +40,6 @@ internal sealed class StoreLifetime(
     {
         var settings = options.Value;
         var logger = loggers.CreateLogger("Hotline.Server");
-        ServerLog.DevelopmentIdentity(logger);
         var masterKey = MasterKeyFile.Read(settings.MasterKeyFile, settings.DataDirectory);
         try
         {

@@ -72,8 +72,37 @@ public sealed class ChangeBroadcaster(IOptions<HotlineOptions> options) : IChang
     }
 }
 
-/// <summary>A change ready to send, with its revision for de-duplication.</summary>
-public sealed record LiveChange(long Revision, V1.WatchRequestsResponse Message);
+/// <summary>
+/// A change ready to send, with its revision for de-duplication. <see cref="Message"/> carries the
+/// full contact handle; watchers who may not see it send <see cref="MessageFor"/>'s masked copy,
+/// made once per change by the first watcher that needs it, on that watcher's own loop, so the
+/// store's writer never pays for it.
+/// </summary>
+public sealed record LiveChange(long Revision, V1.WatchRequestsResponse Message)
+{
+    private V1.WatchRequestsResponse? _masked;
+
+    public V1.WatchRequestsResponse MessageFor(OperatorAccount viewer)
+    {
+        var request = Message.Change?.Request;
+        if (request is null || request.ContactHandle.Length == 0
+            || ContactVisibility.SeesFullHandle(viewer, AssigneeId(request.Assignee)))
+        {
+            return Message;
+        }
+        if (Volatile.Read(ref _masked) is { } masked)
+        {
+            return masked;
+        }
+        var copy = Message.Clone();
+        copy.Change.Request.ContactHandle = ContactVisibility.Mask(request.ContactHandle);
+        // Two watchers racing here build equal copies; either may win.
+        return Interlocked.CompareExchange(ref _masked, copy, null) ?? copy;
+    }
+
+    private static string? AssigneeId(string assignee) =>
+        assignee.StartsWith(ContractMapping.OperatorPrefix, StringComparison.Ordinal) ? assignee[ContractMapping.OperatorPrefix.Length..] : null;
+}
 
 /// <summary>One watcher's bounded queue of live changes.</summary>
 public sealed class WatchSubscription : IDisposable

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Hotline.Domain;
+using Hotline.Server.Access;
 using Hotline.Server.Grpc;
 using Hotline.Server.Hosting;
 using V1 = Hotline.Contract.V1;
@@ -10,6 +11,8 @@ namespace Hotline.Server.Live;
 /// One WatchRequests stream: snapshot or replay, then live changes, from a single loop, so the
 /// gRPC writer is never used from two threads. The subscription is taken before anything is
 /// read from the store, so no change can fall between what was read and what is live.
+/// Everything is sent as the watcher may see it (<see cref="ContactVisibility"/>), and the stream
+/// ends as soon as the caller's session is ended (token revoked, account disabled, lockdown).
 /// </summary>
 public sealed class WatchSession(
     IRequestStore store,
@@ -27,21 +30,23 @@ public sealed class WatchSession(
     private long _delivered;
 
     private WatchSubscription _subscription = null!;
+    private OperatorAccount _viewer = null!;
 
-    /// <param name="lockedDown">Cancelled when the installation locks down: the stream then ends with FAILED_PRECONDITION LOCKED_DOWN.</param>
-    public async Task RunAsync(long startRevision, string operatorId, CancellationToken callCancelled, CancellationToken serverStopping,
-        CancellationToken lockedDown = default)
+    public async Task RunAsync(long startRevision, OperatorAccount viewer, CallerSession session,
+        CancellationToken callCancelled, CancellationToken serverStopping)
     {
+        _viewer = viewer;
+        var operatorId = viewer.Id;
         var watchId = Interlocked.Increment(ref _nextWatchId);
         using var subscription = broadcaster.Subscribe();
         _subscription = subscription;
         // One audit record for the whole session, before the first request is read: it may carry any request until it ends.
-        await store.RecordWatchAsync(operatorId, callCancelled);
+        await store.RecordWatchAsync(viewer.Id, callCancelled);
         // Overflow is deliberately not part of this token: cancelling a write that is waiting for the
         // client's flow-control window would reset the stream, and the client would see INTERNAL
         // instead of WATCH_TOO_SLOW. The overflowed queue holds nothing more, so waiting for that
         // one write (up to the write timeout) costs no memory.
-        using var ended = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, serverStopping, lockedDown);
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, serverStopping, session.Ended);
         ServerLog.WatchStarted(logger, watchId, operatorId, startRevision);
         try
         {
@@ -57,17 +62,25 @@ public sealed class WatchSession(
         }
         catch (Exception ex) when (ex is OperationCanceledException or WatcherTooSlowException)
         {
+            if (session.Reason == SessionEnd.TokenRevoked)
+            {
+                ServerLog.WatchEnded(logger, watchId, _delivered, "token revoked");
+                throw ErrorTranslation.ToRpcException(ErrorReasons.TokenRevoked, StatusCode.Unauthenticated,
+                    "The token this watch was opened with was revoked or its account disabled.");
+            }
+            if (session.Reason == SessionEnd.LockedDown)
+            {
+                ServerLog.WatchEnded(logger, watchId, _delivered, "lockdown");
+                throw ErrorTranslation.ToRpcException(ErrorReasons.LockedDown, StatusCode.Unavailable,
+                    "The installation was locked down by an administrator; resume after it is unlocked.",
+                    new Dictionary<string, string> { ["resume_revision"] = (_delivered + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+            }
             if (subscription.IsOverflowed || ex is WatcherTooSlowException)
             {
                 ServerLog.WatchTooSlow(logger, watchId, subscription.Buffered, _delivered);
                 throw ErrorTranslation.ToRpcException(ErrorReasons.WatchTooSlow, StatusCode.ResourceExhausted,
                     "This watcher fell too far behind the live feed and was cut off; resume with start_revision = resume_revision.",
                     new Dictionary<string, string> { ["resume_revision"] = (_delivered + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) });
-            }
-            if (lockedDown.IsCancellationRequested && !callCancelled.IsCancellationRequested)
-            {
-                ServerLog.WatchLockedDown(logger, watchId, _delivered);
-                throw DomainException.LockedDown(write: false);
             }
             if (serverStopping.IsCancellationRequested && !callCancelled.IsCancellationRequested)
             {
@@ -90,7 +103,7 @@ public sealed class WatchSession(
         foreach (var page in snapshot.Requests.Chunk(SnapshotPageSize))
         {
             var message = new V1.WatchSnapshot();
-            message.Requests.AddRange(page.Select(ContractMapping.ToContract));
+            message.Requests.AddRange(page.Select(r => ContractMapping.ToContract(r, _viewer)));
             await WriteAsync(new V1.WatchRequestsResponse { Snapshot = message }, cancellationToken);
         }
         await WriteAsync(new V1.WatchRequestsResponse { SnapshotEnd = new V1.WatchSnapshotEnd { Revision = snapshot.Revision } }, cancellationToken);
@@ -116,7 +129,7 @@ public sealed class WatchSession(
             foreach (var change in replay.Changes)
             {
                 await SendChangeAsync(change.Revision,
-                    new V1.WatchRequestsResponse { Change = ContractMapping.ToContract(change) }, cancellationToken);
+                    new V1.WatchRequestsResponse { Change = ContractMapping.ToContract(change, _viewer) }, cancellationToken);
             }
             if (replay.Changes.Count < ReplayPageSize)
             {
@@ -140,7 +153,7 @@ public sealed class WatchSession(
         {
             while (reader.TryRead(out var live))
             {
-                await SendChangeAsync(live.Revision, live.Message, cancellationToken);
+                await SendChangeAsync(live.Revision, live.MessageFor(_viewer), cancellationToken);
             }
             using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             idle.CancelAfter(options.ProgressInterval);

@@ -15,7 +15,7 @@ public sealed class ConsoleEndToEndTests
     {
         await using var server = await ServerProcess.StartAsync();
         // The shell stays after the console so its exit status can be read off the screen.
-        var console = string.Join(' ', new[] { "dotnet", BuiltBinaries.Console, "--server", server.Address.ToString(), "--operator", "anna", "--no-bell" }
+        var console = string.Join(' ', new[] { "dotnet", BuiltBinaries.Console, "--server", server.Address.ToString(), "--token-file", server.TokenFile("anna"), "--no-bell" }
             .Select(arg => $"'{arg}'"));
         using var terminal = new TmuxTerminal(80, 24, ["sh", "-c", $"{console}; echo \"console exited with $?\"; sleep 60"]);
         await terminal.WaitForAsync("anna │ connected");
@@ -29,7 +29,7 @@ public sealed class ConsoleEndToEndTests
             Urgency = Urgency.ImmediateDanger,
             ContactHandle = "@e2e_requester",
             Region = "Грозный",
-        }, ServerProcess.As("web-form")).ResponseAsync.DefaultTimeout();
+        }, server.As("web-form")).ResponseAsync.DefaultTimeout();
         var arrived = await terminal.WaitForAsync("ГӀо де, дехар до!");
         Assert.Contains($"#{receipt.Number} · IMMEDIATE DANGER · Telegram · new, nobody holds it", arrived, StringComparison.Ordinal);
 
@@ -73,5 +73,5 @@ public sealed class ConsoleEndToEndTests
     }
 
     private static async Task<HelpRequest> GetAsync(ServerProcess server, string name) =>
-        (await server.Requests.GetRequestAsync(new GetRequestRequest { Name = name }, ServerProcess.As("lena")).ResponseAsync.DefaultTimeout()).Request;
+        (await server.Requests.GetRequestAsync(new GetRequestRequest { Name = name }, server.As("lena")).ResponseAsync.DefaultTimeout()).Request;
 }

@@ -9,7 +9,8 @@ namespace Hotline.Console.Tests.EndToEnd;
 
 /// <summary>
 /// The real server binary in a child process on 127.0.0.1 with a port of its own and a temporary
-/// data directory; killed (this process only) and its data removed on dispose.
+/// data directory; killed (this process only) and its data removed on dispose. Its accounts are
+/// created first with the server's own admin command line, each token in an owner-only file.
 /// </summary>
 internal sealed partial class ServerProcess : IAsyncDisposable
 {
@@ -33,9 +34,25 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     private GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(Address);
 
+    /// <summary>The accounts every test server has: id, display name, role.</summary>
+    private static readonly (string Id, string Name, string Role)[] Accounts =
+    [
+        ("anna", "Anna K.", "operator"),
+        ("lena", "Lena S.", "supervisor"),
+        ("web-form", "Web form", "intake"),
+    ];
+
+    /// <summary>The owner-only file holding <paramref name="operatorId"/>'s token, as an admin would hand it over.</summary>
+    public string TokenFile(string operatorId) => Path.Combine(_dataDirectory + "-tokens", operatorId + ".token");
+
     public static async Task<ServerProcess> StartAsync()
     {
         var data = Path.Combine(Path.GetTempPath(), "hotline-console-e2e-" + Guid.NewGuid().ToString("N"));
+        foreach (var (id, name, role) in Accounts)
+        {
+            await AdministerAsync("operators", "add", id, "--name", name, "--role", role,
+                "--token-file", Path.Combine(data + "-tokens", id + ".token"), "--data-dir", data);
+        }
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -75,8 +92,25 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static CallOptions As(string operatorId) =>
-        new(new Metadata { { "x-hotline-operator", operatorId } }, deadline: DateTime.UtcNow.AddSeconds(15));
+    public CallOptions As(string operatorId) =>
+        new(new Metadata { { "authorization", "Bearer " + File.ReadAllText(TokenFile(operatorId)).Trim() } }, deadline: DateTime.UtcNow.AddSeconds(15));
+
+    private static async Task AdministerAsync(params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args.Prepend(BuiltBinaries.Server))
+        {
+            info.ArgumentList.Add(arg);
+        }
+        using var process = Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"hotline-server {string.Join(' ', args)} failed: {await output}{await error}");
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -90,6 +124,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);
+            Directory.Delete(_dataDirectory + "-tokens", recursive: true);
         }
         catch (IOException)
         {

@@ -37,10 +37,8 @@ public sealed class IntakeFloodTests(ITestOutputHelper output)
     public async Task FloodAtTenTimesTheLimit_OperatorsKeepWorking()
     {
         await using var server = await StartAsync(o =>
-        {
-            IntakeRateLimitTests.AddIntakeCallers(o, Enumerable.Range(0, FloodCallers).Select(Gateway));
-            o.Intake = IntakeRateLimitTests.Limits(PerCallerPerSecond, (int)PerCallerPerSecond, GlobalPerSecond, (int)GlobalPerSecond);
-        });
+            o.Intake = IntakeRateLimitTests.Limits(PerCallerPerSecond, (int)PerCallerPerSecond, GlobalPerSecond, (int)GlobalPerSecond));
+        await IntakeRateLimitTests.AddIntakeCallersAsync(server, Enumerable.Range(0, FloodCallers).Select(Gateway));
         await SeedAsync(server);
         using var operatorChannel = server.NewChannel();
         var operatorClient = new RequestService.RequestServiceClient(operatorChannel);

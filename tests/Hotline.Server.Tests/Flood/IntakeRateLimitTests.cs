@@ -4,8 +4,10 @@ using Google.Rpc;
 using Grpc.Core;
 using Hotline.Contract.V1;
 using Hotline.Domain;
+using Hotline.Server.Access;
 using Hotline.Server.Flood;
 using Hotline.Server.Hosting;
+using Microsoft.Extensions.DependencyInjection;
 using static Hotline.Server.Tests.HotlineTestServer;
 
 namespace Hotline.Server.Tests.Flood;
@@ -38,11 +40,8 @@ public sealed class IntakeRateLimitTests
     [Fact]
     public async Task PastTheGlobalLimit_EveryCallerIsRefused()
     {
-        await using var server = await StartAsync(o =>
-        {
-            AddIntakeCallers(o, [SecondIntake]);
-            o.Intake = Limits(perCaller: 1_000, burst: 1_000, global: 0.01, globalBurst: 2);
-        });
+        await using var server = await StartAsync(o => o.Intake = Limits(perCaller: 1_000, burst: 1_000, global: 0.01, globalBurst: 2));
+        await AddIntakeCallersAsync(server, [SecondIntake]);
         await server.SubmitAsync("first");
         await server.SubmitAsync("second");
 
@@ -93,8 +92,12 @@ public sealed class IntakeRateLimitTests
     }
 
     /// <summary>Extra intake accounts: the one place these tests name how the test server learns its accounts.</summary>
-    internal static void AddIntakeCallers(HotlineOptions options, IEnumerable<string> ids) =>
-        options.Operators.AddRange(ids.Select(id => new ConfiguredOperator { Id = id, DisplayName = id, Role = Role.Intake }));
+    internal static Task AddIntakeCallersAsync(HotlineTestServer server, IEnumerable<string> ids)
+    {
+        var directory = server.Services.GetRequiredService<OperatorDirectory>();
+        return Task.WhenAll(ids.Select(id => directory.ExecuteAsync(
+            new AddOperatorCommand(id, id, Role.Intake, AccessTokens.Hash(TokenOf(id))), CancellationToken.None))).DefaultTimeout();
+    }
 
     internal static IntakeOptions Limits(double perCaller, int burst, double global, int globalBurst) =>
         new() { PerCallerPerSecond = perCaller, Burst = burst, GlobalPerSecond = global, GlobalBurst = globalBurst };

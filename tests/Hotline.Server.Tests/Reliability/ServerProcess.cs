@@ -4,12 +4,16 @@ using System.Text.RegularExpressions;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Hotline.Contract.V1;
+using Hotline.Domain;
+using Hotline.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hotline.Server.Tests.Reliability;
 
 /// <summary>
-/// The real server binary in a child process, on 127.0.0.1 with a port of its own, using the
-/// operators from its shipped appsettings.json. Everything it prints is kept for inspection.
+/// The real server binary in a child process, on 127.0.0.1 with a port of its own. Before the
+/// first start on a data directory its accounts are written through the store, with the same
+/// per-run tokens <see cref="HotlineTestServer.TokenOf"/> hands out. Everything it prints is kept.
 /// </summary>
 internal sealed partial class ServerProcess : IAsyncDisposable
 {
@@ -53,6 +57,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
+        await SeedAsync(dataDirectory, MasterKeyIn(environment));
         var server = Launch(dataDirectory, environment, arguments);
         var started = await Task.WhenAny(server._listening.Task, server._process.WaitForExitAsync()).WaitAsync(TimeSpan.FromSeconds(30));
         if (started != server._listening.Task)
@@ -108,7 +113,28 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     }
 
     public static CallOptions As(string operatorId) =>
-        new(new Metadata { { "x-hotline-operator", operatorId } }, deadline: DateTime.UtcNow.AddSeconds(15));
+        new(HotlineTestServer.Bearer(operatorId), deadline: DateTime.UtcNow.AddSeconds(15));
+
+    /// <summary>Opens the stopped server's data directory and adds the accounts it lacks.</summary>
+    public static async Task SeedAsync(string dataDirectory, byte[]? masterKey = null)
+    {
+        using var store = LiteDbRequestStore.Open(dataDirectory, new RequestStoreOptions(), TimeProvider.System, NoChangeListener.Instance, NullLogger.Instance,
+            masterKey ?? Convert.FromBase64String(HotlineTestServer.MasterKey));
+        var existing = (await store.ReadOperatorsAsync(CancellationToken.None)).Select(o => o.Id).ToHashSet();
+        foreach (var (id, role) in new[] { (Intake, Role.Intake), (Operator, Role.Operator), (Supervisor, Role.Supervisor) })
+        {
+            if (!existing.Contains(id))
+            {
+                await store.ExecuteAsync(new AddOperatorCommand(id, id, role, AccessTokens.Hash(HotlineTestServer.TokenOf(id))), CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>The key the server will be given, so the seeding store seals with the same one.</summary>
+    private static byte[]? MasterKeyIn(IReadOnlyDictionary<string, string?> environment) =>
+        environment.GetValueOrDefault("Hotline__MasterKeyFile") is { } file ? Convert.FromBase64String(File.ReadAllText(file).Trim())
+        : environment.GetValueOrDefault("HOTLINE_MASTER_KEY") is { } key ? Convert.FromBase64String(key)
+        : null;
 
     /// <summary>SIGKILL: no shutdown code runs, as in a crash or an OOM kill.</summary>
     public async Task KillHardAsync()

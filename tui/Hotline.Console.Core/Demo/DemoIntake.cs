@@ -7,13 +7,12 @@ namespace Hotline.Console.Demo;
 
 /// <summary>
 /// Demo mode's traffic: submits the seed queue, then a plausible request every few seconds,
-/// through the public IntakeService as the `web-form` integration, exactly as a real web form
-/// would. Failures are retried quietly; the console's own status line shows the link.
+/// through the public IntakeService with the console's own credential (operators may submit, as
+/// for a request taken on the phone), exactly as a real web form would. Failures are retried
+/// quietly; the console's own status line shows the link.
 /// </summary>
-public sealed class DemoIntake(Uri server, TimeProvider time) : IDisposable
+public sealed class DemoIntake(Uri server, Credential credential, TimeProvider time) : IDisposable
 {
-    public const string IntakeIdentity = "web-form";
-
     private readonly GrpcChannel _channel = GrpcChannel.ForAddress(server);
 
     /// <summary>How often a new request arrives, on average.</summary>
@@ -59,10 +58,10 @@ public sealed class DemoIntake(Uri server, TimeProvider time) : IDisposable
 
     public void Dispose() => _channel.Dispose();
 
-    private static Metadata Headers()
+    private Metadata Headers()
     {
         var headers = new Metadata();
-        new DevelopmentIdentity(IntakeIdentity).AddTo(headers);
+        credential.AddTo(headers);
         return headers;
     }
 }

@@ -1,0 +1,100 @@
+using System.Collections.Frozen;
+using System.Security.Cryptography;
+using Hotline.Domain;
+
+namespace Hotline.Server.Access;
+
+/// <summary>
+/// The accounts stored in the database, cached in memory so authenticating a call reads no disk.
+/// Every change goes through <see cref="ExecuteAsync"/>: the store's writer decides and commits
+/// it, then the cache takes the result and the sessions whose token it no longer accepts end.
+/// Reads see an immutable snapshot, swapped whole; safe from any thread.
+/// </summary>
+public sealed class OperatorDirectory(SessionRegistry sessions) : IOperatorDirectory
+{
+    private readonly Lock _gate = new();
+    private volatile Snapshot _snapshot = new([]);
+    private IOperatorStore? _store;
+
+    /// <summary>True once an enabled admin exists; false on a new installation.</summary>
+    public bool HasAdmin => _snapshot.Records.Any(r => r.Account.Role == Role.Admin && !r.Account.Disabled);
+
+    public IReadOnlyList<OperatorRecord> Records => _snapshot.Records;
+
+    /// <summary>Reads every account from <paramref name="store"/>; changes go to it from then on.</summary>
+    public async Task LoadAsync(IOperatorStore store, CancellationToken cancellationToken)
+    {
+        var records = await store.ReadOperatorsAsync(cancellationToken);
+        lock (_gate)
+        {
+            _store = store;
+            _snapshot = new Snapshot(records);
+        }
+    }
+
+    public OperatorAccount? Find(string operatorId) => _snapshot.ById.GetValueOrDefault(operatorId)?.Account;
+
+    public IReadOnlyList<OperatorAccount> All() => _snapshot.Accounts;
+
+    /// <summary>
+    /// The account whose current token hashes to <paramref name="tokenHash"/>, disabled or not; null for none.
+    /// Compares with every account in constant time and never stops at a match, so how long it takes
+    /// says nothing about which stored hash a guess came close to.
+    /// </summary>
+    public OperatorRecord? FindByToken(ReadOnlySpan<byte> tokenHash)
+    {
+        OperatorRecord? match = null;
+        foreach (var record in _snapshot.Records)
+        {
+            if (record.TokenHash is { } stored && CryptographicOperations.FixedTimeEquals(stored, tokenHash))
+            {
+                match = record;
+            }
+        }
+        return match;
+    }
+
+    /// <summary>True while <paramref name="operatorId"/> is enabled and <paramref name="tokenHash"/> is its current token.</summary>
+    public bool Accepts(string operatorId, byte[] tokenHash) =>
+        _snapshot.ById.TryGetValue(operatorId, out var record) && record.Accepts(tokenHash);
+
+    /// <summary>Stores a change, updates the cache, and ends the sessions the change revoked.</summary>
+    /// <returns>The account after the change, and how many sessions it ended.</returns>
+    public async Task<(OperatorRecord Record, int EndedSessions)> ExecuteAsync(OperatorCommand command, CancellationToken cancellationToken)
+    {
+        var store = _store ?? throw new InvalidOperationException("The operator directory is used before it was loaded.");
+        var record = await store.ExecuteAsync(command, cancellationToken);
+        Take(record);
+        // After the cache: a session that registers from now on re-checks its token against the
+        // new record, and one that registered before is found here.
+        var ended = sessions.EndFor(record.Id, hash => record.Accepts(hash), SessionEnd.TokenRevoked);
+        return (record, ended);
+    }
+
+    private void Take(OperatorRecord record)
+    {
+        lock (_gate)
+        {
+            var current = _snapshot;
+            if (current.ById.TryGetValue(record.Id, out var cached) && cached.Version >= record.Version)
+            {
+                return;
+            }
+            _snapshot = new Snapshot([.. current.Records.Where(r => r.Id != record.Id), record]);
+        }
+    }
+
+    private sealed class Snapshot
+    {
+        public Snapshot(IEnumerable<OperatorRecord> records)
+        {
+            Records = [.. records.OrderBy(r => r.Id, StringComparer.Ordinal)];
+            ById = Records.ToFrozenDictionary(r => r.Id, StringComparer.Ordinal);
+            Accounts = [.. Records.Select(r => r.Account)];
+        }
+
+        public IReadOnlyList<OperatorRecord> Records { get; }
+        public FrozenDictionary<string, OperatorRecord> ById { get; }
+        public IReadOnlyList<OperatorAccount> Accounts { get; }
+    }
+}

@@ -1,0 +1,210 @@
+using System.Net.Sockets;
+using Grpc.Net.Client;
+using Hotline.Contract.V1;
+using Hotline.Server.Access;
+using Hotline.Server.Hosting;
+using Hotline.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hotline.Server.Admin;
+
+/// <summary>What the command line administers: a running server through its socket, or a stopped one's data directory.</summary>
+internal interface IAdminBackend : IAsyncDisposable
+{
+    /// <summary>One line saying which, printed before the command runs.</summary>
+    string Describe { get; }
+
+    Task<AddOperatorResponse> AddOperatorAsync(AddOperatorRequest request);
+
+    Task<ListOperatorAccountsResponse> ListOperatorAccountsAsync();
+
+    Task<SetOperatorDisabledResponse> SetOperatorDisabledAsync(SetOperatorDisabledRequest request);
+
+    Task<RotateOperatorTokenResponse> RotateOperatorTokenAsync(RotateOperatorTokenRequest request);
+
+    Task<LockdownResponse> LockdownAsync();
+}
+
+internal static class AdminBackends
+{
+    /// <summary>The running server if its admin socket answers, else the data directory opened directly.</summary>
+    /// <exception cref="DataDirectoryInUseException">A server holds the directory but its socket does not answer.</exception>
+    public static async Task<IAdminBackend> ConnectAsync(HotlineOptions options)
+    {
+        var socket = AdminSocketGate.PathFor(options.DataDirectory);
+        if (await AnswersAsync(socket))
+        {
+            return new SocketAdminBackend(socket);
+        }
+        return await LocalAdminBackend.OpenAsync(options);
+    }
+
+    private static async Task<bool> AnswersAsync(string socketPath)
+    {
+        if (!File.Exists(socketPath))
+        {
+            return false;
+        }
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            await probe.ConnectAsync(new UnixDomainSocketEndPoint(socketPath)).WaitAsync(TimeSpan.FromSeconds(5));
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or TimeoutException)
+        {
+            // Left behind by a server that was killed; the next server start removes it.
+            return false;
+        }
+    }
+}
+
+/// <summary>Calls AdminService on a running server's admin socket.</summary>
+internal sealed class SocketAdminBackend : IAdminBackend
+{
+    private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly GrpcChannel _channel;
+    private readonly AdminService.AdminServiceClient _client;
+
+    public SocketAdminBackend(string socketPath)
+    {
+        Describe = $"Server running: administering it through {socketPath}.";
+        _channel = GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions
+        {
+            HttpHandler = new SocketsHttpHandler
+            {
+                ConnectCallback = async (_, cancellationToken) =>
+                {
+                    var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                    try
+                    {
+                        await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), cancellationToken);
+                        return new NetworkStream(socket, ownsSocket: true);
+                    }
+                    catch
+                    {
+                        socket.Dispose();
+                        throw;
+                    }
+                },
+            },
+        });
+        _client = new AdminService.AdminServiceClient(_channel);
+    }
+
+    public string Describe { get; }
+
+    public async Task<AddOperatorResponse> AddOperatorAsync(AddOperatorRequest request) =>
+        await _client.AddOperatorAsync(request, deadline: Deadline());
+
+    public async Task<ListOperatorAccountsResponse> ListOperatorAccountsAsync() =>
+        await _client.ListOperatorAccountsAsync(new ListOperatorAccountsRequest(), deadline: Deadline());
+
+    public async Task<SetOperatorDisabledResponse> SetOperatorDisabledAsync(SetOperatorDisabledRequest request) =>
+        await _client.SetOperatorDisabledAsync(request, deadline: Deadline());
+
+    public async Task<RotateOperatorTokenResponse> RotateOperatorTokenAsync(RotateOperatorTokenRequest request) =>
+        await _client.RotateOperatorTokenAsync(request, deadline: Deadline());
+
+    public async Task<LockdownResponse> LockdownAsync() =>
+        await _client.LockdownAsync(new LockdownRequest(), deadline: Deadline());
+
+    public ValueTask DisposeAsync()
+    {
+        _channel.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private static DateTime Deadline() => DateTime.UtcNow.Add(CallTimeout);
+}
+
+/// <summary>
+/// Opens a stopped server's data directory (taking its lock) and runs the same administration
+/// the server would. No watch streams exist, so nothing needs ending.
+/// </summary>
+internal sealed class LocalAdminBackend : IAdminBackend
+{
+    private readonly LiteDbRequestStore _store;
+    private readonly OperatorAdministration _operators;
+
+    private LocalAdminBackend(LiteDbRequestStore store, OperatorAdministration operators, string dataDirectory)
+    {
+        _store = store;
+        _operators = operators;
+        Describe = $"No server running: administering {dataDirectory} directly.";
+    }
+
+    public string Describe { get; }
+
+    public static async Task<LocalAdminBackend> OpenAsync(HotlineOptions options)
+    {
+        // The key as the server reads it; a locked data directory opens without one.
+        var masterKey = MasterKeyFile.Read(options.MasterKeyFile, options.DataDirectory);
+        LiteDbRequestStore store;
+        try
+        {
+            store = LiteDbRequestStore.Open(options.DataDirectory, new RequestStoreOptions { ChangeLogRetention = options.ChangeLogRetention },
+                TimeProvider.System, NoChangeListener.Instance, NullLogger.Instance, masterKey);
+        }
+        finally
+        {
+            if (masterKey is not null)
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(masterKey);
+            }
+        }
+        try
+        {
+            var directory = new OperatorDirectory(new SessionRegistry());
+            await directory.LoadAsync(store, CancellationToken.None);
+            return new LocalAdminBackend(store, new OperatorAdministration(directory, NullLogger<OperatorAdministration>.Instance),
+                Path.GetFullPath(options.DataDirectory));
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
+    }
+
+    public async Task<AddOperatorResponse> AddOperatorAsync(AddOperatorRequest request)
+    {
+        var issued = await _operators.AddAsync(request.Id, request.DisplayName, (Domain.Role)request.Role, CancellationToken.None);
+        return new AddOperatorResponse { Account = AdminGrpcService.ToContract(issued.Record), Token = issued.Token };
+    }
+
+    public Task<ListOperatorAccountsResponse> ListOperatorAccountsAsync()
+    {
+        var response = new ListOperatorAccountsResponse();
+        response.Accounts.AddRange(_operators.List().Select(AdminGrpcService.ToContract));
+        return Task.FromResult(response);
+    }
+
+    public async Task<SetOperatorDisabledResponse> SetOperatorDisabledAsync(SetOperatorDisabledRequest request)
+    {
+        var id = Grpc.ContractMapping.ParseOperatorName(request.Name, "name");
+        var (record, ended) = await _operators.SetDisabledAsync(id, request.Disabled, CancellationToken.None);
+        return new SetOperatorDisabledResponse { Account = AdminGrpcService.ToContract(record), EndedSessions = ended };
+    }
+
+    public async Task<RotateOperatorTokenResponse> RotateOperatorTokenAsync(RotateOperatorTokenRequest request)
+    {
+        var id = Grpc.ContractMapping.ParseOperatorName(request.Name, "name");
+        var issued = await _operators.RotateAsync(id, CancellationToken.None);
+        return new RotateOperatorTokenResponse { Account = AdminGrpcService.ToContract(issued.Record), Token = issued.Token, EndedSessions = issued.EndedSessions };
+    }
+
+    public async Task<LockdownResponse> LockdownAsync()
+    {
+        var already = _store.Vault.IsLocked;
+        await _store.Vault.LockAsync(StoreKeyVault.DefaultActor, CancellationToken.None);
+        return new LockdownResponse { AlreadyLocked = already };
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _store.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

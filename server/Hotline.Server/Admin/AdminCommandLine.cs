@@ -1,0 +1,267 @@
+using System.Globalization;
+using Grpc.Core;
+using Hotline.Contract.V1;
+using Hotline.Domain;
+using Hotline.Server.Access;
+using Hotline.Server.Grpc;
+using Hotline.Server.Hosting;
+using Hotline.Storage;
+
+namespace Hotline.Server.Admin;
+
+/// <summary>
+/// `Hotline.Server operators|lockdown|unlock …`: administration from the server's own machine.
+/// With a server running it talks to that server through the admin socket, so a revocation ends
+/// open streams at once; with none it opens the data directory itself (taking its lock file, so
+/// a server cannot start underneath it). Prints what it did; tokens are printed once, or written
+/// to an owner-only file with --token-file.
+/// </summary>
+public static class AdminCommandLine
+{
+    public const int ExitRefused = 1;
+    public const int ExitUsage = 2;
+
+    public const string Usage = """
+        Usage: Hotline.Server <command> [--data-dir DIR] [--Hotline:Key value ...]
+
+          operators add ID --name NAME --role intake|operator|supervisor|admin [--token-file PATH]
+                                     create an account and print its token (once)
+          operators list             list every account (never tokens)
+          operators disable ID       refuse the account's token from the next call on; end its streams
+          operators enable ID        allow a disabled account again
+          operators rotate ID [--token-file PATH]
+                                     issue a new token; the old one stops working at once
+          lockdown                   end every session and drop the keys from memory
+          unlock                     end a lockdown (reads the master key as the server does)
+
+        --token-file PATH writes the token to PATH, readable by its owner only, instead of printing it.
+        With the server running, commands go through its admin socket (DIR/admin.sock); with it
+        stopped, they open DIR directly.
+        """;
+
+    private static readonly HashSet<string> Commands = new(StringComparer.Ordinal) { "operators", "lockdown", "unlock" };
+
+    public static bool Handles(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
+
+    /// <summary>How to run this same binary with <paramref name="arguments"/>, for hints printed to an administrator.</summary>
+    public static string SelfInvocation(string dataDirectory, string arguments)
+    {
+        var process = Environment.ProcessPath ?? "Hotline.Server";
+        var self = Path.GetFileNameWithoutExtension(process) == "dotnet"
+            ? $"dotnet {Quote(typeof(AdminCommandLine).Assembly.Location)}"
+            : Quote(process);
+        return $"{self} {arguments} --data-dir {Quote(Path.GetFullPath(dataDirectory))}";
+    }
+
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        ParsedCommand command;
+        try
+        {
+            command = ParsedCommand.Parse(args);
+        }
+        catch (ArgumentException ex)
+        {
+            await error.WriteLineAsync("hotline-server: " + ex.Message + "\n\n" + Usage);
+            return ExitUsage;
+        }
+        if (command.Help)
+        {
+            await output.WriteLineAsync(Usage);
+            return 0;
+        }
+        var options = LoadOptions(command.ConfigurationArguments);
+        IAdminBackend backend;
+        try
+        {
+            backend = await AdminBackends.ConnectAsync(options);
+        }
+        catch (DataDirectoryInUseException)
+        {
+            await error.WriteLineAsync($"hotline-server: a server holds {Path.GetFullPath(options.DataDirectory)} but its admin socket " +
+                $"{AdminSocketGate.PathFor(options.DataDirectory)} does not answer; run this as the server's user on its machine, or stop the server.");
+            return HotlineHost.ExitDataDirectoryInUse;
+        }
+        await using (backend)
+        {
+            try
+            {
+                await output.WriteLineAsync(backend.Describe);
+                await RunAsync(command, backend, output);
+                return 0;
+            }
+            catch (RpcException ex)
+            {
+                await error.WriteLineAsync($"hotline-server: refused ({ex.StatusCode}): {ex.Status.Detail}");
+                return ExitRefused;
+            }
+            catch (DomainException ex)
+            {
+                await error.WriteLineAsync($"hotline-server: refused ({ex.Reason}): {ex.Message}");
+                return ExitRefused;
+            }
+        }
+    }
+
+    private static async Task RunAsync(ParsedCommand command, IAdminBackend backend, TextWriter output)
+    {
+        switch (command.Words)
+        {
+            case ["operators", "add", var id]:
+                var added = await backend.AddOperatorAsync(new AddOperatorRequest
+                {
+                    Id = id,
+                    DisplayName = command.Require("--name"),
+                    Role = ParseRole(command.Require("--role")),
+                });
+                await output.WriteLineAsync($"Added {Describe(added.Account)}.");
+                await HandOverAsync(added.Token, command.Option("--token-file"), output);
+                break;
+            case ["operators", "list"]:
+                var list = await backend.ListOperatorAccountsAsync();
+                await output.WriteLineAsync(FormatList(list.Accounts));
+                break;
+            case ["operators", "disable" or "enable", var id]:
+                var disable = command.Words[1] == "disable";
+                var changed = await backend.SetOperatorDisabledAsync(new SetOperatorDisabledRequest { Name = ContractMapping.OperatorName(id), Disabled = disable });
+                await output.WriteLineAsync(disable
+                    ? $"Disabled {Describe(changed.Account)}: its token is refused from the next call on; ended {changed.EndedSessions} open watch stream(s)."
+                    : $"Enabled {Describe(changed.Account)}.");
+                break;
+            case ["operators", "rotate", var id]:
+                var rotated = await backend.RotateOperatorTokenAsync(new RotateOperatorTokenRequest { Name = ContractMapping.OperatorName(id) });
+                await output.WriteLineAsync($"Issued a new token for {Describe(rotated.Account)}; the old one no longer works. Ended {rotated.EndedSessions} open watch stream(s).");
+                await HandOverAsync(rotated.Token, command.Option("--token-file"), output);
+                break;
+            case ["lockdown"]:
+                var locked = await backend.LockdownAsync();
+                await output.WriteLineAsync(locked.AlreadyLocked
+                    ? $"Already locked down; ended {locked.EndedSessions} open watch stream(s)."
+                    : $"Locked down: keys dropped from memory, ended {locked.EndedSessions} open watch stream(s). Tokens stay valid; sensitive data is not served until `unlock`.");
+                break;
+            default:
+                throw new DomainException(ErrorKind.InvalidArgument, ErrorReasons.InvalidFields,
+                    $"unknown command '{string.Join(' ', command.Words)}'; run with --help");
+        }
+    }
+
+    private static async Task HandOverAsync(string token, string? tokenFile, TextWriter output)
+    {
+        if (tokenFile is null)
+        {
+            await output.WriteLineAsync("Token (shown only now; the server keeps only its hash; give it to its holder over a safe channel):");
+            await output.WriteLineAsync("  " + token);
+            return;
+        }
+        TokenFile.Write(tokenFile, token);
+        await output.WriteLineAsync($"Token written to {Path.GetFullPath(tokenFile)} (readable by its owner only).");
+    }
+
+    private static string Describe(Contract.V1.OperatorAccount account) =>
+        $"{account.Operator.Name} \"{account.Operator.DisplayName}\" ({RoleName(account.Operator.Role)})";
+
+    private static string FormatList(IReadOnlyCollection<Contract.V1.OperatorAccount> accounts)
+    {
+        if (accounts.Count == 0)
+        {
+            return "No accounts yet.";
+        }
+        var rows = accounts.Select(a => new[]
+        {
+            a.Operator.Name,
+            a.Operator.DisplayName,
+            RoleName(a.Operator.Role),
+            a.Operator.Disabled ? "disabled" : "enabled",
+            a.HasToken ? "yes" : "none",
+            a.CreateTime.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+            a.RotateTime is null ? "-" : a.RotateTime.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
+        }).Prepend(["NAME", "DISPLAY NAME", "ROLE", "STATE", "TOKEN", "CREATED (UTC)", "ROTATED (UTC)"]).ToList();
+        var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
+        return string.Join('\n', rows.Select(r => string.Join("  ", r.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd()));
+    }
+
+    private static string RoleName(OperatorRole role) => role switch
+    {
+        OperatorRole.Intake => "intake",
+        OperatorRole.Operator => "operator",
+        OperatorRole.Supervisor => "supervisor",
+        OperatorRole.Admin => "admin",
+        _ => "unspecified",
+    };
+
+    private static OperatorRole ParseRole(string role) => role.ToLowerInvariant() switch
+    {
+        "intake" => OperatorRole.Intake,
+        "operator" => OperatorRole.Operator,
+        "supervisor" => OperatorRole.Supervisor,
+        "admin" => OperatorRole.Admin,
+        _ => throw new DomainException(ErrorKind.InvalidArgument, ErrorReasons.InvalidFields,
+            "--role must be intake, operator, supervisor or admin"),
+    };
+
+    private static HotlineOptions LoadOptions(IReadOnlyList<string> configurationArguments)
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine([.. configurationArguments], new Dictionary<string, string> { ["--data-dir"] = "Hotline:DataDirectory" })
+            .Build();
+        return configuration.GetSection(HotlineOptions.Section).Get<HotlineOptions>() ?? new HotlineOptions();
+    }
+
+    private static string Quote(string text) =>
+        text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || "/._-+:=@".Contains(c)) ? text : "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    /// <summary>The command words, its own options, and the configuration switches passed through.</summary>
+    private sealed record ParsedCommand(IReadOnlyList<string> Words, IReadOnlyDictionary<string, string> Options,
+        IReadOnlyList<string> ConfigurationArguments, bool Help)
+    {
+        private static readonly HashSet<string> OwnOptions = new(StringComparer.Ordinal) { "--name", "--role", "--token-file" };
+
+        public static ParsedCommand Parse(IReadOnlyList<string> args)
+        {
+            var words = new List<string>();
+            var options = new Dictionary<string, string>(StringComparer.Ordinal);
+            var configuration = new List<string>();
+            var help = false;
+            for (var i = 0; i < args.Count; i++)
+            {
+                var arg = args[i];
+                if (arg is "-h" or "--help")
+                {
+                    help = true;
+                }
+                else if (arg.StartsWith("--", StringComparison.Ordinal))
+                {
+                    if (i + 1 >= args.Count)
+                    {
+                        throw new ArgumentException($"{arg} needs a value");
+                    }
+                    if (OwnOptions.Contains(arg))
+                    {
+                        options[arg] = args[++i];
+                    }
+                    else if (arg == "--data-dir" || arg.Contains(':', StringComparison.Ordinal))
+                    {
+                        configuration.Add(arg);
+                        configuration.Add(args[++i]);
+                    }
+                    else
+                    {
+                        throw new ArgumentException($"unknown option {arg}");
+                    }
+                }
+                else
+                {
+                    words.Add(arg);
+                }
+            }
+            return new ParsedCommand(words, options, configuration, help);
+        }
+
+        public string? Option(string name) => Options.GetValueOrDefault(name);
+
+        public string Require(string name) => Option(name) ?? throw new DomainException(ErrorKind.InvalidArgument, ErrorReasons.InvalidFields,
+            $"{name} is required; run with --help");
+    }
+}

@@ -1,0 +1,62 @@
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Hotline.Contract.V1;
+using Hotline.Domain;
+using Hotline.Server.Grpc;
+
+namespace Hotline.Server.Admin;
+
+/// <summary>AdminService, reachable only through the admin socket (see <see cref="Access.AdminSocketGate"/>).</summary>
+public sealed class AdminGrpcService(OperatorAdministration operators, IServiceProvider services) : AdminService.AdminServiceBase
+{
+    public override async Task<AddOperatorResponse> AddOperator(AddOperatorRequest request, ServerCallContext context)
+    {
+        var issued = await operators.AddAsync(request.Id, request.DisplayName, (Domain.Role)request.Role, context.CancellationToken);
+        return new AddOperatorResponse { Account = ToContract(issued.Record), Token = issued.Token };
+    }
+
+    public override Task<ListOperatorAccountsResponse> ListOperatorAccounts(ListOperatorAccountsRequest request, ServerCallContext context)
+    {
+        var response = new ListOperatorAccountsResponse();
+        response.Accounts.AddRange(operators.List().Select(ToContract));
+        return Task.FromResult(response);
+    }
+
+    public override async Task<SetOperatorDisabledResponse> SetOperatorDisabled(SetOperatorDisabledRequest request, ServerCallContext context)
+    {
+        var id = ContractMapping.ParseOperatorName(request.Name, "name");
+        var (record, ended) = await operators.SetDisabledAsync(id, request.Disabled, context.CancellationToken);
+        return new SetOperatorDisabledResponse { Account = ToContract(record), EndedSessions = ended };
+    }
+
+    public override async Task<RotateOperatorTokenResponse> RotateOperatorToken(RotateOperatorTokenRequest request, ServerCallContext context)
+    {
+        var id = ContractMapping.ParseOperatorName(request.Name, "name");
+        var issued = await operators.RotateAsync(id, context.CancellationToken);
+        return new RotateOperatorTokenResponse { Account = ToContract(issued.Record), Token = issued.Token, EndedSessions = issued.EndedSessions };
+    }
+
+    public override Task<LockdownResponse> Lockdown(LockdownRequest request, ServerCallContext context)
+    {
+        var (ended, already) = services.GetRequiredService<LockdownSwitch>().Lockdown();
+        return Task.FromResult(new LockdownResponse { EndedSessions = ended, AlreadyLocked = already });
+    }
+
+    public override Task<UnlockResponse> Unlock(UnlockRequest request, ServerCallContext context)
+    {
+        if (request.MasterKey.IsEmpty)
+        {
+            DomainException.ThrowInvalid("master_key", "is required");
+        }
+        services.GetRequiredService<LockdownSwitch>().Unlock(request.MasterKey.Span);
+        return Task.FromResult(new UnlockResponse());
+    }
+
+    public static Contract.V1.OperatorAccount ToContract(OperatorRecord record) => new()
+    {
+        Operator = ContractMapping.ToContract(record.Account),
+        CreateTime = Timestamp.FromDateTimeOffset(record.CreateTime),
+        RotateTime = record.RotateTime is { } rotated ? Timestamp.FromDateTimeOffset(rotated) : null,
+        HasToken = record.TokenHash is not null,
+    };
+}

@@ -1,0 +1,70 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Hotline.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+
+namespace Hotline.Benchmarks;
+
+/// <summary>
+/// The real server in this process on Kestrel at 127.0.0.1, port chosen by the OS, with a fresh
+/// data directory and the operators of its shipped appsettings.json. Its logs are switched off so
+/// the output holds figures only, and its intake limits are lifted.
+/// </summary>
+internal sealed class BenchServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ScratchDirectory _data;
+
+    private BenchServer(WebApplication app, ScratchDirectory data)
+    {
+        _app = app;
+        _data = data;
+        Address = new Uri(app.Urls.Single());
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<BenchServer> StartAsync()
+    {
+        var data = new ScratchDirectory();
+        // Intake limits are raised far above what the benchmark offers: it measures storage and
+        // transport, and the default flood control (50 submits/s in all) would measure only itself.
+        var app = HotlineHost.Build(
+            [
+                "--urls", "http://127.0.0.1:0", "--Hotline:DataDirectory", data.Sub("data"), "--Hotline:MasterKeyFile", BenchKeys.WriteFile(data.Sub("master.key")),
+                "--Hotline:Intake:PerCallerPerSecond", "1000000", "--Hotline:Intake:Burst", "1000000",
+                "--Hotline:Intake:GlobalPerSecond", "1000000", "--Hotline:Intake:GlobalBurst", "1000000",
+            ],
+            builder => builder.Logging.ClearProviders());
+        await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return new BenchServer(app, data);
+    }
+
+    /// <summary>A channel with a connection of its own, as a separate gateway or workstation would have.</summary>
+    public GrpcChannel NewChannel() => GrpcChannel.ForAddress(Address, new GrpcChannelOptions
+    {
+        HttpHandler = new SocketsHttpHandler
+        {
+            EnableMultipleHttp2Connections = true,
+            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
+            KeepAlivePingDelay = TimeSpan.FromSeconds(60),
+            KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
+        },
+    });
+
+    /// <summary>Call options for a unary call made as <paramref name="operatorId"/>.</summary>
+    public static CallOptions As(string operatorId) =>
+        new(new Metadata { { "x-hotline-operator", operatorId } }, deadline: DateTime.UtcNow.AddSeconds(30));
+
+    /// <summary>Like <see cref="As"/> without a deadline, for watch streams.</summary>
+    public static CallOptions Streaming(string operatorId, CancellationToken cancellationToken) =>
+        new(new Metadata { { "x-hotline-operator", operatorId } }, cancellationToken: cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        await _app.DisposeAsync();
+        _data.Dispose();
+    }
+}

@@ -1,0 +1,170 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Hotline.Contract.V1;
+using Xunit.Abstractions;
+
+namespace Hotline.Server.Tests.Reliability;
+
+/// <summary>The admin command line as an administrator runs it: the real binary, on a stopped and on a running server.</summary>
+[Collection(ProcessTests.Name)]
+public sealed partial class AdminCommandLineTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "hotline-cli-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task StoppedServer_AddListDisable_ThenTheServerHonoursThem()
+    {
+        var added = await RunAsync("operators", "add", "zarina", "--name", "Зарина A.", "--role", "supervisor", "--data-dir", _dataDirectory);
+        Assert.Equal(0, added.ExitCode);
+        Assert.Contains("No server running", added.Output, StringComparison.Ordinal);
+        Assert.Contains("Added operators/zarina \"Зарина A.\" (supervisor)", added.Output, StringComparison.Ordinal);
+        var token = TokenIn(added.Output);
+        await RunAsync("operators", "add", "mole", "--name", "Mole", "--role", "operator", "--data-dir", _dataDirectory);
+        var disabled = await RunAsync("operators", "disable", "mole", "--data-dir", _dataDirectory);
+        Assert.Contains("Disabled operators/mole", disabled.Output, StringComparison.Ordinal);
+
+        var list = await RunAsync("operators", "list", "--data-dir", _dataDirectory);
+        Assert.Equal(0, list.ExitCode);
+        Assert.Matches(@"operators/zarina\s+Зарина A\.\s+supervisor\s+enabled\s+yes", list.Output);
+        Assert.Matches(@"operators/mole\s+Mole\s+operator\s+disabled", list.Output);
+        Assert.DoesNotContain(token, list.Output, StringComparison.Ordinal);
+
+        var duplicate = await RunAsync("operators", "add", "zarina", "--name", "Again", "--role", "operator", "--data-dir", _dataDirectory);
+        Assert.Equal(1, duplicate.ExitCode);
+        Assert.Contains("OPERATOR_EXISTS", duplicate.Output, StringComparison.Ordinal);
+
+        await using var server = await ServerProcess.StartAsync(_dataDirectory);
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        var me = await new OperatorService.OperatorServiceClient(channel).WhoAmIAsync(new WhoAmIRequest(), Bearer(token)).ResponseAsync.DefaultTimeout();
+        Assert.Equal("operators/zarina", me.Operator.Name);
+        Assert.DoesNotContain(token, server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task RunningServer_RotateThroughAdminSocket_EndsTheWatchAndIssuesAWorkingToken()
+    {
+        await using var server = await ServerProcess.StartAsync(_dataDirectory);
+        var socket = Path.Combine(_dataDirectory, "admin.sock");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(socket));
+        using var cts = new CancellationTokenSource();
+        using var watch = server.Requests.WatchRequests(new WatchRequestsRequest(),
+            new CallOptions(HotlineTestServer.Bearer(ServerProcess.Operator), cancellationToken: cts.Token));
+        Assert.True(await watch.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
+
+        var tokenFile = Path.Combine(_dataDirectory + "-home", "hotline", "operator.token");
+        var rotated = await RunAsync("operators", "rotate", ServerProcess.Operator, "--token-file", tokenFile, "--data-dir", _dataDirectory);
+
+        Assert.Equal(0, rotated.ExitCode);
+        Assert.Contains("Server running", rotated.Output, StringComparison.Ordinal);
+        Assert.Contains("Ended 1 open watch stream(s)", rotated.Output, StringComparison.Ordinal);
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await watch.ResponseStream.MoveNext(CancellationToken.None))
+            {
+            }
+        }).DefaultTimeout();
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        Assert.Equal("TOKEN_REVOKED", RpcAssert.ErrorInfo(error).Reason);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(tokenFile));
+        var token = (await File.ReadAllTextAsync(tokenFile)).Trim();
+        Assert.DoesNotContain(token, rotated.Output, StringComparison.Ordinal);
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        var operators = new OperatorService.OperatorServiceClient(channel);
+        Assert.Equal("operators/" + ServerProcess.Operator,
+            (await operators.WhoAmIAsync(new WhoAmIRequest(), Bearer(token)).ResponseAsync.DefaultTimeout()).Operator.Name);
+        await RpcAssert.FailsAsync(StatusCode.Unauthenticated,
+            () => operators.WhoAmIAsync(new WhoAmIRequest(), ServerProcess.As(ServerProcess.Operator)).ResponseAsync);
+
+        var added = await RunAsync("operators", "add", "night-shift", "--name", "Night shift", "--role", "operator", "--data-dir", _dataDirectory);
+        Assert.Contains("Server running", added.Output, StringComparison.Ordinal);
+        var list = await RunAsync("operators", "list", "--data-dir", _dataDirectory);
+        Assert.Contains("operators/night-shift", list.Output, StringComparison.Ordinal);
+
+        await server.TerminateAsync();
+        Assert.DoesNotContain(token, server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(TokenIn(added.Output), server.Output, StringComparison.Ordinal);
+        Directory.Delete(_dataDirectory + "-home", recursive: true);
+    }
+
+    [Fact]
+    public async Task FirstRun_PrintsTheCommandThatCreatesTheFirstAdmin_AndItWorks()
+    {
+        string hint;
+        await using (var server = await ServerProcess.StartAsync(_dataDirectory))
+        {
+            var line = server.Output.Split('\n').Single(l => l.Contains("No admin exists yet", StringComparison.Ordinal));
+            hint = line[(line.IndexOf("with: ", StringComparison.Ordinal) + "with: ".Length)..].Trim();
+            output.WriteLine("hint: " + hint);
+            var created = await RunShellAsync(hint);
+            Assert.Equal(0, created.ExitCode);
+            Assert.Contains("Server running", created.Output, StringComparison.Ordinal);
+            Assert.Contains("Added operators/admin \"Administrator\" (admin)", created.Output, StringComparison.Ordinal);
+            await server.TerminateAsync();
+        }
+        await using var restarted = await ServerProcess.StartAsync(_dataDirectory);
+        Assert.DoesNotContain("No admin exists yet", restarted.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BadTokens_AreLoggedWithoutTheToken_AndRateLimited()
+    {
+        await using var server = await ServerProcess.StartAsync(_dataDirectory);
+        using var channel = GrpcChannel.ForAddress(server.Address);
+        var operators = new OperatorService.OperatorServiceClient(channel);
+        var guesses = Enumerable.Range(0, 10).Select(_ => Domain.AccessTokens.New()).ToList();
+        foreach (var guess in guesses)
+        {
+            await RpcAssert.FailsAsync(StatusCode.Unauthenticated, () => operators.WhoAmIAsync(new WhoAmIRequest(), Bearer(guess)).ResponseAsync);
+        }
+        await RpcAssert.FailsWithReasonAsync(StatusCode.ResourceExhausted, "RATE_LIMITED",
+            () => operators.WhoAmIAsync(new WhoAmIRequest(), ServerProcess.As(ServerProcess.Supervisor)).ResponseAsync);
+        await server.TerminateAsync();
+        Assert.Contains("Authentication failed from 127.0.0.1", server.Output, StringComparison.Ordinal);
+        Assert.Contains("Too many failed authentications from 127.0.0.1", server.Output, StringComparison.Ordinal);
+        Assert.All(guesses, g => Assert.DoesNotContain(g[3..20], server.Output, StringComparison.Ordinal));
+        Assert.DoesNotContain(HotlineTestServer.TokenOf(ServerProcess.Supervisor)[3..20], server.Output, StringComparison.Ordinal);
+    }
+
+    private static CallOptions Bearer(string token) =>
+        new(new Metadata { { "authorization", "Bearer " + token } }, DateTime.UtcNow.AddSeconds(15));
+
+    private static string TokenIn(string text) => TokenPattern().Match(text) is { Success: true } m ? m.Value : throw new InvalidOperationException("No token printed:\n" + text);
+
+    private static Task<(int ExitCode, string Output)> RunAsync(params string[] args) =>
+        RunProcessAsync("dotnet", [ServerProcess.ServerDll, .. args]);
+
+    private static Task<(int ExitCode, string Output)> RunShellAsync(string command) => RunProcessAsync("bash", ["-c", command]);
+
+    private static async Task<(int ExitCode, string Output)> RunProcessAsync(string file, IEnumerable<string> args)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        info.Environment["DOTNET_gcServer"] = "0";
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    [GeneratedRegex("hl_[a-z2-7]{52}")]
+    private static partial Regex TokenPattern();
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
