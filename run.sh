@@ -3,6 +3,9 @@
 # connected to it. Quitting the console (q) stops the server too.
 #   HOTLINE_DATA_DIR  where the database lives (default ~/.local/share/hotline)
 #   HOTLINE_LISTEN    the server address (default http://127.0.0.1:5171)
+#   HOTLINE_MASTER_KEY_FILE  the master key, created on first run if missing
+#                     (default ~/.config/hotline/master.key, owner-only, outside the data directory);
+#                     or set HOTLINE_MASTER_KEY to the key itself instead
 # Arguments are passed to the console (try --help), except --operator ID: the console then
 # works as ID, an operator account this script creates on first use.
 # The console signs in with a token: on first use this script creates the account (`dev`, an
@@ -26,8 +29,17 @@ dotnet build Hotline.sln -c Release --nologo -v quiet -clp:ErrorsOnly
 listen="${HOTLINE_LISTEN:-http://127.0.0.1:5171}"
 data="${HOTLINE_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/hotline}"
 server_dll=server/Hotline.Server/bin/Release/net10.0/Hotline.Server.dll
+key_args=()
+if [[ -z ${HOTLINE_MASTER_KEY:-} ]]; then
+    key="${HOTLINE_MASTER_KEY_FILE:-${XDG_CONFIG_HOME:-$HOME/.config}/hotline/master.key}"
+    if [[ ! -e $key ]]; then
+        # Losing this file loses the data: the server prints where it is; keep a copy offline.
+        dotnet "$server_dll" keygen --out "$key"
+    fi
+    key_args=(--Hotline:MasterKeyFile "$key")
+fi
 log="$(mktemp -t hotline-server.XXXXXX)"
-dotnet "$server_dll" --listen "$listen" --data-dir "$data" >"$log" 2>&1 &
+dotnet "$server_dll" --listen "$listen" --data-dir "$data" "${key_args[@]}" >"$log" 2>&1 &
 server=$!
 stop_server() {
     kill -TERM "$server" 2>/dev/null || true
@@ -50,7 +62,7 @@ grep -q "Hotline listening on" "$log" || { echo "server did not start within 20 
 data_key="$(printf '%s' "$(cd "$data" && pwd -P)" | sha256sum | cut -c1-16)"
 token_dir="${XDG_CONFIG_HOME:-$HOME/.config}/hotline/$data_key"
 token_file="$token_dir/$operator.token"
-admin() { dotnet "$server_dll" "$@" --data-dir "$data"; }
+admin() { dotnet "$server_dll" "$@" --data-dir "$data" "${key_args[@]}"; }
 if ! admin operators list | grep -q "^operators/$operator "; then
     role=operator
     if [[ $operator == dev ]]; then role=admin; fi

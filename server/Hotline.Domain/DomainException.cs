@@ -61,6 +61,17 @@ public sealed class DomainException : Exception
     public static void ThrowPrecondition(string reason, string message, IReadOnlyDictionary<string, string>? metadata = null) =>
         throw new DomainException(ErrorKind.FailedPrecondition, reason, message, metadata);
 
+    /// <summary>
+    /// The vault is locked. A read is FAILED_PRECONDITION (it will not succeed until an admin acts);
+    /// a write is UNAVAILABLE, because nothing was changed and the same call, retried after the
+    /// unlock, succeeds: intake callers keep retrying with the same request id and nothing is lost.
+    /// </summary>
+    public static DomainException LockedDown(bool write) =>
+        new(write ? ErrorKind.Unavailable : ErrorKind.FailedPrecondition, ErrorReasons.LockedDown,
+            write
+                ? "The server is locked down and stores nothing until an admin unlocks it; retry later with the same request id."
+                : "The server is locked down: no request content is served until an admin unlocks it with the master key.");
+
     [DoesNotReturn]
     public static void ThrowPermissionDenied(Role required, string message) =>
         throw new DomainException(ErrorKind.PermissionDenied, ErrorReasons.PermissionDenied, message,

@@ -36,6 +36,13 @@ public sealed record HelpRequest
     /// <summary>Operator id of the intake caller that submitted it.</summary>
     public string SubmittedBy { get; init; } = "";
 
+    /// <summary>
+    /// How many requests still on record came earlier from the same requester (the same normalised
+    /// contact handle, see <see cref="ContactHandles"/>). Derived when the request is read, not part of
+    /// its revision: purging an earlier request lowers it without a change of its own.
+    /// </summary>
+    public int EarlierContacts { get; init; }
+
     /// <summary>The opaque version tag clients send back to make a mutation conditional.</summary>
     public string Etag => Revision.ToString(CultureInfo.InvariantCulture);
 

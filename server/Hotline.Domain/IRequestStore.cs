@@ -20,9 +20,37 @@ public interface IRequestStore
     /// </summary>
     Task<HelpRequest> ExecuteAsync(string requestId, RequestCommand command, CancellationToken cancellationToken);
 
-    Task<HelpRequest?> GetAsync(string requestId, CancellationToken cancellationToken);
+    /// <summary>
+    /// Reads one request for <paramref name="reader"/>, after appending an audit record of the read.
+    /// Throws FAILED_PRECONDITION LOCKED_DOWN while the key vault is locked.
+    /// </summary>
+    Task<HelpRequest?> GetAsync(string requestId, string reader, CancellationToken cancellationToken);
 
-    Task<RequestPage> ListAsync(RequestQuery query, CancellationToken cancellationToken);
+    /// <summary>A page of requests for <paramref name="reader"/>, audited as one read naming every request on the page.</summary>
+    Task<RequestPage> ListAsync(RequestQuery query, string reader, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The other requests from the same requester as <paramref name="requestId"/> (see
+    /// <see cref="HelpRequest.EarlierContacts"/>), newest first; audited like a list.
+    /// Throws NOT_FOUND when the request does not exist.
+    /// </summary>
+    Task<RequestPage> ListRelatedAsync(string requestId, string reader, int offset, int limit, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends the audit record of a watch session about to stream requests to <paramref name="reader"/>:
+    /// one per session, not one per request streamed.
+    /// </summary>
+    Task RecordWatchAsync(string reader, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Destroys a request for good: its data key first (so every copy of its sealed fields, in the
+    /// log, free pages or backups, becomes unreadable), then the request, its change-log entries and
+    /// its intake key, leaving a DELETED change carrying only its id. False when it did not exist.
+    /// </summary>
+    Task<bool> PurgeAsync(string requestId, string actor, CancellationToken cancellationToken);
+
+    /// <summary>Purges every request closed before <paramref name="closedBefore"/>; returns how many.</summary>
+    Task<int> PurgeClosedBeforeAsync(DateTimeOffset closedBefore, string actor, CancellationToken cancellationToken);
 
     /// <summary>
     /// Every stored request, read in one consistent view, with the revision the view reflects:

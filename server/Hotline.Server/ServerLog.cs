@@ -62,4 +62,19 @@ internal static partial class ServerLog
 
     [LoggerMessage(20, LogLevel.Information, "Removed a stale admin socket left by a server that did not shut down: {Path}")]
     public static partial void StaleAdminSocketRemoved(ILogger logger, string path);
+
+    [LoggerMessage(21, LogLevel.Warning, "The installation is locked down: no request content is served or stored until an admin unlocks it with the master key.")]
+    public static partial void StartedLocked(ILogger logger);
+
+    [LoggerMessage(22, LogLevel.Information, "Retention on: closed requests are purged {Days} days after closing.")]
+    public static partial void RetentionOn(ILogger logger, double days);
+
+    [LoggerMessage(23, LogLevel.Information, "Retention purged {Count} closed requests.")]
+    public static partial void RetentionPurged(ILogger logger, int count);
+
+    [LoggerMessage(24, LogLevel.Warning, "Retention run skipped: {Reason}; it runs again at the next interval.")]
+    public static partial void RetentionSkipped(ILogger logger, string reason);
+
+    [LoggerMessage(25, LogLevel.Error, "Retention run failed with {ExceptionType}; it runs again at the next interval.")]
+    public static partial void RetentionFailed(ILogger logger, string exceptionType);
 }

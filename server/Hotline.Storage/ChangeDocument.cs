@@ -3,22 +3,23 @@ using LiteDB;
 
 namespace Hotline.Storage;
 
-/// <summary>One entry of the change log, keyed by its revision so a range read is an index scan in order.</summary>
+/// <summary>
+/// One entry of the change log, keyed by its revision so a range read is an index scan in order.
+/// The request it carries is stored exactly as in the requests collection: sealed under the
+/// request's data key, so the log holds no readable content and a purge shreds it with the rest.
+/// </summary>
 internal static class ChangeDocument
 {
     public const string Collection = "changes";
+    public const string RequestIdField = "request_id";
 
-    public static BsonDocument ToBson(RequestChange change) =>
-        ToBson(change, change.Request is null ? null : RequestDocument.ToBson(change.Request));
-
-    /// <summary>With the request already in BSON (the row just written), so it is not built twice.</summary>
-    public static BsonDocument ToBson(RequestChange change, BsonDocument? request) => new()
+    public static BsonDocument ToBson(RequestChange change, BsonDocument? sealedRequest) => new()
     {
         ["_id"] = change.Revision,
-        ["request_id"] = change.RequestId,
+        [RequestIdField] = change.RequestId,
         ["kind"] = (int)change.Kind,
         ["actor"] = change.Actor,
-        ["request"] = request ?? BsonValue.Null,
+        ["request"] = sealedRequest is null ? BsonValue.Null : sealedRequest,
     };
 
     /// <summary>
@@ -32,10 +33,19 @@ internal static class ChangeDocument
     /// <summary>Changes at or below <paramref name="revision"/>; a parameter for the reason given on <see cref="Between"/>.</summary>
     public static BsonExpression AtOrBelow(long revision) => BsonExpression.Create("_id <= @0", revision);
 
-    public static RequestChange FromBson(BsonDocument doc) => new(
-        doc["_id"].AsInt64,
+    /// <summary>The change-log entries of one request; a parameter for the reason given on <see cref="Between"/>.</summary>
+    public static BsonExpression OfRequest(string requestId) => BsonExpression.Create("$." + RequestIdField + " = @0", requestId);
+
+    public static long Revision(BsonDocument doc) => doc["_id"].AsInt64;
+
+    public static string RequestId(BsonDocument doc) => doc[RequestIdField].AsString;
+
+    public static BsonDocument? SealedRequest(BsonDocument doc) => doc["request"].IsNull ? null : doc["request"].AsDocument;
+
+    public static RequestChange FromBson(BsonDocument doc, HelpRequest? request) => new(
+        Revision(doc),
         (ChangeKind)doc["kind"].AsInt32,
-        doc["request_id"].AsString,
-        doc["request"].IsNull ? null : RequestDocument.FromBson(doc["request"].AsDocument),
+        RequestId(doc),
+        request,
         doc["actor"].AsString);
 }

@@ -9,10 +9,15 @@ namespace Hotline.Storage;
 /// The embedded request store: one LiteDB file in a data directory that only one server may use
 /// at a time. Every mutation goes through a single writer thread that group-commits what is
 /// waiting and flushes the data file before anyone is told "OK"; reads run on the caller's thread
-/// against LiteDB's per-collection snapshots. All members are safe to call from any thread.
+/// against LiteDB's per-collection snapshots. Free text is sealed under a per-request data key
+/// wrapped by the master key (<see cref="Vault"/>); every change and every read of sealed fields
+/// appends to the audit chain through the writer. All members are safe to call from any thread.
 /// </summary>
-public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IDisposable
+public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTrail, IDisposable
 {
+    /// <summary>Requests purged per writer turn by a retention run, so intake never waits behind a long purge.</summary>
+    public const int RetentionRoundSize = 200;
+
     private readonly LiteDatabase _database;
     private readonly DataDirectoryLock? _directoryLock;
     private readonly StoreSchema _schema;
@@ -23,9 +28,10 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IDisposa
     private bool _disposed;
 
     private LiteDbRequestStore(LiteDatabase database, DataDirectoryLock? directoryLock, StoreSchema schema, StoreWriter writer,
-        RequestStoreOptions options, ILogger logger)
+        StoreKeyVault vault, RequestStoreOptions options, ILogger logger)
     {
         _logger = logger;
+        Vault = vault;
         _database = database;
         _directoryLock = directoryLock;
         _schema = schema;
@@ -38,9 +44,15 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IDisposa
     /// made owner-only, its lock file is taken for the life of the store, and the database is
     /// checkpointed before anything is written.
     /// </summary>
+    /// <param name="masterKey">
+    /// The 32-byte master key, or null when it is not at hand: a locked installation opens without it
+    /// (and stays locked until <see cref="StoreKeyVault.UnlockAsync"/>); any other refuses to. The store
+    /// keeps only keys derived from it; the caller should erase its copy.
+    /// </param>
     /// <exception cref="DataDirectoryInUseException">Another server or store holds the directory.</exception>
+    /// <exception cref="MasterKeyException">The master key is missing or not the one the data was sealed with.</exception>
     public static LiteDbRequestStore Open(string dataDirectory, RequestStoreOptions options, TimeProvider timeProvider,
-        IChangeListener changeListener, ILogger logger)
+        IChangeListener changeListener, ILogger logger, byte[]? masterKey)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(timeProvider);
@@ -75,7 +87,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IDisposa
                 AutoRebuild = false,
                 Collation = Collation.Binary,
             });
-            return Start(database, directoryLock, directory, options, timeProvider, changeListener, logger);
+            return Start(database, directoryLock, directory, options, timeProvider, changeListener, logger, masterKey);
         }
         catch
         {
@@ -90,7 +102,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IDisposa
     /// keeps LiteDB's write-ahead log in memory.
     /// </summary>
     public static LiteDbRequestStore OpenOnStream(Stream dataStream, Stream? logStream, RequestStoreOptions options,
-        TimeProvider timeProvider, IChangeListener changeListener, ILogger logger)
+        TimeProvider timeProvider, IChangeListener changeListener, ILogger logger, byte[]? masterKey)
     {
         ArgumentNullException.ThrowIfNull(dataStream);
         ArgumentNullException.ThrowIfNull(options);
@@ -105,14 +117,17 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IDisposa
             AutoRebuild = false,
             Collation = Collation.Binary,
         });
-        return Start(new LiteDatabase(engine), directoryLock: null, "(stream)", options, timeProvider, changeListener, logger);
+        return Start(new LiteDatabase(engine), directoryLock: null, "(stream)", options, timeProvider, changeListener, logger, masterKey);
     }
 
     public long CommittedRevision => _writer.CommittedRevision;
 
+    /// <summary>Lockdown and unlock; the locked state is stored with the data.</summary>
+    public StoreKeyVault Vault { get; }
+
     /// <summary>
     /// True once a disk failure left a transaction that could not be rolled back: writes are then
-    /// refused with UNAVAILABLE until a restart recovers from the log. Reads keep working. For health checks.
+    /// refused with UNAVAILABLE until a restart recovers from the log; so are reads of request content, which need their audit record written. For health checks.
     /// </summary>
     public bool WritesFailed => _writer.Failed;
 
@@ -165,37 +180,92 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IDisposa
         return [.. _schema.Operators.FindAll().Select(OperatorDocument.FromBson).OrderBy(o => o.Id, StringComparer.Ordinal)];
     }
 
-    public async Task<HelpRequest?> GetAsync(string requestId, CancellationToken cancellationToken)
+    public async Task<HelpRequest?> GetAsync(string requestId, string reader, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requestId);
-        using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
-        if (!RequestIds.IsWellFormed(requestId))
+        ArgumentException.ThrowIfNullOrEmpty(reader);
+        HelpRequest? found;
+        using (await _reads.EnterAsync(cancellationToken).ConfigureAwait(false))
         {
-            return null;
+            if (!RequestIds.IsWellFormed(requestId))
+            {
+                return null;
+            }
+            found = _schema.Requests.FindById(requestId) is { } doc ? OpenAll([doc], CountEarlierContacts).SingleOrDefault() : null;
         }
-        return _schema.Requests.FindById(requestId) is { } doc ? RequestDocument.FromBson(doc) : null;
+        if (found is not null)
+        {
+            await AuditReadAsync(reader, AuditAction.Read, [found.Id], cancellationToken).ConfigureAwait(false);
+        }
+        return found;
     }
 
-    public async Task<RequestPage> ListAsync(RequestQuery query, CancellationToken cancellationToken)
+    /// <summary>
+    /// Filters and sorts on the fields stored in the clear, then opens only the requests on the page.
+    /// </summary>
+    public async Task<RequestPage> ListAsync(RequestQuery query, string reader, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
-        var revision = CommittedRevision;
-        var states = query.PossibleStates();
-        IEnumerable<BsonDocument> candidates = states switch
+        ArgumentException.ThrowIfNullOrEmpty(reader);
+        RequestPage page;
+        using (await _reads.EnterAsync(cancellationToken).ConfigureAwait(false))
         {
-            null => _schema.Requests.FindAll(),
-            { Count: 0 } => [],
-            _ => _schema.Requests.Find(Query.In(RequestDocument.StateField, new BsonArray(states.Select(s => new BsonValue((int)s))))),
-        };
-        var matches = candidates
-            .Where(doc => !RevisionWatermark.Is(doc))
-            .Select(RequestDocument.FromBson)
-            .Where(query.Matches)
-            .ToList();
-        matches.Sort(query.Compare);
-        var page = matches.Skip(Math.Max(query.Offset, 0)).Take(Math.Max(query.Limit, 0)).ToList();
-        return new RequestPage(page, matches.Count, revision);
+            var revision = CommittedRevision;
+            var states = query.PossibleStates();
+            IEnumerable<BsonDocument> candidates = states switch
+            {
+                null => _schema.Requests.FindAll(),
+                { Count: 0 } => [],
+                _ => _schema.Requests.Find(Query.In(RequestDocument.StateField, new BsonArray(states.Select(s => new BsonValue((int)s))))),
+            };
+            var matches = candidates
+                .Where(doc => !RevisionWatermark.Is(doc))
+                .Select(doc => (Envelope: RequestDocument.Envelope(doc), Doc: doc))
+                .Where(m => query.Matches(m.Envelope))
+                .ToList();
+            matches.Sort((a, b) => query.Compare(a.Envelope, b.Envelope));
+            var onPage = matches.Skip(Math.Max(query.Offset, 0)).Take(Math.Max(query.Limit, 0)).Select(m => m.Doc).ToList();
+            page = new RequestPage(OpenAll(onPage, CountEarlierContacts), matches.Count, revision);
+        }
+        await AuditReadAsync(reader, AuditAction.Listed, [.. page.Requests.Select(r => r.Id)], cancellationToken).ConfigureAwait(false);
+        return page;
+    }
+
+    public async Task<RequestPage> ListRelatedAsync(string requestId, string reader, int offset, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requestId);
+        ArgumentException.ThrowIfNullOrEmpty(reader);
+        RequestPage page;
+        using (await _reads.EnterAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var revision = CommittedRevision;
+            if (!RequestIds.IsWellFormed(requestId) || _schema.Requests.FindById(requestId) is not { } doc || _schema.Keys.FindById(requestId) is null)
+            {
+                DomainException.ThrowRequestNotFound(requestId);
+                return null!;
+            }
+            var (numbers, total) = RequesterIndex.PrefixOf(doc) is { } prefix
+                ? RequesterIndex.Related(_schema.Requests, prefix, doc[RequestDocument.NumberField].AsInt64, Math.Max(offset, 0), Math.Max(limit, 0))
+                : ([], 0);
+            // One parameterised lookup per number: a Query.In over varying numbers would compile (and keep) a new expression per call.
+            var onPage = numbers
+                .Select(n => _schema.Requests.FindOne(BsonExpression.Create("$." + RequestDocument.NumberField + " = @0", n)))
+                .Where(d => d is not null)
+                .ToList();
+            page = new RequestPage(OpenAll(onPage, CountEarlierContacts), total, revision);
+        }
+        await AuditReadAsync(reader, AuditAction.Listed, [.. page.Requests.Select(r => r.Id)], cancellationToken).ConfigureAwait(false);
+        return page;
+    }
+
+    public Task RecordWatchAsync(string reader, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reader);
+        if (Vault.IsLocked)
+        {
+            throw DomainException.LockedDown(write: false);
+        }
+        return AuditReadAsync(reader, AuditAction.Watched, [], cancellationToken);
     }
 
     /// <summary>
@@ -208,11 +278,14 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IDisposa
     /// request absent from the view, which a client replays harmlessly), but it falls back to 0
     /// when the view holds no requests; after compaction that start is older than the change
     /// log and a watcher would be sent back for a fresh snapshot forever.
+    /// Data keys are read afterwards, from a later view: a request purged in between has lost its
+    /// key and is left out, which is what the DELETED change that follows would have done anyway.
+    /// Not audited here: a watch session records itself once (<see cref="RecordWatchAsync"/>).
     /// </summary>
     public async Task<StoreSnapshot> ReadSnapshotAsync(CancellationToken cancellationToken)
     {
         using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
-        var requests = new List<HelpRequest>();
+        var docs = new List<BsonDocument>();
         long revision = 0;
         foreach (var doc in _schema.Requests.FindAll())
         {
@@ -222,15 +295,17 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IDisposa
             }
             else
             {
-                requests.Add(RequestDocument.FromBson(doc));
+                docs.Add(doc);
             }
         }
-        return new StoreSnapshot(requests, revision);
+        var earlier = EarlierContactsAmong(docs);
+        return new StoreSnapshot(OpenAll(docs, doc => earlier.GetValueOrDefault(doc["_id"].AsString)), revision);
     }
 
     /// <summary>
     /// Reads no further than <see cref="CommittedRevision"/>, so a replay never hands out a change
-    /// the listener has not been told of yet, nor one that is not known to be on disk.
+    /// the listener has not been told of yet, nor one that is not known to be on disk. Changes of a
+    /// request being purged (its key already destroyed) are left out; its DELETED change follows.
     /// </summary>
     public async Task<ChangeReplay> ReadChangesAsync(long fromRevision, int max, CancellationToken cancellationToken)
     {
@@ -238,9 +313,43 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IDisposa
         using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
         var from = Math.Max(fromRevision, 1);
         var upTo = CommittedRevision;
-        var changes = from > upTo || max == 0
+        var docs = from > upTo || max == 0
             ? []
-            : _schema.Changes.Find(ChangeDocument.Between(from, upTo), 0, max).Select(ChangeDocument.FromBson).ToList();
+            : _schema.Changes.Find(ChangeDocument.Between(from, upTo), 0, max).ToList();
+        var changes = new List<RequestChange>(docs.Count);
+        if (docs.Count > 0)
+        {
+            using var keys = Vault.Enter(write: false);
+            var sealers = new Dictionary<string, RequestSealer?>(StringComparer.Ordinal);
+            try
+            {
+                foreach (var doc in docs)
+                {
+                    if (ChangeDocument.SealedRequest(doc) is not { } sealedRequest)
+                    {
+                        changes.Add(ChangeDocument.FromBson(doc, request: null));
+                        continue;
+                    }
+                    var id = ChangeDocument.RequestId(doc);
+                    if (!sealers.TryGetValue(id, out var sealer))
+                    {
+                        sealer = RequestSealer.ForStored(keys.Ring, id, _schema.Keys.FindById(id));
+                        sealers[id] = sealer;
+                    }
+                    if (sealer is not null)
+                    {
+                        changes.Add(ChangeDocument.FromBson(doc, RequestDocument.FromBson(sealedRequest, sealer, CountEarlierContacts(sealedRequest))));
+                    }
+                }
+            }
+            finally
+            {
+                foreach (var sealer in sealers.Values)
+                {
+                    sealer?.Dispose();
+                }
+            }
+        }
         // Checked after the read: compaction raises this mark before its delete commits, so a run
         // that lost its start to a concurrent compaction is always caught here.
         if (from <= _writer.CompactedThrough)
@@ -248,6 +357,64 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IDisposa
             return new ChangeReplay([], Compacted: true);
         }
         return new ChangeReplay(changes, Compacted: false);
+    }
+
+    public async Task<bool> PurgeAsync(string requestId, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requestId);
+        ArgumentException.ThrowIfNullOrEmpty(actor);
+        if (!RequestIds.IsWellFormed(requestId))
+        {
+            return false;
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Enqueue(PendingPurge.One(requestId, actor, cancellationToken)).ConfigureAwait(false) > 0;
+    }
+
+    /// <summary>Purges in rounds of <see cref="RetentionRoundSize"/>, each its own turn on the writer.</summary>
+    public async Task<int> PurgeClosedBeforeAsync(DateTimeOffset closedBefore, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(actor);
+        var total = 0;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var purged = await Enqueue(PendingPurge.ClosedBefore(closedBefore, actor, RetentionRoundSize, cancellationToken)).ConfigureAwait(false);
+            total += purged;
+            if (purged < RetentionRoundSize)
+            {
+                return total;
+            }
+        }
+    }
+
+    public async Task<AuditPage> ListAuditAsync(string? requestId, long afterSequence, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
+        IEnumerable<BsonDocument> docs = requestId is null
+            ? _schema.Audit.Find(BsonExpression.Create("_id > @0", afterSequence), 0, limit + 1)
+            : _schema.Audit.Find(BsonExpression.Create(AuditDocument.NamesRequest, requestId))
+                .Where(d => d["_id"].AsInt64 > afterSequence)
+                .OrderBy(d => d["_id"].AsInt64)
+                .Take(limit + 1);
+        var records = docs.Select(AuditDocument.FromBson).ToList();
+        if (records.Count <= limit)
+        {
+            return new AuditPage(records, null);
+        }
+        records.RemoveAt(records.Count - 1);
+        return new AuditPage(records, records[^1].Sequence);
+    }
+
+    public async Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken)
+    {
+        using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
+        using var keys = Vault.Enter(write: false);
+        // The head first: records committed after it only make the chain longer, never shorter.
+        var head = StoreCounters.Read(_schema.Meta);
+        return AuditVerifier.Verify(keys.Ring, _schema.Audit.Find(Query.All("_id", Query.Ascending)), head.AuditSequence, head.AuditHead,
+            cancellationToken);
     }
 
     /// <summary>
@@ -277,13 +444,15 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IDisposa
                 _database.Dispose();
                 _directoryLock?.Dispose();
             }
+            Vault.Dispose();
             _disposed = true;
         }
     }
 
     private static LiteDbRequestStore Start(LiteDatabase database, DataDirectoryLock? directoryLock, string location,
-        RequestStoreOptions options, TimeProvider timeProvider, IChangeListener changeListener, ILogger logger)
+        RequestStoreOptions options, TimeProvider timeProvider, IChangeListener changeListener, ILogger logger, byte[]? masterKey)
     {
+        StoreKeyVault? vault = null;
         try
         {
             // Before any write: LiteDB 5.0.21 restores its next transaction id from the last page of
@@ -291,19 +460,136 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IDisposa
             // transactions for good. A checkpoint folds the log into the data file and empties it.
             database.Checkpoint();
             var schema = new StoreSchema(database);
+            vault = OpenVault(schema, masterKey, logger);
             schema.EnsureIndexes();
             database.Checkpoint();
             var counters = StoreCounters.Read(schema.Meta);
-            var writer = new StoreWriter(database, schema, counters, options, timeProvider, changeListener, logger);
+            var writer = new StoreWriter(database, schema, counters, options, timeProvider, changeListener, vault, logger);
             writer.Start();
+            var store = new LiteDbRequestStore(database, directoryLock, schema, writer, vault, options, logger);
+            vault.ConnectWriter((locked, actor) => store.Enqueue(new LockStateWrite(locked, actor)));
+            store.FinishInterruptedPurges();
             logger.Opened(location, counters.LastRevision, counters.NextNumber, counters.CompactedThrough);
-            return new LiteDbRequestStore(database, directoryLock, schema, writer, options, logger);
+            return store;
         }
         catch
         {
+            vault?.Dispose();
             database.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Checks the master key against the key-check value (making one for a new data directory) and
+    /// opens the vault, locked if the installation was left locked.
+    /// </summary>
+    private static StoreKeyVault OpenVault(StoreSchema schema, byte[]? masterKey, ILogger logger)
+    {
+        var security = SecurityDocument.Read(schema.Meta);
+        if (security is null)
+        {
+            if (schema.Requests.Count() > 0 || schema.Changes.Count() > 0)
+            {
+                throw MasterKeyException.UnencryptedData();
+            }
+            var fresh = KeyRing.Derive(masterKey ?? throw MasterKeyException.Missing());
+            new SecurityDocument(fresh.NewKeyCheck(), Locked: false).Write(schema.Meta);
+            logger.KeyCheckCreated();
+            return new StoreKeyVault(SecurityDocument.Read(schema.Meta)!.KeyCheck, fresh);
+        }
+        KeyRing? ring = null;
+        if (masterKey is not null)
+        {
+            ring = KeyRing.Derive(masterKey);
+            if (!ring.Opens(security.KeyCheck))
+            {
+                ring.Dispose();
+                throw MasterKeyException.Mismatch();
+            }
+        }
+        if (security.Locked)
+        {
+            // The right key was offered, but a lockdown is lifted only by an admin's explicit unlock.
+            ring?.Dispose();
+            logger.OpenedLocked();
+            return new StoreKeyVault(security.KeyCheck, ring: null);
+        }
+        return new StoreKeyVault(security.KeyCheck, ring ?? throw MasterKeyException.Missing());
+    }
+
+    /// <summary>A purge cut short between its two transactions left requests without keys; remove them now.</summary>
+    private void FinishInterruptedPurges()
+    {
+        var unfinished = PurgeInProgress.Read(_schema.Meta);
+        if (unfinished.Count == 0)
+        {
+            return;
+        }
+        _logger.FinishingPurges(unfinished.Count);
+        try
+        {
+            Enqueue(PendingPurge.Unfinished()).GetAwaiter().GetResult();
+        }
+        catch (Exception ex)
+        {
+            _logger.FinishingPurgesFailed(ex);
+        }
+    }
+
+    /// <summary>
+    /// Opens each document under its data key, in order, leaving out those whose key is gone (being
+    /// purged). Holds the vault's keys only for the time it takes: a lockdown waits for it, then erases them.
+    /// </summary>
+    private List<HelpRequest> OpenAll(IReadOnlyList<BsonDocument> docs, Func<BsonDocument, int> earlierContacts)
+    {
+        var opened = new List<HelpRequest>(docs.Count);
+        if (docs.Count == 0)
+        {
+            return opened;
+        }
+        using var keys = Vault.Enter(write: false);
+        var wrapped = docs.Count > 64
+            ? _schema.Keys.FindAll().ToDictionary(d => d["_id"].AsString, StringComparer.Ordinal)
+            : null;
+        foreach (var doc in docs)
+        {
+            var id = doc["_id"].AsString;
+            var keyDoc = wrapped is null ? _schema.Keys.FindById(id) : wrapped.GetValueOrDefault(id);
+            using var sealer = RequestSealer.ForStored(keys.Ring, id, keyDoc);
+            if (sealer is not null)
+            {
+                opened.Add(RequestDocument.FromBson(doc, sealer, earlierContacts(doc)));
+            }
+        }
+        return opened;
+    }
+
+    private int CountEarlierContacts(BsonDocument doc) =>
+        RequesterIndex.CountEarlier(_schema.Requests, RequesterIndex.PrefixOf(doc), doc[RequestDocument.NumberField].AsInt64);
+
+    /// <summary>Earlier contacts for every document of a snapshot, from the documents themselves rather than a query each.</summary>
+    private static Dictionary<string, int> EarlierContactsAmong(List<BsonDocument> docs)
+    {
+        var earlier = new Dictionary<string, int>(StringComparer.Ordinal);
+        var byRequester = docs
+            .Where(d => RequesterIndex.PrefixOf(d) is not null)
+            .GroupBy(d => RequesterIndex.PrefixOf(d)!, StringComparer.Ordinal);
+        foreach (var group in byRequester)
+        {
+            var position = 0;
+            foreach (var doc in group.OrderBy(d => d[RequestDocument.NumberField].AsInt64))
+            {
+                earlier[doc["_id"].AsString] = Math.Min(position++, RequesterIndex.EarlierContactsCap);
+            }
+        }
+        return earlier;
+    }
+
+    private async Task AuditReadAsync(string reader, AuditAction action, IReadOnlyList<string> requestIds, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        await Enqueue(new AuditedReadWrite(reader, action, requestIds, cancellationToken)).ConfigureAwait(false);
     }
 
     private async Task<TResult> Enqueue<TResult>(PendingWrite<TResult> write)

@@ -17,6 +17,8 @@ internal sealed class OperatorWrite : PendingMutation<OperatorRecord>
         WatchCancellation(cancellationToken);
     }
 
+    public override bool NeedsKeys => false;
+
     public override void Stage(WriteBatch batch)
     {
         OperatorRecord? current;

@@ -13,6 +13,10 @@ internal abstract class PendingMutation<TResult> : PendingWrite<TResult>, IStage
 
     public abstract void Stage(WriteBatch batch);
 
+    public virtual bool IsRead => false;
+
+    public virtual bool NeedsKeys => true;
+
     public void Report(Exception? notDurable)
     {
         if (_refusal is not null)
@@ -47,6 +51,12 @@ internal interface IStagedWrite
     /// batch must roll back.
     /// </summary>
     void Stage(WriteBatch batch);
+
+    /// <summary>True for the audit record of a read: refused while locked as a read (FAILED_PRECONDITION), not as a write.</summary>
+    bool IsRead { get; }
+
+    /// <summary>False for writes that touch no request and no audit record (operator accounts): they go ahead while locked down.</summary>
+    bool NeedsKeys { get; }
 
     /// <summary>Completes the caller once the batch is committed; <paramref name="notDurable"/> when the checkpoint failed.</summary>
     void Report(Exception? notDurable);

@@ -7,76 +7,106 @@ namespace Hotline.Storage;
 /// Maps <see cref="HelpRequest"/> to and from BSON by hand: field names are part of the file
 /// format and must not move when a C# property is renamed. Times are UTC ticks, because LiteDB
 /// keeps DateTime to the millisecond only; enums are their contract numbers.
+/// Free text (contact handle, message, region, tags, resolution comment, note texts and their
+/// clients' idempotency keys) is stored
+/// sealed under the request's data key (<see cref="RequestSealer"/>); what stays in the clear is
+/// what queues are filtered and sorted by (state, urgency, channel, assignee, language, times,
+/// numbers) and the keyed pseudonym of the requester, which reveals nothing without the master key.
 /// </summary>
 internal static class RequestDocument
 {
     public const string Collection = "requests";
     public const string StateField = "state";
     public const string NumberField = "number";
+    public const string RequesterField = "requester";
+    public const string CloseTimeField = "close_time";
 
-    public static BsonDocument ToBson(HelpRequest request) => new()
+    private const string TagSeparator = "\n";
+
+    /// <param name="requester">The <see cref="RequesterIndex"/> key, or null for a request without a contact handle.</param>
+    public static BsonDocument ToBson(HelpRequest request, RequestSealer sealer, string? requester) => new()
     {
         ["_id"] = request.Id,
         [NumberField] = request.Number,
         ["channel"] = (int)request.Channel,
-        ["contact_handle"] = request.ContactHandle,
+        ["contact_handle"] = sealer.Seal("contact_handle", request.ContactHandle),
         ["language"] = request.Language,
-        ["message"] = request.Message,
+        ["message"] = sealer.Seal("message", request.Message),
         ["urgency"] = (int)request.Urgency,
-        ["region"] = request.Region,
-        ["tags"] = new BsonArray(request.Tags.Select(t => new BsonValue(t))),
+        ["region"] = sealer.Seal("region", request.Region),
+        // Tags never hold whitespace (Validation.Tags), so a line break separates them unambiguously.
+        ["tags"] = sealer.Seal("tags", string.Join(TagSeparator, request.Tags)),
         [StateField] = (int)request.State,
         ["assignee"] = OptionalString(request.Assignee),
-        ["notes"] = new BsonArray(request.Notes.Select(NoteToBson)),
+        ["notes"] = new BsonArray(request.Notes.Select(n => NoteToBson(n, sealer))),
         ["resolution"] = (int)request.Resolution,
-        ["resolution_comment"] = request.ResolutionComment,
+        ["resolution_comment"] = sealer.Seal("resolution_comment", request.ResolutionComment),
         ["closed_by"] = OptionalString(request.ClosedBy),
         ["create_time"] = request.CreateTime.UtcTicks,
         ["update_time"] = request.UpdateTime.UtcTicks,
-        ["close_time"] = request.CloseTime is { } closed ? new BsonValue(closed.UtcTicks) : BsonValue.Null,
+        [CloseTimeField] = request.CloseTime is { } closed ? new BsonValue(closed.UtcTicks) : BsonValue.Null,
         ["revision"] = request.Revision,
         ["submitted_by"] = request.SubmittedBy,
+        [RequesterField] = requester is null ? BsonValue.Null : new BsonValue(requester),
     };
 
-    public static HelpRequest FromBson(BsonDocument doc) => new()
+    /// <summary>
+    /// The request without its sealed fields (left empty): enough to filter and sort a queue
+    /// without opening anything, so only the requests on the page returned are decrypted.
+    /// </summary>
+    public static HelpRequest Envelope(BsonDocument doc) => new()
     {
         Id = doc["_id"].AsString,
         Number = doc[NumberField].AsInt64,
         Channel = (Channel)doc["channel"].AsInt32,
-        ContactHandle = doc["contact_handle"].AsString,
         Language = doc["language"].AsString,
-        Message = doc["message"].AsString,
+        Message = "",
         Urgency = (Urgency)doc["urgency"].AsInt32,
-        Region = doc["region"].AsString,
-        Tags = [.. doc["tags"].AsArray.Select(t => t.AsString)],
         State = (RequestState)doc[StateField].AsInt32,
         Assignee = OptionalString(doc["assignee"]),
-        Notes = [.. doc["notes"].AsArray.Select(n => NoteFromBson(n.AsDocument))],
         Resolution = (Resolution)doc["resolution"].AsInt32,
-        ResolutionComment = doc["resolution_comment"].AsString,
         ClosedBy = OptionalString(doc["closed_by"]),
         CreateTime = Utc(doc["create_time"]),
         UpdateTime = Utc(doc["update_time"]),
-        CloseTime = doc["close_time"].IsNull ? null : Utc(doc["close_time"]),
+        CloseTime = doc[CloseTimeField].IsNull ? null : Utc(doc[CloseTimeField]),
         Revision = doc["revision"].AsInt64,
         SubmittedBy = doc["submitted_by"].AsString,
     };
 
-    private static BsonDocument NoteToBson(Note note) => new()
+    public static HelpRequest FromBson(BsonDocument doc, RequestSealer sealer, int earlierContacts)
+    {
+        var tags = sealer.Open("tags", doc["tags"]);
+        return Envelope(doc) with
+        {
+            ContactHandle = sealer.Open("contact_handle", doc["contact_handle"]),
+            Message = sealer.Open("message", doc["message"]),
+            Region = sealer.Open("region", doc["region"]),
+            Tags = tags.Length == 0 ? [] : tags.Split(TagSeparator),
+            Notes = [.. doc["notes"].AsArray.Select(n => NoteFromBson(n.AsDocument, sealer))],
+            ResolutionComment = sealer.Open("resolution_comment", doc["resolution_comment"]),
+            EarlierContacts = earlierContacts,
+        };
+    }
+
+    private static BsonDocument NoteToBson(Note note, RequestSealer sealer) => new()
     {
         ["id"] = note.Id,
         ["author"] = note.Author,
         ["create_time"] = note.CreateTime.UtcTicks,
-        ["text"] = note.Text,
-        ["request_id"] = OptionalString(note.RequestId),
+        ["text"] = sealer.Seal(NoteField(note.Id, "text"), note.Text),
+        // Sealed too: a client's idempotency key may have been built from content.
+        ["request_id"] = note.RequestId is null ? BsonValue.Null : sealer.Seal(NoteField(note.Id, "request_id"), note.RequestId),
     };
 
-    private static Note NoteFromBson(BsonDocument doc) => new(
+    private static Note NoteFromBson(BsonDocument doc, RequestSealer sealer) => new(
         doc["id"].AsString,
         doc["author"].AsString,
         Utc(doc["create_time"]),
-        doc["text"].AsString,
-        OptionalString(doc["request_id"]));
+        sealer.Open(NoteField(doc["id"].AsString, "text"), doc["text"]),
+        doc["request_id"].IsNull ? null : sealer.Open(NoteField(doc["id"].AsString, "request_id"), doc["request_id"]));
+
+    /// <summary>Each note is bound to its own id, so notes cannot be swapped or replayed within a request either.</summary>
+    private static string NoteField(string noteId, string field) => "notes/" + noteId + "/" + field;
 
     private static BsonValue OptionalString(string? value) => value is null ? BsonValue.Null : new BsonValue(value);
 

@@ -56,6 +56,21 @@ internal static partial class StorageLog
     [LoggerMessage(17, LogLevel.Critical, "The store's database was left open after a disk failure, to keep LiteDB from crashing the process; restart the server.")]
     public static partial void KeptBrokenDatabase(this ILogger logger);
 
+    [LoggerMessage(18, LogLevel.Information, "Purged {Count} requests: data keys destroyed, then the requests removed, at revision {Revision}, in {ElapsedMs:F2} ms.")]
+    public static partial void Purged(this ILogger logger, int count, long revision, double elapsedMs);
+
+    [LoggerMessage(19, LogLevel.Warning, "The store opened locked down: no request content is read or written until an admin unlocks it with the master key.")]
+    public static partial void OpenedLocked(this ILogger logger);
+
+    [LoggerMessage(20, LogLevel.Information, "New data directory: sealed a key-check value under the master key.")]
+    public static partial void KeyCheckCreated(this ILogger logger);
+
+    [LoggerMessage(21, LogLevel.Warning, "Finishing {Count} purges a stop interrupted (their data keys were already destroyed).")]
+    public static partial void FinishingPurges(this ILogger logger, int count);
+
+    [LoggerMessage(22, LogLevel.Error, "Finishing interrupted purges failed; they are retried at the next start.")]
+    public static partial void FinishingPurgesFailed(this ILogger logger, Exception exception);
+
     [LoggerMessage(16, LogLevel.Critical, "Rolling back a failed transaction failed; the store refuses writes until the server is restarted.")]
     public static partial void RollbackFailed(this ILogger logger, Exception exception);
 }

@@ -11,6 +11,8 @@ internal sealed class StoreSchema
         Changes = database.GetCollection(ChangeDocument.Collection);
         IntakeKeys = database.GetCollection(IntakeKeyDocument.Collection);
         Meta = database.GetCollection(StoreCounters.Collection);
+        Keys = database.GetCollection(DataKeyDocument.Collection);
+        Audit = database.GetCollection(AuditDocument.Collection);
         Operators = database.GetCollection(OperatorDocument.Collection);
     }
 
@@ -24,6 +26,12 @@ internal sealed class StoreSchema
 
     public ILiteCollection<BsonDocument> Meta { get; }
 
+    /// <summary>Each request's wrapped data key, keyed by request id.</summary>
+    public ILiteCollection<BsonDocument> Keys { get; }
+
+    /// <summary>The audit chain, keyed by sequence number.</summary>
+    public ILiteCollection<BsonDocument> Audit { get; }
+
     /// <summary>People and integrations that may call, keyed by operator id, with their token hashes.</summary>
     public ILiteCollection<BsonDocument> Operators { get; }
 
@@ -32,5 +40,10 @@ internal sealed class StoreSchema
     {
         Requests.EnsureIndex(RequestDocument.StateField, "$." + RequestDocument.StateField);
         Requests.EnsureIndex(RequestDocument.NumberField, "$." + RequestDocument.NumberField, unique: true);
+        Requests.EnsureIndex(RequestDocument.RequesterField, "$." + RequestDocument.RequesterField);
+        // A purge finds a request's change-log entries and intake keys without scanning either collection.
+        Changes.EnsureIndex(ChangeDocument.RequestIdField, "$." + ChangeDocument.RequestIdField);
+        IntakeKeys.EnsureIndex(IntakeKeyDocument.RequestIdField, "$." + IntakeKeyDocument.RequestIdField);
+        Audit.EnsureIndex(AuditDocument.RequestIdsField, "$." + AuditDocument.RequestIdsField + "[*]");
     }
 }

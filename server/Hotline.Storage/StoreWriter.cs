@@ -19,11 +19,11 @@ internal sealed class StoreWriter
     private readonly Thread _thread;
     private readonly LiteDatabase _database;
     private readonly StoreSchema _schema;
-    private readonly IdLookup _requestsById;
-    private readonly IdLookup _intakeKeysById;
+    private readonly WriterLookups _lookups;
     private readonly RequestStoreOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly IChangeListener _listener;
+    private readonly StoreKeyVault _vault;
     private readonly ILogger _logger;
     private bool _accepting = true;
     private volatile bool _failed;
@@ -34,12 +34,12 @@ internal sealed class StoreWriter
     private long _batchCount;
 
     public StoreWriter(LiteDatabase database, StoreSchema schema, StoreCounters counters, RequestStoreOptions options,
-        TimeProvider timeProvider, IChangeListener listener, ILogger logger)
+        TimeProvider timeProvider, IChangeListener listener, StoreKeyVault vault, ILogger logger)
     {
+        _vault = vault;
         _database = database;
         _schema = schema;
-        _requestsById = new IdLookup(schema.Requests);
-        _intakeKeysById = new IdLookup(schema.IntakeKeys);
+        _lookups = new WriterLookups(schema);
         _counters = counters;
         _committedRevision = counters.LastRevision;
         _compactedThrough = counters.CompactedThrough;
@@ -112,11 +112,12 @@ internal sealed class StoreWriter
     {
         var batch = new List<IStagedWrite>(_options.MaxBatchSize);
         var compactions = new List<PendingCompaction>();
-        while (TakeWaiting(batch, compactions))
+        var purges = new List<PendingPurge>();
+        while (TakeWaiting(batch, compactions, purges))
         {
             if (_failed)
             {
-                FailAll(batch, compactions, StoreUnavailable.StorageFailed());
+                FailAll(batch, compactions, purges, StoreUnavailable.StorageFailed());
                 continue;
             }
             try
@@ -125,9 +126,16 @@ internal sealed class StoreWriter
                 {
                     CommitBatch(batch);
                 }
+                batch.Clear();
+                while (purges.Count > 0 && !_failed)
+                {
+                    var purge = purges[0];
+                    purges.RemoveAt(0);
+                    Purge(purge);
+                }
                 if (_failed)
                 {
-                    FailAll(batch, compactions, StoreUnavailable.StorageFailed());
+                    FailAll(batch, compactions, purges, StoreUnavailable.StorageFailed());
                     continue;
                 }
                 if (compactions.Count > 0 || _counters.LastRevision - _revisionAtLastCompaction >= _options.CompactionInterval)
@@ -139,10 +147,11 @@ internal sealed class StoreWriter
             {
                 // A bug here must not kill the only writer and leave every later caller waiting forever.
                 _logger.WriterFailed(ex, batch.Count);
-                FailAll(batch, compactions, ex);
+                FailAll(batch, compactions, purges, ex);
             }
             batch.Clear();
             compactions.Clear();
+            purges.Clear();
         }
         try
         {
@@ -159,7 +168,7 @@ internal sealed class StoreWriter
         _logger.Closed(_counters.LastRevision);
     }
 
-    private static void FailAll(List<IStagedWrite> batch, List<PendingCompaction> compactions, Exception exception)
+    private static void FailAll(List<IStagedWrite> batch, List<PendingCompaction> compactions, List<PendingPurge> purges, Exception exception)
     {
         foreach (var write in batch)
         {
@@ -169,12 +178,17 @@ internal sealed class StoreWriter
         {
             compaction.Fail(exception);
         }
+        foreach (var purge in purges)
+        {
+            purge.Fail(exception);
+        }
         batch.Clear();
         compactions.Clear();
+        purges.Clear();
     }
 
     /// <summary>Waits for work and takes what is queued; false once shutdown has begun and the queue is empty.</summary>
-    private bool TakeWaiting(List<IStagedWrite> batch, List<PendingCompaction> compactions)
+    private bool TakeWaiting(List<IStagedWrite> batch, List<PendingCompaction> compactions, List<PendingPurge> purges)
     {
         lock (_gate)
         {
@@ -198,12 +212,16 @@ internal sealed class StoreWriter
                     {
                         compactions.Add(compaction);
                     }
+                    else if (write is PendingPurge purge)
+                    {
+                        purges.Add(purge);
+                    }
                     else
                     {
                         batch.Add((IStagedWrite)write);
                     }
                 }
-                if (batch.Count > 0 || compactions.Count > 0)
+                if (batch.Count > 0 || compactions.Count > 0 || purges.Count > 0)
                 {
                     return true;
                 }
@@ -214,37 +232,39 @@ internal sealed class StoreWriter
     private void CommitBatch(List<IStagedWrite> writes)
     {
         var started = Stopwatch.GetTimestamp();
-        var batch = new WriteBatch(_schema, _requestsById, _intakeKeysById, _counters, _timeProvider.GetUtcNow());
-        try
+        using var keys = _vault.TryEnter();
+        if (keys is null)
         {
-            BeginTransaction();
-            foreach (var write in writes)
+            // Requests are sealed and every change to them is audited, neither possible without the
+            // keys; operator accounts are neither, so revoking a token still works during a lockdown.
+            foreach (var write in writes.Where(w => w.NeedsKeys))
             {
-                write.Stage(batch);
+                write.Fail(DomainException.LockedDown(write: !write.IsRead));
             }
-            batch.Finish();
-            _database.Commit();
+            writes = [.. writes.Where(w => !w.NeedsKeys)];
+            if (writes.Count == 0)
+            {
+                return;
+            }
         }
-        catch (Exception ex)
-        {
-            _logger.CommitFailed(ex, writes.Count);
-            // Settled before the callers hear of it, so they see WritesFailed as it now is.
-            if (RollBack())
+        using var batch = new WriteBatch(_schema, _lookups, _counters, _timeProvider.GetUtcNow(), keys);
+        if (!TryCommit(batch, b =>
             {
-                ReloadCounters();
-            }
+                foreach (var write in writes)
+                {
+                    write.Stage(b);
+                }
+            }, writes.Count, out var failure))
+        {
             foreach (var write in writes)
             {
-                write.Fail(ex);
+                write.Fail(failure);
             }
             return;
         }
-        _counters = batch.Counters;
-        Interlocked.Increment(ref _batchCount);
-        var notDurable = batch.Wrote ? Checkpoint() : null;
-        // Even when the checkpoint failed the changes are committed and visible to readers, so the
-        // revision moves and the listener hears of them: a gap in the live feed would be worse.
-        Interlocked.Exchange(ref _committedRevision, _counters.LastRevision);
+        // The keys are not needed past the commit; a lockdown waiting for them goes ahead now.
+        keys?.Dispose();
+        var notDurable = Settle(batch);
         foreach (var write in writes)
         {
             write.Report(notDurable);
@@ -252,6 +272,125 @@ internal sealed class StoreWriter
         Publish(batch.Changes);
         _logger.BatchCommitted(writes.Count, batch.Changes.Count, _counters.LastRevision,
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// Destroys the data keys first, in a transaction of its own that is checkpointed before anything
+    /// else happens: from then on the requests are unreadable wherever copies of them lie, even if
+    /// the process dies before the second transaction removes the rest. That second transaction
+    /// deletes the requests, their change-log entries and intake keys, and logs a DELETED change each.
+    /// </summary>
+    private void Purge(PendingPurge purge)
+    {
+        var started = Stopwatch.GetTimestamp();
+        IReadOnlyList<string> ids;
+        try
+        {
+            ids = purge.Select(_schema);
+        }
+        catch (Exception ex)
+        {
+            purge.Fail(ex);
+            return;
+        }
+        if (ids.Count == 0)
+        {
+            purge.Complete(0);
+            return;
+        }
+        var now = _timeProvider.GetUtcNow();
+        Exception? notDurable = null;
+        if (!purge.Interrupted)
+        {
+            using var keys = _vault.TryEnter();
+            if (keys is null)
+            {
+                purge.Fail(DomainException.LockedDown(write: true));
+                return;
+            }
+            using var destroy = new WriteBatch(_schema, _lookups, _counters, now, keys);
+            if (!TryCommit(destroy, b =>
+                {
+                    foreach (var id in ids)
+                    {
+                        b.DestroyDataKey(id);
+                        b.Audit(purge.Actor, AuditAction.Purged, [id]);
+                    }
+                    if (purge.IsRetention)
+                    {
+                        b.Audit(purge.Actor, AuditAction.RetentionRun, ids);
+                    }
+                    PurgeInProgress.Write(_schema.Meta, ids);
+                }, ids.Count, out var failure))
+            {
+                purge.Fail(failure);
+                return;
+            }
+            keys.Dispose();
+            notDurable = Settle(destroy);
+        }
+        using var remove = new WriteBatch(_schema, _lookups, _counters, now, keys: null);
+        if (!TryCommit(remove, b =>
+            {
+                foreach (var id in ids)
+                {
+                    b.RemovePurged(id, purge.Actor);
+                }
+                PurgeInProgress.Clear(_schema.Meta);
+            }, ids.Count, out var removeFailure))
+        {
+            // The keys are gone, so the requests are already unreadable; the next open finishes the removal.
+            purge.Fail(removeFailure);
+            return;
+        }
+        notDurable ??= Settle(remove);
+        Publish(remove.Changes);
+        _logger.Purged(ids.Count, _counters.LastRevision, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (notDurable is not null)
+        {
+            purge.Fail(notDurable);
+        }
+        else
+        {
+            purge.Complete(ids.Count);
+        }
+    }
+
+    /// <summary>Runs <paramref name="stage"/> in a transaction and commits; on failure rolls back and says why.</summary>
+    private bool TryCommit(WriteBatch batch, Action<WriteBatch> stage, int commands, out Exception failure)
+    {
+        try
+        {
+            BeginTransaction();
+            stage(batch);
+            batch.Finish();
+            _database.Commit();
+            failure = null!;
+            return true;
+        }
+        catch (Exception ex)
+        {
+            _logger.CommitFailed(ex, commands);
+            // Settled before the callers hear of it, so they see WritesFailed as it now is.
+            if (RollBack())
+            {
+                ReloadCounters();
+            }
+            failure = ex;
+            return false;
+        }
+    }
+
+    /// <summary>After a commit: takes the new counters, checkpoints when anything was written, moves the revision.</summary>
+    private IOException? Settle(WriteBatch batch)
+    {
+        _counters = batch.Counters;
+        Interlocked.Increment(ref _batchCount);
+        var notDurable = batch.Wrote ? Checkpoint() : null;
+        // Even when the checkpoint failed the changes are committed and visible to readers, so the
+        // revision moves and the listener hears of them: a gap in the live feed would be worse.
+        Interlocked.Exchange(ref _committedRevision, _counters.LastRevision);
+        return notDurable;
     }
 
     private void Compact(List<PendingCompaction> requested)

@@ -30,9 +30,11 @@ internal sealed class SubmitWrite : PendingMutation<IntakeReceipt>
             Accept(earlier, wrote: false);
             return;
         }
+        var id = batch.NewRequestId();
+        batch.CreateDataKey(id);
         var request = new HelpRequest
         {
-            Id = batch.NewRequestId(),
+            Id = id,
             Number = batch.TakeNumber(),
             Channel = _submission.Channel,
             ContactHandle = _submission.ContactHandle,

@@ -1,28 +1,38 @@
+using System.Security.Cryptography;
 using Hotline.Domain;
+using LiteDB;
 
 namespace Hotline.Storage;
 
 /// <summary>
-/// The state of one group-commit transaction as the writer builds it: the counters as they will
-/// be after the commit, and the rows written so far, so a later command in the same batch
-/// decides against an earlier one's result.
+/// The state of one transaction as the writer builds it: the counters as they will be after the
+/// commit, and the rows written so far, so a later command in the same batch decides against an
+/// earlier one's result. It seals what it writes with the keys it holds, and appends one audit
+/// record per change in the same transaction. Data keys unwrapped for the batch are erased when it
+/// is disposed. Used by the writer thread only.
 /// </summary>
-internal sealed class WriteBatch
+internal sealed class WriteBatch : IDisposable
 {
     private readonly StoreSchema _schema;
-    private readonly IdLookup _requestsById;
-    private readonly IdLookup _intakeKeysById;
+    private readonly WriterLookups _lookups;
+    private readonly KeyLease? _keys;
     private readonly Dictionary<string, HelpRequest> _written = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IntakeReceipt> _receipts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OperatorRecord> _operators = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]> _dataKeys = new(StringComparer.Ordinal);
     private readonly List<RequestChange> _changes = [];
     private bool _countersChanged;
+    private bool _revisionChanged;
 
-    public WriteBatch(StoreSchema schema, IdLookup requestsById, IdLookup intakeKeysById, StoreCounters counters, DateTimeOffset now)
+    /// <param name="keys">
+    /// Null for a batch that seals nothing and writes no audit record: finishing a purge, or
+    /// operator accounts changed while the installation is locked down.
+    /// </param>
+    public WriteBatch(StoreSchema schema, WriterLookups lookups, StoreCounters counters, DateTimeOffset now, KeyLease? keys)
     {
         _schema = schema;
-        _requestsById = requestsById;
-        _intakeKeysById = intakeKeysById;
+        _lookups = lookups;
+        _keys = keys;
         Counters = counters;
         Now = now;
     }
@@ -35,8 +45,10 @@ internal sealed class WriteBatch
     /// <summary>In revision order.</summary>
     public IReadOnlyList<RequestChange> Changes => _changes;
 
-    /// <summary>True when the transaction changes anything, so it must be flushed before anyone is told.</summary>
-    public bool Wrote => _changes.Count > 0 || _operators.Count > 0;
+    /// <summary>True once anything was written: the batch must then be checkpointed before anyone hears of it.</summary>
+    public bool Wrote => _countersChanged || _operators.Count > 0;
+
+    private KeyRing Ring => (_keys ?? throw DomainException.LockedDown(write: true)).Ring;
 
     public HelpRequest? Find(string requestId)
     {
@@ -44,19 +56,28 @@ internal sealed class WriteBatch
         {
             return written;
         }
-        return _requestsById.Find(requestId) is { } doc && !RevisionWatermark.Is(doc)
-            ? RequestDocument.FromBson(doc)
-            : null;
+        if (_lookups.Requests.Find(requestId) is not { } doc || RevisionWatermark.Is(doc))
+        {
+            return null;
+        }
+        // A request whose data key is gone is being purged: it no longer exists for any command.
+        if (DataKey(requestId) is not { } dataKey)
+        {
+            return null;
+        }
+        using var sealer = new RequestSealer(requestId, dataKey);
+        return RequestDocument.FromBson(doc, sealer,
+            RequesterIndex.CountEarlier(_schema.Requests, RequesterIndex.PrefixOf(doc), doc[RequestDocument.NumberField].AsInt64));
     }
 
     public IntakeReceipt? FindReceipt(string submittedBy, string intakeRequestId)
     {
-        var key = IntakeKeyDocument.Key(submittedBy, intakeRequestId);
+        var key = IntakeKeyDocument.Key(Ring, submittedBy, intakeRequestId);
         if (_receipts.TryGetValue(key, out var receipt))
         {
             return receipt;
         }
-        return _intakeKeysById.Find(key) is { } doc ? IntakeKeyDocument.DuplicateReceipt(doc) : null;
+        return _lookups.IntakeKeys.Find(key) is { } doc ? IntakeKeyDocument.DuplicateReceipt(doc) : null;
     }
 
     public string NewRequestId()
@@ -67,8 +88,16 @@ internal sealed class WriteBatch
         {
             id = RequestIds.New();
         }
-        while (Find(id) is not null);
+        while (_written.ContainsKey(id) || _lookups.Requests.Find(id) is not null);
         return id;
+    }
+
+    /// <summary>Gives a new request its random data key and stores the key wrapped by the master key.</summary>
+    public void CreateDataKey(string requestId)
+    {
+        var (dataKey, wrapped) = Ring.NewDataKey(requestId);
+        _schema.Keys.Insert(DataKeyDocument.ToBson(requestId, wrapped));
+        _dataKeys[requestId] = dataKey;
     }
 
     public long TakeNumber()
@@ -80,7 +109,8 @@ internal sealed class WriteBatch
     }
 
     /// <summary>
-    /// Stamps the next revision on <paramref name="request"/>, stores it and appends the change to the log.
+    /// Stamps the next revision on <paramref name="request"/>, stores it sealed, appends the change
+    /// to the log (sealed the same way) and its audit record.
     /// A created request is inserted: its id was just checked to be free, and the unique <c>_id</c>
     /// index would refuse it otherwise, so an upsert's extra update attempt (an index lookup that
     /// always misses) buys nothing. Any other change updates a row this batch has just read.
@@ -88,22 +118,37 @@ internal sealed class WriteBatch
     public HelpRequest Record(ChangeKind kind, HelpRequest request, string actor)
     {
         var revision = Counters.LastRevision + 1;
+        var dataKey = DataKey(request.Id) ?? throw new InvalidOperationException($"Request {request.Id} has no data key.");
         var stamped = request with { Revision = revision };
-        var change = new RequestChange(revision, kind, stamped.Id, stamped, actor);
-        var row = RequestDocument.ToBson(stamped);
+        var requester = ContactHandles.Normalise(request.Channel, request.ContactHandle) is { } normal
+            ? RequesterIndex.Key(Ring.Pseudonym(normal), stamped.Number)
+            : null;
+        BsonDocument sealedDoc;
+        using (var sealer = new RequestSealer(request.Id, dataKey))
+        {
+            sealedDoc = RequestDocument.ToBson(stamped, sealer, requester);
+        }
         if (kind == ChangeKind.Created)
         {
-            _schema.Requests.Insert(row);
+            _schema.Requests.Insert(sealedDoc);
         }
-        else if (!_schema.Requests.Update(row))
+        else if (!_schema.Requests.Update(sealedDoc))
         {
             throw new InvalidOperationException("A request read inside the batch was not there to update.");
         }
-        _schema.Changes.Insert(ChangeDocument.ToBson(change, row));
+        if (kind == ChangeKind.Created)
+        {
+            // Later changes keep the count their Find read: no command changes who the requester is.
+            stamped = stamped with { EarlierContacts = RequesterIndex.CountEarlier(_schema.Requests, RequesterIndex.PrefixOf(sealedDoc), stamped.Number) };
+        }
+        var change = new RequestChange(revision, kind, stamped.Id, stamped, actor);
+        _schema.Changes.Insert(ChangeDocument.ToBson(change, sealedDoc));
         Counters = Counters with { LastRevision = revision };
         _countersChanged = true;
+        _revisionChanged = true;
         _written[stamped.Id] = stamped;
         _changes.Add(change);
+        Audit(actor, AuditActionOf(kind), [stamped.Id]);
         return stamped;
     }
 
@@ -124,11 +169,59 @@ internal sealed class WriteBatch
 
     public void RememberReceipt(string submittedBy, string intakeRequestId, IntakeReceipt receipt)
     {
-        _schema.IntakeKeys.Insert(IntakeKeyDocument.ToBson(submittedBy, intakeRequestId, receipt));
-        _receipts[IntakeKeyDocument.Key(submittedBy, intakeRequestId)] = receipt with { Duplicate = true };
+        var key = IntakeKeyDocument.Key(Ring, submittedBy, intakeRequestId);
+        _schema.IntakeKeys.Insert(IntakeKeyDocument.ToBson(key, receipt));
+        _receipts[key] = receipt with { Duplicate = true };
     }
 
-    /// <summary>Writes the counters and the snapshot watermark once for the whole batch.</summary>
+    /// <summary>Appends a record to the audit chain, linked to the one before it.</summary>
+    public void Audit(string actor, AuditAction action, IReadOnlyList<string> requestIds)
+    {
+        var record = AuditDocument.Create(Ring, Counters.AuditSequence + 1, Now, actor, action, requestIds, Counters.AuditHead);
+        _schema.Audit.Insert(AuditDocument.ToBson(record));
+        Counters = Counters with { AuditSequence = record.Sequence, AuditHead = record.Hash.ToArray() };
+        _countersChanged = true;
+    }
+
+    /// <summary>
+    /// Deletes a request's wrapped data key. LiteDB 5.0.21 zero-fills a deleted document's bytes in
+    /// its page, and the checkpoint after this transaction copies that page over the data file and
+    /// empties the log; the crypto-shredding tests check exactly that, so an upgrade that changes it fails loudly.
+    /// </summary>
+    public void DestroyDataKey(string requestId)
+    {
+        _schema.Keys.Delete(requestId);
+        if (_dataKeys.Remove(requestId, out var dataKey))
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+    }
+
+    /// <summary>Removes what is left of a purged request and logs its deletion: id only, no content.</summary>
+    public void RemovePurged(string requestId, string actor)
+    {
+        _schema.Requests.Delete(requestId);
+        _schema.Changes.DeleteMany(ChangeDocument.OfRequest(requestId));
+        _schema.IntakeKeys.DeleteMany(BsonExpression.Create("$." + IntakeKeyDocument.RequestIdField + " = @0", requestId));
+        var revision = Counters.LastRevision + 1;
+        var change = new RequestChange(revision, ChangeKind.Deleted, requestId, null, actor);
+        _schema.Changes.Insert(ChangeDocument.ToBson(change, sealedRequest: null));
+        Counters = Counters with { LastRevision = revision };
+        _countersChanged = true;
+        _revisionChanged = true;
+        _written.Remove(requestId);
+        _changes.Add(change);
+    }
+
+    /// <summary>Records the vault's locked state, audited.</summary>
+    public void SetLocked(bool locked, string actor)
+    {
+        var security = SecurityDocument.Read(_schema.Meta) ?? throw new InvalidOperationException("The security document is missing.");
+        (security with { Locked = locked }).Write(_schema.Meta);
+        Audit(actor, locked ? AuditAction.Locked : AuditAction.Unlocked, []);
+    }
+
+    /// <summary>Writes the counters and, when the revision moved, the snapshot watermark, once for the whole batch.</summary>
     public void Finish()
     {
         if (!_countersChanged)
@@ -136,6 +229,45 @@ internal sealed class WriteBatch
             return;
         }
         Counters.Write(_schema.Meta);
-        _schema.Requests.Upsert(RevisionWatermark.ToBson(Counters.LastRevision));
+        if (_revisionChanged)
+        {
+            _schema.Requests.Upsert(RevisionWatermark.ToBson(Counters.LastRevision));
+        }
     }
+
+    public void Dispose()
+    {
+        foreach (var dataKey in _dataKeys.Values)
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
+        }
+        _dataKeys.Clear();
+    }
+
+    private byte[]? DataKey(string requestId)
+    {
+        if (_dataKeys.TryGetValue(requestId, out var cached))
+        {
+            return cached;
+        }
+        var dataKey = _lookups.Keys.Find(requestId) is { } doc ? Ring.UnwrapDataKey(requestId, DataKeyDocument.Wrapped(doc)) : null;
+        if (dataKey is not null)
+        {
+            _dataKeys[requestId] = dataKey;
+        }
+        return dataKey;
+    }
+
+    private static AuditAction AuditActionOf(ChangeKind kind) => kind switch
+    {
+        ChangeKind.Created => AuditAction.Submitted,
+        ChangeKind.Assigned => AuditAction.Assigned,
+        ChangeKind.Released => AuditAction.Released,
+        ChangeKind.NoteAdded => AuditAction.NoteAdded,
+        ChangeKind.Updated => AuditAction.Updated,
+        ChangeKind.Closed => AuditAction.Closed,
+        ChangeKind.Reopened => AuditAction.Reopened,
+        ChangeKind.Deleted => AuditAction.Purged,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a change that is audited as a mutation."),
+    };
 }

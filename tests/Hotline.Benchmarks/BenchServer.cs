@@ -35,7 +35,7 @@ internal sealed class BenchServer : IAsyncDisposable
         // transport, and the default flood control (50 submits/s in all) would measure only itself.
         var app = HotlineHost.Build(
             [
-                "--urls", "http://127.0.0.1:0", "--Hotline:DataDirectory", data.Path,
+                "--urls", "http://127.0.0.1:0", "--Hotline:DataDirectory", data.Sub("data"), "--Hotline:MasterKeyFile", BenchKeys.WriteFile(data.Sub("master.key")),
                 "--Hotline:Intake:PerCallerPerSecond", "1000000", "--Hotline:Intake:Burst", "1000000",
                 "--Hotline:Intake:GlobalPerSecond", "1000000", "--Hotline:Intake:GlobalBurst", "1000000",
             ],

@@ -76,7 +76,7 @@ internal static class ClaimLatencyBenchmark
         {
             var id = requestIds.Span[i];
             var started = Stopwatch.GetTimestamp();
-            var current = await store.GetAsync(id, CancellationToken.None)
+            var current = await store.GetAsync(id, account.Id, CancellationToken.None)
                 ?? throw new InvalidOperationException("A request stored for the benchmark is missing.");
             var read = Stopwatch.GetTimestamp();
             await store.ExecuteAsync(id, new AssignCommand(account, account, current.Etag), CancellationToken.None);

@@ -105,7 +105,8 @@ internal static class StoreIntakeBenchmark
         (double.IsNaN(perTransaction) ? "all" : Report.Invariant($"{perTransaction:0.0}"));
 
     internal static OpenedStore OpenStore(string directory) =>
-        new(LiteDbRequestStore.Open(directory, new RequestStoreOptions(), TimeProvider.System, NoChangeListener.Instance, NullLogger.Instance));
+        new(LiteDbRequestStore.Open(directory, new RequestStoreOptions(), TimeProvider.System, NoChangeListener.Instance, NullLogger.Instance,
+            BenchKeys.MasterKey));
 
     /// <summary>Submits <paramref name="count"/> requests from <paramref name="submitters"/> concurrent callers; returns submits/s.</summary>
     internal static async Task<double> SubmitAsync(OpenedStore opened, int submitters, int count)

@@ -62,10 +62,14 @@ public sealed class HotlineTestServer : IAsyncDisposable
     /// <summary>Operator ids op01..op50, all plain operators.</summary>
     public static string OperatorId(int i) => $"op{i:00}";
 
+    /// <summary>The master key of every test installation (base64 of 32 bytes); tests must never depend on its value.</summary>
+    public const string MasterKey = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
+
     public static async Task<HotlineTestServer> StartAsync(Action<HotlineOptions>? configure = null, string? dataDirectory = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "hotline-test-" + Guid.NewGuid().ToString("N"));
-        var app = HotlineHost.Build(["--urls", "http://127.0.0.1:0", "--Hotline:DataDirectory", dataDirectory], builder =>
+        var app = HotlineHost.Build(["--urls", "http://127.0.0.1:0", "--Hotline:DataDirectory", dataDirectory,
+            "--Hotline:MasterKeyFile", WriteMasterKeyFile(dataDirectory)], builder =>
         {
             builder.Logging.ClearProviders();
             builder.Services.PostConfigure<HotlineOptions>(options =>
@@ -130,6 +134,19 @@ public sealed class HotlineTestServer : IAsyncDisposable
 
     public Task StopAsync() => _app.StopAsync().DefaultTimeout();
 
+    /// <summary>Beside the data directory, never inside it, owner-only: as the server demands.</summary>
+    public static string WriteMasterKeyFile(string dataDirectory)
+    {
+        var path = Path.TrimEndingDirectorySeparator(Path.GetFullPath(dataDirectory)) + ".master.key";
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, MasterKey);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        return path;
+    }
+
     public async ValueTask DisposeAsync()
     {
         _channel.Dispose();
@@ -138,6 +155,7 @@ public sealed class HotlineTestServer : IAsyncDisposable
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
+            File.Delete(Path.TrimEndingDirectorySeparator(Path.GetFullPath(DataDirectory)) + ".master.key");
         }
         catch (IOException)
         {

@@ -41,7 +41,7 @@ public sealed class ClaimRaceTests(ITestOutputHelper output)
                 Assert.Equal(ErrorReasons.AlreadyAssigned, f.Reason);
                 Assert.Equal("operators/" + winner.Assignee, f.Metadata["assignee"]);
             });
-            var stored = await store.GetAsync(receipt.RequestId, CancellationToken.None).DefaultTimeout();
+            var stored = await store.GetAsync(receipt.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout();
             Assert.Equal(winner.Assignee, stored!.Assignee);
             Assert.Equal(RequestState.Assigned, stored.State);
             winners += won.Count;

@@ -11,9 +11,9 @@ public sealed class CommandTests
     {
         using var store = TestStore.InMemory();
         var receipt = await store.SubmitAsync(TestData.Submission("k"), CancellationToken.None).DefaultTimeout();
-        var read = (await store.GetAsync(receipt.RequestId, CancellationToken.None).DefaultTimeout())!;
+        var read = (await store.GetAsync(receipt.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout())!;
         await store.ExecuteAsync(receipt.RequestId, new AddNoteCommand(Holder, "first"), CancellationToken.None).DefaultTimeout();
-        var before = (await store.GetAsync(receipt.RequestId, CancellationToken.None).DefaultTimeout())!;
+        var before = (await store.GetAsync(receipt.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout())!;
 
         var error = await Assert.ThrowsAsync<DomainException>(() =>
             store.ExecuteAsync(receipt.RequestId, new AssignCommand(Holder, Holder, read.Etag), CancellationToken.None).DefaultTimeout());
@@ -21,7 +21,7 @@ public sealed class CommandTests
         Assert.Equal(ErrorKind.Aborted, error.Kind);
         Assert.Equal(ErrorReasons.EtagMismatch, error.Reason);
         Assert.Equal(before.Etag, error.Metadata["current_etag"]);
-        TestData.AssertSame(before, await store.GetAsync(receipt.RequestId, CancellationToken.None).DefaultTimeout());
+        TestData.AssertSame(before, await store.GetAsync(receipt.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout());
         Assert.Equal(before.Revision, store.CommittedRevision);
     }
 
@@ -30,7 +30,7 @@ public sealed class CommandTests
     {
         using var store = TestStore.InMemory();
         var receipt = await store.SubmitAsync(TestData.Submission("k"), CancellationToken.None).DefaultTimeout();
-        var read = (await store.GetAsync(receipt.RequestId, CancellationToken.None).DefaultTimeout())!;
+        var read = (await store.GetAsync(receipt.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout())!;
 
         var assigned = await store.ExecuteAsync(receipt.RequestId, new AssignCommand(Holder, Holder, read.Etag), CancellationToken.None).DefaultTimeout();
 
@@ -52,7 +52,7 @@ public sealed class CommandTests
 
         Assert.Equal(ErrorKind.NotFound, error.Kind);
         Assert.Equal(ErrorReasons.RequestNotFound, error.Reason);
-        Assert.Null(await store.GetAsync(requestId, CancellationToken.None).DefaultTimeout());
+        Assert.Null(await store.GetAsync(requestId, TestData.Reader, CancellationToken.None).DefaultTimeout());
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class CommandTests
         await warmUp.DefaultTimeout();
 
         Assert.Equal(ErrorReasons.RequestClosed, error.Reason);
-        Assert.Equal(closed.Revision + 1, (await store.GetAsync(after.RequestId, CancellationToken.None).DefaultTimeout())!.Revision);
-        Assert.Empty((await store.GetAsync(receipt.RequestId, CancellationToken.None).DefaultTimeout())!.Notes);
+        Assert.Equal(closed.Revision + 1, (await store.GetAsync(after.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout())!.Revision);
+        Assert.Empty((await store.GetAsync(receipt.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout())!.Notes);
     }
 }

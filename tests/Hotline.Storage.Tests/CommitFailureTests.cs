@@ -67,7 +67,17 @@ public sealed class CommitFailureTests(ITestOutputHelper output)
                 kept.Add(await store.SubmitAsync(TestData.Submission("after"), CancellationToken.None).DefaultTimeout());
             }
             output.WriteLine($"after one refused log write the store {(store.WritesFailed ? "refuses writes until restarted" : "kept working")}");
-            Assert.NotNull(await store.GetAsync(kept[0].RequestId, CancellationToken.None).DefaultTimeout());
+            if (store.WritesFailed)
+            {
+                // A read of request content is served only once its audit record is on disk: none can be now.
+                var unaudited = await Assert.ThrowsAsync<DomainException>(() =>
+                    store.GetAsync(kept[0].RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout());
+                Assert.Equal("STORAGE_FAILED", unaudited.Reason);
+            }
+            else
+            {
+                Assert.NotNull(await store.GetAsync(kept[0].RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout());
+            }
         }
         // LiteDB finalizes a broken transaction by throwing on the finalizer thread; this would end the test run.
         GC.Collect();
@@ -76,7 +86,8 @@ public sealed class CommitFailureTests(ITestOutputHelper output)
     }
 
     private static LiteDbRequestStore Open(MemoryStream data, MemoryStream log) =>
-        LiteDbRequestStore.OpenOnStream(data, log, new RequestStoreOptions(), TimeProvider.System, NoChangeListener.Instance, NullLogger.Instance);
+        LiteDbRequestStore.OpenOnStream(data, log, new RequestStoreOptions(), TimeProvider.System, NoChangeListener.Instance, NullLogger.Instance,
+            TestStore.MasterKey);
 
     private static async Task AssertAllStoredAsync(MemoryStream data, IReadOnlyList<IntakeReceipt> receipts)
     {
@@ -84,7 +95,7 @@ public sealed class CommitFailureTests(ITestOutputHelper output)
         Assert.Equal(receipts.Count, reopened.CommittedRevision);
         foreach (var receipt in receipts)
         {
-            Assert.Equal(receipt.Number, (await reopened.GetAsync(receipt.RequestId, CancellationToken.None).DefaultTimeout())?.Number);
+            Assert.Equal(receipt.Number, (await reopened.GetAsync(receipt.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout())?.Number);
         }
     }
 

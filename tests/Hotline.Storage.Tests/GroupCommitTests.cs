@@ -42,7 +42,7 @@ public sealed class GroupCommitTests(ITestOutputHelper output)
         Assert.Equal(Submits + 1, reopened.CommittedRevision);
         foreach (var receipt in receipts)
         {
-            var stored = await reopened.GetAsync(receipt.RequestId, CancellationToken.None).DefaultTimeout();
+            var stored = await reopened.GetAsync(receipt.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout();
             Assert.Equal(receipt.Number, stored!.Number);
         }
     }
@@ -60,7 +60,7 @@ public sealed class GroupCommitTests(ITestOutputHelper output)
         output.WriteLine($"concurrent submits: {Submits}, batches: {store.BatchCount}, elapsed: {stopwatch.ElapsedMilliseconds} ms");
         Assert.Equal(Enumerable.Range(1, Submits).Select(n => (long)n), receipts.Select(r => r.Number).Order());
         Assert.True(store.BatchCount <= Submits);
-        var page = await store.ListAsync(new Hotline.Domain.RequestQuery { Limit = 0 }, CancellationToken.None).DefaultTimeout();
+        var page = await store.ListAsync(new Hotline.Domain.RequestQuery { Limit = 0 }, TestData.Reader, CancellationToken.None).DefaultTimeout();
         Assert.Equal(Submits, page.TotalSize);
     }
 }

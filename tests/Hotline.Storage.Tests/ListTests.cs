@@ -15,7 +15,7 @@ public sealed class ListTests
         {
             time.Advance(TimeSpan.FromMinutes(1));
             var receipt = await store.SubmitAsync(TestData.Submission("l-" + i) with { Urgency = urgencies[i % 3] }, CancellationToken.None).DefaultTimeout();
-            var request = (await store.GetAsync(receipt.RequestId, CancellationToken.None).DefaultTimeout())!;
+            var request = (await store.GetAsync(receipt.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout())!;
             if (i % 4 == 1)
             {
                 request = await store.ExecuteAsync(receipt.RequestId, new AssignCommand(TestData.Operator(7), TestData.Operator(7)), CancellationToken.None).DefaultTimeout();
@@ -36,7 +36,7 @@ public sealed class ListTests
         using var _ = store;
         var query = new RequestQuery { Terms = [new FilterTerm(FilterField.State, Negated: false, ["New", "Assigned"])] };
 
-        var page = await store.ListAsync(query, CancellationToken.None).DefaultTimeout();
+        var page = await store.ListAsync(query, TestData.Reader, CancellationToken.None).DefaultTimeout();
 
         var expected = all.Where(r => r.State is RequestState.New or RequestState.Assigned)
             .OrderByDescending(r => r.Urgency).ThenBy(r => r.CreateTime).Select(r => r.Number).ToList();
@@ -60,7 +60,7 @@ public sealed class ListTests
             Order = [new SortKey(SortField.Number, Descending: true)],
         };
 
-        var page = await store.ListAsync(query, CancellationToken.None).DefaultTimeout();
+        var page = await store.ListAsync(query, TestData.Reader, CancellationToken.None).DefaultTimeout();
 
         Assert.Equal(all.Where(r => r.State == RequestState.New).Select(r => r.Number).OrderDescending(), page.Requests.Select(r => r.Number));
     }
@@ -73,7 +73,7 @@ public sealed class ListTests
         var seen = new List<long>();
         for (var offset = 0; offset < 20; offset += 5)
         {
-            var page = await store.ListAsync(new RequestQuery { Offset = offset, Limit = 5 }, CancellationToken.None).DefaultTimeout();
+            var page = await store.ListAsync(new RequestQuery { Offset = offset, Limit = 5 }, TestData.Reader, CancellationToken.None).DefaultTimeout();
             Assert.Equal(all.Count, page.TotalSize);
             seen.AddRange(page.Requests.Select(r => r.Number));
         }
@@ -91,7 +91,7 @@ public sealed class ListTests
             Terms = [new FilterTerm(FilterField.State, false, ["New"]), new FilterTerm(FilterField.State, false, ["Closed"])],
         };
 
-        var page = await store.ListAsync(query, CancellationToken.None).DefaultTimeout();
+        var page = await store.ListAsync(query, TestData.Reader, CancellationToken.None).DefaultTimeout();
 
         Assert.Empty(page.Requests);
         Assert.Equal(0, page.TotalSize);

@@ -44,7 +44,7 @@ public sealed class OutOfOrderCommitRecoveryRegressionTests(ITestOutputHelper ou
             var recovered = db.GetCollection("requests");
             Assert.NotNull(recovered.FindById(higher.Id));
             Assert.Null(recovered.FindById(lower.Id));
-            Assert.True(recovered.Update(RequestDocument.ToBson(higher with { State = RequestState.Assigned, Assignee = "op-1" })));
+            TestStore.WriteSealed(db, higher with { State = RequestState.Assigned, Assignee = "op-1" }, update: true);
         }
         using var fourth = new LiteDatabase(CrashImage.Of(third.Data, third.Log).Data);
         var requests = fourth.GetCollection("requests");
@@ -80,11 +80,11 @@ public sealed class OutOfOrderCommitRecoveryRegressionTests(ITestOutputHelper ou
         }
         using (var store = TestStore.InDirectory(afterCrash.Path))
         {
-            Assert.Equal(lower.Message, (await store.GetAsync(lower.Id, CancellationToken.None).DefaultTimeout())?.Message);
-            Assert.Equal(TestData.Operator(1).Id, (await store.GetAsync(lower.Id, CancellationToken.None).DefaultTimeout())?.Assignee);
-            Assert.Equal(higher.Message, (await store.GetAsync(higher.Id, CancellationToken.None).DefaultTimeout())?.Message);
-            Assert.NotNull(await store.GetAsync(beforeCrash.RequestId, CancellationToken.None).DefaultTimeout());
-            Assert.NotNull(await store.GetAsync(afterRecovery.RequestId, CancellationToken.None).DefaultTimeout());
+            Assert.Equal(lower.Message, (await store.GetAsync(lower.Id, TestData.Reader, CancellationToken.None).DefaultTimeout())?.Message);
+            Assert.Equal(TestData.Operator(1).Id, (await store.GetAsync(lower.Id, TestData.Reader, CancellationToken.None).DefaultTimeout())?.Assignee);
+            Assert.Equal(higher.Message, (await store.GetAsync(higher.Id, TestData.Reader, CancellationToken.None).DefaultTimeout())?.Message);
+            Assert.NotNull(await store.GetAsync(beforeCrash.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout());
+            Assert.NotNull(await store.GetAsync(afterRecovery.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout());
             var all = await store.ReadSnapshotAsync(CancellationToken.None).DefaultTimeout();
             Assert.Equal(5, all.Requests.Count);
         }
@@ -105,7 +105,6 @@ public sealed class OutOfOrderCommitRecoveryRegressionTests(ITestOutputHelper ou
         var first = Request("began-first-committed-last", 1001);
         var second = Request("began-second-committed-first", 1002);
         using var db = new LiteDatabase(data, mapper: null, log);
-        var requests = db.GetCollection("requests");
         using var firstBegan = new ManualResetEventSlim();
         using var secondCommitted = new ManualResetEventSlim();
         var failures = new List<Exception>();
@@ -114,14 +113,14 @@ public sealed class OutOfOrderCommitRecoveryRegressionTests(ITestOutputHelper ou
             db.BeginTrans();
             firstBegan.Set();
             Assert.True(secondCommitted.Wait(TaskExtensions.Timeout));
-            requests.Insert(RequestDocument.ToBson(first));
+            TestStore.WriteSealed(db, first);
             db.Commit();
         }));
         var higherId = new Thread(() => Guard(failures, () =>
         {
             Assert.True(firstBegan.Wait(TaskExtensions.Timeout));
             db.BeginTrans();
-            requests.Insert(RequestDocument.ToBson(second));
+            TestStore.WriteSealed(db, second);
             db.Commit();
             secondCommitted.Set();
         }));

@@ -41,7 +41,7 @@ public sealed class ShutdownTests
         var after = await Assert.ThrowsAsync<DomainException>(() =>
             store.ExecuteAsync(receipts[0].RequestId, new AssignCommand(TestData.Operator(1), TestData.Operator(1)), CancellationToken.None).DefaultTimeout());
         Assert.Equal(ErrorReasons.ShuttingDown, after.Reason);
-        var read = await Assert.ThrowsAsync<DomainException>(() => store.GetAsync(receipts[0].RequestId, CancellationToken.None).DefaultTimeout());
+        var read = await Assert.ThrowsAsync<DomainException>(() => store.GetAsync(receipts[0].RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout());
         Assert.Equal(ErrorReasons.ShuttingDown, read.Reason);
         store.Dispose();
 
@@ -50,7 +50,7 @@ public sealed class ShutdownTests
         Assert.Equal(receipts.Length + 1, reopened.CommittedRevision);
         foreach (var receipt in receipts)
         {
-            Assert.NotNull(await reopened.GetAsync(receipt.RequestId, CancellationToken.None).DefaultTimeout());
+            Assert.NotNull(await reopened.GetAsync(receipt.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout());
         }
     }
 

@@ -32,7 +32,7 @@ public sealed class SubmitTests
             Assert.Equal(1, receipt.Number);
             Assert.Matches("^[a-z2-7]{20}$", receipt.RequestId);
 
-            var created = await store.GetAsync(receipt.RequestId, CancellationToken.None).DefaultTimeout();
+            var created = await store.GetAsync(receipt.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout();
             Assert.NotNull(created);
             Assert.Equal(RequestState.New, created.State);
             Assert.Equal(time.GetUtcNow(), created.CreateTime);
@@ -52,11 +52,11 @@ public sealed class SubmitTests
             Assert.Equal(holder.Id, expected.ClosedBy);
             Assert.Equal(time.GetUtcNow(), expected.CloseTime);
             Assert.Equal("note-1", Assert.Single(expected.Notes).RequestId);
-            TestData.AssertSame(expected, await store.GetAsync(receipt.RequestId, CancellationToken.None).DefaultTimeout());
+            TestData.AssertSame(expected, await store.GetAsync(receipt.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout());
         }
         using (var reopened = TestStore.InDirectory(directory.Path, time: time))
         {
-            TestData.AssertSame(expected, await reopened.GetAsync(expected.Id, CancellationToken.None).DefaultTimeout());
+            TestData.AssertSame(expected, await reopened.GetAsync(expected.Id, TestData.Reader, CancellationToken.None).DefaultTimeout());
             Assert.Equal(expected.Revision, reopened.CommittedRevision);
         }
     }
@@ -76,7 +76,7 @@ public sealed class SubmitTests
         var revisions = new List<long>();
         foreach (var receipt in receipts)
         {
-            revisions.Add((await store.GetAsync(receipt.RequestId, CancellationToken.None).DefaultTimeout())!.Revision);
+            revisions.Add((await store.GetAsync(receipt.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout())!.Revision);
         }
         Assert.Equal(Enumerable.Range(1, 20).Select(n => (long)n), revisions);
         Assert.Equal(20, store.CommittedRevision);
@@ -102,7 +102,7 @@ public sealed class SubmitTests
         Assert.True(again.Duplicate);
         Assert.Equal(first with { Duplicate = true }, again);
         Assert.Equal(revision, store.CommittedRevision);
-        var page = await store.ListAsync(new RequestQuery(), CancellationToken.None).DefaultTimeout();
+        var page = await store.ListAsync(new RequestQuery(), TestData.Reader, CancellationToken.None).DefaultTimeout();
         Assert.Equal(1, page.TotalSize);
     }
 

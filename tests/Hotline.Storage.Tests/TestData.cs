@@ -8,6 +8,9 @@ internal static class TestData
     public static readonly OperatorAccount Intake = new("web-form", "Web form", Role.Intake);
     public static readonly OperatorAccount Supervisor = new("sup-1", "Supervisor", Role.Supervisor);
 
+    /// <summary>Who the audit trail names for reads made by tests.</summary>
+    public const string Reader = "test-reader";
+
     public static readonly DateTimeOffset Start = new(2025, 3, 1, 10, 0, 0, TimeSpan.Zero);
 
     public static OperatorAccount Operator(int i) =>

@@ -34,6 +34,7 @@ public static class AccessPolicy
 {
     private static readonly MethodAccess Everyone = new MethodAccess.Roles(new HashSet<Role> { Role.Intake, Role.Operator, Role.Supervisor, Role.Admin });
     private static readonly MethodAccess OperatorsAndAbove = new MethodAccess.Roles(new HashSet<Role> { Role.Operator, Role.Supervisor, Role.Admin });
+    private static readonly MethodAccess SupervisorsAndAbove = new MethodAccess.Roles(new HashSet<Role> { Role.Supervisor, Role.Admin });
 
     public static IReadOnlyDictionary<string, MethodAccess> Methods { get; } = Build();
 
@@ -61,6 +62,7 @@ public static class AccessPolicy
         Set(OperatorService.Descriptor, "ListOperators", OperatorsAndAbove);
         Set(OperatorService.Descriptor, "EndMySession", OperatorsAndAbove);
         SetAll(RequestService.Descriptor, OperatorsAndAbove);
+        SetAll(AuditService.Descriptor, SupervisorsAndAbove);
         SetAll(AdminService.Descriptor, new MethodAccess.AdminSocket());
         SetAll(Health.Descriptor, new MethodAccess.Public());
         SetAll(ServerReflection.Descriptor, new MethodAccess.Public());

@@ -139,8 +139,21 @@ internal sealed class LocalAdminBackend : IAdminBackend
 
     public static async Task<LocalAdminBackend> OpenAsync(HotlineOptions options)
     {
-        var store = LiteDbRequestStore.Open(options.DataDirectory, new RequestStoreOptions { ChangeLogRetention = options.ChangeLogRetention },
-            TimeProvider.System, NoChangeListener.Instance, NullLogger.Instance);
+        // The key as the server reads it; a locked data directory opens without one.
+        var masterKey = MasterKeyFile.Read(options.MasterKeyFile, options.DataDirectory);
+        LiteDbRequestStore store;
+        try
+        {
+            store = LiteDbRequestStore.Open(options.DataDirectory, new RequestStoreOptions { ChangeLogRetention = options.ChangeLogRetention },
+                TimeProvider.System, NoChangeListener.Instance, NullLogger.Instance, masterKey);
+        }
+        finally
+        {
+            if (masterKey is not null)
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(masterKey);
+            }
+        }
         try
         {
             var directory = new OperatorDirectory(new SessionRegistry());
@@ -182,9 +195,12 @@ internal sealed class LocalAdminBackend : IAdminBackend
         return new RotateOperatorTokenResponse { Account = AdminGrpcService.ToContract(issued.Record), Token = issued.Token, EndedSessions = issued.EndedSessions };
     }
 
-    public Task<LockdownResponse> LockdownAsync() =>
-        throw new Domain.DomainException(Domain.ErrorKind.FailedPrecondition, Domain.ErrorReasons.LockedDown,
-            "Lockdown needs the key vault of the data directory.");
+    public async Task<LockdownResponse> LockdownAsync()
+    {
+        var already = _store.Vault.IsLocked;
+        await _store.Vault.LockAsync(StoreKeyVault.DefaultActor, CancellationToken.None);
+        return new LockdownResponse { AlreadyLocked = already };
+    }
 
     public ValueTask DisposeAsync()
     {

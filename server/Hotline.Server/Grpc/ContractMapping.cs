@@ -58,6 +58,7 @@ public static class ContractMapping
             Etag = r.Etag,
             Revision = r.Revision,
             ClosedBy = r.ClosedBy is null ? "" : OperatorName(r.ClosedBy),
+            EarlierContactCount = r.EarlierContacts,
         };
         message.Tags.AddRange(r.Tags);
         foreach (var note in r.Notes)
@@ -94,6 +95,31 @@ public static class ContractMapping
         DisplayName = account.DisplayName,
         Role = (V1.OperatorRole)account.Role,
         Disabled = account.Disabled,
+    };
+
+    public static V1.AuditEvent ToContract(AuditRecord record)
+    {
+        var message = new V1.AuditEvent
+        {
+            Sequence = record.Sequence,
+            Time = Timestamp.FromDateTimeOffset(record.Time),
+            Actor = OperatorName(record.Actor),
+            Action = (V1.AuditAction)record.Action,
+            Hash = Convert.ToHexStringLower(record.Hash.Span),
+        };
+        message.Requests.AddRange(record.RequestIds.Select(RequestName));
+        return message;
+    }
+
+    public static V1.VerifyAuditChainResponse ToContract(AuditVerification verification) => new()
+    {
+        Intact = verification.Intact,
+        EventsChecked = verification.RecordsChecked,
+        Problem = (V1.AuditChainProblem)verification.Problem,
+        Position = verification.Position,
+        Detail = verification.Detail,
+        HeadSequence = verification.HeadSequence,
+        HeadHash = Convert.ToHexStringLower(verification.HeadHash.Span),
     };
 
     public static NewHelpRequest ToDomain(V1.SubmitRequestRequest request, OperatorAccount caller) => new()

@@ -33,7 +33,7 @@ public sealed class RequestGrpcService(
     {
         var caller = callers.Resolve(context);
         var id = ContractMapping.ParseRequestName(request.Name);
-        var found = await store.GetAsync(id, context.CancellationToken);
+        var found = await store.GetAsync(id, caller.Id, context.CancellationToken);
         if (found is null)
         {
             DomainException.ThrowRequestNotFound(id);
@@ -55,13 +55,34 @@ public sealed class RequestGrpcService(
             Offset = PageTokens.Decode(request.PageToken, request.Filter, request.OrderBy, caller.Id),
             Limit = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize),
         };
-        var page = await store.ListAsync(query, context.CancellationToken);
+        var page = await store.ListAsync(query, caller.Id, context.CancellationToken);
         var response = new ListRequestsResponse { Revision = page.Revision, TotalSize = page.TotalSize };
         response.Requests.AddRange(page.Requests.Select(r => ContractMapping.ToContract(r, caller)));
         var next = query.Offset + page.Requests.Count;
         if (next < page.TotalSize)
         {
             response.NextPageToken = PageTokens.Encode(next, request.Filter, request.OrderBy, caller.Id);
+        }
+        return response;
+    }
+
+    public override async Task<ListRelatedRequestsResponse> ListRelatedRequests(ListRelatedRequestsRequest request, ServerCallContext context)
+    {
+        var caller = callers.Resolve(context);
+        var id = ContractMapping.ParseRequestName(request.Name);
+        if (request.PageSize < 0)
+        {
+            DomainException.ThrowInvalid("page_size", "must not be negative");
+        }
+        var offset = PageTokens.Decode(request.PageToken, request.Name, "related", caller.Id);
+        var limit = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
+        var page = await store.ListRelatedAsync(id, caller.Id, offset, limit, context.CancellationToken);
+        var response = new ListRelatedRequestsResponse { TotalSize = page.TotalSize };
+        response.Requests.AddRange(page.Requests.Select(r => ContractMapping.ToContract(r, caller)));
+        var next = offset + page.Requests.Count;
+        if (next < page.TotalSize && page.Requests.Count > 0)
+        {
+            response.NextPageToken = PageTokens.Encode(next, request.Name, "related", caller.Id);
         }
         return response;
     }

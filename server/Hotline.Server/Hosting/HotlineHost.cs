@@ -12,6 +12,7 @@ public static class HotlineHost
 {
     public const int ExitDataDirectoryInUse = 3;
     public const int ExitConfigurationError = 4;
+    public const int ExitMasterKeyRefused = 5;
     public const int ExitPlaintextNotLoopback = 6;
     public const int ExitCertificateUnusable = 7;
 
@@ -92,6 +93,29 @@ public static class HotlineHost
         builder.WebHost.UseUrls(string.IsNullOrWhiteSpace(urls) ? $"http://unix:{socket}" : $"{urls};http://unix:{socket}");
     }
 
+    /// <summary>`keygen --out FILE`: writes a new master key, owner-only, and prints where; never the key.</summary>
+    public static async Task<int> KeygenAsync(string[] args)
+    {
+        if (args is not ["--out", var path] || string.IsNullOrWhiteSpace(path))
+        {
+            await Console.Error.WriteLineAsync("usage: Hotline.Server keygen --out FILE   (FILE must not exist; keep it outside the data directory)");
+            return ExitConfigurationError;
+        }
+        try
+        {
+            MasterKeyFile.Generate(path);
+        }
+        catch (IOException ex)
+        {
+            await Console.Error.WriteLineAsync($"hotline-server: cannot create {path}: {ex.Message}");
+            return ExitConfigurationError;
+        }
+        await Console.Out.WriteLineAsync(
+            $"Wrote a new master key to {Path.GetFullPath(path)} (owner-only). Keep a copy offline: without it the data cannot be read. " +
+            "Start the server with --Hotline:MasterKeyFile pointing at it.");
+        return 0;
+    }
+
     public static async Task<int> RunAsync(string[] args)
     {
         WebApplication app;
@@ -121,6 +145,12 @@ public static class HotlineHost
                 ServerLog.StartupRefused(logger, ex.Message);
                 await Console.Error.WriteLineAsync("hotline-server: " + ex.Message);
                 return ExitDataDirectoryInUse;
+            }
+            catch (MasterKeyException ex)
+            {
+                ServerLog.StartupRefused(logger, ex.Message);
+                await Console.Error.WriteLineAsync("hotline-server: " + ex.Message);
+                return ExitMasterKeyRefused;
             }
             foreach (var address in NetworkAddresses(app))
             {

@@ -25,6 +25,21 @@ public sealed class HotlineOptions
     /// <summary>How many changes the change log keeps for resuming watchers.</summary>
     public int ChangeLogRetention { get; set; } = 100_000;
 
+    /// <summary>
+    /// A file holding the master key (base64 of 32 random bytes): owner-only, outside the data
+    /// directory. The alternative is the HOTLINE_MASTER_KEY environment variable; set one, not both.
+    /// </summary>
+    public string? MasterKeyFile { get; set; }
+
+    /// <summary>
+    /// Closed requests are purged this many days after they were closed; 0 turns retention off.
+    /// Fractions are allowed (0.5 is twelve hours).
+    /// </summary>
+    public double RetentionDays { get; set; }
+
+    /// <summary>How often the retention job looks for closed requests past <see cref="RetentionDays"/>.</summary>
+    public TimeSpan RetentionCheckInterval { get; set; } = TimeSpan.FromHours(1);
+
     private static string DefaultDataDirectory()
     {
         var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");

@@ -23,7 +23,11 @@ public static class HotlineServiceCollectionExtensions
         services.AddSingleton<ChangeBroadcaster>();
         services.AddSingleton<StoreLifetime>();
         services.AddSingleton<IRequestStore>(sp => sp.GetRequiredService<StoreLifetime>().Store);
+        services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<StoreLifetime>().Audit);
+        services.AddSingleton(sp => sp.GetRequiredService<StoreLifetime>().Vault);
+        services.AddSingleton<IKeyVault>(sp => sp.GetRequiredService<StoreKeyVault>());
         services.AddHostedService(sp => sp.GetRequiredService<StoreLifetime>());
+        services.AddHostedService<RetentionService>();
         services.AddHotlineAccess();
 
         configuration.GetSection(HotlineOptions.Section).GetSection("Intake").Get<IntakeOptions>()?.Validate();
@@ -63,6 +67,7 @@ public static class HotlineServiceCollectionExtensions
         app.MapGrpcService<IntakeGrpcService>();
         app.MapGrpcService<RequestGrpcService>();
         app.MapGrpcService<OperatorGrpcService>();
+        app.MapGrpcService<AuditGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

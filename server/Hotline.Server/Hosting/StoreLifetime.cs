@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Hotline.Domain;
 using Hotline.Server.Live;
 using Hotline.Storage;
@@ -6,9 +7,9 @@ using Microsoft.Extensions.Options;
 namespace Hotline.Server.Hosting;
 
 /// <summary>
-/// Opens the store when the host starts, so a second server on the same data directory fails
-/// before it listens, and closes it after the web server has stopped, so every write already
-/// accepted is finished and on disk before the process exits.
+/// Opens the store when the host starts, so a second server on the same data directory, or a
+/// missing or wrong master key, fails before it listens, and closes it after the web server has
+/// stopped, so every write already accepted is finished and on disk before the process exits.
 /// </summary>
 internal sealed class StoreLifetime(
     IOptions<HotlineOptions> options,
@@ -18,12 +19,18 @@ internal sealed class StoreLifetime(
 {
     private LiteDbRequestStore? _store;
 
-    public IRequestStore Store => _store ?? throw new InvalidOperationException("The store is used before the host started.");
+    public IRequestStore Store => Opened;
+
+    public IAuditTrail Audit => Opened;
+
+    public StoreKeyVault Vault => Opened.Vault;
 
     public IOperatorStore Operators => _store ?? throw new InvalidOperationException("The store is used before the host started.");
 
     /// <summary>True while the store takes writes: open, and not stopped by a disk failure.</summary>
     public bool AcceptsWrites => _store is { WritesFailed: false };
+
+    private LiteDbRequestStore Opened => _store ?? throw new InvalidOperationException("The store is used before the host started.");
 
     /// <summary>Drops change-log entries beyond the configured retention now, instead of waiting for the writer to do it.</summary>
     public Task CompactAsync() =>
@@ -33,10 +40,25 @@ internal sealed class StoreLifetime(
     {
         var settings = options.Value;
         var logger = loggers.CreateLogger("Hotline.Server");
-        _store = LiteDbRequestStore.Open(settings.DataDirectory,
-            new RequestStoreOptions { ChangeLogRetention = settings.ChangeLogRetention },
-            time, broadcaster, loggers.CreateLogger<LiteDbRequestStore>());
+        var masterKey = MasterKeyFile.Read(settings.MasterKeyFile, settings.DataDirectory);
+        try
+        {
+            _store = LiteDbRequestStore.Open(settings.DataDirectory,
+                new RequestStoreOptions { ChangeLogRetention = settings.ChangeLogRetention },
+                time, broadcaster, loggers.CreateLogger<LiteDbRequestStore>(), masterKey);
+        }
+        finally
+        {
+            if (masterKey is not null)
+            {
+                CryptographicOperations.ZeroMemory(masterKey);
+            }
+        }
         ServerLog.StoreOpened(logger, Path.GetFullPath(settings.DataDirectory), _store.CommittedRevision);
+        if (_store.Vault.IsLocked)
+        {
+            ServerLog.StartedLocked(logger);
+        }
         return Task.CompletedTask;
     }
 

@@ -40,6 +40,8 @@ public sealed class WatchSession(
         var watchId = Interlocked.Increment(ref _nextWatchId);
         using var subscription = broadcaster.Subscribe();
         _subscription = subscription;
+        // One audit record for the whole session, before the first request is read: it may carry any request until it ends.
+        await store.RecordWatchAsync(viewer.Id, callCancelled);
         // Overflow is deliberately not part of this token: cancelling a write that is waiting for the
         // client's flow-control window would reset the stream, and the client would see INTERNAL
         // instead of WATCH_TOO_SLOW. The overflowed queue holds nothing more, so waiting for that

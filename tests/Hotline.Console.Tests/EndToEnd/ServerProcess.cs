@@ -64,6 +64,8 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         {
             info.ArgumentList.Add(arg);
         }
+        // A fresh data directory each run, so a fresh master key does.
+        info.Environment["HOTLINE_MASTER_KEY"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var server = new ServerProcess(process, data);
         process.OutputDataReceived += (_, e) => server.Collect(e.Data);

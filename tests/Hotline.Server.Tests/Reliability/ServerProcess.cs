@@ -52,10 +52,13 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     private GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(Address);
 
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, params string[] arguments)
+    public static Task<ServerProcess> StartAsync(string dataDirectory, params string[] arguments) =>
+        StartAsync(dataDirectory, new Dictionary<string, string?>(), arguments);
+
+    public static async Task<ServerProcess> StartAsync(string dataDirectory, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
-        await SeedAsync(dataDirectory);
-        var server = Launch(dataDirectory, arguments);
+        await SeedAsync(dataDirectory, MasterKeyIn(environment));
+        var server = Launch(dataDirectory, environment, arguments);
         var started = await Task.WhenAny(server._listening.Task, server._process.WaitForExitAsync()).WaitAsync(TimeSpan.FromSeconds(30));
         if (started != server._listening.Task)
         {
@@ -64,8 +67,12 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         return server;
     }
 
+    public static ServerProcess Launch(string dataDirectory, params string[] arguments) =>
+        Launch(dataDirectory, new Dictionary<string, string?>(), arguments);
+
     /// <summary>Starts the binary without waiting for it to listen (for runs that are expected to be refused); <paramref name="arguments"/> override the defaults.</summary>
-    public static ServerProcess Launch(string dataDirectory, params string[] arguments)
+    /// <param name="environment">Variables to set (or, with a null value, remove) on top of the defaults, such as the master key.</param>
+    public static ServerProcess Launch(string dataDirectory, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -83,6 +90,18 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             info.ArgumentList.Add(arg);
         }
         info.Environment["DOTNET_gcServer"] = "0";
+        info.Environment["HOTLINE_MASTER_KEY"] = HotlineTestServer.MasterKey;
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
+        }
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var server = new ServerProcess(process);
         process.OutputDataReceived += (_, e) => server.Collect(e.Data);
@@ -97,9 +116,10 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         new(HotlineTestServer.Bearer(operatorId), deadline: DateTime.UtcNow.AddSeconds(15));
 
     /// <summary>Opens the stopped server's data directory and adds the accounts it lacks.</summary>
-    public static async Task SeedAsync(string dataDirectory)
+    public static async Task SeedAsync(string dataDirectory, byte[]? masterKey = null)
     {
-        using var store = LiteDbRequestStore.Open(dataDirectory, new RequestStoreOptions(), TimeProvider.System, NoChangeListener.Instance, NullLogger.Instance);
+        using var store = LiteDbRequestStore.Open(dataDirectory, new RequestStoreOptions(), TimeProvider.System, NoChangeListener.Instance, NullLogger.Instance,
+            masterKey ?? Convert.FromBase64String(HotlineTestServer.MasterKey));
         var existing = (await store.ReadOperatorsAsync(CancellationToken.None)).Select(o => o.Id).ToHashSet();
         foreach (var (id, role) in new[] { (Intake, Role.Intake), (Operator, Role.Operator), (Supervisor, Role.Supervisor) })
         {
@@ -109,6 +129,12 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>The key the server will be given, so the seeding store seals with the same one.</summary>
+    private static byte[]? MasterKeyIn(IReadOnlyDictionary<string, string?> environment) =>
+        environment.GetValueOrDefault("Hotline__MasterKeyFile") is { } file ? Convert.FromBase64String(File.ReadAllText(file).Trim())
+        : environment.GetValueOrDefault("HOTLINE_MASTER_KEY") is { } key ? Convert.FromBase64String(key)
+        : null;
 
     /// <summary>SIGKILL: no shutdown code runs, as in a crash or an OOM kill.</summary>
     public async Task KillHardAsync()

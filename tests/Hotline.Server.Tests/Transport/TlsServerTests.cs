@@ -128,7 +128,8 @@ public sealed class TlsServerTests
     private static async Task<RunningServer> StartAsync(string[] arguments)
     {
         var dataDirectory = Path.Combine(Path.GetTempPath(), "hotline-tls-data-" + Guid.NewGuid().ToString("N"));
-        var app = HotlineHost.Build(["--urls", "https://127.0.0.1:0", "--Hotline:DataDirectory", dataDirectory, .. arguments],
+        var app = HotlineHost.Build(["--urls", "https://127.0.0.1:0", "--Hotline:DataDirectory", dataDirectory,
+            "--Hotline:MasterKeyFile", HotlineTestServer.WriteMasterKeyFile(dataDirectory), .. arguments],
             builder => builder.Logging.ClearProviders());
         await app.StartAsync().DefaultTimeout();
         return new RunningServer(app, dataDirectory);

@@ -1,0 +1,146 @@
+using System.Security.Cryptography;
+using System.Text;
+using Hotline.Storage;
+
+namespace Hotline.Server.Hosting;
+
+/// <summary>
+/// Where the master key comes from: a file (owner-only, outside the data directory, so a copy of
+/// the data directory or its backups never carries the key that opens it) or an environment
+/// variable. Every refusal says what is wrong and how to fix it, and never echoes key material.
+/// </summary>
+public static class MasterKeyFile
+{
+    public const string EnvironmentVariable = "HOTLINE_MASTER_KEY";
+
+    private const UnixFileMode GroupOrOther =
+        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
+        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    /// <summary>The master key, or null when none is configured.</summary>
+    /// <exception cref="MasterKeyException">The key is configured twice, or its file is missing, open to others, inside the data directory or malformed.</exception>
+    public static byte[]? Read(string? keyFile, string dataDirectory)
+    {
+        var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        // Child processes (and /proc/<pid>/environ readers after exec) should not inherit it.
+        Environment.SetEnvironmentVariable(EnvironmentVariable, null);
+        if (!string.IsNullOrWhiteSpace(keyFile))
+        {
+            if (!string.IsNullOrEmpty(fromEnvironment))
+            {
+                throw new MasterKeyException(
+                    $"Both Hotline:MasterKeyFile and {EnvironmentVariable} are set; set one, so there is no doubt which key the data is sealed with.");
+            }
+            return ReadFile(keyFile, dataDirectory);
+        }
+        return string.IsNullOrEmpty(fromEnvironment) ? null : Decode(fromEnvironment, EnvironmentVariable);
+    }
+
+    /// <summary>Writes a new random key to <paramref name="path"/>, owner-only; refuses to overwrite a file.</summary>
+    public static void Generate(string path)
+    {
+        var full = Path.GetFullPath(path);
+        var directory = Path.GetDirectoryName(full)!;
+        if (!Directory.Exists(directory))
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+        }
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+        var key = RandomNumberGenerator.GetBytes(KeyLength);
+        try
+        {
+            using var file = new FileStream(full, options);
+            file.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(key) + "\n"));
+            file.Flush(flushToDisk: true);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+
+    private const int KeyLength = 32;
+
+    private static byte[] ReadFile(string keyFile, string dataDirectory)
+    {
+        var full = Path.GetFullPath(keyFile);
+        if (!File.Exists(full))
+        {
+            throw new MasterKeyException(
+                $"The master key file {full} does not exist. Create one with `Hotline.Server keygen --out {full}`, " +
+                "or point Hotline:MasterKeyFile at the existing key.");
+        }
+        var real = RealPath(full);
+        var data = RealPath(Path.GetFullPath(dataDirectory));
+        var dataPrefix = Path.EndsInDirectorySeparator(data) ? data : data + Path.DirectorySeparatorChar;
+        if (real.StartsWith(dataPrefix, StringComparison.Ordinal) || real == data)
+        {
+            throw new MasterKeyException(
+                $"The master key file {full} is inside the data directory {data}: anyone with a copy of the data would hold its key. " +
+                "Move it elsewhere (such as ~/.config/hotline/master.key) and point Hotline:MasterKeyFile at it.");
+        }
+        if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(real) & GroupOrOther) != 0)
+        {
+            throw new MasterKeyException(
+                $"The master key file {full} can be read or written by other users; make it owner-only with `chmod 600 {full}`.");
+        }
+        return Decode(File.ReadAllText(real), full);
+    }
+
+    private static byte[] Decode(string text, string source)
+    {
+        var bytes = new byte[KeyLength + 3];
+        try
+        {
+            if (!Convert.TryFromBase64String(text.Trim(), bytes, out var written) || written != KeyLength)
+            {
+                throw MasterKeyException.Malformed($"{source} does not hold the base64 encoding of {KeyLength} bytes");
+            }
+            return bytes[..KeyLength];
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(bytes);
+        }
+    }
+
+    /// <summary>Follows symbolic links along the whole path, so a link cannot hide a key inside the data directory.</summary>
+    private static string RealPath(string path)
+    {
+        var existing = path;
+        var rest = new Stack<string>();
+        while (!Path.Exists(existing) && Path.GetDirectoryName(existing) is { } parent)
+        {
+            rest.Push(Path.GetFileName(existing));
+            existing = parent;
+        }
+        var root = Path.GetPathRoot(existing)!;
+        var parts = existing[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+        var resolved = root;
+        foreach (var part in parts)
+        {
+            resolved = Path.Combine(resolved, part);
+            var info = new FileInfo(resolved);
+            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+            {
+                resolved = RealPath(target.FullName);
+            }
+        }
+        while (rest.Count > 0)
+        {
+            resolved = Path.Combine(resolved, rest.Pop());
+        }
+        return resolved;
+    }
+}

@@ -1,0 +1,70 @@
+using Hotline.Domain;
+using Microsoft.Extensions.Options;
+
+namespace Hotline.Server.Hosting;
+
+/// <summary>
+/// Purges closed requests older than <see cref="HotlineOptions.RetentionDays"/>, once at start and
+/// then every <see cref="HotlineOptions.RetentionCheckInterval"/>, through the store's writer like
+/// any other change. While the installation is locked down it waits: purging is audited, and the
+/// audit chain needs the master key.
+/// </summary>
+internal sealed class RetentionService(
+    IOptions<HotlineOptions> options,
+    StoreLifetime lifetime,
+    TimeProvider time,
+    ILogger<RetentionService> logger) : BackgroundService
+{
+    public const string Actor = "retention";
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        if (settings.RetentionDays <= 0)
+        {
+            return;
+        }
+        var keep = TimeSpan.FromDays(settings.RetentionDays);
+        ServerLog.RetentionOn(logger, settings.RetentionDays);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            await RunOnceAsync(keep, stoppingToken);
+            try
+            {
+                await Task.Delay(settings.RetentionCheckInterval, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task RunOnceAsync(TimeSpan keep, CancellationToken stoppingToken)
+    {
+        if (lifetime.Vault.IsLocked)
+        {
+            ServerLog.RetentionSkipped(logger, ErrorReasons.LockedDown);
+            return;
+        }
+        try
+        {
+            var purged = await lifetime.Store.PurgeClosedBeforeAsync(time.GetUtcNow() - keep, Actor, stoppingToken);
+            if (purged > 0)
+            {
+                ServerLog.RetentionPurged(logger, purged);
+            }
+        }
+        catch (DomainException ex)
+        {
+            ServerLog.RetentionSkipped(logger, ex.Reason);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            ServerLog.RetentionFailed(logger, ex.GetType().FullName ?? "unknown");
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Buffers.Binary;
+using System.Text;
+using Hotline.Domain;
+using LiteDB;
+
+namespace Hotline.Storage;
+
+/// <summary>
+/// An audit record in the <c>audit</c> collection, keyed by its sequence number, and the canonical
+/// encoding its hash is computed over.
+/// The hash is an HMAC-SHA256 under a key derived from the master key, not a bare SHA-256: someone
+/// who can write the database file but lacks the master key could otherwise edit a record and
+/// recompute every hash after it, and the chain would prove nothing.
+/// </summary>
+internal static class AuditDocument
+{
+    public const string Collection = "audit";
+    public const string RequestIdsField = "request_ids";
+    public const int HashLength = 32;
+
+    /// <summary>Matches the records naming request @0, through the multikey index on <see cref="RequestIdsField"/>.</summary>
+    public const string NamesRequest = "$." + RequestIdsField + "[*] ANY = @0";
+
+    public static readonly byte[] GenesisHash = new byte[HashLength];
+
+    private static readonly byte[] Label = "hotline-audit-v1"u8.ToArray();
+
+    public static AuditRecord Create(KeyRing ring, long sequence, DateTimeOffset time, string actor, AuditAction action,
+        IReadOnlyList<string> requestIds, byte[] previousHash)
+    {
+        var unsigned = new AuditRecord(sequence, time, actor, action, requestIds, previousHash, ReadOnlyMemory<byte>.Empty);
+        return unsigned with { Hash = ring.AuditHash(Canonical(unsigned)) };
+    }
+
+    public static BsonDocument ToBson(AuditRecord record) => new()
+    {
+        ["_id"] = record.Sequence,
+        ["time"] = record.Time.UtcTicks,
+        ["actor"] = record.Actor,
+        ["action"] = (int)record.Action,
+        [RequestIdsField] = new BsonArray(record.RequestIds.Select(id => new BsonValue(id))),
+        ["prev"] = record.PreviousHash.ToArray(),
+        ["hash"] = record.Hash.ToArray(),
+    };
+
+    /// <exception cref="InvalidCastException">A field is missing or of the wrong type (the record was tampered with).</exception>
+    public static AuditRecord FromBson(BsonDocument doc) => new(
+        doc["_id"].AsInt64,
+        RequestDocument.Utc(doc["time"]),
+        doc["actor"].AsString ?? throw new InvalidCastException("actor"),
+        (AuditAction)doc["action"].AsInt32,
+        [.. doc[RequestIdsField].AsArray.Select(v => v.AsString ?? throw new InvalidCastException("request id"))],
+        doc["prev"].AsBinary ?? throw new InvalidCastException("prev"),
+        doc["hash"].AsBinary ?? throw new InvalidCastException("hash"));
+
+    /// <summary>
+    /// Label, sequence, time, actor, action, request ids, previous hash: integers big-endian, strings
+    /// and lists length-prefixed, so no two different records encode alike.
+    /// </summary>
+    public static byte[] Canonical(AuditRecord record)
+    {
+        using var buffer = new MemoryStream();
+        Write(buffer, Label);
+        WriteInt64(buffer, record.Sequence);
+        WriteInt64(buffer, record.Time.UtcTicks);
+        Write(buffer, Encoding.UTF8.GetBytes(record.Actor));
+        WriteInt64(buffer, (long)record.Action);
+        WriteInt64(buffer, record.RequestIds.Count);
+        foreach (var id in record.RequestIds)
+        {
+            Write(buffer, Encoding.UTF8.GetBytes(id));
+        }
+        Write(buffer, record.PreviousHash.Span);
+        return buffer.ToArray();
+    }
+
+    private static void Write(MemoryStream buffer, ReadOnlySpan<byte> bytes)
+    {
+        WriteInt64(buffer, bytes.Length);
+        buffer.Write(bytes);
+    }
+
+    private static void WriteInt64(MemoryStream buffer, long value)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(bytes, value);
+        buffer.Write(bytes);
+    }
+}

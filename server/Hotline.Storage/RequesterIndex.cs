@@ -1,0 +1,65 @@
+using System.Globalization;
+using LiteDB;
+
+namespace Hotline.Storage;
+
+/// <summary>
+/// The indexed <c>requester</c> field of a request: the keyed pseudonym of its normalised contact
+/// handle followed by the request's number, <c>{base64url pseudonym}:{number, 19 digits}</c>. One
+/// index then answers both "every request of this requester" (a prefix range) and "how many came
+/// before this one" (a shorter range) from index keys alone, without loading a single document, so
+/// a flood from one handle costs each new request a bounded scan instead of one that grows with the flood.
+/// </summary>
+internal static class RequesterIndex
+{
+    /// <summary>Counting stops here: the contract reports this value as "this many or more".</summary>
+    public const int EarlierContactsCap = 100;
+
+    public const string Field = RequestDocument.RequesterField;
+
+    private const string InRange = "$." + Field + " BETWEEN @0 AND @1";
+
+    public static string Key(byte[] pseudonym, long number) => Prefix(pseudonym) + Pad(number);
+
+    /// <summary>The pseudonym part, with its separator; null for a request without a contact handle.</summary>
+    public static string? PrefixOf(BsonDocument doc) =>
+        doc[Field] is { IsString: true } key ? key.AsString[..(key.AsString.LastIndexOf(':') + 1)] : null;
+
+    /// <summary>Requests with the same requester and a lower number, up to <see cref="EarlierContactsCap"/>.</summary>
+    public static int CountEarlier(ILiteCollection<BsonDocument> requests, string? prefix, long number)
+    {
+        if (prefix is null || number <= 1)
+        {
+            return 0;
+        }
+        // Selecting only the indexed field makes LiteDB answer from the index without reading documents.
+        // A parameterised predicate string: LiteDB caches its compiled form, while a Query.Between
+        // object inlines the values and is compiled again on every call (about 12 ms each, measured).
+        return requests.Query()
+            .Where(InRange, prefix + Pad(0), prefix + Pad(number - 1))
+            .Select("$." + Field)
+            .Limit(EarlierContactsCap)
+            .ToDocuments()
+            .Count();
+    }
+
+    /// <summary>The numbers of the requester's requests but <paramref name="exceptNumber"/>, newest first: one page, and how many there are.</summary>
+    public static (IReadOnlyList<long> Numbers, int Total) Related(ILiteCollection<BsonDocument> requests, string prefix, long exceptNumber,
+        int offset, int limit)
+    {
+        var keys = requests.Query()
+            .Where(InRange, prefix + Pad(0), prefix + Pad(long.MaxValue))
+            .Select("$." + Field)
+            .ToDocuments()
+            .Select(d => long.Parse(d[Field].AsString.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture))
+            .Where(n => n != exceptNumber)
+            .ToList();
+        keys.Reverse();
+        return ([.. keys.Skip(offset).Take(limit)], keys.Count);
+    }
+
+    private static string Prefix(byte[] pseudonym) =>
+        Convert.ToBase64String(pseudonym).TrimEnd('=').Replace('+', '-').Replace('/', '_') + ":";
+
+    private static string Pad(long number) => number.ToString("D19", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,11 @@
+namespace Hotline.Storage;
+
+/// <summary>The writer's by-id lookups (see <see cref="IdLookup"/>), one per collection it reads by id on every write.</summary>
+internal sealed class WriterLookups(StoreSchema schema)
+{
+    public IdLookup Requests { get; } = new(schema.Requests);
+
+    public IdLookup IntakeKeys { get; } = new(schema.IntakeKeys);
+
+    public IdLookup Keys { get; } = new(schema.Keys);
+}
