@@ -82,6 +82,11 @@ public static class AdminCommandLine
                 $"{AdminSocketGate.PathFor(options.DataDirectory)} does not answer; run this as the server's user on its machine, or stop the server.");
             return HotlineHost.ExitDataDirectoryInUse;
         }
+        catch (MasterKeyException ex)
+        {
+            await error.WriteLineAsync("hotline-server: " + ex.Message);
+            return HotlineHost.ExitMasterKeyRefused;
+        }
         await using (backend)
         {
             try

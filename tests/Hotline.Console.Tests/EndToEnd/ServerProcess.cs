@@ -48,9 +48,11 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartAsync()
     {
         var data = Path.Combine(Path.GetTempPath(), "hotline-console-e2e-" + Guid.NewGuid().ToString("N"));
+        // A fresh data directory each run, so a fresh master key, given to the admin command line and the server alike.
+        var masterKey = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
         foreach (var (id, name, role) in Accounts)
         {
-            await AdministerAsync("operators", "add", id, "--name", name, "--role", role,
+            await AdministerAsync(masterKey, "operators", "add", id, "--name", name, "--role", role,
                 "--token-file", Path.Combine(data + "-tokens", id + ".token"), "--data-dir", data);
         }
         var info = new ProcessStartInfo("dotnet")
@@ -64,8 +66,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         {
             info.ArgumentList.Add(arg);
         }
-        // A fresh data directory each run, so a fresh master key does.
-        info.Environment["HOTLINE_MASTER_KEY"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        info.Environment["HOTLINE_MASTER_KEY"] = masterKey;
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var server = new ServerProcess(process, data);
         process.OutputDataReceived += (_, e) => server.Collect(e.Data);
@@ -95,13 +96,14 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     public CallOptions As(string operatorId) =>
         new(new Metadata { { "authorization", "Bearer " + File.ReadAllText(TokenFile(operatorId)).Trim() } }, deadline: DateTime.UtcNow.AddSeconds(15));
 
-    private static async Task AdministerAsync(params string[] args)
+    private static async Task AdministerAsync(string masterKey, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args.Prepend(BuiltBinaries.Server))
         {
             info.ArgumentList.Add(arg);
         }
+        info.Environment["HOTLINE_MASTER_KEY"] = masterKey;
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -44,6 +44,9 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         ["/hotline.v1.RequestService/UpdateRequest"] = [Unauth, Unauth, Unauth, Denied, Ok, NotAssignee, Ok, Ok],
         ["/hotline.v1.RequestService/CloseRequest"] = [Unauth, Unauth, Unauth, Denied, Ok, NotAssignee, Ok, Ok],
         ["/hotline.v1.RequestService/ReopenRequest"] = [Unauth, Unauth, Unauth, Denied, Ok, Denied, Ok, Ok],
+        ["/hotline.v1.RequestService/ListRelatedRequests"] = [Unauth, Unauth, Unauth, Denied, Ok, Ok, Ok, Ok],
+        ["/hotline.v1.AuditService/ListAuditEvents"] = [Unauth, Unauth, Unauth, Denied, Denied, Denied, Ok, Ok],
+        ["/hotline.v1.AuditService/VerifyAuditChain"] = [Unauth, Unauth, Unauth, Denied, Denied, Denied, Ok, Ok],
         ["/hotline.v1.AdminService/AddOperator"] = [NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed],
         ["/hotline.v1.AdminService/ListOperatorAccounts"] = [NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed],
         ["/hotline.v1.AdminService/SetOperatorDisabled"] = [NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed],
@@ -58,7 +61,7 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
     [Fact]
     public void Policy_CoversEveryRpcOfTheContract()
     {
-        var contract = new[] { IntakeService.Descriptor, RequestService.Descriptor, OperatorService.Descriptor, AdminService.Descriptor }
+        var contract = new[] { IntakeService.Descriptor, RequestService.Descriptor, OperatorService.Descriptor, AdminService.Descriptor, AuditService.Descriptor }
             .SelectMany(s => s.Methods).Select(AccessPolicy.PathOf).ToHashSet();
         Assert.Empty(contract.Except(Policy.Keys));
         Assert.Empty(AccessPolicy.Methods.Keys.Where(m => m.StartsWith("/hotline.", StringComparison.Ordinal)).Except(Policy.Keys));
@@ -111,6 +114,7 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
     {
         var requests = server.Requests;
         var admin = new AdminService.AdminServiceClient(server.Channel);
+        var audit = new AuditService.AuditServiceClient(server.Channel);
         async Task<string> HeldByOperatorA()
         {
             var name = (await server.SubmitAsync()).Name;
@@ -140,6 +144,13 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
                 return await Outcome(() => requests.GetRequestAsync(new GetRequestRequest { Name = name }, o).ResponseAsync);
             },
             ["/hotline.v1.RequestService/ListRequests"] = o => Outcome(() => requests.ListRequestsAsync(new ListRequestsRequest(), o).ResponseAsync),
+            ["/hotline.v1.RequestService/ListRelatedRequests"] = async o =>
+            {
+                var name = await HeldByOperatorA();
+                return await Outcome(() => requests.ListRelatedRequestsAsync(new ListRelatedRequestsRequest { Name = name }, o).ResponseAsync);
+            },
+            ["/hotline.v1.AuditService/ListAuditEvents"] = o => Outcome(() => audit.ListAuditEventsAsync(new ListAuditEventsRequest(), o).ResponseAsync),
+            ["/hotline.v1.AuditService/VerifyAuditChain"] = o => Outcome(() => audit.VerifyAuditChainAsync(new VerifyAuditChainRequest(), o).ResponseAsync),
             ["/hotline.v1.RequestService/WatchRequests"] = o => Outcome(async () =>
             {
                 using var call = requests.WatchRequests(new WatchRequestsRequest(), o);

@@ -147,6 +147,7 @@ public sealed partial class AdminCommandLineTests(ITestOutputHelper output) : ID
             info.ArgumentList.Add(arg);
         }
         info.Environment["DOTNET_gcServer"] = "0";
+        info.Environment["HOTLINE_MASTER_KEY"] = HotlineTestServer.MasterKey;
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
