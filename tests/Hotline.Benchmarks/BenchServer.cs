@@ -1,15 +1,18 @@
 using Grpc.Core;
 using Grpc.Net.Client;
+using Hotline.Domain;
+using Hotline.Server.Access;
 using Hotline.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Hotline.Benchmarks;
 
 /// <summary>
 /// The real server in this process on Kestrel at 127.0.0.1, port chosen by the OS, with a fresh
-/// data directory and the operators of its shipped appsettings.json. Its logs are switched off so
-/// the output holds figures only, and its intake limits are lifted.
+/// data directory and the two accounts the benchmark calls as, each with its own bearer token.
+/// Its logs are switched off so the output holds figures only, and its intake limits are lifted.
 /// </summary>
 internal sealed class BenchServer : IAsyncDisposable
 {
@@ -20,7 +23,7 @@ internal sealed class BenchServer : IAsyncDisposable
     {
         _app = app;
         _data = data;
-        Address = new Uri(app.Urls.Single());
+        Address = new Uri(HotlineHost.NetworkAddresses(app).Single());
     }
 
     public Uri Address { get; }
@@ -38,6 +41,12 @@ internal sealed class BenchServer : IAsyncDisposable
             ],
             builder => builder.Logging.ClearProviders());
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        var directory = app.Services.GetRequiredService<OperatorDirectory>();
+        foreach (var (id, role) in new[] { (Synthetic.IntakeCaller, Role.Intake), (Synthetic.OperatorCaller, Role.Operator) })
+        {
+            await directory.ExecuteAsync(new AddOperatorCommand(id, id, role, AccessTokens.Hash(TokenOf(id))), CancellationToken.None)
+                .WaitAsync(TimeSpan.FromSeconds(30));
+        }
         return new BenchServer(app, data);
     }
 
@@ -55,11 +64,21 @@ internal sealed class BenchServer : IAsyncDisposable
 
     /// <summary>Call options for a unary call made as <paramref name="operatorId"/>.</summary>
     public static CallOptions As(string operatorId) =>
-        new(new Metadata { { "x-hotline-operator", operatorId } }, deadline: DateTime.UtcNow.AddSeconds(30));
+        new(Bearer(operatorId), deadline: DateTime.UtcNow.AddSeconds(30));
 
     /// <summary>Like <see cref="As"/> without a deadline, for watch streams.</summary>
     public static CallOptions Streaming(string operatorId, CancellationToken cancellationToken) =>
-        new(new Metadata { { "x-hotline-operator", operatorId } }, cancellationToken: cancellationToken);
+        new(Bearer(operatorId), cancellationToken: cancellationToken);
+
+    private static readonly Dictionary<string, string> Tokens = new(StringComparer.Ordinal)
+    {
+        [Synthetic.IntakeCaller] = AccessTokens.New(),
+        [Synthetic.OperatorCaller] = AccessTokens.New(),
+    };
+
+    private static string TokenOf(string operatorId) => Tokens[operatorId];
+
+    private static Metadata Bearer(string operatorId) => new() { { "authorization", "Bearer " + TokenOf(operatorId) } };
 
     public async ValueTask DisposeAsync()
     {

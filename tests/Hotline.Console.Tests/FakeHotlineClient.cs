@@ -39,6 +39,14 @@ internal sealed class FakeHotlineClient : IHotlineClient
 
     public Task<Operator> WhoAmIAsync(CancellationToken cancellationToken) => Task.FromResult(Me);
 
+    public int EndMySessionCalls { get; private set; }
+
+    public Task EndMySessionAsync(CancellationToken cancellationToken)
+    {
+        EndMySessionCalls++;
+        return Task.CompletedTask;
+    }
+
     public Task<IReadOnlyList<Operator>> ListOperatorsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<Operator>>(People);
 
     public async IAsyncEnumerable<WatchRequestsResponse> WatchAsync(long startRevision, [EnumeratorCancellation] CancellationToken cancellationToken)

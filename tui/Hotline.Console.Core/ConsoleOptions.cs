@@ -1,4 +1,5 @@
 using Hotline.Console.Remote;
+using Hotline.Contract.Client;
 
 namespace Hotline.Console;
 
@@ -16,7 +17,8 @@ public enum ColorMode
 }
 
 /// <summary>The console's command line and environment, parsed.</summary>
-public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode Colors, bool Bell, bool Demo)
+public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode Colors, bool Bell, bool Demo,
+    IReadOnlyList<PinnedCertificate> Pins)
 {
     public const string DefaultServer = "http://127.0.0.1:5171";
 
@@ -26,10 +28,12 @@ public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode
         Usage: hotline-console [options]
 
           --server URL        server address (default http://127.0.0.1:5171, or HOTLINE_SERVER)
-          --token-file PATH   read your access token from PATH (or set HOTLINE_TOKEN_FILE,
-                              or HOTLINE_TOKEN itself); tokens are never taken as arguments
-          --operator ID       act as operator ID through the server's development identity
-                              (default dev, or HOTLINE_OPERATOR); only until tokens are in use
+          --token-file PATH   read your access token from PATH, a file only you may read
+                              (or set HOTLINE_TOKEN_FILE, or HOTLINE_TOKEN itself); tokens
+                              are never taken as arguments
+          --pin sha256:HEX    trust only the server certificate with this SHA-256
+                              fingerprint (self-signed servers); repeatable, or HOTLINE_PIN
+                              with fingerprints separated by commas
           --colors MODE       full (default), 16, or mono; NO_COLOR in the environment
                               means mono
           --mono              the same as --colors mono
@@ -46,7 +50,7 @@ public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode
     {
         var server = environment("HOTLINE_SERVER") ?? DefaultServer;
         string? tokenFile = null;
-        string? operatorId = null;
+        var pins = new List<PinnedCertificate>();
         var colors = environment("NO_COLOR") is { Length: > 0 } ? ColorMode.Monochrome : ColorMode.Full;
         var bell = true;
         var demo = false;
@@ -65,8 +69,10 @@ public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode
                     case "--token-file":
                         tokenFile = Value();
                         break;
-                    case "--operator":
-                        operatorId = Value();
+                    case "--pin":
+                        pins.Add(PinnedCertificate.TryParse(Value(), out var pin)
+                            ? pin
+                            : throw new ArgumentException("--pin takes a SHA-256 fingerprint: 64 hex digits, colons and a sha256: prefix optional"));
                         break;
                     case "--colors":
                         colors = Value() switch
@@ -101,26 +107,44 @@ public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode
         {
             return (null, $"'{server}' is not an http or https address");
         }
-        if (tokenFile is not null && operatorId is not null)
+        if (pins.Count == 0 && environment("HOTLINE_PIN") is { Length: > 0 } pinList)
         {
-            return (null, "--token-file and --operator exclude each other");
+            foreach (var text in pinList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!PinnedCertificate.TryParse(text, out var pin))
+                {
+                    return (null, "HOTLINE_PIN holds something that is not a SHA-256 fingerprint");
+                }
+                pins.Add(pin);
+            }
         }
-        var credential = ResolveCredential(tokenFile, operatorId, environment, out var problem);
-        return credential is null ? (null, problem) : (new ConsoleOptions(uri, credential, colors, bell, demo), null);
+        if (pins.Count > 0 && uri.Scheme != Uri.UriSchemeHttps)
+        {
+            return (null, "a certificate pin needs an https:// server address");
+        }
+        if (uri.Scheme == Uri.UriSchemeHttp && !HotlineChannel.IsLoopback(uri))
+        {
+            return (null, $"refusing plaintext to {uri}: your token and requests would cross the network readable; use https://");
+        }
+        var credential = ResolveCredential(tokenFile, environment, out var problem);
+        return credential is null ? (null, problem) : (new ConsoleOptions(uri, credential, colors, bell, demo, pins), null);
     }
 
-    private static Credential? ResolveCredential(string? tokenFile, string? operatorId, Func<string, string?> environment, out string? problem)
+    private static Credential? ResolveCredential(string? tokenFile, Func<string, string?> environment, out string? problem)
     {
         problem = null;
-        if (operatorId is not null)
-        {
-            return new DevelopmentIdentity(operatorId);
-        }
         tokenFile ??= environment("HOTLINE_TOKEN_FILE");
         if (tokenFile is not null)
         {
             try
             {
+                // A token others can read is a token others can use: refuse it rather than leak it further.
+                if (!OperatingSystem.IsWindows()
+                    && (File.GetUnixFileMode(tokenFile) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
+                {
+                    problem = $"the token file {tokenFile} can be read or written by other users; run: chmod 600 {tokenFile}";
+                    return null;
+                }
                 var token = File.ReadAllText(tokenFile).Trim();
                 if (token.Length > 0)
                 {
@@ -142,6 +166,7 @@ public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode
         {
             return new BearerToken(envToken.Trim(), "HOTLINE_TOKEN");
         }
-        return new DevelopmentIdentity(environment("HOTLINE_OPERATOR") ?? "dev");
+        problem = "no access token: use --token-file PATH or set HOTLINE_TOKEN_FILE or HOTLINE_TOKEN (an admin creates one with `Hotline.Server operators add`)";
+        return null;
     }
 }

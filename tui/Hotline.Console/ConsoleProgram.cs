@@ -26,7 +26,7 @@ public static class ConsoleProgram
             return error is null ? 0 : 2;
         }
 
-        using var client = new GrpcHotlineClient(options.Server, options.Credential);
+        using var client = new GrpcHotlineClient(options.Server, options.Credential, options.Pins);
         var model = new QueueModel();
         var drafts = new NoteDrafts();
         using var stop = new CancellationTokenSource();
@@ -45,7 +45,7 @@ public static class ConsoleProgram
         inbox = new FeedInbox(() => app.Invoke(() => model.Apply(inbox!.Drain())));
         var loop = new WatchLoop(client, inbox.Post, TimeProvider.System, ReconnectBackoff.Default);
         var watching = Task.Run(() => loop.RunAsync(stop.Token));
-        using var demo = options.Demo ? new DemoIntake(options.Server, options.Credential, TimeProvider.System) : null;
+        using var demo = options.Demo ? new DemoIntake(options.Server, options.Credential, options.Pins, TimeProvider.System) : null;
         var demoing = demo is null ? Task.CompletedTask : Task.Run(() => demo.RunAsync(stop.Token));
 
         app.Run(window);
@@ -54,10 +54,20 @@ public static class ConsoleProgram
         stop.Cancel();
         if (panicked)
         {
-            // Restore the terminal, wipe it, and leave without waiting for the network.
+            // Restore the terminal and wipe it first; then, for at most two seconds, revoke this
+            // console's token so a seized laptop cannot reconnect, and leave whatever the network says.
             app.Dispose();
             System.Console.Out.Write(ClearTerminal);
             System.Console.Out.Flush();
+            try
+            {
+                using var revoke = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                client.EndMySessionAsync(revoke.Token).Wait(TimeSpan.FromSeconds(2));
+            }
+            catch (AggregateException)
+            {
+                // Offline or already revoked: the screen is clear, which matters most.
+            }
             Environment.Exit(0);
         }
         try

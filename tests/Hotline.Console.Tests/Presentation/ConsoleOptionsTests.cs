@@ -4,16 +4,74 @@ namespace Hotline.Console.Tests.Presentation;
 
 public sealed class ConsoleOptionsTests
 {
+    private static string? WithToken(string name) => name == "HOTLINE_TOKEN" ? "hl_test" : null;
+
     [Fact]
-    public void NoArguments_UseTheLocalServerAndTheDevelopmentIdentity()
+    public void OnlyAToken_UsesTheLocalServerAndDefaults()
     {
-        var (options, error) = ConsoleOptions.Parse([], _ => null);
+        var (options, error) = ConsoleOptions.Parse([], WithToken);
 
         Assert.Null(error);
         Assert.Equal(new Uri("http://127.0.0.1:5171"), options!.Server);
-        Assert.Equal(new DevelopmentIdentity("dev"), options.Credential);
+        Assert.IsType<BearerToken>(options.Credential);
         Assert.Equal(ColorMode.Full, options.Colors);
         Assert.True(options.Bell);
+        Assert.Empty(options.Pins);
+    }
+
+    [Fact]
+    public void NoToken_IsRefusedWithHowToGetOne()
+    {
+        var (options, error) = ConsoleOptions.Parse([], _ => null);
+
+        Assert.Null(options);
+        Assert.Contains("--token-file", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void TokenFileOthersCanRead_IsRefusedWithoutReadingIt()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, "s3cret\n");
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+
+            var (options, error) = ConsoleOptions.Parse(["--token-file", file], _ => null);
+
+            Assert.Null(options);
+            Assert.Contains("chmod 600", error, StringComparison.Ordinal);
+            Assert.DoesNotContain("s3cret", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Pins_AreParsedAndNeedHttps()
+    {
+        var fingerprint = "sha256:" + string.Join(":", Enumerable.Repeat("AB", 32));
+
+        var (pinned, _) = ConsoleOptions.Parse(["--server", "https://hotline.example:8443", "--pin", fingerprint], WithToken);
+        Assert.Single(pinned!.Pins);
+
+        var (plaintext, error) = ConsoleOptions.Parse(["--pin", fingerprint], WithToken);
+        Assert.Null(plaintext);
+        Assert.Contains("https://", error, StringComparison.Ordinal);
+
+        Assert.Null(ConsoleOptions.Parse(["--server", "https://h.example", "--pin", "not-a-fingerprint"], WithToken).Options);
+    }
+
+    [Fact]
+    public void PlaintextBeyondLoopback_IsRefused()
+    {
+        var (options, error) = ConsoleOptions.Parse(["--server", "http://hotline.example:5171"], WithToken);
+
+        Assert.Null(options);
+        Assert.Contains("plaintext", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -47,16 +105,6 @@ public sealed class ConsoleOptionsTests
         }
     }
 
-    [Theory]
-    [InlineData(new[] { "--operator", "anna" }, null, "anna")]
-    [InlineData(new string[0], "timur", "timur")]
-    public void Operator_ComesFromTheOptionOrTheEnvironment(string[] args, string? environment, string expected)
-    {
-        var (options, _) = ConsoleOptions.Parse(args, name => name == "HOTLINE_OPERATOR" ? environment : null);
-
-        Assert.Equal(new DevelopmentIdentity(expected), options!.Credential);
-    }
-
     [Fact]
     public void HotlineTokenVariable_BecomesABearerToken()
     {
@@ -71,7 +119,7 @@ public sealed class ConsoleOptionsTests
     [InlineData(new string[0], "1", ColorMode.Monochrome)]
     [InlineData(new[] { "--colors", "full" }, "1", ColorMode.Full)]
     public void Colors_FollowTheOptionAndNoColor(string[] args, string? noColor, ColorMode expected) =>
-        Assert.Equal(expected, ConsoleOptions.Parse(args, name => name == "NO_COLOR" ? noColor : null).Options!.Colors);
+        Assert.Equal(expected, ConsoleOptions.Parse(args, name => name == "NO_COLOR" ? noColor : WithToken(name)).Options!.Colors);
 
     [Theory]
     [InlineData(new[] { "--help" }, null)]
@@ -80,7 +128,7 @@ public sealed class ConsoleOptionsTests
     [InlineData(new[] { "--server" }, "--server needs a value")]
     public void HelpAndMistakes_ReturnNoOptions(string[] args, string? error)
     {
-        var parsed = ConsoleOptions.Parse(args, _ => null);
+        var parsed = ConsoleOptions.Parse(args, WithToken);
 
         Assert.Null(parsed.Options);
         Assert.Equal(error, parsed.Error);

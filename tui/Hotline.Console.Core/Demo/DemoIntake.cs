@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using Hotline.Console.Remote;
+using Hotline.Contract.Client;
 using Hotline.Contract.V1;
 
 namespace Hotline.Console.Demo;
@@ -11,9 +12,9 @@ namespace Hotline.Console.Demo;
 /// for a request taken on the phone), exactly as a real web form would. Failures are retried
 /// quietly; the console's own status line shows the link.
 /// </summary>
-public sealed class DemoIntake(Uri server, Credential credential, TimeProvider time) : IDisposable
+public sealed class DemoIntake(Uri server, Credential credential, IReadOnlyList<PinnedCertificate> pins, TimeProvider time) : IDisposable
 {
-    private readonly GrpcChannel _channel = GrpcChannel.ForAddress(server);
+    private readonly GrpcChannel _channel = HotlineChannel.Create(server, [.. pins]);
 
     /// <summary>How often a new request arrives, on average.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromSeconds(6);

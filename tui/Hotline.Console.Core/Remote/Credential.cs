@@ -15,16 +15,6 @@ public abstract record Credential
     public abstract string Describe();
 }
 
-/// <summary>The server's development identity: the caller names the operator it acts as.</summary>
-public sealed record DevelopmentIdentity(string OperatorId) : Credential
-{
-    public const string Header = "x-hotline-operator";
-
-    public override void AddTo(Metadata headers) => headers.Add(Header, OperatorId);
-
-    public override string Describe() => $"development identity '{OperatorId}'";
-}
-
 /// <summary>A bearer token read from a file or HOTLINE_TOKEN.</summary>
 public sealed record BearerToken(string Token, string Source) : Credential
 {

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Hotline.Contract.Client;
 using Hotline.Contract.V1;
 
 namespace Hotline.Console.Remote;
@@ -18,27 +19,24 @@ public sealed class GrpcHotlineClient : IHotlineClient, IDisposable
     private readonly RequestService.RequestServiceClient _requests;
     private readonly OperatorService.OperatorServiceClient _operators;
 
-    public GrpcHotlineClient(Uri server, Credential credential)
+    public GrpcHotlineClient(Uri server, Credential credential, IReadOnlyList<PinnedCertificate> pins)
     {
         _credential = credential;
-        _channel = GrpcChannel.ForAddress(server, new GrpcChannelOptions
-        {
-            HttpHandler = new SocketsHttpHandler
-            {
-                EnableMultipleHttp2Connections = true,
-                PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-                ConnectTimeout = TimeSpan.FromSeconds(10),
-                KeepAlivePingDelay = TimeSpan.FromSeconds(20),
-                KeepAlivePingTimeout = TimeSpan.FromSeconds(10),
-                KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always,
-            },
-        });
+        var handler = HotlineChannel.CreateHandler(server, [.. pins]);
+        handler.ConnectTimeout = TimeSpan.FromSeconds(10);
+        handler.KeepAlivePingDelay = TimeSpan.FromSeconds(20);
+        handler.KeepAlivePingTimeout = TimeSpan.FromSeconds(10);
+        handler.KeepAlivePingPolicy = HttpKeepAlivePingPolicy.Always;
+        _channel = GrpcChannel.ForAddress(server, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
         _requests = new RequestService.RequestServiceClient(_channel);
         _operators = new OperatorService.OperatorServiceClient(_channel);
     }
 
     public async Task<Operator> WhoAmIAsync(CancellationToken cancellationToken) =>
         (await _operators.WhoAmIAsync(new WhoAmIRequest(), Unary(cancellationToken))).Operator;
+
+    public async Task EndMySessionAsync(CancellationToken cancellationToken) =>
+        await _operators.EndMySessionAsync(new EndMySessionRequest(), Unary(cancellationToken));
 
     public async Task<IReadOnlyList<Operator>> ListOperatorsAsync(CancellationToken cancellationToken) =>
         (await _operators.ListOperatorsAsync(new ListOperatorsRequest(), Unary(cancellationToken))).Operators;

@@ -12,6 +12,9 @@ public interface IHotlineClient
 
     Task<IReadOnlyList<Operator>> ListOperatorsAsync(CancellationToken cancellationToken);
 
+    /// <summary>Revokes the token this console signed in with and ends its streams everywhere (the panic key).</summary>
+    Task EndMySessionAsync(CancellationToken cancellationToken);
+
     /// <summary>WatchRequests from <paramref name="startRevision"/> (0 = snapshot first).</summary>
     IAsyncEnumerable<WatchRequestsResponse> WatchAsync(long startRevision, CancellationToken cancellationToken);
 
