@@ -40,33 +40,4 @@ public sealed class LogContentTests
         public void OnCommitted(IReadOnlyList<RequestChange> changes) =>
             throw new InvalidOperationException("listener bug");
     }
-
-    private sealed class CapturingLogger : ILogger
-    {
-        private readonly List<string> _lines = [];
-
-        public IReadOnlyList<string> Lines
-        {
-            get
-            {
-                lock (_lines)
-                {
-                    return [.. _lines];
-                }
-            }
-        }
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (_lines)
-            {
-                _lines.Add(formatter(state, exception) + (exception is null ? "" : " " + exception));
-            }
-        }
-    }
 }
