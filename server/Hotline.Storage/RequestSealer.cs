@@ -43,12 +43,12 @@ internal sealed class RequestSealer : IDisposable
     }
 
     public byte[] Seal(string field, string text) =>
-        FieldCipher.Seal(_aes, FieldCipher.AssociatedData(RequestId, field), Encoding.UTF8.GetBytes(text));
+        FieldCipher.SealPadded(_aes, FieldCipher.AssociatedData(RequestId, field), Encoding.UTF8.GetBytes(text));
 
     /// <exception cref="CryptographicException">The blob was altered, or belongs to another request or field.</exception>
     public string Open(string field, BsonValue sealedValue)
     {
-        var plaintext = FieldCipher.TryOpen(_aes, FieldCipher.AssociatedData(RequestId, field), sealedValue.AsBinary)
+        var plaintext = FieldCipher.TryOpenPadded(_aes, FieldCipher.AssociatedData(RequestId, field), sealedValue.AsBinary)
             ?? throw new CryptographicException($"Field {field} of request {RequestId} does not open under its data key: it was altered or moved.");
         return Encoding.UTF8.GetString(plaintext);
     }

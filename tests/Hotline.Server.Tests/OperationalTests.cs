@@ -1,5 +1,6 @@
 using Grpc.Health.V1;
 using Grpc.Reflection.V1Alpha;
+using Microsoft.Extensions.DependencyInjection;
 using static Hotline.Server.Tests.HotlineTestServer;
 
 namespace Hotline.Server.Tests;
@@ -13,6 +14,22 @@ public sealed class OperationalTests
         var health = new Health.HealthClient(server.Channel);
         var overall = await health.CheckAsync(new HealthCheckRequest()).ResponseAsync.DefaultTimeout();
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, overall.Status);
+    }
+
+    [Fact]
+    public async Task Health_ReportsNotServingDuringLockdown_AndServingAfterUnlock()
+    {
+        await using var server = await StartAsync();
+        var health = new Health.HealthClient(server.Channel);
+        var lockdown = server.Services.GetRequiredService<Admin.LockdownSwitch>();
+
+        lockdown.Lockdown();
+        var locked = await health.CheckAsync(new HealthCheckRequest()).ResponseAsync.DefaultTimeout();
+        lockdown.Unlock(Convert.FromBase64String(MasterKey));
+        var unlocked = await health.CheckAsync(new HealthCheckRequest()).ResponseAsync.DefaultTimeout();
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, locked.Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, unlocked.Status);
     }
 
     [Fact]

@@ -74,9 +74,16 @@ public static class HotlineServiceCollectionExtensions
     }
 }
 
-/// <summary>Healthy while the store takes writes; a load balancer or systemd then stops sending intake here.</summary>
+/// <summary>
+/// Healthy while the store takes writes and the keys are in memory; otherwise NOT_SERVING, so a
+/// load balancer or monitor stops sending intake here (a locked-down server refuses intake with
+/// UNAVAILABLE anyway) and someone notices a lockdown nobody meant to leave in place.
+/// </summary>
 internal sealed class StoreHealthCheck(StoreLifetime lifetime) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        Task.FromResult(lifetime.AcceptsWrites ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("the store takes no writes"));
+        Task.FromResult(
+            !lifetime.AcceptsWrites ? HealthCheckResult.Unhealthy("the store takes no writes")
+            : lifetime.Vault.IsLocked ? HealthCheckResult.Unhealthy("locked down: keys are not in memory until an admin unlocks")
+            : HealthCheckResult.Healthy());
 }
