@@ -69,6 +69,38 @@ internal sealed class FakeHotlineClient : IHotlineClient
         return Task.FromResult(Stored[name].Clone());
     }
 
+    /// <summary>Answers ListRelatedAsync: the other requests of one requester, newest first, split into pages of the asked size.</summary>
+    public Dictionary<string, List<HelpRequest>> Related { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The next ListRelatedAsync fails with this.</summary>
+    public RpcException? RefuseNextList { get; set; }
+
+    /// <summary>While set, ListRelatedAsync waits for it to complete first: a slow link.</summary>
+    public TaskCompletionSource? HoldList { get; set; }
+
+    public async Task<ListRelatedRequestsResponse> ListRelatedAsync(string name, int pageSize, string pageToken, CancellationToken cancellationToken)
+    {
+        Calls.Add($"related {name} size {pageSize} token '{pageToken}'");
+        if (HoldList is { } hold)
+        {
+            await hold.Task.WaitAsync(cancellationToken);
+        }
+        if (RefuseNextList is { } refusal)
+        {
+            RefuseNextList = null;
+            throw refusal;
+        }
+        var all = Related.GetValueOrDefault(name) ?? [];
+        var offset = pageToken.Length == 0 ? 0 : int.Parse(pageToken, System.Globalization.CultureInfo.InvariantCulture);
+        var response = new ListRelatedRequestsResponse { TotalSize = all.Count };
+        response.Requests.AddRange(all.Skip(offset).Take(pageSize).Select(r => r.Clone()));
+        if (offset + pageSize < all.Count)
+        {
+            response.NextPageToken = (offset + pageSize).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        return response;
+    }
+
     public Task<HelpRequest> AssignAsync(string name, string assignee, CancellationToken cancellationToken) =>
         Mutate($"assign {name} to '{assignee}'", name, r =>
         {

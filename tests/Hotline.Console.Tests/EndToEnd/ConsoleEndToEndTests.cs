@@ -5,13 +5,14 @@ namespace Hotline.Console.Tests.EndToEnd;
 /// <summary>
 /// The real server process and the real console in an 80x24 tmux terminal: a request submitted
 /// through intake appears on screen, is claimed, annotated and closed with keys, and the server
-/// confirms every step over gRPC.
+/// confirms every step over gRPC; a second request from the same handle is linked to the first,
+/// which opens from it.
 /// </summary>
 [Collection(HeadlessCollection.Name)]
 public sealed class ConsoleEndToEndTests
 {
     [Fact]
-    public async Task RequestFromIntake_IsClaimedAnnotatedAndClosedFromTheConsole()
+    public async Task RequestFromIntake_IsClaimedAnnotatedClosedAndFoundAgainFromTheNextContact()
     {
         await using var server = await ServerProcess.StartAsync();
         // The shell stays after the console so its exit status can be read off the screen.
@@ -67,6 +68,26 @@ public sealed class ConsoleEndToEndTests
         Assert.Equal(RequestState.Closed, closed.State);
         Assert.Equal(Resolution.LegalAid, closed.Resolution);
         Assert.Equal("Адвокат на месте", closed.ResolutionComment);
+
+        // The same requester writes again: the console links the two and opens the first from the second.
+        var again = await server.Intake.SubmitRequestAsync(new SubmitRequestRequest
+        {
+            RequestId = "e2e-" + Guid.NewGuid().ToString("N"),
+            Channel = Channel.Telegram,
+            Language = "ce",
+            Message = "Брата так и не отпустили.",
+            ContactHandle = "@E2E_requester",
+        }, server.As("web-form")).ResponseAsync.DefaultTimeout();
+        await terminal.WaitForAsync($"#{again.Number} · routine · Telegram · new, nobody holds it");
+        await terminal.WaitForAsync("1 earlier contact — press e to open");
+        Assert.Contains("↻1 Брата так и не отпустили.", terminal.Capture(), StringComparison.Ordinal);
+
+        terminal.Keys("e");
+        var related = await terminal.WaitForAsync("1 other request from");
+        Assert.Matches($@"{receipt.Number} \d\d:\d\d\s+tg\s+DANGER closed anna\s+ГӀо де", related);
+        terminal.Keys("Enter");
+        await terminal.WaitForAsync($"Showing #{receipt.Number}: the view is now closed today.");
+        Assert.Contains($"#{receipt.Number} · IMMEDIATE DANGER · Telegram · closed (legal aid)", terminal.Capture(), StringComparison.Ordinal);
 
         terminal.Keys("q");
         await terminal.WaitForAsync("console exited with 0");

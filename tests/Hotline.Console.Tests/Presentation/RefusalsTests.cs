@@ -24,6 +24,7 @@ public sealed class RefusalsTests
         { "assign", RpcErrors.Refusal(StatusCode.FailedPrecondition, "OPERATOR_DISABLED"), "Could not assign #7: that operator is disabled." },
         { "claim", RpcErrors.Refusal(StatusCode.NotFound, "REQUEST_NOT_FOUND"), "Could not claim #7: it no longer exists." },
         { "add a note to", RpcErrors.Unavailable(), "Could not add a note to #7: the server did not answer. Nothing was changed; try again when connected." },
+        { "claim", RpcErrors.Refusal(StatusCode.Unavailable, "LOCKED_DOWN"), "Could not claim #7: the hotline is locked down until an admin unlocks it." },
         { "claim", new RpcException(new Grpc.Core.Status(StatusCode.Internal, "boom")), "Could not claim #7: the server refused (Internal)." },
     };
 
@@ -31,4 +32,9 @@ public sealed class RefusalsTests
     [MemberData(nameof(Cases))]
     public void Refusal_SaysWhoWhatOrWhichField(string what, RpcException error, string expected) =>
         Assert.Equal(expected, Refusals.Describe(what, 7, error, name => name == "operators/timur" ? "Timur B." : Labels.OperatorId(name)));
+
+    [Fact]
+    public void FailedRead_DoesNotTalkAboutChanges() =>
+        Assert.Equal("Could not list the earlier contacts of #7: the server did not answer; try again when connected.",
+            Refusals.Describe("list the earlier contacts of", 7, RpcErrors.Unavailable(), Labels.OperatorId, changes: false));
 }

@@ -44,6 +44,9 @@ public sealed class RequestOperations(IHotlineClient client, QueueModel model)
     public Task<ActionOutcome> ReopenAsync(HelpRequest request, string comment) =>
         RunAsync("reopen", request, ct => client.ReopenAsync(request.Name, comment, request.Etag, ct), r => $"#{r.Number} is open again.");
 
+    /// <summary>The other requests from the same requester as <paramref name="request"/>, to be loaded a page at a time.</summary>
+    public RelatedRequests Related(HelpRequest request) => new(client, request, model.DisplayName);
+
     private async Task<ActionOutcome> RunAsync(string what, HelpRequest request, Func<CancellationToken, Task<HelpRequest>> call,
         Func<HelpRequest, string> done)
     {

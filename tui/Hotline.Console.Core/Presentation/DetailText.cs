@@ -9,7 +9,9 @@ public static class DetailText
 {
     /// <param name="displayName">`operators/{id}` -> a name to show.</param>
     /// <param name="zone">The operator's time zone, for wall-clock times.</param>
-    public static string Build(HelpRequest request, Func<string, string> displayName, DateTimeOffset now, TimeZoneInfo zone)
+    /// <param name="earlierContactsKey">Whether to name the key that lists earlier contacts (not where the key does nothing).</param>
+    public static string Build(HelpRequest request, Func<string, string> displayName, DateTimeOffset now, TimeZoneInfo zone,
+        bool earlierContactsKey = true)
     {
         var text = new StringBuilder();
         text.Append(CultureInfo.InvariantCulture, $"#{request.Number} · {Labels.UrgencyLong(request.Urgency)} · {Labels.ChannelLong(request.Channel)} · ");
@@ -30,6 +32,11 @@ public static class DetailText
         }
         text.Append(CultureInfo.InvariantCulture, $" · language {Or(request.Language, "unknown")} · region {Or(Labels.Printable(request.Region), "unknown")}\n");
         text.Append(CultureInfo.InvariantCulture, $"Contact: {Or(Labels.Printable(request.ContactHandle), "none given")}\n");
+        if (request.EarlierContactCount > 0)
+        {
+            var count = request.EarlierContactCount;
+            text.Append(earlierContactsKey ? EarlierContacts.DetailLine(count) : EarlierContacts.Count(count)).Append('\n');
+        }
         if (request.Tags.Count > 0)
         {
             text.Append(CultureInfo.InvariantCulture, $"Tags: {string.Join(", ", request.Tags)}\n");

@@ -42,6 +42,8 @@ public static class Keys
         new("1-4", "view", "all open / mine / unassigned / closed today", HintPlace.View),
         new("F12", "panic", "clear the screen and exit at once", HintPlace.Status),
         new("b", "bell", "turn the bell for new urgent requests on or off", HintPlace.HelpOnly),
+        // Not on the action line, which is full at 80 columns: the detail pane names it whenever it applies.
+        new(EarlierContacts.Key, "earlier", "list the same requester's other requests (↻N in the queue)", HintPlace.HelpOnly),
         new("Enter", "open", "show the whole request and its notes; Enter or Esc goes back", HintPlace.HelpOnly),
     ];
 
@@ -52,9 +54,9 @@ public static class Keys
         return hint.Length <= width ? hint : hint[..Math.Max(0, width - 1)] + "…";
     }
 
+    /// <summary>Every key, then two lines on moving and marks: all of it fits an 80x24 screen without scrolling.</summary>
     public static string HelpText() =>
         string.Join("\n", All.Select(k => $"{k.Key,-6} {k.Long}"))
-        + "\n\nArrows, PgUp/PgDn, Home/End move in the queue; Tab moves between panes."
-        + "\nIMMEDIATE DANGER rows sort first and are red (reversed without colour)."
-        + "\nA dimmed STALE mark means the link is down: what you see may be old.";
+        + "\nArrows, PgUp/PgDn, Home/End move in the queue; Tab moves between panes."
+        + "\nDANGER sorts first (red or reversed). STALE: link down, screen may be old.";
 }

@@ -62,7 +62,7 @@ public static class QueueRows
         QueueColumn.State => Labels.State(request.State),
         QueueColumn.Assignee => Labels.OperatorId(request.Assignee),
         QueueColumn.Language => request.Language,
-        QueueColumn.FirstLine => Labels.FirstLine(request.Message),
+        QueueColumn.FirstLine => EarlierContacts.Marker(request.EarlierContactCount) + Labels.FirstLine(request.Message),
         _ => "",
     };
 

@@ -13,7 +13,8 @@ public static class Refusals
     /// <param name="what">The action, as a verb phrase: "claim", "close".</param>
     /// <param name="number">The request's number, as the operator knows it.</param>
     /// <param name="displayName">`operators/{id}` -> a name to show.</param>
-    public static string Describe(string what, long number, RpcException error, Func<string, string> displayName)
+    /// <param name="changes">False for a read, which has nothing to reassure about when the link fails.</param>
+    public static string Describe(string what, long number, RpcException error, Func<string, string> displayName, bool changes = true)
     {
         var status = error.GetRpcStatus();
         var info = status?.GetDetail<ErrorInfo>();
@@ -44,10 +45,11 @@ public static class Refusals
             (_, "OPERATOR_DISABLED") => prefix + "that operator is disabled.",
             (_, "REQUEST_NOT_FOUND") => prefix + "it no longer exists.",
             (_, "INVALID_FIELDS") => prefix + Fields(status),
+            (_, "LOCKED_DOWN") => prefix + "the hotline is locked down until an admin unlocks it.",
             (StatusCode.PermissionDenied, _) => prefix + $"you are not allowed to{Role(Meta("required_role"))}.",
             (StatusCode.Unauthenticated, _) => prefix + "you are not signed in; check your credentials.",
             (StatusCode.Unavailable, _) or (StatusCode.DeadlineExceeded, _) or (StatusCode.Cancelled, _) =>
-                prefix + "the server did not answer. Nothing was changed; try again when connected.",
+                prefix + (changes ? "the server did not answer. Nothing was changed; try again when connected." : "the server did not answer; try again when connected."),
             _ => prefix + $"the server refused ({error.StatusCode}{(reason.Length > 0 ? " " + reason : "")}).",
         };
     }

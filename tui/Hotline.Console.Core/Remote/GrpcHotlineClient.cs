@@ -54,6 +54,10 @@ public sealed class GrpcHotlineClient : IHotlineClient, IDisposable
     public async Task<HelpRequest> GetAsync(string name, CancellationToken cancellationToken) =>
         (await _requests.GetRequestAsync(new GetRequestRequest { Name = name }, Unary(cancellationToken))).Request;
 
+    public async Task<ListRelatedRequestsResponse> ListRelatedAsync(string name, int pageSize, string pageToken, CancellationToken cancellationToken) =>
+        await _requests.ListRelatedRequestsAsync(new ListRelatedRequestsRequest { Name = name, PageSize = pageSize, PageToken = pageToken },
+            Unary(cancellationToken));
+
     public async Task<HelpRequest> AssignAsync(string name, string assignee, CancellationToken cancellationToken) =>
         (await _requests.AssignRequestAsync(new AssignRequestRequest { Name = name, Assignee = assignee }, Unary(cancellationToken))).Request;
 

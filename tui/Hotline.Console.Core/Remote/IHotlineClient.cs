@@ -20,6 +20,10 @@ public interface IHotlineClient
 
     Task<HelpRequest> GetAsync(string name, CancellationToken cancellationToken);
 
+    /// <summary>One page of the other requests from the same requester as <paramref name="name"/>, newest first.</summary>
+    /// <param name="pageToken">Empty for the first page, then the previous page's `next_page_token`.</param>
+    Task<ListRelatedRequestsResponse> ListRelatedAsync(string name, int pageSize, string pageToken, CancellationToken cancellationToken);
+
     /// <summary>Assigns to <paramref name="assignee"/> (`operators/{id}`), or to the caller when empty.</summary>
     Task<HelpRequest> AssignAsync(string name, string assignee, CancellationToken cancellationToken);
 

@@ -316,6 +316,9 @@ internal sealed class ConsoleWindow : Runnable
             case 'o':
                 Act(ReopenAsync);
                 return true;
+            case 'e':
+                ShowRelated();
+                return true;
             default:
                 return false;
         }
@@ -414,6 +417,74 @@ internal sealed class ConsoleWindow : Runnable
         using var dialog = new ReopenDialog(request.Number, _palette);
         App!.Run(dialog);
         return dialog.Confirmed && !_panicked ? await _operations.ReopenAsync(request, dialog.Comment.Text.Trim()) : null;
+    }
+
+    /// <summary>
+    /// The other requests from the same requester. One the queue can show is selected there,
+    /// switching to all open or closed today if the current view hides it; others the dialog
+    /// shows read-only itself.
+    /// </summary>
+    private void ShowRelated()
+    {
+        if (Selected is not { } request || App is not { } app)
+        {
+            Notify("Select a request first.", ok: false);
+            return;
+        }
+        if (request.ContactHandle.Length == 0)
+        {
+            // The server links requests by their handle: without one there is nothing to ask for.
+            Notify($"#{request.Number} came without a contact handle, so no other request is linked to it.", ok: false);
+            return;
+        }
+        using var dialog = new RelatedDialog(app, _operations.Related(request), r => ViewShowing(r) is not null, _model, _palette, _time, _zone);
+        app.Run(dialog);
+        if (dialog.Chosen is { } chosen && !_panicked)
+        {
+            JumpTo(chosen);
+        }
+    }
+
+    /// <summary>The current view if it shows <paramref name="request"/>, else all open or closed today; null when none does or it is not loaded.</summary>
+    private QueueFilter? ViewShowing(HelpRequest request)
+    {
+        if (_model.Find(request.Name) is not { } loaded)
+        {
+            return null;
+        }
+        var startOfToday = StartOfToday(_time.GetUtcNow());
+        QueueFilter[] views = [_filter, QueueFilter.Default, new QueueFilter(QueueScope.ClosedToday)];
+        return views.FirstOrDefault(view => view.Matches(loaded, _model.Me?.Name, startOfToday));
+    }
+
+    private void JumpTo(HelpRequest request)
+    {
+        if (ViewShowing(request) is not { } view)
+        {
+            return;
+        }
+        if (view != _filter)
+        {
+            if (_search.Visible)
+            {
+                _search.Visible = false;
+                _search.Text = "";
+            }
+            SetFilter(view);
+            Notify($"Showing #{request.Number}: the view is now {FilterSummary.Describe(view)}.", ok: true);
+        }
+        var row = _rows.Items.FindIndex(r => r.Name == request.Name);
+        if (row < 0)
+        {
+            return;
+        }
+        _table.SetSelection(0, row, false);
+        _table.EnsureCursorIsVisible();
+        ShowDetail();
+        if (!_zoomed)
+        {
+            _table.SetFocus();
+        }
     }
 
     private void ShowHelp()
@@ -591,7 +662,7 @@ internal sealed class ConsoleWindow : Runnable
             ? view + new string(' ', width - view.Length - viewHints.Length) + viewHints
             : view;
 
-        var actionText = _notice is { } notice ? Wrap(notice.Text, width) : Keys.HintLine(HintPlace.Actions, width);
+        var actionText = _notice is { } notice ? TextRows.Wrap(notice.Text, width) : Keys.HintLine(HintPlace.Actions, width);
         _actionLine.SetScheme(_notice is null ? _palette.Screen : _notice.Value.Ok ? _palette.Success : _palette.Refusal);
         var actionRows = actionText.Count(c => c == '\n') + 1;
         if (_actionLine.Text != actionText)
@@ -608,19 +679,6 @@ internal sealed class ConsoleWindow : Runnable
         var status = StatusLine.Format(_model.Me, link, _model.Revision, _rows.Items.Count, _openCount, BellOn, now, _zone);
         var panic = " │ " + Keys.HintLine(HintPlace.Status, width);
         _statusLine.Text = status.Length + panic.Length + _staleMark.Text.Length <= width ? status + panic : status;
-    }
-
-    /// <summary>Breaks a notice at a space into at most two rows of <paramref name="width"/>.</summary>
-    private static string Wrap(string text, int width)
-    {
-        if (text.Length <= width)
-        {
-            return text;
-        }
-        var cut = text.LastIndexOf(' ', width);
-        cut = cut > 0 ? cut : width;
-        var rest = text[cut..].TrimStart();
-        return text[..cut] + "\n" + (rest.Length <= width ? rest : rest[..(width - 1)] + "…");
     }
 
     /// <summary>About half the rows between the view line and the two bottom lines: 11 of 24.</summary>

@@ -11,7 +11,8 @@ internal sealed class HelpDialog : Dialog
     {
         Title = "Keys";
         Width = Dim.Fill(2);
-        Height = Dim.Fill(1);
+        // Every key and the notes under them must fit at 80x24 without scrolling: the whole height.
+        Height = Dim.Fill();
         SetScheme(palette.Dialog);
         Add(new Label { Text = Keys.HelpText(), X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill() });
         AddButton(new Button { Text = "_OK" });
