@@ -184,6 +184,23 @@ internal sealed class WriteBatch : IDisposable
     }
 
     /// <summary>
+    /// Appends the record of a change to an operator account. During a lockdown the chain's key is
+    /// not in memory, yet revoking a token must still work; the record then waits, unchained, beside
+    /// the security document, and is chained (with the time it happened) just before the unlock's
+    /// own record. Until then it is as open to tampering as any unsigned row, which is why the unlock
+    /// is the first thing an admin should do once it is safe.
+    /// </summary>
+    public void AuditAccount(string actor, AuditAction action, string operatorId)
+    {
+        if (_keys is null)
+        {
+            DeferredAccountAudit.Append(_schema.Meta, Now, actor, action, operatorId);
+            return;
+        }
+        AppendAccountRecord(Now, actor, action, operatorId);
+    }
+
+    /// <summary>
     /// Deletes a request's wrapped data key. LiteDB 5.0.21 zero-fills a deleted document's bytes in
     /// its page, and the checkpoint after this transaction copies that page over the data file and
     /// empties the log; the crypto-shredding tests check exactly that, so an upgrade that changes it fails loudly.
@@ -218,6 +235,13 @@ internal sealed class WriteBatch : IDisposable
     {
         var security = SecurityDocument.Read(_schema.Meta) ?? throw new InvalidOperationException("The security document is missing.");
         (security with { Locked = locked }).Write(_schema.Meta);
+        if (!locked)
+        {
+            foreach (var deferred in DeferredAccountAudit.Take(_schema.Meta))
+            {
+                AppendAccountRecord(deferred.Time, deferred.Actor, deferred.Action, deferred.OperatorId);
+            }
+        }
         Audit(actor, locked ? AuditAction.Locked : AuditAction.Unlocked, []);
     }
 
@@ -242,6 +266,14 @@ internal sealed class WriteBatch : IDisposable
             CryptographicOperations.ZeroMemory(dataKey);
         }
         _dataKeys.Clear();
+    }
+
+    private void AppendAccountRecord(DateTimeOffset time, string actor, AuditAction action, string operatorId)
+    {
+        var record = AuditDocument.Create(Ring, Counters.AuditSequence + 1, time, actor, action, [], Counters.AuditHead, operatorId);
+        _schema.Audit.Insert(AuditDocument.ToBson(record));
+        Counters = Counters with { AuditSequence = record.Sequence, AuditHead = record.Hash.ToArray() };
+        _countersChanged = true;
     }
 
     private byte[]? DataKey(string requestId)
