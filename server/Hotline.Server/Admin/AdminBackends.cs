@@ -113,6 +113,12 @@ internal sealed class SocketAdminBackend : IAdminBackend
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// For calls whose work grows with the data: reading a long audit chain, purging thousands of
+    /// closed requests a round at a time. Cut short, a purge stops after its current round.
+    /// </summary>
+    private static readonly TimeSpan LongCallTimeout = TimeSpan.FromMinutes(15);
+
     private readonly GrpcChannel _channel;
     private readonly AdminService.AdminServiceClient _client;
     private readonly MasterKeySource _masterKey;
@@ -168,18 +174,18 @@ internal sealed class SocketAdminBackend : IAdminBackend
     {
         try
         {
-            return await _client.VerifyAuditAsync(new VerifyAuditRequest(), deadline: Deadline());
+            return await _client.VerifyAuditAsync(new VerifyAuditRequest(), deadline: Deadline(LongCallTimeout));
         }
         catch (RpcException ex) when (ex.StatusCode == StatusCode.FailedPrecondition && ex.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason == ErrorReasons.LockedDown)
         {
             // Sent only when needed: the key crosses the socket only while the server cannot check the chain without it.
             var key = _masterKey.Require("audit verify on a locked-down server");
-            return await _client.VerifyAuditAsync(new VerifyAuditRequest { MasterKey = ByteString.CopyFrom(key) }, deadline: Deadline());
+            return await _client.VerifyAuditAsync(new VerifyAuditRequest { MasterKey = ByteString.CopyFrom(key) }, deadline: Deadline(LongCallTimeout));
         }
     }
 
     public async Task<PurgeRequestsResponse> PurgeRequestsAsync(PurgeRequestsRequest request) =>
-        await _client.PurgeRequestsAsync(request, deadline: Deadline());
+        await _client.PurgeRequestsAsync(request, deadline: Deadline(LongCallTimeout));
 
     public ValueTask DisposeAsync()
     {
@@ -187,7 +193,7 @@ internal sealed class SocketAdminBackend : IAdminBackend
         return ValueTask.CompletedTask;
     }
 
-    private static DateTime Deadline() => DateTime.UtcNow.Add(CallTimeout);
+    private static DateTime Deadline(TimeSpan? timeout = null) => DateTime.UtcNow.Add(timeout ?? CallTimeout);
 }
 
 /// <summary>

@@ -102,6 +102,32 @@ public sealed class AdminVerbTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Running_PurgeClosedBefore_TakesOnlyClosedRequests()
+    {
+        var closed = (await _server.SubmitAsync()).Name;
+        var open = (await _server.SubmitAsync()).Name;
+        await _server.Requests.AssignRequestAsync(new AssignRequestRequest { Name = closed }, As(OperatorId(1))).ResponseAsync.DefaultTimeout();
+        await _server.Requests.CloseRequestAsync(new CloseRequestRequest { Name = closed, Resolution = Resolution.Referred },
+            As(OperatorId(1))).ResponseAsync.DefaultTimeout();
+
+        var notYet = await RunAsync("purge", "--closed-before", "1", "--yes");
+        var preview = await RunAsync("purge", "--closed-before", "0");
+        var purged = await RunAsync("purge", "--closed-before", "0", "--yes");
+        var bad = await RunAsync("purge", "--closed-before", "-3", "--yes");
+
+        Assert.Equal(0, notYet.Exit);
+        Assert.Contains("Purged 0 request(s) closed before", notYet.Output, StringComparison.Ordinal);
+        Assert.Equal(AdminCommandLine.ExitRefused, preview.Exit);
+        Assert.Contains("Would purge 1 request(s) closed before", preview.Output, StringComparison.Ordinal);
+        Assert.Equal(0, purged.Exit);
+        Assert.Contains("Purged 1 request(s) closed before", purged.Output, StringComparison.Ordinal);
+        Assert.Equal(AdminCommandLine.ExitRefused, bad.Exit);
+        Assert.Contains("whole number of days", bad.Output, StringComparison.Ordinal);
+        await RpcAssert.FailsAsync(StatusCode.NotFound, () => _server.Requests.GetRequestAsync(new GetRequestRequest { Name = closed }, As(Supervisor)).ResponseAsync);
+        await _server.Requests.GetRequestAsync(new GetRequestRequest { Name = open }, As(Supervisor)).ResponseAsync.DefaultTimeout();
+    }
+
+    [Fact]
     public async Task Running_PurgeWithAMalformedName_PurgesNothing()
     {
         var request = (await _server.SubmitAsync()).Name;
