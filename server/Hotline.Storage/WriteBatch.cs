@@ -175,13 +175,8 @@ internal sealed class WriteBatch : IDisposable
     }
 
     /// <summary>Appends a record to the audit chain, linked to the one before it.</summary>
-    public void Audit(string actor, AuditAction action, IReadOnlyList<string> requestIds)
-    {
-        var record = AuditDocument.Create(Ring, Counters.AuditSequence + 1, Now, actor, action, requestIds, Counters.AuditHead);
-        _schema.Audit.Insert(AuditDocument.ToBson(record));
-        Counters = Counters with { AuditSequence = record.Sequence, AuditHead = record.Hash.ToArray() };
-        _countersChanged = true;
-    }
+    public void Audit(string actor, AuditAction action, IReadOnlyList<string> requestIds) =>
+        AppendRecord(Now, actor, action, requestIds, operatorId: null);
 
     /// <summary>
     /// Appends the record of a change to an operator account. During a lockdown the chain's key is
@@ -197,7 +192,7 @@ internal sealed class WriteBatch : IDisposable
             DeferredAccountAudit.Append(_schema.Meta, Now, actor, action, operatorId);
             return;
         }
-        AppendAccountRecord(Now, actor, action, operatorId);
+        AppendRecord(Now, actor, action, [], operatorId);
     }
 
     /// <summary>
@@ -239,7 +234,7 @@ internal sealed class WriteBatch : IDisposable
         {
             foreach (var deferred in DeferredAccountAudit.Take(_schema.Meta))
             {
-                AppendAccountRecord(deferred.Time, deferred.Actor, deferred.Action, deferred.OperatorId);
+                AppendRecord(deferred.Time, deferred.Actor, deferred.Action, [], deferred.OperatorId);
             }
         }
         Audit(actor, locked ? AuditAction.Locked : AuditAction.Unlocked, []);
@@ -268,9 +263,9 @@ internal sealed class WriteBatch : IDisposable
         _dataKeys.Clear();
     }
 
-    private void AppendAccountRecord(DateTimeOffset time, string actor, AuditAction action, string operatorId)
+    private void AppendRecord(DateTimeOffset time, string actor, AuditAction action, IReadOnlyList<string> requestIds, string? operatorId)
     {
-        var record = AuditDocument.Create(Ring, Counters.AuditSequence + 1, time, actor, action, [], Counters.AuditHead, operatorId);
+        var record = AuditDocument.Create(Ring, Counters.AuditSequence + 1, time, actor, action, requestIds, Counters.AuditHead, operatorId);
         _schema.Audit.Insert(AuditDocument.ToBson(record));
         Counters = Counters with { AuditSequence = record.Sequence, AuditHead = record.Hash.ToArray() };
         _countersChanged = true;
