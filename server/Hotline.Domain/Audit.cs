@@ -18,15 +18,21 @@ public enum AuditAction
     Watched = 12,
     Locked = 13,
     Unlocked = 14,
+    OperatorAdded = 15,
+    OperatorDisabled = 16,
+    OperatorEnabled = 17,
+    OperatorTokenRotated = 18,
+    OperatorTokenRevoked = 19,
 }
 
 /// <summary>
 /// One link of the audit chain: who did what to which requests, and when. Never content.
 /// </summary>
 /// <param name="Sequence">1, 2, 3, ... with no gaps; the order of the chain.</param>
-/// <param name="RequestIds">The requests concerned: one for a mutation or a Get, the page for a List, none for lock, unlock or a watch.</param>
+/// <param name="RequestIds">The requests concerned: one for a mutation or a Get, the page for a List, none for lock, unlock, a watch or an account change.</param>
 /// <param name="PreviousHash">The <paramref name="Hash"/> of the record before; 32 zero bytes for the first.</param>
 /// <param name="Hash">HMAC-SHA256 over the record's canonical encoding, <paramref name="PreviousHash"/> included.</param>
+/// <param name="OperatorId">The account an account change concerns (added, disabled, its token rotated); null for every other record.</param>
 public sealed record AuditRecord(
     long Sequence,
     DateTimeOffset Time,
@@ -34,7 +40,8 @@ public sealed record AuditRecord(
     AuditAction Action,
     IReadOnlyList<string> RequestIds,
     ReadOnlyMemory<byte> PreviousHash,
-    ReadOnlyMemory<byte> Hash);
+    ReadOnlyMemory<byte> Hash,
+    string? OperatorId = null);
 
 /// <summary>A page of audit records, oldest first.</summary>
 /// <param name="NextAfterSequence">Pass as the next call's start to continue; null on the last page.</param>
@@ -87,4 +94,11 @@ public interface IAuditTrail
     /// FAILED_PRECONDITION LOCKED_DOWN while locked.
     /// </summary>
     Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Checks the chain with <paramref name="masterKey"/> instead of the keys in memory, leaving a
+    /// lockdown in place: after an incident an admin can check the trail before deciding to unlock.
+    /// Throws PERMISSION_DENIED MASTER_KEY_MISMATCH when it is not the installation's key.
+    /// </summary>
+    Task<AuditVerification> VerifyAuditAsync(ReadOnlyMemory<byte> masterKey, CancellationToken cancellationToken);
 }

@@ -16,5 +16,6 @@ public interface IKeyVault
     /// Takes the master key back after checking it against the one the data was sealed with;
     /// throws <see cref="DomainException"/> (PERMISSION_DENIED, reason MASTER_KEY_MISMATCH) when it is not.
     /// </summary>
-    void Unlock(ReadOnlySpan<byte> masterKey);
+    /// <returns>True when it ended a lockdown; false when it was not locked (the key was only checked).</returns>
+    bool Unlock(ReadOnlySpan<byte> masterKey);
 }

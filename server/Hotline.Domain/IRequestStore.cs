@@ -53,6 +53,15 @@ public interface IRequestStore
     Task<int> PurgeClosedBeforeAsync(DateTimeOffset closedBefore, string actor, CancellationToken cancellationToken);
 
     /// <summary>
+    /// What an admin may see of a request before purging it: the fields stored in the clear, nothing
+    /// sealed, so it needs no key and is not audited as a read. Null when it does not exist.
+    /// </summary>
+    Task<RequestOutline?> OutlineAsync(string requestId, CancellationToken cancellationToken);
+
+    /// <summary>How many requests <see cref="PurgeClosedBeforeAsync"/> would purge now.</summary>
+    Task<int> CountClosedBeforeAsync(DateTimeOffset closedBefore, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Every stored request, read in one consistent view, with the revision the view reflects:
     /// every change at or below it is included, none above.
     /// </summary>
@@ -64,6 +73,9 @@ public interface IRequestStore
     /// </summary>
     Task<ChangeReplay> ReadChangesAsync(long fromRevision, int max, CancellationToken cancellationToken);
 }
+
+/// <summary>A request as it can be described without opening it: no content, no contact handle.</summary>
+public sealed record RequestOutline(string Id, long Number, RequestState State, DateTimeOffset CreateTime, DateTimeOffset? CloseTime);
 
 /// <summary>Requests as of <paramref name="Revision"/>.</summary>
 public sealed record StoreSnapshot(IReadOnlyList<HelpRequest> Requests, long Revision);

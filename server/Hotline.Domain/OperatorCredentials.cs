@@ -40,6 +40,18 @@ public abstract partial record OperatorCommand(string OperatorId)
 {
     public const int MaxDisplayNameLength = 80;
 
+    /// <summary>
+    /// Who the audit trail names for changes made on the server's own machine (its command line and
+    /// admin socket), which carry no token and so no account.
+    /// </summary>
+    public const string AdministratorActor = "admin";
+
+    /// <summary>Who makes the change, for the audit trail: <see cref="AdministratorActor"/> unless an operator acts on their own account.</summary>
+    public string Actor { get; init; } = AdministratorActor;
+
+    /// <summary>How the audit trail records the change when it is made.</summary>
+    public abstract AuditAction Audited { get; }
+
     /// <summary>Throws INVALID_ARGUMENT naming each bad field; runs on the caller's thread.</summary>
     public virtual void Validate()
     {
@@ -65,6 +77,8 @@ public abstract partial record OperatorCommand(string OperatorId)
 /// <summary>Creates an account with its first token.</summary>
 public sealed record AddOperatorCommand(string OperatorId, string DisplayName, Role Role, byte[] TokenHash) : OperatorCommand(OperatorId)
 {
+    public override AuditAction Audited => AuditAction.OperatorAdded;
+
     public override void Validate()
     {
         base.Validate();
@@ -109,6 +123,8 @@ public sealed record AddOperatorCommand(string OperatorId, string DisplayName, R
 /// <summary>Disables or re-enables an account. A disabled account's token is refused and it cannot be assigned requests.</summary>
 public sealed record SetDisabledCommand(string OperatorId, bool Disabled) : OperatorCommand(OperatorId)
 {
+    public override AuditAction Audited => Disabled ? AuditAction.OperatorDisabled : AuditAction.OperatorEnabled;
+
     public override OperatorRecord Apply(OperatorRecord? current, DateTimeOffset now)
     {
         var existing = Existing(current);
@@ -125,6 +141,8 @@ public sealed record SetDisabledCommand(string OperatorId, bool Disabled) : Oper
 /// </summary>
 public sealed record ReplaceTokenCommand(string OperatorId, byte[]? NewTokenHash, byte[]? OnlyIfCurrent = null) : OperatorCommand(OperatorId)
 {
+    public override AuditAction Audited => NewTokenHash is null ? AuditAction.OperatorTokenRevoked : AuditAction.OperatorTokenRotated;
+
     public override void Validate()
     {
         base.Validate();

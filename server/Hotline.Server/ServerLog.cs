@@ -77,4 +77,16 @@ internal static partial class ServerLog
 
     [LoggerMessage(25, LogLevel.Error, "Retention run failed with {ExceptionType}; it runs again at the next interval.")]
     public static partial void RetentionFailed(ILogger logger, string exceptionType);
+
+    [LoggerMessage(26, LogLevel.Warning, "Admin: purged {Count} named requests ({RequestIds}); {NotFound} names matched none")]
+    public static partial void AdminPurged(ILogger logger, int count, string requestIds, int notFound);
+
+    [LoggerMessage(27, LogLevel.Warning, "Admin: purged {Count} requests closed before {ClosedBefore:u}")]
+    public static partial void AdminPurgedClosed(ILogger logger, int count, DateTimeOffset closedBefore);
+
+    [LoggerMessage(28, LogLevel.Information, "Admin: audit chain intact, {Records} records")]
+    public static partial void AuditIntact(ILogger logger, long records);
+
+    [LoggerMessage(29, LogLevel.Critical, "Admin: audit chain broken at record {Position} ({Problem}): {Detail}")]
+    public static partial void AuditBroken(ILogger logger, long position, string problem, string detail);
 }

@@ -16,6 +16,7 @@ internal static class AuditDocument
 {
     public const string Collection = "audit";
     public const string RequestIdsField = "request_ids";
+    public const string OperatorField = "operator";
     public const int HashLength = 32;
 
     /// <summary>Matches the records naming request @0, through the multikey index on <see cref="RequestIdsField"/>.</summary>
@@ -26,22 +27,30 @@ internal static class AuditDocument
     private static readonly byte[] Label = "hotline-audit-v1"u8.ToArray();
 
     public static AuditRecord Create(KeyRing ring, long sequence, DateTimeOffset time, string actor, AuditAction action,
-        IReadOnlyList<string> requestIds, byte[] previousHash)
+        IReadOnlyList<string> requestIds, byte[] previousHash, string? operatorId = null)
     {
-        var unsigned = new AuditRecord(sequence, time, actor, action, requestIds, previousHash, ReadOnlyMemory<byte>.Empty);
+        var unsigned = new AuditRecord(sequence, time, actor, action, requestIds, previousHash, ReadOnlyMemory<byte>.Empty, operatorId);
         return unsigned with { Hash = ring.AuditHash(Canonical(unsigned)) };
     }
 
-    public static BsonDocument ToBson(AuditRecord record) => new()
+    public static BsonDocument ToBson(AuditRecord record)
     {
-        ["_id"] = record.Sequence,
-        ["time"] = record.Time.UtcTicks,
-        ["actor"] = record.Actor,
-        ["action"] = (int)record.Action,
-        [RequestIdsField] = new BsonArray(record.RequestIds.Select(id => new BsonValue(id))),
-        ["prev"] = record.PreviousHash.ToArray(),
-        ["hash"] = record.Hash.ToArray(),
-    };
+        var doc = new BsonDocument
+        {
+            ["_id"] = record.Sequence,
+            ["time"] = record.Time.UtcTicks,
+            ["actor"] = record.Actor,
+            ["action"] = (int)record.Action,
+            [RequestIdsField] = new BsonArray(record.RequestIds.Select(id => new BsonValue(id))),
+            ["prev"] = record.PreviousHash.ToArray(),
+            ["hash"] = record.Hash.ToArray(),
+        };
+        if (record.OperatorId is not null)
+        {
+            doc[OperatorField] = record.OperatorId;
+        }
+        return doc;
+    }
 
     /// <exception cref="InvalidCastException">A field is missing or of the wrong type (the record was tampered with).</exception>
     public static AuditRecord FromBson(BsonDocument doc) => new(
@@ -51,11 +60,14 @@ internal static class AuditDocument
         (AuditAction)doc["action"].AsInt32,
         [.. doc[RequestIdsField].AsArray.Select(v => v.AsString ?? throw new InvalidCastException("request id"))],
         doc["prev"].AsBinary ?? throw new InvalidCastException("prev"),
-        doc["hash"].AsBinary ?? throw new InvalidCastException("hash"));
+        doc["hash"].AsBinary ?? throw new InvalidCastException("hash"),
+        doc.TryGetValue(OperatorField, out var account) ? account.AsString ?? throw new InvalidCastException(OperatorField) : null);
 
     /// <summary>
-    /// Label, sequence, time, actor, action, request ids, previous hash: integers big-endian, strings
-    /// and lists length-prefixed, so no two different records encode alike.
+    /// Label, sequence, time, actor, action, request ids, previous hash, then the account concerned
+    /// only when there is one: integers big-endian, strings and lists length-prefixed, so no two
+    /// different records encode alike. Records written before account changes were audited have no
+    /// account and encode exactly as they did, so existing chains still verify.
     /// </summary>
     public static byte[] Canonical(AuditRecord record)
     {
@@ -71,6 +83,10 @@ internal static class AuditDocument
             Write(buffer, Encoding.UTF8.GetBytes(id));
         }
         Write(buffer, record.PreviousHash.Span);
+        if (record.OperatorId is not null)
+        {
+            Write(buffer, Encoding.UTF8.GetBytes(record.OperatorId));
+        }
         return buffer.ToArray();
     }
 

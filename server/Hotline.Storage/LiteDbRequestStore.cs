@@ -388,6 +388,24 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         }
     }
 
+    public async Task<RequestOutline?> OutlineAsync(string requestId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(requestId);
+        using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
+        if (!RequestIds.IsWellFormed(requestId) || _schema.Requests.FindById(requestId) is not { } doc || RevisionWatermark.Is(doc))
+        {
+            return null;
+        }
+        var envelope = RequestDocument.Envelope(doc);
+        return new RequestOutline(envelope.Id, envelope.Number, envelope.State, envelope.CreateTime, envelope.CloseTime);
+    }
+
+    public async Task<int> CountClosedBeforeAsync(DateTimeOffset closedBefore, CancellationToken cancellationToken)
+    {
+        using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
+        return PendingPurge.FindClosedBefore(_schema, closedBefore).Count();
+    }
+
     public async Task<AuditPage> ListAuditAsync(string? requestId, long afterSequence, int limit, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
@@ -414,6 +432,15 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         // The head first: records committed after it only make the chain longer, never shorter.
         var head = StoreCounters.Read(_schema.Meta);
         return AuditVerifier.Verify(keys.Ring, _schema.Audit.Find(Query.All("_id", Query.Ascending)), head.AuditSequence, head.AuditHead,
+            cancellationToken);
+    }
+
+    public async Task<AuditVerification> VerifyAuditAsync(ReadOnlyMemory<byte> masterKey, CancellationToken cancellationToken)
+    {
+        using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
+        using var ring = Vault.Verify(masterKey.Span);
+        var head = StoreCounters.Read(_schema.Meta);
+        return AuditVerifier.Verify(ring, _schema.Audit.Find(Query.All("_id", Query.Ascending)), head.AuditSequence, head.AuditHead,
             cancellationToken);
     }
 

@@ -5,7 +5,9 @@ namespace Hotline.Storage;
 /// <summary>
 /// A change to an operator account, decided against the stored account on the writer and
 /// committed (and checkpointed) with whatever else is in the batch: a revocation that is
-/// reported done must survive a power cut as surely as an acknowledged request.
+/// reported done must survive a power cut as surely as an acknowledged request. Its audit record
+/// goes into the same transaction (or, during a lockdown, waits for the unlock: see
+/// <see cref="WriteBatch.AuditAccount"/>). A change that changes nothing is not recorded.
 /// </summary>
 internal sealed class OperatorWrite : PendingMutation<OperatorRecord>
 {
@@ -39,6 +41,7 @@ internal sealed class OperatorWrite : PendingMutation<OperatorRecord>
             return;
         }
         batch.WriteOperator(decided);
+        batch.AuditAccount(_command.Actor, _command.Audited, decided.Id);
         Accept(decided, wrote: true);
     }
 }

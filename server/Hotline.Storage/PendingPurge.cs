@@ -50,12 +50,18 @@ internal sealed class PendingPurge : PendingWrite<int>
         {
             return schema.Requests.FindById(_requestId) is { } doc && !RevisionWatermark.Is(doc) ? [_requestId] : [];
         }
-        var cutoff = _closedBefore!.Value.UtcTicks;
-        return [.. schema.Requests.Find(Query.EQ(RequestDocument.StateField, (int)RequestState.Closed))
-            .Where(doc => doc[RequestDocument.CloseTimeField] is { IsInt64: true } closed && closed.AsInt64 < cutoff)
+        return [.. FindClosedBefore(schema, _closedBefore!.Value)
             .OrderBy(doc => doc[RequestDocument.CloseTimeField].AsInt64)
             .Take(_limit)
             .Select(doc => doc["_id"].AsString)];
+    }
+
+    /// <summary>The requests a purge of those closed before <paramref name="cutoff"/> takes, unordered.</summary>
+    public static IEnumerable<BsonDocument> FindClosedBefore(StoreSchema schema, DateTimeOffset cutoff)
+    {
+        var ticks = cutoff.UtcTicks;
+        return schema.Requests.Find(Query.EQ(RequestDocument.StateField, (int)RequestState.Closed))
+            .Where(doc => doc[RequestDocument.CloseTimeField] is { IsInt64: true } closed && closed.AsInt64 < ticks);
     }
 
     public void Complete(int purged) => Succeed(purged);

@@ -16,7 +16,7 @@ namespace Hotline.Storage;
 public sealed class StoreKeyVault : IKeyVault, IDisposable
 {
     /// <summary>Who the audit trail names when lockdown comes through <see cref="IKeyVault"/>, which carries no caller.</summary>
-    public const string DefaultActor = "admin";
+    public const string DefaultActor = OperatorCommand.AdministratorActor;
 
     private static readonly TimeSpan PersistTimeout = TimeSpan.FromSeconds(30);
 
@@ -39,12 +39,14 @@ public sealed class StoreKeyVault : IKeyVault, IDisposable
 
     public void Lock() => Wait(LockAsync(DefaultActor, CancellationToken.None));
 
-    public void Unlock(ReadOnlySpan<byte> masterKey)
+    public bool Unlock(ReadOnlySpan<byte> masterKey)
     {
         var copy = masterKey.ToArray();
         try
         {
-            Wait(UnlockAsync(copy, DefaultActor, CancellationToken.None));
+            var unlock = UnlockAsync(copy, DefaultActor, CancellationToken.None);
+            Wait(unlock);
+            return unlock.Result;
         }
         finally
         {
@@ -90,15 +92,16 @@ public sealed class StoreKeyVault : IKeyVault, IDisposable
     /// Checks <paramref name="masterKey"/> against the key-check value made when the data directory was
     /// created, takes the keys back and records the unlock. Unlocking an unlocked vault only checks the key.
     /// </summary>
+    /// <returns>True when it ended a lockdown; false when the vault was not locked.</returns>
     /// <exception cref="DomainException">PERMISSION_DENIED, MASTER_KEY_MISMATCH: not the key the data was sealed with.</exception>
-    public async Task UnlockAsync(byte[] masterKey, string actor, CancellationToken cancellationToken)
+    public async Task<bool> UnlockAsync(byte[] masterKey, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(masterKey);
         ArgumentException.ThrowIfNullOrEmpty(actor);
         var ring = Verify(masterKey);
         if (!Install(ring))
         {
-            return;
+            return false;
         }
         try
         {
@@ -109,6 +112,7 @@ public sealed class StoreKeyVault : IKeyVault, IDisposable
             Drop();
             throw;
         }
+        return true;
     }
 
     /// <summary>Erases the keys. Safe to call more than once: the store and the host's container both dispose it.</summary>

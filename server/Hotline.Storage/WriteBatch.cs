@@ -175,12 +175,24 @@ internal sealed class WriteBatch : IDisposable
     }
 
     /// <summary>Appends a record to the audit chain, linked to the one before it.</summary>
-    public void Audit(string actor, AuditAction action, IReadOnlyList<string> requestIds)
+    public void Audit(string actor, AuditAction action, IReadOnlyList<string> requestIds) =>
+        AppendRecord(Now, actor, action, requestIds, operatorId: null);
+
+    /// <summary>
+    /// Appends the record of a change to an operator account. During a lockdown the chain's key is
+    /// not in memory, yet revoking a token must still work; the record then waits, unchained, beside
+    /// the security document, and is chained (with the time it happened) just before the unlock's
+    /// own record. Until then it is as open to tampering as any unsigned row, which is why the unlock
+    /// is the first thing an admin should do once it is safe.
+    /// </summary>
+    public void AuditAccount(string actor, AuditAction action, string operatorId)
     {
-        var record = AuditDocument.Create(Ring, Counters.AuditSequence + 1, Now, actor, action, requestIds, Counters.AuditHead);
-        _schema.Audit.Insert(AuditDocument.ToBson(record));
-        Counters = Counters with { AuditSequence = record.Sequence, AuditHead = record.Hash.ToArray() };
-        _countersChanged = true;
+        if (_keys is null)
+        {
+            DeferredAccountAudit.Append(_schema.Meta, Now, actor, action, operatorId);
+            return;
+        }
+        AppendRecord(Now, actor, action, [], operatorId);
     }
 
     /// <summary>
@@ -218,6 +230,13 @@ internal sealed class WriteBatch : IDisposable
     {
         var security = SecurityDocument.Read(_schema.Meta) ?? throw new InvalidOperationException("The security document is missing.");
         (security with { Locked = locked }).Write(_schema.Meta);
+        if (!locked)
+        {
+            foreach (var deferred in DeferredAccountAudit.Take(_schema.Meta))
+            {
+                AppendRecord(deferred.Time, deferred.Actor, deferred.Action, [], deferred.OperatorId);
+            }
+        }
         Audit(actor, locked ? AuditAction.Locked : AuditAction.Unlocked, []);
     }
 
@@ -242,6 +261,14 @@ internal sealed class WriteBatch : IDisposable
             CryptographicOperations.ZeroMemory(dataKey);
         }
         _dataKeys.Clear();
+    }
+
+    private void AppendRecord(DateTimeOffset time, string actor, AuditAction action, IReadOnlyList<string> requestIds, string? operatorId)
+    {
+        var record = AuditDocument.Create(Ring, Counters.AuditSequence + 1, time, actor, action, requestIds, Counters.AuditHead, operatorId);
+        _schema.Audit.Insert(AuditDocument.ToBson(record));
+        Counters = Counters with { AuditSequence = record.Sequence, AuditHead = record.Hash.ToArray() };
+        _countersChanged = true;
     }
 
     private byte[]? DataKey(string requestId)

@@ -1,6 +1,10 @@
 using System.Net.Sockets;
+using Google.Protobuf;
+using Google.Rpc;
+using Grpc.Core;
 using Grpc.Net.Client;
 using Hotline.Contract.V1;
+using Hotline.Domain;
 using Hotline.Server.Access;
 using Hotline.Server.Hosting;
 using Hotline.Storage;
@@ -23,20 +27,65 @@ internal interface IAdminBackend : IAsyncDisposable
     Task<RotateOperatorTokenResponse> RotateOperatorTokenAsync(RotateOperatorTokenRequest request);
 
     Task<LockdownResponse> LockdownAsync();
+
+    /// <summary>Ends a lockdown with the master key as the server reads it.</summary>
+    /// <exception cref="MasterKeyException">No master key is configured.</exception>
+    Task<UnlockResponse> UnlockAsync();
+
+    /// <summary>Checks the audit chain; during a lockdown, with the configured master key, leaving the lockdown in place.</summary>
+    /// <exception cref="MasterKeyException">Locked down and no master key is configured.</exception>
+    Task<VerifyAuditResponse> VerifyAuditAsync();
+
+    Task<PurgeRequestsResponse> PurgeRequestsAsync(PurgeRequestsRequest request);
+}
+
+/// <summary>
+/// The master key as the server reads it (<see cref="MasterKeyFile"/>): read once, when first
+/// needed, so commands that need no key work without one; erased when the command ends.
+/// </summary>
+internal sealed class MasterKeySource(HotlineOptions options) : IDisposable
+{
+    private byte[]? _key;
+    private bool _read;
+
+    /// <summary>The key, or null when none is configured.</summary>
+    /// <exception cref="MasterKeyException">The key is configured wrongly (see <see cref="MasterKeyFile.Read"/>).</exception>
+    public byte[]? Read()
+    {
+        if (!_read)
+        {
+            _key = MasterKeyFile.Read(options.MasterKeyFile, options.DataDirectory);
+            _read = true;
+        }
+        return _key;
+    }
+
+    /// <exception cref="MasterKeyException">No key is configured.</exception>
+    public byte[] Require(string purpose) => Read() ?? throw new MasterKeyException(
+        $"{purpose} needs the master key: give it as the server is given it, in the file named by Hotline:MasterKeyFile " +
+        $"or in the {MasterKeyFile.EnvironmentVariable} environment variable.");
+
+    public void Dispose()
+    {
+        if (_key is not null)
+        {
+            System.Security.Cryptography.CryptographicOperations.ZeroMemory(_key);
+        }
+    }
 }
 
 internal static class AdminBackends
 {
     /// <summary>The running server if its admin socket answers, else the data directory opened directly.</summary>
     /// <exception cref="DataDirectoryInUseException">A server holds the directory but its socket does not answer.</exception>
-    public static async Task<IAdminBackend> ConnectAsync(HotlineOptions options)
+    public static async Task<IAdminBackend> ConnectAsync(HotlineOptions options, MasterKeySource masterKey)
     {
         var socket = AdminSocketGate.PathFor(options.DataDirectory);
         if (await AnswersAsync(socket))
         {
-            return new SocketAdminBackend(socket);
+            return new SocketAdminBackend(socket, masterKey);
         }
-        return await LocalAdminBackend.OpenAsync(options);
+        return await LocalAdminBackend.OpenAsync(options, masterKey);
     }
 
     private static async Task<bool> AnswersAsync(string socketPath)
@@ -64,11 +113,19 @@ internal sealed class SocketAdminBackend : IAdminBackend
 {
     private static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// For calls whose work grows with the data: reading a long audit chain, purging thousands of
+    /// closed requests a round at a time. Cut short, a purge stops after its current round.
+    /// </summary>
+    private static readonly TimeSpan LongCallTimeout = TimeSpan.FromMinutes(15);
+
     private readonly GrpcChannel _channel;
     private readonly AdminService.AdminServiceClient _client;
+    private readonly MasterKeySource _masterKey;
 
-    public SocketAdminBackend(string socketPath)
+    public SocketAdminBackend(string socketPath, MasterKeySource masterKey)
     {
+        _masterKey = masterKey;
         Describe = $"Server running: administering it through {socketPath}.";
         _channel = GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions
         {
@@ -110,13 +167,33 @@ internal sealed class SocketAdminBackend : IAdminBackend
     public async Task<LockdownResponse> LockdownAsync() =>
         await _client.LockdownAsync(new LockdownRequest(), deadline: Deadline());
 
+    public async Task<UnlockResponse> UnlockAsync() =>
+        await _client.UnlockAsync(new UnlockRequest { MasterKey = ByteString.CopyFrom(_masterKey.Require("unlock")) }, deadline: Deadline());
+
+    public async Task<VerifyAuditResponse> VerifyAuditAsync()
+    {
+        try
+        {
+            return await _client.VerifyAuditAsync(new VerifyAuditRequest(), deadline: Deadline(LongCallTimeout));
+        }
+        catch (RpcException ex) when (ex.StatusCode == StatusCode.FailedPrecondition && ex.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason == ErrorReasons.LockedDown)
+        {
+            // Sent only when needed: the key crosses the socket only while the server cannot check the chain without it.
+            var key = _masterKey.Require("audit verify on a locked-down server");
+            return await _client.VerifyAuditAsync(new VerifyAuditRequest { MasterKey = ByteString.CopyFrom(key) }, deadline: Deadline(LongCallTimeout));
+        }
+    }
+
+    public async Task<PurgeRequestsResponse> PurgeRequestsAsync(PurgeRequestsRequest request) =>
+        await _client.PurgeRequestsAsync(request, deadline: Deadline(LongCallTimeout));
+
     public ValueTask DisposeAsync()
     {
         _channel.Dispose();
         return ValueTask.CompletedTask;
     }
 
-    private static DateTime Deadline() => DateTime.UtcNow.Add(CallTimeout);
+    private static DateTime Deadline(TimeSpan? timeout = null) => DateTime.UtcNow.Add(timeout ?? CallTimeout);
 }
 
 /// <summary>
@@ -127,38 +204,30 @@ internal sealed class LocalAdminBackend : IAdminBackend
 {
     private readonly LiteDbRequestStore _store;
     private readonly OperatorAdministration _operators;
+    private readonly StoreAdministration _administration;
+    private readonly MasterKeySource _masterKey;
 
-    private LocalAdminBackend(LiteDbRequestStore store, OperatorAdministration operators, string dataDirectory)
+    private LocalAdminBackend(LiteDbRequestStore store, OperatorAdministration operators, MasterKeySource masterKey, string dataDirectory)
     {
         _store = store;
         _operators = operators;
+        _masterKey = masterKey;
+        _administration = new StoreAdministration(store, store, store.Vault, NullLogger<StoreAdministration>.Instance);
         Describe = $"No server running: administering {dataDirectory} directly.";
     }
 
     public string Describe { get; }
 
-    public static async Task<LocalAdminBackend> OpenAsync(HotlineOptions options)
+    public static async Task<LocalAdminBackend> OpenAsync(HotlineOptions options, MasterKeySource masterKey)
     {
         // The key as the server reads it; a locked data directory opens without one.
-        var masterKey = MasterKeyFile.Read(options.MasterKeyFile, options.DataDirectory);
-        LiteDbRequestStore store;
-        try
-        {
-            store = LiteDbRequestStore.Open(options.DataDirectory, new RequestStoreOptions { ChangeLogRetention = options.ChangeLogRetention },
-                TimeProvider.System, NoChangeListener.Instance, NullLogger.Instance, masterKey);
-        }
-        finally
-        {
-            if (masterKey is not null)
-            {
-                System.Security.Cryptography.CryptographicOperations.ZeroMemory(masterKey);
-            }
-        }
+        var store = LiteDbRequestStore.Open(options.DataDirectory, new RequestStoreOptions { ChangeLogRetention = options.ChangeLogRetention },
+            TimeProvider.System, NoChangeListener.Instance, NullLogger.Instance, masterKey.Read());
         try
         {
             var directory = new OperatorDirectory(new SessionRegistry());
             await directory.LoadAsync(store, CancellationToken.None);
-            return new LocalAdminBackend(store, new OperatorAdministration(directory, NullLogger<OperatorAdministration>.Instance),
+            return new LocalAdminBackend(store, new OperatorAdministration(directory, NullLogger<OperatorAdministration>.Instance), masterKey,
                 Path.GetFullPath(options.DataDirectory));
         }
         catch
@@ -201,6 +270,19 @@ internal sealed class LocalAdminBackend : IAdminBackend
         await _store.Vault.LockAsync(StoreKeyVault.DefaultActor, CancellationToken.None);
         return new LockdownResponse { AlreadyLocked = already };
     }
+
+    public async Task<UnlockResponse> UnlockAsync()
+    {
+        var unlocked = await _store.Vault.UnlockAsync(_masterKey.Require("unlock"), StoreKeyVault.DefaultActor, CancellationToken.None);
+        return new UnlockResponse { AlreadyUnlocked = !unlocked };
+    }
+
+    public Task<VerifyAuditResponse> VerifyAuditAsync() =>
+        _administration.VerifyAuditAsync(_store.Vault.IsLocked ? _masterKey.Require("audit verify on a locked-down installation") : null,
+            CancellationToken.None);
+
+    public Task<PurgeRequestsResponse> PurgeRequestsAsync(PurgeRequestsRequest request) =>
+        _administration.PurgeAsync(request, CancellationToken.None);
 
     public ValueTask DisposeAsync()
     {

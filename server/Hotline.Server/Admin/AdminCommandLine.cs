@@ -1,4 +1,6 @@
 using System.Globalization;
+using Google.Protobuf.WellKnownTypes;
+using Google.Rpc;
 using Grpc.Core;
 using Hotline.Contract.V1;
 using Hotline.Domain;
@@ -10,7 +12,7 @@ using Hotline.Storage;
 namespace Hotline.Server.Admin;
 
 /// <summary>
-/// `Hotline.Server operators|lockdown|unlock …`: administration from the server's own machine.
+/// `Hotline.Server operators|lockdown|unlock|audit|purge …`: administration from the server's own machine.
 /// With a server running it talks to that server through the admin socket, so a revocation ends
 /// open streams at once; with none it opens the data directory itself (taking its lock file, so
 /// a server cannot start underneath it). Prints what it did; tokens are printed once, or written
@@ -20,6 +22,9 @@ public static class AdminCommandLine
 {
     public const int ExitRefused = 1;
     public const int ExitUsage = 2;
+
+    /// <summary>`audit verify` found the chain edited, cut or reordered: distinct, so cron and monitoring can alert on it.</summary>
+    public const int ExitAuditChainBroken = 8;
 
     public const string Usage = """
         Usage: Hotline.Server <command> [--data-dir DIR] [--Hotline:Key value ...]
@@ -33,13 +38,24 @@ public static class AdminCommandLine
                                      issue a new token; the old one stops working at once
           lockdown                   end every session and drop the keys from memory
           unlock                     end a lockdown (reads the master key as the server does)
+          audit verify               check the whole audit chain; says where it breaks, if it does
+                                     (while locked down, checks with the master key and stays locked)
+          purge ID [ID ...] [--closed-before DAYS] [--yes]
+                                     destroy requests for good (requests/ID or ID), and with
+                                     --closed-before every request closed more than DAYS days ago;
+                                     without --yes, only lists what would be purged
 
         --token-file PATH writes the token to PATH, readable by its owner only, instead of printing it.
         With the server running, commands go through its admin socket (DIR/admin.sock); with it
-        stopped, they open DIR directly.
+        stopped, they open DIR directly. Account changes, lockdown, unlock and purges are recorded
+        in the audit trail as operators/admin.
+
+        Exit codes: 0 done; 1 refused (unknown id, locked down, purge without --yes, ...); 2 usage;
+        3 data directory held by a server whose socket does not answer; 5 master key missing or
+        wrong; 8 audit chain broken.
         """;
 
-    private static readonly HashSet<string> Commands = new(StringComparer.Ordinal) { "operators", "lockdown", "unlock" };
+    private static readonly HashSet<string> Commands = new(StringComparer.Ordinal) { "operators", "lockdown", "unlock", "audit", "purge" };
 
     public static bool Handles(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -71,10 +87,11 @@ public static class AdminCommandLine
             return 0;
         }
         var options = LoadOptions(command.ConfigurationArguments);
+        using var masterKey = new MasterKeySource(options);
         IAdminBackend backend;
         try
         {
-            backend = await AdminBackends.ConnectAsync(options);
+            backend = await AdminBackends.ConnectAsync(options, masterKey);
         }
         catch (DataDirectoryInUseException)
         {
@@ -92,23 +109,28 @@ public static class AdminCommandLine
             try
             {
                 await output.WriteLineAsync(backend.Describe);
-                await RunAsync(command, backend, output);
-                return 0;
+                return await RunAsync(command, backend, output, error);
             }
             catch (RpcException ex)
             {
-                await error.WriteLineAsync($"hotline-server: refused ({ex.StatusCode}): {ex.Status.Detail}");
-                return ExitRefused;
+                var reason = ex.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason;
+                await error.WriteLineAsync($"hotline-server: refused ({ex.StatusCode}{(reason is null ? "" : ", " + reason)}): {ex.Status.Detail}");
+                return reason == ErrorReasons.MasterKeyMismatch ? HotlineHost.ExitMasterKeyRefused : ExitRefused;
             }
             catch (DomainException ex)
             {
                 await error.WriteLineAsync($"hotline-server: refused ({ex.Reason}): {ex.Message}");
-                return ExitRefused;
+                return ex.Reason == ErrorReasons.MasterKeyMismatch ? HotlineHost.ExitMasterKeyRefused : ExitRefused;
+            }
+            catch (MasterKeyException ex)
+            {
+                await error.WriteLineAsync("hotline-server: " + ex.Message);
+                return HotlineHost.ExitMasterKeyRefused;
             }
         }
     }
 
-    private static async Task RunAsync(ParsedCommand command, IAdminBackend backend, TextWriter output)
+    private static async Task<int> RunAsync(ParsedCommand command, IAdminBackend backend, TextWriter output, TextWriter error)
     {
         switch (command.Words)
         {
@@ -144,11 +166,111 @@ public static class AdminCommandLine
                     ? $"Already locked down; ended {locked.EndedSessions} open watch stream(s)."
                     : $"Locked down: keys dropped from memory, ended {locked.EndedSessions} open watch stream(s). Tokens stay valid; sensitive data is not served until `unlock`.");
                 break;
+            case ["unlock"]:
+                var unlocked = await backend.UnlockAsync();
+                await output.WriteLineAsync(unlocked.AlreadyUnlocked
+                    ? "Was not locked down: the master key matches, nothing changed."
+                    : "Unlocked: the master key matches; request content is served again.");
+                break;
+            case ["audit", "verify"]:
+                return await VerifyAuditAsync(backend, output);
+            case ["purge", ..]:
+                return await PurgeAsync(command, [.. command.Words.Skip(1)], backend, output, error);
             default:
                 throw new DomainException(ErrorKind.InvalidArgument, ErrorReasons.InvalidFields,
                     $"unknown command '{string.Join(' ', command.Words)}'; run with --help");
         }
+        return 0;
     }
+
+    private static async Task<int> VerifyAuditAsync(IAdminBackend backend, TextWriter output)
+    {
+        var response = await backend.VerifyAuditAsync();
+        var result = response.Verification;
+        if (response.Locked)
+        {
+            await output.WriteLineAsync("Locked down: checked with the master key; the installation stays locked.");
+        }
+        if (result.Intact)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Audit chain intact: {result.EventsChecked} record(s) checked, chained from 1 to {result.HeadSequence}."));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Head: record {result.HeadSequence}, hash {result.HeadHash}. Keep this line somewhere the server cannot write: a chain cut back to an earlier head is caught only against such a copy."));
+            return 0;
+        }
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"AUDIT CHAIN BROKEN at record {result.Position}: {ProblemName(result.Problem)}. {result.Detail}."));
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{result.EventsChecked} record(s) checked; records 1 to {result.HeadSequence} are intact. Treat the trail after that as untrustworthy."));
+        return ExitAuditChainBroken;
+    }
+
+    private static string ProblemName(Contract.V1.AuditChainProblem problem) => problem switch
+    {
+        Contract.V1.AuditChainProblem.RecordAltered => "record altered",
+        Contract.V1.AuditChainProblem.RecordMissing => "record missing",
+        Contract.V1.AuditChainProblem.ChainBroken => "chain broken",
+        Contract.V1.AuditChainProblem.ChainTruncated => "chain truncated",
+        _ => "unknown problem",
+    };
+
+    private static async Task<int> PurgeAsync(ParsedCommand command, IReadOnlyList<string> ids, IAdminBackend backend, TextWriter output, TextWriter error)
+    {
+        var request = new PurgeRequestsRequest { ValidateOnly = !command.Flag("--yes") };
+        request.Names.AddRange(ids.Select(id => id.StartsWith(ContractMapping.RequestPrefix, StringComparison.Ordinal) ? id : ContractMapping.RequestName(id)));
+        DateTimeOffset? cutoff = null;
+        if (command.Option("--closed-before") is { } days)
+        {
+            if (!int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n > 36_500)
+            {
+                throw new DomainException(ErrorKind.InvalidArgument, ErrorReasons.InvalidFields,
+                    "--closed-before takes a whole number of days, 0 to 36500");
+            }
+            cutoff = DateTimeOffset.UtcNow.AddDays(-n);
+            request.ClosedBefore = Timestamp.FromDateTimeOffset(cutoff.Value);
+        }
+        if (request.Names.Count == 0 && cutoff is null)
+        {
+            throw new DomainException(ErrorKind.InvalidArgument, ErrorReasons.InvalidFields,
+                "purge needs at least one request id, or --closed-before DAYS; run with --help");
+        }
+        var response = await backend.PurgeRequestsAsync(request);
+        var verb = request.ValidateOnly ? "Would purge" : "Purged";
+        foreach (var purged in response.Requests)
+        {
+            await output.WriteLineAsync($"{verb} {Describe(purged)}.");
+        }
+        if (cutoff is { } closedBefore)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{verb} {response.ClosedBeforeCount} request(s) closed before {closedBefore:yyyy-MM-dd HH:mm} UTC."));
+        }
+        foreach (var missing in response.NotFound)
+        {
+            await error.WriteLineAsync($"hotline-server: not found (REQUEST_NOT_FOUND): {missing} matches no request (never existed, or already purged); nothing done for it.");
+        }
+        if (request.ValidateOnly)
+        {
+            await output.WriteLineAsync(response.Requests.Count + response.ClosedBeforeCount == 0
+                ? "Nothing to purge."
+                : "Nothing was purged yet. Purging is irreversible (each request's data key is destroyed, so no copy of it, " +
+                    "backups included, can be read again); run the same command with --yes to do it.");
+            return ExitRefused;
+        }
+        return response.NotFound.Count > 0 ? ExitRefused : 0;
+    }
+
+    private static string Describe(PurgedRequest request)
+    {
+        var closed = request.CloseTime is null
+            ? "not closed"
+            : "closed " + request.CloseTime.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{request.Name} (number {request.Number}, {StateName(request.State)}, submitted {request.CreateTime.ToDateTimeOffset():yyyy-MM-dd HH:mm} UTC, {closed})");
+    }
+
+    private static string StateName(Contract.V1.RequestState state) => state.ToString().ToLowerInvariant();
 
     private static async Task HandOverAsync(string token, string? tokenFile, TextWriter output)
     {
@@ -221,7 +343,8 @@ public static class AdminCommandLine
     private sealed record ParsedCommand(IReadOnlyList<string> Words, IReadOnlyDictionary<string, string> Options,
         IReadOnlyList<string> ConfigurationArguments, bool Help)
     {
-        private static readonly HashSet<string> OwnOptions = new(StringComparer.Ordinal) { "--name", "--role", "--token-file" };
+        private static readonly HashSet<string> OwnOptions = new(StringComparer.Ordinal) { "--name", "--role", "--token-file", "--closed-before" };
+        private static readonly HashSet<string> OwnFlags = new(StringComparer.Ordinal) { "--yes" };
 
         public static ParsedCommand Parse(IReadOnlyList<string> args)
         {
@@ -235,6 +358,10 @@ public static class AdminCommandLine
                 if (arg is "-h" or "--help")
                 {
                     help = true;
+                }
+                else if (OwnFlags.Contains(arg))
+                {
+                    options[arg] = "";
                 }
                 else if (arg.StartsWith("--", StringComparison.Ordinal))
                 {
@@ -265,6 +392,8 @@ public static class AdminCommandLine
         }
 
         public string? Option(string name) => Options.GetValueOrDefault(name);
+
+        public bool Flag(string name) => Options.ContainsKey(name);
 
         public string Require(string name) => Option(name) ?? throw new DomainException(ErrorKind.InvalidArgument, ErrorReasons.InvalidFields,
             $"{name} is required; run with --help");

@@ -48,9 +48,15 @@ public sealed class AdminGrpcService(OperatorAdministration operators, IServiceP
         {
             DomainException.ThrowInvalid("master_key", "is required");
         }
-        services.GetRequiredService<LockdownSwitch>().Unlock(request.MasterKey.Span);
-        return Task.FromResult(new UnlockResponse());
+        var unlocked = services.GetRequiredService<LockdownSwitch>().Unlock(request.MasterKey.Span);
+        return Task.FromResult(new UnlockResponse { AlreadyUnlocked = !unlocked });
     }
+
+    public override Task<VerifyAuditResponse> VerifyAudit(VerifyAuditRequest request, ServerCallContext context) =>
+        services.GetRequiredService<StoreAdministration>().VerifyAuditAsync(request.MasterKey.Memory, context.CancellationToken);
+
+    public override Task<PurgeRequestsResponse> PurgeRequests(PurgeRequestsRequest request, ServerCallContext context) =>
+        services.GetRequiredService<StoreAdministration>().PurgeAsync(request, context.CancellationToken);
 
     public static Contract.V1.OperatorAccount ToContract(OperatorRecord record) => new()
     {

@@ -23,9 +23,14 @@ public sealed class LockdownSwitch(IKeyVault vault, SessionRegistry sessions, IL
         return (ended, already);
     }
 
-    public void Unlock(ReadOnlySpan<byte> masterKey)
+    /// <returns>True when it ended a lockdown; false when there was none (the key was only checked).</returns>
+    public bool Unlock(ReadOnlySpan<byte> masterKey)
     {
-        vault.Unlock(masterKey);
-        ServerLog.Unlocked(logger);
+        var unlocked = vault.Unlock(masterKey);
+        if (unlocked)
+        {
+            ServerLog.Unlocked(logger);
+        }
+        return unlocked;
     }
 }

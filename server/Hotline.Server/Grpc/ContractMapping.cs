@@ -106,10 +106,20 @@ public static class ContractMapping
             Actor = OperatorName(record.Actor),
             Action = (V1.AuditAction)record.Action,
             Hash = Convert.ToHexStringLower(record.Hash.Span),
+            Operator = record.OperatorId is null ? "" : OperatorName(record.OperatorId),
         };
         message.Requests.AddRange(record.RequestIds.Select(RequestName));
         return message;
     }
+
+    public static V1.PurgedRequest ToContract(RequestOutline outline) => new()
+    {
+        Name = RequestName(outline.Id),
+        Number = outline.Number,
+        State = (V1.RequestState)outline.State,
+        CreateTime = Timestamp.FromDateTimeOffset(outline.CreateTime),
+        CloseTime = outline.CloseTime is { } closed ? Timestamp.FromDateTimeOffset(closed) : null,
+    };
 
     public static V1.VerifyAuditChainResponse ToContract(AuditVerification verification) => new()
     {

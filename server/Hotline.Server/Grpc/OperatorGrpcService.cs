@@ -29,7 +29,8 @@ public sealed class OperatorGrpcService(OperatorDirectory directory, ICallerReso
         var caller = callers.Authenticate(context);
         // Not cancellable by the caller: a panic that half-happened because the link dropped would be worse than none.
         var (_, ended) = await directory.ExecuteAsync(
-            new ReplaceTokenCommand(caller.Account.Id, NewTokenHash: null, OnlyIfCurrent: caller.TokenHash), CancellationToken.None);
+            new ReplaceTokenCommand(caller.Account.Id, NewTokenHash: null, OnlyIfCurrent: caller.TokenHash) { Actor = caller.Account.Id },
+            CancellationToken.None);
         ServerLog.SessionEndedByOperator(logger, caller.Account.Id, caller.Source, ended);
         return new EndMySessionResponse { EndedSessions = ended };
     }

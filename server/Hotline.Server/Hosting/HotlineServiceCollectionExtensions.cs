@@ -56,6 +56,7 @@ public static class HotlineServiceCollectionExtensions
         services.AddSingleton<ICallerResolver, BearerCallerResolver>();
         services.AddSingleton<OperatorAdministration>();
         services.AddSingleton<LockdownSwitch>();
+        services.AddSingleton<StoreAdministration>();
         services.AddHostedService<AccessStartup>();
         return services;
     }

@@ -53,6 +53,8 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         ["/hotline.v1.AdminService/RotateOperatorToken"] = [NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed],
         ["/hotline.v1.AdminService/Lockdown"] = [NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed],
         ["/hotline.v1.AdminService/Unlock"] = [NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed],
+        ["/hotline.v1.AdminService/VerifyAudit"] = [NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed],
+        ["/hotline.v1.AdminService/PurgeRequests"] = [NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed],
         ["/grpc.health.v1.Health/Check"] = [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok],
         // Last: it revokes the token of every caller it succeeds for.
         ["/hotline.v1.OperatorService/EndMySession"] = [Unauth, Unauth, Unauth, Denied, Ok, Ok, Ok, Ok],
@@ -203,6 +205,12 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
             ["/hotline.v1.AdminService/Lockdown"] = o => Outcome(() => admin.LockdownAsync(new LockdownRequest(), o).ResponseAsync),
             ["/hotline.v1.AdminService/Unlock"] = o => Outcome(() => admin.UnlockAsync(
                 new UnlockRequest { MasterKey = Google.Protobuf.ByteString.CopyFromUtf8("guess") }, o).ResponseAsync),
+            ["/hotline.v1.AdminService/VerifyAudit"] = o => Outcome(() => admin.VerifyAuditAsync(new VerifyAuditRequest(), o).ResponseAsync),
+            ["/hotline.v1.AdminService/PurgeRequests"] = async o =>
+            {
+                var name = (await server.SubmitAsync()).Name;
+                return await Outcome(() => admin.PurgeRequestsAsync(new PurgeRequestsRequest { Names = { name } }, o).ResponseAsync);
+            },
             ["/grpc.health.v1.Health/Check"] = o => Outcome(() => new Health.HealthClient(server.Channel).CheckAsync(new HealthCheckRequest(), o).ResponseAsync),
         };
     }

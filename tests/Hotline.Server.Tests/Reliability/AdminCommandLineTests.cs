@@ -129,6 +129,88 @@ public sealed partial class AdminCommandLineTests(ITestOutputHelper output) : ID
         Assert.DoesNotContain(HotlineTestServer.TokenOf(ServerProcess.Supervisor)[3..20], server.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RunningServer_LockdownUnlockAndPurge_ThroughTheRealBinary()
+    {
+        const string message = "canary-5b1e: please call after dark";
+        await using var server = await ServerProcess.StartAsync(_dataDirectory);
+        var name = (await server.Intakes.SubmitRequestAsync(new SubmitRequestRequest { RequestId = "p1", Channel = Channel.Sms, ContactHandle = "+15550104477", Message = message },
+            ServerProcess.As(ServerProcess.Intake)).ResponseAsync.DefaultTimeout()).Name;
+
+        var locked = await RunAsync("lockdown", "--data-dir", _dataDirectory);
+        await RpcAssert.FailsWithReasonAsync(StatusCode.FailedPrecondition, "LOCKED_DOWN",
+            () => server.Requests.ListRequestsAsync(new ListRequestsRequest(), ServerProcess.As(ServerProcess.Supervisor)).ResponseAsync);
+        var wrong = await RunWithKeyAsync(Convert.ToBase64String(new byte[32]), "unlock", "--data-dir", _dataDirectory);
+        await RpcAssert.FailsWithReasonAsync(StatusCode.FailedPrecondition, "LOCKED_DOWN",
+            () => server.Requests.ListRequestsAsync(new ListRequestsRequest(), ServerProcess.As(ServerProcess.Supervisor)).ResponseAsync);
+        var unlocked = await RunAsync("unlock", "--data-dir", _dataDirectory);
+
+        Assert.Equal(0, locked.ExitCode);
+        Assert.Equal(5, wrong.ExitCode);
+        Assert.Contains("MASTER_KEY_MISMATCH", wrong.Output, StringComparison.Ordinal);
+        Assert.Equal(0, unlocked.ExitCode);
+        Assert.Contains("Unlocked", unlocked.Output, StringComparison.Ordinal);
+        await server.Requests.ListRequestsAsync(new ListRequestsRequest(), ServerProcess.As(ServerProcess.Supervisor)).ResponseAsync.DefaultTimeout();
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var watch = server.Requests.WatchRequests(new WatchRequestsRequest(),
+            new CallOptions(HotlineTestServer.Bearer(ServerProcess.Supervisor), cancellationToken: cts.Token));
+        while (await watch.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout()
+            && watch.ResponseStream.Current.EventCase != WatchRequestsResponse.EventOneofCase.SnapshotEnd)
+        {
+        }
+        var purged = await RunAsync("purge", name, "--yes", "--data-dir", _dataDirectory);
+        Assert.Equal(0, purged.ExitCode);
+        Assert.Contains("Purged " + name, purged.Output, StringComparison.Ordinal);
+        RequestChange? deleted = null;
+        while (deleted is null && await watch.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout())
+        {
+            deleted = watch.ResponseStream.Current.Change is { Kind: ChangeKind.Deleted } change ? change : null;
+        }
+        Assert.Equal(name, deleted!.Name);
+        await RpcAssert.FailsAsync(StatusCode.NotFound,
+            () => server.Requests.GetRequestAsync(new GetRequestRequest { Name = name }, ServerProcess.As(ServerProcess.Supervisor)).ResponseAsync);
+        var verified = await RunAsync("audit", "verify", "--data-dir", _dataDirectory);
+        Assert.Equal(0, verified.ExitCode);
+
+        await server.TerminateAsync();
+        var everything = server.Output + locked.Output + wrong.Output + unlocked.Output + purged.Output + verified.Output;
+        Assert.DoesNotContain(message, everything, StringComparison.Ordinal);
+        Assert.DoesNotContain("5550104477", everything, StringComparison.Ordinal);
+        Assert.DoesNotContain(HotlineTestServer.MasterKey, everything, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StoppedServer_PurgeAndAuditVerify_AndATamperedChainExitsEight()
+    {
+        string name;
+        await using (var server = await ServerProcess.StartAsync(_dataDirectory))
+        {
+            name = (await server.Intakes.SubmitRequestAsync(new SubmitRequestRequest { RequestId = "t1", Channel = Channel.Sms, Message = "t" },
+                ServerProcess.As(ServerProcess.Intake)).ResponseAsync.DefaultTimeout()).Name;
+            await server.TerminateAsync();
+        }
+
+        var preview = await RunAsync("purge", name, "--data-dir", _dataDirectory);
+        var purged = await RunAsync("purge", name, "--yes", "--data-dir", _dataDirectory);
+        var intact = await RunAsync("audit", "verify", "--data-dir", _dataDirectory);
+        using (var db = new LiteDB.LiteDatabase(Path.Combine(_dataDirectory, "hotline.db")))
+        {
+            Assert.True(db.GetCollection("audit").Delete(new LiteDB.BsonValue(2L)));
+        }
+        var tampered = await RunAsync("audit", "verify", "--data-dir", _dataDirectory);
+
+        Assert.Equal(1, preview.ExitCode);
+        Assert.Contains("Would purge " + name, preview.Output, StringComparison.Ordinal);
+        Assert.Equal(0, purged.ExitCode);
+        Assert.Contains("No server running", purged.Output, StringComparison.Ordinal);
+        Assert.Equal(0, intact.ExitCode);
+        Assert.Contains("Audit chain intact", intact.Output, StringComparison.Ordinal);
+        output.WriteLine(tampered.Output);
+        Assert.Equal(8, tampered.ExitCode);
+        Assert.Contains("AUDIT CHAIN BROKEN at record 2: record missing.", tampered.Output, StringComparison.Ordinal);
+    }
+
     private static CallOptions Bearer(string token) =>
         new(new Metadata { { "authorization", "Bearer " + token } }, DateTime.UtcNow.AddSeconds(15));
 
@@ -137,9 +219,12 @@ public sealed partial class AdminCommandLineTests(ITestOutputHelper output) : ID
     private static Task<(int ExitCode, string Output)> RunAsync(params string[] args) =>
         RunProcessAsync("dotnet", [ServerProcess.ServerDll, .. args]);
 
+    private static Task<(int ExitCode, string Output)> RunWithKeyAsync(string masterKey, params string[] args) =>
+        RunProcessAsync("dotnet", [ServerProcess.ServerDll, .. args], masterKey);
+
     private static Task<(int ExitCode, string Output)> RunShellAsync(string command) => RunProcessAsync("bash", ["-c", command]);
 
-    private static async Task<(int ExitCode, string Output)> RunProcessAsync(string file, IEnumerable<string> args)
+    private static async Task<(int ExitCode, string Output)> RunProcessAsync(string file, IEnumerable<string> args, string masterKey = HotlineTestServer.MasterKey)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)
@@ -147,7 +232,7 @@ public sealed partial class AdminCommandLineTests(ITestOutputHelper output) : ID
             info.ArgumentList.Add(arg);
         }
         info.Environment["DOTNET_gcServer"] = "0";
-        info.Environment["HOTLINE_MASTER_KEY"] = HotlineTestServer.MasterKey;
+        info.Environment["HOTLINE_MASTER_KEY"] = masterKey;
         using var process = Process.Start(info)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -1,0 +1,40 @@
+using Hotline.Domain;
+using LiteDB;
+
+namespace Hotline.Storage;
+
+/// <summary>
+/// Account changes made during a lockdown, waiting in the meta collection for the unlock to chain
+/// them into the audit trail (see <see cref="WriteBatch.AuditAccount"/>). Oldest first.
+/// </summary>
+internal static class DeferredAccountAudit
+{
+    private const string Id = "audit_deferred";
+
+    public static void Append(ILiteCollection<BsonDocument> meta, DateTimeOffset time, string actor, AuditAction action, string operatorId)
+    {
+        var doc = meta.FindById(Id) ?? new BsonDocument { ["_id"] = Id, ["records"] = new BsonArray() };
+        doc["records"].AsArray.Add(new BsonDocument
+        {
+            ["time"] = time.UtcTicks,
+            ["actor"] = actor,
+            ["action"] = (int)action,
+            ["operator"] = operatorId,
+        });
+        meta.Upsert(doc);
+    }
+
+    /// <summary>Every waiting record, removed from the collection in the same transaction.</summary>
+    public static IReadOnlyList<Deferred> Take(ILiteCollection<BsonDocument> meta)
+    {
+        if (meta.FindById(Id) is not { } doc)
+        {
+            return [];
+        }
+        meta.Delete(Id);
+        return [.. doc["records"].AsArray.Select(r => new Deferred(
+            RequestDocument.Utc(r["time"]), r["actor"].AsString, (AuditAction)r["action"].AsInt32, r["operator"].AsString))];
+    }
+
+    public sealed record Deferred(DateTimeOffset Time, string Actor, AuditAction Action, string OperatorId);
+}
