@@ -21,7 +21,7 @@ public sealed class OperationalTests
     {
         await using var server = await StartAsync();
         var health = new Health.HealthClient(server.Channel);
-        var lockdown = server.Services.GetRequiredService<Admin.LockdownSwitch>();
+        var lockdown = server.Services.GetRequiredService<Hotline.Server.Admin.LockdownSwitch>();
 
         lockdown.Lockdown();
         var locked = await health.CheckAsync(new HealthCheckRequest()).ResponseAsync.DefaultTimeout();
