@@ -130,6 +130,33 @@ internal sealed class ConsoleHarness : IDisposable
         return dialogScreen!;
     }
 
+    /// <summary>A dialog's text (two columns in from each side) with its rows joined and runs of whitespace as one space, for a message that wraps.</summary>
+    public static string Inside(string screen) =>
+        System.Text.RegularExpressions.Regex.Replace(string.Join(' ', screen.Split('\n').Where(l => l.Length >= 76).Select(l => l[2..76])), @"\s+", " ");
+
+    /// <summary>Selects the queue row of request <paramref name="number"/>.</summary>
+    public void Select(long number)
+    {
+        var row = Window.VisibleRows.ToList().FindIndex(r => r.Number == number);
+        Window.Table.SetSelection(0, row, false);
+        Assert.Equal(number, Window.Selected!.Number);
+    }
+
+    /// <summary>Runs the work queued for the UI thread (answers that came from another thread) until the screen shows what is awaited.</summary>
+    public string WaitForScreen(Func<string, bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TaskTimeouts.Default;
+        var screen = Screen;
+        while (!condition(screen) && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(10);
+            App.TimedEvents!.RunTimers();
+            screen = Screen;
+        }
+        Assert.True(condition(screen), screen);
+        return screen;
+    }
+
     public void Dispose()
     {
         App.End(_session);

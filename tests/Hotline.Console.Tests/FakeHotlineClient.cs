@@ -72,15 +72,38 @@ internal sealed class FakeHotlineClient : IHotlineClient
     /// <summary>Answers ListRelatedAsync: the other requests of one requester, newest first, split into pages of the asked size.</summary>
     public Dictionary<string, List<HelpRequest>> Related { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The next ListRelatedAsync fails with this.</summary>
+    /// <summary>Answers ListAuditEventsAsync: the events naming one request, oldest first, split into pages of the asked size.</summary>
+    public Dictionary<string, List<AuditEvent>> Audit { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The next list call (related requests or audit events) fails with this.</summary>
     public RpcException? RefuseNextList { get; set; }
 
-    /// <summary>While set, ListRelatedAsync waits for it to complete first: a slow link.</summary>
+    /// <summary>While set, list calls wait for it to complete first: a slow link.</summary>
     public TaskCompletionSource? HoldList { get; set; }
 
     public async Task<ListRelatedRequestsResponse> ListRelatedAsync(string name, int pageSize, string pageToken, CancellationToken cancellationToken)
     {
-        Calls.Add($"related {name} size {pageSize} token '{pageToken}'");
+        var all = Related.GetValueOrDefault(name) ?? [];
+        var (page, next) = await PageAsync($"related {name} size {pageSize} token '{pageToken}'", all, pageSize, pageToken, cancellationToken);
+        var response = new ListRelatedRequestsResponse { TotalSize = all.Count, NextPageToken = next };
+        response.Requests.AddRange(page.Select(r => r.Clone()));
+        return response;
+    }
+
+    public async Task<ListAuditEventsResponse> ListAuditEventsAsync(string name, int pageSize, string pageToken, CancellationToken cancellationToken)
+    {
+        var (page, next) = await PageAsync($"audit {name} size {pageSize} token '{pageToken}'", Audit.GetValueOrDefault(name) ?? [], pageSize,
+            pageToken, cancellationToken);
+        var response = new ListAuditEventsResponse { NextPageToken = next };
+        response.Events.AddRange(page.Select(e => e.Clone()));
+        return response;
+    }
+
+    /// <summary>Records the call, waits while held, fails once if told to, then cuts one page out of <paramref name="all"/> (tokens are offsets).</summary>
+    private async Task<(List<T> Page, string NextPageToken)> PageAsync<T>(string call, List<T> all, int pageSize, string pageToken,
+        CancellationToken cancellationToken)
+    {
+        Calls.Add(call);
         if (HoldList is { } hold)
         {
             await hold.Task.WaitAsync(cancellationToken);
@@ -90,15 +113,9 @@ internal sealed class FakeHotlineClient : IHotlineClient
             RefuseNextList = null;
             throw refusal;
         }
-        var all = Related.GetValueOrDefault(name) ?? [];
         var offset = pageToken.Length == 0 ? 0 : int.Parse(pageToken, System.Globalization.CultureInfo.InvariantCulture);
-        var response = new ListRelatedRequestsResponse { TotalSize = all.Count };
-        response.Requests.AddRange(all.Skip(offset).Take(pageSize).Select(r => r.Clone()));
-        if (offset + pageSize < all.Count)
-        {
-            response.NextPageToken = (offset + pageSize).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        }
-        return response;
+        var next = offset + pageSize < all.Count ? (offset + pageSize).ToString(System.Globalization.CultureInfo.InvariantCulture) : "";
+        return ([.. all.Skip(offset).Take(pageSize)], next);
     }
 
     public Task<HelpRequest> AssignAsync(string name, string assignee, CancellationToken cancellationToken) =>

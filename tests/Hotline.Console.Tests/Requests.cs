@@ -72,6 +72,21 @@ internal static class Requests
 
     public static FeedEvent Reset() => new FeedMessage(new WatchRequestsResponse { Reset = new WatchReset { Reason = "REVISION_COMPACTED" } });
 
+    /// <summary>An audit event as the server sends it: who, what, when and which requests, never content.</summary>
+    public static AuditEvent Audit(long sequence, AuditAction action, string actor, DateTimeOffset time, params string[] requests)
+    {
+        var audit = new AuditEvent
+        {
+            Sequence = sequence,
+            Action = action,
+            Actor = actor,
+            Time = Timestamp.FromDateTimeOffset(time),
+            Hash = sequence.ToString("x64", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        audit.Requests.AddRange(requests);
+        return audit;
+    }
+
     public static Operator Operator(string id, string displayName, OperatorRole role = OperatorRole.Operator) =>
         new() { Name = $"operators/{id}", DisplayName = displayName, Role = role };
 

@@ -15,25 +15,18 @@ public sealed class RelatedRequestsTests
         return (client, new RelatedRequests(client, Origin, Hotline.Console.Presentation.Labels.OperatorId));
     }
 
-    private static async Task LoadAsync(RelatedRequests related)
-    {
-        Assert.True(related.TryBegin());
-        Assert.Equal(RelatedLoad.Loading, related.Status);
-        related.Apply(await related.FetchAsync(CancellationToken.None).DefaultTimeout());
-    }
-
     [Fact]
     public async Task Pages_AreLoadedOneAtATimeNewestFirstUntilNoneIsLeft()
     {
         var (client, related) = Setup(RelatedRequests.PageSize + 10);
 
-        await LoadAsync(related);
+        await related.LoadNextAsync();
         Assert.Equal(RelatedRequests.PageSize, related.Items.Count);
         Assert.Equal(60L, related.Items[0].Number);
         Assert.True(related.HasMore);
         Assert.Equal(RelatedRequests.PageSize + 10, related.TotalSize);
 
-        await LoadAsync(related);
+        await related.LoadNextAsync();
         Assert.Equal(RelatedRequests.PageSize + 10, related.Items.Count);
         Assert.Equal(1L, related.Items[^1].Number);
         Assert.False(related.HasMore);
@@ -47,11 +40,11 @@ public sealed class RelatedRequestsTests
     public async Task RequestShiftedOntoTheNextPage_IsShownOnce()
     {
         var (client, related) = Setup(RelatedRequests.PageSize + 5);
-        await LoadAsync(related);
+        await related.LoadNextAsync();
         // A newer contact arrives between the pages: the server's offsets move every row down by one.
         client.Related[Origin.Name].Insert(0, Requests.Make(999));
 
-        await LoadAsync(related);
+        await related.LoadNextAsync();
 
         Assert.Equal(related.Items.Count, related.Items.Select(r => r.Name).Distinct().Count());
         Assert.Equal(RelatedRequests.PageSize + 5, related.Items.Count);
@@ -72,16 +65,16 @@ public sealed class RelatedRequestsTests
         var (client, related) = Setup(3);
         client.RefuseNextList = RpcErrors.Refusal(StatusCode.PermissionDenied, "PERMISSION_DENIED", ("required_role", "OPERATOR_ROLE_SUPERVISOR"));
 
-        await LoadAsync(related);
+        await related.LoadNextAsync();
 
-        Assert.Equal(RelatedLoad.Failed, related.Status);
+        Assert.Equal(PageLoad.Failed, related.Status);
         Assert.Equal(StatusCode.PermissionDenied, related.FailureCode);
         Assert.Equal("Could not list the earlier contacts of #200: you are not allowed to (needs supervisor).", related.Failure);
         Assert.Empty(related.Items);
 
-        await LoadAsync(related);
+        await related.LoadNextAsync();
 
-        Assert.Equal(RelatedLoad.Loaded, related.Status);
+        Assert.Equal(PageLoad.Loaded, related.Status);
         Assert.Null(related.Failure);
         Assert.Equal(3, related.Items.Count);
         Assert.All(client.Calls, call => Assert.EndsWith("token ''", call, StringComparison.Ordinal));

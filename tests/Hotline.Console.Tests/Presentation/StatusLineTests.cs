@@ -38,13 +38,24 @@ public sealed class StatusLineTests
     }
 
     [Fact]
+    public void HelpText_FitsTheDialogAt80x24WithRoomToSpare()
+    {
+        var lines = Keys.HelpText().Split('\n');
+
+        // The dialog shows 19 rows of text above its button at 80x24.
+        Assert.True(lines.Length <= 17, string.Join('\n', lines));
+        Assert.All(lines, line => Assert.True(line.Length <= Keys.HelpWidth, line));
+        Assert.Equal(Keys.HelpNotes, lines[^2..]);
+    }
+
+    [Fact]
     public void EveryKey_IsInTheHelpTextAndEveryShownKeyInAHintLine()
     {
-        var help = Keys.HelpText();
+        var help = HelpColumns.Read(Keys.HelpText().Split('\n'), start: 0);
         var hints = string.Join(" ", Enum.GetValues<HintPlace>().Select(p => Keys.HintLine(p, 200)));
         foreach (var key in Keys.All)
         {
-            Assert.Contains(key.Long, help, StringComparison.Ordinal);
+            Assert.Contains($"{key.Key} {key.Long}", help, StringComparison.Ordinal);
             if (key.Place != HintPlace.HelpOnly)
             {
                 Assert.Contains($"{key.Key} {key.Short}", hints, StringComparison.Ordinal);

@@ -18,7 +18,7 @@ public sealed class ActionDialogTests
     public void Claim_AssignsToMeAndSaysSo()
     {
         using var console = new ConsoleHarness(Queue());
-        Select(console, 1);
+        console.Select(1);
 
         console.Press('a');
 
@@ -32,7 +32,7 @@ public sealed class ActionDialogTests
     public void ClaimTakenFirst_NamesWhoHoldsItAndRefreshes()
     {
         using var console = new ConsoleHarness(Queue());
-        Select(console, 1);
+        console.Select(1);
         console.Client.Stored["requests/r1"] = console.Client.Stored["requests/r1"].With(200, r =>
         {
             r.Assignee = "operators/timur";
@@ -53,7 +53,7 @@ public sealed class ActionDialogTests
     public void AssignToOther_PicksFromTheOperatorList()
     {
         using var console = new ConsoleHarness(Queue());
-        Select(console, 1);
+        console.Select(1);
 
         var dialog = console.WithDialog<AssignDialog>(new Key('A'), d =>
         {
@@ -72,7 +72,7 @@ public sealed class ActionDialogTests
     public void Release_GivesItBackToTheQueue()
     {
         using var console = new ConsoleHarness(Queue());
-        Select(console, 2);
+        console.Select(2);
 
         console.Press('r');
 
@@ -84,7 +84,7 @@ public sealed class ActionDialogTests
     public void ReleaseByNonHolder_SaysWhoHoldsIt()
     {
         using var console = new ConsoleHarness(Queue());
-        Select(console, 2);
+        console.Select(2);
         console.Client.RefuseNext = RpcErrors.Refusal(Grpc.Core.StatusCode.FailedPrecondition, "NOT_ASSIGNEE", ("assignee", "operators/timur"));
 
         console.Press('r');
@@ -96,7 +96,7 @@ public sealed class ActionDialogTests
     public void Note_TakesSeveralLinesOfCyrillicAndSavesWithF2()
     {
         using var console = new ConsoleHarness(Queue());
-        Select(console, 2);
+        console.Select(2);
 
         var dialog = console.WithDialog<NoteDialog>(new Key('n'), d =>
         {
@@ -118,7 +118,7 @@ public sealed class ActionDialogTests
     public void NoteThatFailsToSave_IsKeptAsADraftAndRetriedWithTheSameId()
     {
         using var console = new ConsoleHarness(Queue());
-        Select(console, 2);
+        console.Select(2);
         console.Client.RefuseNext = RpcErrors.Unavailable();
 
         console.WithDialog<NoteDialog>(new Key('n'), d =>
@@ -148,7 +148,7 @@ public sealed class ActionDialogTests
     public void QuitWhileANoteIsBeingWritten_AsksFirst()
     {
         using var console = new ConsoleHarness(Queue());
-        Select(console, 2);
+        console.Select(2);
         console.WithDialog<NoteDialog>(new Key('n'), d =>
         {
             console.Type("черновик");
@@ -168,7 +168,7 @@ public sealed class ActionDialogTests
     public void Triage_ChangesUrgencyAndTags()
     {
         using var console = new ConsoleHarness(Queue());
-        Select(console, 1);
+        console.Select(1);
 
         var dialog = console.WithDialog<TriageDialog>(new Key('u'), d =>
         {
@@ -189,7 +189,7 @@ public sealed class ActionDialogTests
     public void TriageRejected_NamesTheField()
     {
         using var console = new ConsoleHarness(Queue());
-        Select(console, 1);
+        console.Select(1);
         console.Client.RefuseNext = RpcErrors.InvalidFields(("tags[0]", "must be at most 40 characters"));
 
         console.WithDialog<TriageDialog>(new Key('u'), d => console.Press(Key.Enter));
@@ -201,7 +201,7 @@ public sealed class ActionDialogTests
     public void Close_WithResolutionAndComment()
     {
         using var console = new ConsoleHarness(Queue());
-        Select(console, 2);
+        console.Select(2);
 
         var dialog = console.WithDialog<CloseDialog>(new Key('c'), d =>
         {
@@ -222,7 +222,7 @@ public sealed class ActionDialogTests
     public void CloseOfAStaleView_IsRefusedAndTheViewRefreshed()
     {
         using var console = new ConsoleHarness(Queue());
-        Select(console, 2);
+        console.Select(2);
         console.Client.Stored["requests/r2"] = console.Client.Stored["requests/r2"].With(300, r => r.Urgency = Urgency.ImmediateDanger);
         console.Client.RefuseNext = RpcErrors.EtagMismatch();
 
@@ -237,7 +237,7 @@ public sealed class ActionDialogTests
     public void CancelledClose_SendsNothing()
     {
         using var console = new ConsoleHarness(Queue());
-        Select(console, 2);
+        console.Select(2);
 
         console.WithDialog<CloseDialog>(new Key('c'), d => console.Press(Key.Esc));
 
@@ -266,7 +266,7 @@ public sealed class ActionDialogTests
     public void ReopenOfAnOpenRequest_IsRefusedClearly()
     {
         using var console = new ConsoleHarness(Queue());
-        Select(console, 1);
+        console.Select(1);
         console.Client.RefuseNext = RpcErrors.Refusal(Grpc.Core.StatusCode.FailedPrecondition, "REQUEST_OPEN");
 
         console.WithDialog<ReopenDialog>(new Key('o'), d => console.Press(Key.Enter));
@@ -289,27 +289,5 @@ public sealed class ActionDialogTests
         Assert.Contains("Urgency:", dialog, StringComparison.Ordinal);
         Assert.Equal([2L], console.Window.VisibleRows.Select(r => r.Number));
         Assert.StartsWith("View: all open · lang ce", console.Lines[0], StringComparison.Ordinal);
-    }
-
-    [Theory]
-    [InlineData('?')]
-    [InlineData('\0')]
-    public void Help_ListsEveryKey(char key)
-    {
-        using var console = new ConsoleHarness(Queue());
-
-        var help = console.WithDialog<HelpDialog>(key == '\0' ? Key.F1 : new Key(key), d => console.Press(Key.Enter));
-
-        foreach (var line in new[] { "a      assign the selected request to me", "F12    clear the screen and exit at once", "1-4    all open / mine" })
-        {
-            Assert.Contains(line, help, StringComparison.Ordinal);
-        }
-    }
-
-    private static void Select(ConsoleHarness console, long number)
-    {
-        var row = console.Window.VisibleRows.ToList().FindIndex(r => r.Number == number);
-        console.Window.Table.SetSelection(0, row, false);
-        Assert.Equal(number, console.Window.Selected!.Number);
     }
 }

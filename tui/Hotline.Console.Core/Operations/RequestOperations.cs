@@ -47,6 +47,9 @@ public sealed class RequestOperations(IHotlineClient client, QueueModel model)
     /// <summary>The other requests from the same requester as <paramref name="request"/>, to be loaded a page at a time.</summary>
     public RelatedRequests Related(HelpRequest request) => new(client, request, model.DisplayName);
 
+    /// <summary>The audit trail of <paramref name="request"/>, to be loaded a page at a time; only for supervisors and admins.</summary>
+    public AuditTrail Audit(HelpRequest request) => new(client, request, model.DisplayName);
+
     private async Task<ActionOutcome> RunAsync(string what, HelpRequest request, Func<CancellationToken, Task<HelpRequest>> call,
         Func<HelpRequest, string> done)
     {

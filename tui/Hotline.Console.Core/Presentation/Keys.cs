@@ -28,24 +28,43 @@ public static class Keys
 {
     public static IReadOnlyList<KeyHelp> All { get; } =
     [
-        new("a", "claim", "assign the selected request to me", HintPlace.Actions),
+        new("a", "claim", "claim: assign the request to me", HintPlace.Actions),
         new("A", "give", "assign it to another operator (pick from a list)", HintPlace.Actions),
         new("r", "release", "give it back to the queue", HintPlace.Actions),
         new("n", "note", "add a note (multi-line; F2 saves, Esc keeps the draft)", HintPlace.Actions),
         new("u", "urgency", "change urgency and tags", HintPlace.Actions),
         new("c", "close", "close with a resolution and a comment", HintPlace.Actions),
         new("o", "reopen", "reopen a closed request", HintPlace.Actions),
-        new("?", "help", "this help (also F1)", HintPlace.Actions),
-        new("q", "quit", "quit (asks first only while a note is being written)", HintPlace.Actions),
-        new("/", "find", "search the loaded requests: number, text, contact, tags, notes", HintPlace.View),
-        new("f", "filter", "filter by urgency, channel and language", HintPlace.View),
-        new("1-4", "view", "all open / mine / unassigned / closed today", HintPlace.View),
-        new("F12", "panic", "clear the screen and exit at once", HintPlace.Status),
-        new("b", "bell", "turn the bell for new urgent requests on or off", HintPlace.HelpOnly),
         // Not on the action line, which is full at 80 columns: the detail pane names it whenever it applies.
         new(EarlierContacts.Key, "earlier", "list the same requester's other requests (↻N in the queue)", HintPlace.HelpOnly),
+        new(AuditRows.Key, "trail", "who read or changed it, and when (supervisors and admins)", HintPlace.HelpOnly),
         new("Enter", "open", "show the whole request and its notes; Enter or Esc goes back", HintPlace.HelpOnly),
+        new("?", "help", "this help (also F1)", HintPlace.Actions),
+        new("q", "quit", "quit (asks first only while a note is being written)", HintPlace.Actions),
+        new("/", "find", "search loaded requests: number, text, contact, tags, notes", HintPlace.View),
+        new("f", "filter", "filter by urgency, channel and language", HintPlace.View),
+        new("1-4", "view", "all open / mine / unassigned / closed today", HintPlace.View),
+        new("b", "bell", "turn the bell for new urgent requests on or off", HintPlace.HelpOnly),
+        new("F12", "panic", "clear the screen, exit at once", HintPlace.Status),
     ];
+
+    /// <summary>The help screen's lines under the keys, on moving and marks.</summary>
+    public static IReadOnlyList<string> HelpNotes { get; } =
+    [
+        "Arrows, PgUp/PgDn, Home/End move in the queue; Tab moves between panes.",
+        "DANGER sorts first (red or reversed). STALE: link down, screen may be old.",
+    ];
+
+    /// <summary>The width of the help screen's text: an 80-column screen less the dialog's border and shadow.</summary>
+    public const int HelpWidth = 77;
+
+    /// <summary>Between the two columns of keys.</summary>
+    public const int HelpColumnGap = 2;
+
+    /// <summary>The width of each column of keys.</summary>
+    public const int HelpColumnWidth = (HelpWidth - HelpColumnGap) / 2;
+
+    private const int KeyWidth = 6;
 
     /// <summary>The hints for one place, fitted to <paramref name="width"/> columns.</summary>
     public static string HintLine(HintPlace place, int width)
@@ -54,9 +73,27 @@ public static class Keys
         return hint.Length <= width ? hint : hint[..Math.Max(0, width - 1)] + "…";
     }
 
-    /// <summary>Every key, then two lines on moving and marks: all of it fits an 80x24 screen without scrolling.</summary>
-    public static string HelpText() =>
-        string.Join("\n", All.Select(k => $"{k.Key,-6} {k.Long}"))
-        + "\nArrows, PgUp/PgDn, Home/End move in the queue; Tab moves between panes."
-        + "\nDANGER sorts first (red or reversed). STALE: link down, screen may be old.";
+    /// <summary>
+    /// Every key in two columns, in the order of <see cref="All"/> split where the columns come out
+    /// evenest, each description wrapped under its key, then the notes.
+    /// At <see cref="HelpWidth"/> it fits an 80x24 screen without scrolling, with room for a few more keys.
+    /// </summary>
+    public static string HelpText()
+    {
+        var entries = All.Select(k => Entry(k, HelpColumnWidth)).ToList();
+        var split = Enumerable.Range(1, entries.Count - 1)
+            .MinBy(k => Math.Max(entries.Take(k).Sum(e => e.Count), entries.Skip(k).Sum(e => e.Count)));
+        var left = entries.Take(split).SelectMany(e => e).ToList();
+        var right = entries.Skip(split).SelectMany(e => e).ToList();
+        var rows = Enumerable.Range(0, Math.Max(left.Count, right.Count)).Select(i =>
+            (i < left.Count ? left[i] : "").PadRight(HelpColumnWidth + HelpColumnGap) + (i < right.Count ? right[i] : ""));
+        return string.Join("\n", rows.Select(r => r.TrimEnd()).Append("").Concat(HelpNotes));
+    }
+
+    /// <summary>"n     add a note (multi-line; F2" / "      saves, Esc keeps the draft)".</summary>
+    private static List<string> Entry(KeyHelp key, int columnWidth)
+    {
+        var lines = TextRows.WrapAll(key.Long, columnWidth - KeyWidth);
+        return [.. lines.Select((line, i) => (i == 0 ? key.Key : "").PadRight(KeyWidth) + line)];
+    }
 }

@@ -89,6 +89,15 @@ public static class Labels
     public static string OperatorId(string operatorName) =>
         operatorName.StartsWith("operators/", StringComparison.Ordinal) ? operatorName["operators/".Length..] : operatorName;
 
+    /// <summary>"Timur B. (timur)" when a display name is known, otherwise just the id.</summary>
+    /// <param name="displayName">`operators/{id}` -> a name to show, or the id when none is known.</param>
+    public static string Person(string operatorName, Func<string, string> displayName)
+    {
+        var id = OperatorId(operatorName);
+        var name = displayName(operatorName);
+        return name == id ? id : $"{name} ({id})";
+    }
+
     /// <summary>How long ago, in at most five characters: 42s, 17m, 3h05, 12d.</summary>
     public static string Age(TimeSpan age)
     {

@@ -23,13 +23,7 @@ public static class Refusals
         string Holder()
         {
             var holder = Meta("assignee");
-            if (holder.Length == 0)
-            {
-                return "someone else";
-            }
-            var id = Labels.OperatorId(holder);
-            var name = displayName(holder);
-            return name == id ? id : $"{name} ({id})";
+            return holder.Length == 0 ? "someone else" : Labels.Person(holder, displayName);
         }
 
         var prefix = $"Could not {what} #{number}: ";

@@ -1,6 +1,6 @@
 namespace Hotline.Console.Presentation;
 
-/// <summary>Fitting a message into the one or two rows a screen line has for it.</summary>
+/// <summary>Fitting text into the rows a screen has for it.</summary>
 public static class TextRows
 {
     /// <summary>Breaks <paramref name="text"/> at a space into at most two rows of <paramref name="width"/>, cutting the second with "…".</summary>
@@ -14,5 +14,41 @@ public static class TextRows
         cut = cut > 0 ? cut : width;
         var rest = text[cut..].TrimStart();
         return text[..cut] + "\n" + (rest.Length <= width ? rest : rest[..(width - 1)] + "…");
+    }
+
+    /// <summary>Breaks <paramref name="text"/> at spaces into as many rows of <paramref name="width"/> as it takes; a longer word is cut.</summary>
+    public static IReadOnlyList<string> WrapAll(string text, int width)
+    {
+        width = Math.Max(1, width);
+        var rows = new List<string>();
+        var row = "";
+        foreach (var word in text.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var rest = word;
+            while (rest.Length > 0)
+            {
+                var joined = row.Length == 0 ? rest : row + " " + rest;
+                if (joined.Length <= width)
+                {
+                    row = joined;
+                    rest = "";
+                }
+                else if (row.Length > 0)
+                {
+                    rows.Add(row);
+                    row = "";
+                }
+                else
+                {
+                    rows.Add(rest[..width]);
+                    rest = rest[width..];
+                }
+            }
+        }
+        if (row.Length > 0 || rows.Count == 0)
+        {
+            rows.Add(row);
+        }
+        return rows;
     }
 }

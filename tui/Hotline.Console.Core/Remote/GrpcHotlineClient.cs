@@ -18,6 +18,7 @@ public sealed class GrpcHotlineClient : IHotlineClient, IDisposable
     private readonly Credential _credential;
     private readonly RequestService.RequestServiceClient _requests;
     private readonly OperatorService.OperatorServiceClient _operators;
+    private readonly AuditService.AuditServiceClient _audit;
 
     public GrpcHotlineClient(Uri server, Credential credential, IReadOnlyList<PinnedCertificate> pins)
     {
@@ -30,6 +31,7 @@ public sealed class GrpcHotlineClient : IHotlineClient, IDisposable
         _channel = GrpcChannel.ForAddress(server, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
         _requests = new RequestService.RequestServiceClient(_channel);
         _operators = new OperatorService.OperatorServiceClient(_channel);
+        _audit = new AuditService.AuditServiceClient(_channel);
     }
 
     public async Task<Operator> WhoAmIAsync(CancellationToken cancellationToken) =>
@@ -56,6 +58,10 @@ public sealed class GrpcHotlineClient : IHotlineClient, IDisposable
 
     public async Task<ListRelatedRequestsResponse> ListRelatedAsync(string name, int pageSize, string pageToken, CancellationToken cancellationToken) =>
         await _requests.ListRelatedRequestsAsync(new ListRelatedRequestsRequest { Name = name, PageSize = pageSize, PageToken = pageToken },
+            Unary(cancellationToken));
+
+    public async Task<ListAuditEventsResponse> ListAuditEventsAsync(string name, int pageSize, string pageToken, CancellationToken cancellationToken) =>
+        await _audit.ListAuditEventsAsync(new ListAuditEventsRequest { Request = name, PageSize = pageSize, PageToken = pageToken },
             Unary(cancellationToken));
 
     public async Task<HelpRequest> AssignAsync(string name, string assignee, CancellationToken cancellationToken) =>

@@ -24,6 +24,10 @@ public interface IHotlineClient
     /// <param name="pageToken">Empty for the first page, then the previous page's `next_page_token`.</param>
     Task<ListRelatedRequestsResponse> ListRelatedAsync(string name, int pageSize, string pageToken, CancellationToken cancellationToken);
 
+    /// <summary>One page of the audit events naming <paramref name="name"/>, oldest first. Supervisors and admins only.</summary>
+    /// <param name="pageToken">Empty for the first page, then the previous page's `next_page_token`.</param>
+    Task<ListAuditEventsResponse> ListAuditEventsAsync(string name, int pageSize, string pageToken, CancellationToken cancellationToken);
+
     /// <summary>Assigns to <paramref name="assignee"/> (`operators/{id}`), or to the caller when empty.</summary>
     Task<HelpRequest> AssignAsync(string name, string assignee, CancellationToken cancellationToken);
 

@@ -78,17 +78,7 @@ internal sealed class ConsoleWindow : Runnable
             // Letters are the console's action keys, not type-to-find in the table.
             CollectionNavigator = null!,
         };
-        _table.Style.ShowHorizontalHeaderOverline = false;
-        _table.Style.ShowHorizontalBottomLine = false;
-        _table.Style.ShowVerticalCellLines = false;
-        _table.Style.ShowVerticalHeaderLines = false;
-        _table.Style.AlwaysShowHeaders = true;
-        _table.Style.ExpandLastColumn = true;
-        // Widths are measured from the visible rows only; pinning them stops columns jumping while scrolling.
-        for (var i = 0; i < QueueRows.MinWidths.Count; i++)
-        {
-            _table.Style.ColumnStyles[i] = new ColumnStyle { MinWidth = QueueRows.MinWidths[i], MaxWidth = i == 7 ? 200 : QueueRows.MinWidths[i] };
-        }
+        TableLook.Apply(_table, QueueRows.MinWidths);
         _table.Style.ColumnStyles[0].Alignment = Alignment.End;
         _table.Style.RowColorGetter = args => args.RowIndex < _rows.Items.Count
             ? _rows.Items[args.RowIndex].Urgency switch
@@ -98,10 +88,6 @@ internal sealed class ConsoleWindow : Runnable
                 _ => null,
             }
             : null;
-        _table.KeyBindings.Remove(Key.Home);
-        _table.KeyBindings.Add(Key.Home, Command.Start);
-        _table.KeyBindings.Remove(Key.End);
-        _table.KeyBindings.Add(Key.End, Command.End);
         _table.ValueChanged += (_, _) => ShowDetail();
         _table.Accepted += (_, _) => ToggleZoom();
 
@@ -319,6 +305,9 @@ internal sealed class ConsoleWindow : Runnable
             case 'e':
                 ShowRelated();
                 return true;
+            case 't':
+                ShowAudit();
+                return true;
             default:
                 return false;
         }
@@ -443,6 +432,26 @@ internal sealed class ConsoleWindow : Runnable
         {
             JumpTo(chosen);
         }
+    }
+
+    /// <summary>
+    /// The audit trail of the selected request. Only supervisors and admins may read it: anyone
+    /// else is told so at once, without a call the server would refuse (and audit) anyway.
+    /// </summary>
+    private void ShowAudit()
+    {
+        if (Selected is not { } request || App is not { } app)
+        {
+            Notify("Select a request first.", ok: false);
+            return;
+        }
+        if (!AuditRows.MayRead(_model.Me))
+        {
+            Notify(AuditRows.NotForYou(_model.Me), ok: false);
+            return;
+        }
+        using var dialog = new AuditDialog(app, _operations.Audit(request), _model, _palette, _zone);
+        app.Run(dialog);
     }
 
     /// <summary>The current view if it shows <paramref name="request"/>, else all open or closed today; null when none does or it is not loaded.</summary>

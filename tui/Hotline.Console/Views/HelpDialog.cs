@@ -10,8 +10,9 @@ internal sealed class HelpDialog : Dialog
     public HelpDialog(Palette palette)
     {
         Title = "Keys";
-        Width = Dim.Fill(2);
-        // Every key and the notes under them must fit at 80x24 without scrolling: the whole height.
+        // Every key and the notes under them must fit at 80x24 without scrolling: the whole screen,
+        // two columns of keys (Keys.HelpText).
+        Width = Dim.Fill();
         Height = Dim.Fill();
         SetScheme(palette.Dialog);
         Add(new Label { Text = Keys.HelpText(), X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill() });

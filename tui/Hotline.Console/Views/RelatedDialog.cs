@@ -16,95 +16,32 @@ namespace Hotline.Console.Views;
 /// (<see cref="Chosen"/>), when some queue view can show it, or shows it here read-only; Esc
 /// steps back, then closes.
 /// </summary>
-/// <remarks>
-/// UI thread only. Pages are fetched off the UI thread and applied through
-/// <see cref="IApplication.Invoke(Action)"/>; one that arrives after the dialog closed is dropped.
-/// A page that failed because the link was down is asked for again when the watch stream reconnects.
-/// </remarks>
-internal sealed class RelatedDialog : Dialog
+/// <remarks>UI thread only; paging, late answers and reconnects as <see cref="PagedListDialog{T}"/>.</remarks>
+internal sealed class RelatedDialog : PagedListDialog<HelpRequest>
 {
-    private readonly IApplication _app;
     private readonly RelatedRequests _related;
     private readonly Func<HelpRequest, bool> _queueCanShow;
     private readonly QueueModel _model;
     private readonly TimeProvider _time;
     private readonly TimeZoneInfo _zone;
-    private readonly Palette _palette;
-    private readonly CancellationTokenSource _closing = new();
-    private readonly Label _summary;
-    private readonly TableView _table;
     private readonly TextView _detail;
-    private readonly Label _hint;
-    // Read by the fetch's continuation on a pool thread, to skip posting to a screen that has gone.
-    private volatile bool _closed;
-
-    /// <summary>The summary's width before the first layout: an 80-column screen less the dialog's margins and border.</summary>
-    private const int SummaryWidth = 74;
 
     /// <param name="queueCanShow">True when the queue has the request loaded and a view that shows it.</param>
     public RelatedDialog(IApplication app, RelatedRequests related, Func<HelpRequest, bool> queueCanShow, QueueModel model, Palette palette,
         TimeProvider time, TimeZoneInfo zone)
+        : base(app, related, model, palette, RelatedRows.Title(related.Origin), new RelatedTableSource(related.Items, time.GetUtcNow, zone),
+            RelatedRows.MinWidths)
     {
-        _app = app;
         _related = related;
         _queueCanShow = queueCanShow;
         _model = model;
         _time = time;
         _zone = zone;
-        _palette = palette;
-        Title = RelatedRows.Title(related.Origin);
-        Width = Dim.Fill(2);
-        Height = Dim.Fill(1);
-        SetScheme(palette.Dialog);
-
-        _summary = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = 1 };
-        _table = new TableView
-        {
-            X = 0,
-            Y = 1,
-            Width = Dim.Fill(),
-            Height = Dim.Fill(1),
-            Table = new RelatedTableSource(related.Items, () => _time.GetUtcNow(), zone),
-            FullRowSelect = true,
-            MultiSelect = false,
-            CollectionNavigator = null!,
-        };
-        _table.Style.ShowHorizontalHeaderOverline = false;
-        _table.Style.ShowHorizontalBottomLine = false;
-        _table.Style.ShowVerticalCellLines = false;
-        _table.Style.ShowVerticalHeaderLines = false;
-        _table.Style.AlwaysShowHeaders = true;
-        _table.Style.ExpandLastColumn = true;
-        var last = RelatedRows.MinWidths.Count - 1;
-        for (var i = 0; i < RelatedRows.MinWidths.Count; i++)
-        {
-            _table.Style.ColumnStyles[i] = new ColumnStyle { MinWidth = RelatedRows.MinWidths[i], MaxWidth = i == last ? 200 : RelatedRows.MinWidths[i] };
-        }
-        _table.Style.ColumnStyles[0].Alignment = Alignment.End;
-        // Home/End go to the first and last request (and loading more from there), not the first and last column.
-        _table.KeyBindings.Remove(Key.Home);
-        _table.KeyBindings.Add(Key.Home, Command.Start);
-        _table.KeyBindings.Remove(Key.End);
-        _table.KeyBindings.Add(Key.End, Command.End);
-        _table.SetScheme(palette.Screen);
-        _table.Accepting += (_, e) =>
-        {
-            // Enter picks a row here; it must not reach the dialog, which would close on it.
-            e.Handled = true;
-            Open();
-        };
-        _table.ValueChanged += (_, _) =>
-        {
-            if (SelectedRow is { } row && row == _related.Items.Count - 1)
-            {
-                LoadMore();
-            }
-        };
+        Table.Style.ColumnStyles[0].Alignment = Alignment.End;
 
         _detail = new TextView { X = 0, Y = 1, Width = Dim.Fill(), Height = Dim.Fill(1), ReadOnly = true, WordWrap = true, Visible = false };
         _detail.SetScheme(palette.Screen);
-        _hint = new Label { X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Height = 1 };
-        Add(_summary, _table, _detail, _hint);
+        Add(_detail);
 
         KeyDown += (_, key) =>
         {
@@ -114,41 +51,28 @@ internal sealed class RelatedDialog : Dialog
                 ShowList();
             }
         };
-        _model.Changed += OnModelChanged;
-        Refresh();
-        LoadMore();
+        Start();
     }
 
     /// <summary>The request to show in the queue, when the operator picked one the queue can show.</summary>
     public HelpRequest? Chosen { get; private set; }
 
-    public TableView Table => _table;
-
     /// <summary>The request shown read-only in place of the list, if any.</summary>
     public HelpRequest? Showing { get; private set; }
 
-    private int? SelectedRow =>
-        _table.Value is { } selection && selection.SelectedCell.Y >= 0 && selection.SelectedCell.Y < _related.Items.Count
-            ? selection.SelectedCell.Y
-            : null;
+    protected override string SummaryText() =>
+        RelatedRows.Summary(_related.Origin.Number, _related.Status == PageLoad.Loading, _related.Items.Count, _related.TotalSize ?? 0,
+            _related.Failure);
 
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing && !_closed)
-        {
-            _closed = true;
-            _model.Changed -= OnModelChanged;
-            _closing.Cancel();
-            _closing.Dispose();
-        }
-        base.Dispose(disposing);
-    }
+    protected override string HintText() => RelatedRows.Hint(_related.Status == PageLoad.Failed, _related.HasMore, Showing is not null);
 
-    private void Open()
+    protected override void PlaceUnderSummary(int rows) => _detail.Y = rows;
+
+    protected override void Accept()
     {
-        if (_related.Status == RelatedLoad.Failed)
+        if (_related.Status == PageLoad.Failed)
         {
-            LoadMore();
+            base.Accept();
             return;
         }
         if (SelectedRow is not { } row)
@@ -167,7 +91,7 @@ internal sealed class RelatedDialog : Dialog
         var why = request.State == RequestState.Closed ? "closed, so in no queue view" : "not in the queue";
         _detail.Text = $"#{request.Number} is {why}; shown here read-only.\n\n"
             + DetailText.Build(request, _model.DisplayName, _time.GetUtcNow(), _zone, earlierContactsKey: false);
-        _table.Visible = false;
+        Table.Visible = false;
         _detail.Visible = true;
         _detail.SetFocus();
         Refresh();
@@ -178,66 +102,8 @@ internal sealed class RelatedDialog : Dialog
         Showing = null;
         _detail.Visible = false;
         _detail.Text = "";
-        _table.Visible = true;
-        _table.SetFocus();
+        Table.Visible = true;
+        Table.SetFocus();
         Refresh();
-    }
-
-    private void LoadMore()
-    {
-        if (_closed || !_related.TryBegin())
-        {
-            return;
-        }
-        Refresh();
-        _ = FetchAsync();
-    }
-
-    private async Task FetchAsync()
-    {
-        var fetch = await _related.FetchAsync(_closing.Token).ConfigureAwait(false);
-        if (_closed)
-        {
-            return;
-        }
-        _app.Invoke(() =>
-        {
-            if (_closed)
-            {
-                return;
-            }
-            _related.Apply(fetch);
-            _table.Update();
-            if (SelectedRow is null && _related.Items.Count > 0)
-            {
-                _table.SetSelection(0, 0, false);
-            }
-            Refresh();
-        });
-    }
-
-    private void OnModelChanged(QueueDelta delta)
-    {
-        if (delta.ConnectionChanged && _model.Connection.State == LinkState.Connected && _related.Status == RelatedLoad.Failed
-            && _related.FailureCode is Grpc.Core.StatusCode.Unavailable or Grpc.Core.StatusCode.DeadlineExceeded)
-        {
-            LoadMore();
-        }
-    }
-
-    private void Refresh()
-    {
-        var failed = _related.Status == RelatedLoad.Failed;
-        var summary = TextRows.Wrap(RelatedRows.Summary(_related.Origin.Number, _related.Status == RelatedLoad.Loading, _related.Items.Count,
-            _related.TotalSize, _related.Failure), Viewport.Width > 0 ? Viewport.Width : SummaryWidth);
-        // A refusal is read in full: it may take a second row from the list.
-        var rows = summary.Count(c => c == '\n') + 1;
-        _summary.Text = summary;
-        _summary.Height = rows;
-        _table.Y = rows;
-        _detail.Y = rows;
-        _summary.SetScheme(failed ? _palette.Refusal : _palette.Dialog);
-        _hint.Text = RelatedRows.Hint(failed, _related.HasMore, Showing is not null);
-        _table.Update();
     }
 }
