@@ -26,7 +26,9 @@ public sealed class AuditRowsTests
     [InlineData(AuditAction.Locked, "locked down")]
     [InlineData(AuditAction.Unlocked, "unlocked")]
     [InlineData(AuditAction.Unspecified, "action 0")]
-    [InlineData((AuditAction)17, "action 17")]
+    [InlineData(AuditAction.OperatorAdded, "user added")]
+    [InlineData(AuditAction.OperatorTokenRevoked, "token revoked")]
+    [InlineData((AuditAction)97, "action 97")]
     public void Action_IsReadableWordsOrItsNumber(AuditAction action, string expected) =>
         Assert.Equal(expected, AuditRows.Action(action));
 
@@ -82,6 +84,15 @@ public sealed class AuditRowsTests
     [MemberData(nameof(Details))]
     public void Detail_NamesTheOtherRequestsByNumberWhenLoaded(string[] requests, string expected) =>
         Assert.Equal(expected, AuditRows.Detail(Requests.Audit(5, AuditAction.Listed, "operators/anna", Requests.T0, requests), Context));
+
+    [Fact]
+    public void Detail_NamesTheAccountOfAnAccountEvent()
+    {
+        var revoked = Requests.Audit(9, AuditAction.OperatorTokenRevoked, "operators/anna", Requests.T0);
+        revoked.Operator = "operators/anna";
+
+        Assert.Equal("seq 9 · account anna", AuditRows.Detail(revoked, Context));
+    }
 
     [Fact]
     public void Headers_MatchTheColumns()

@@ -89,10 +89,10 @@ public sealed class AuditDialogTests
     public void ActionFromANewerServer_IsShownByItsNumber()
     {
         using var console = Console();
-        console.Client.Audit["requests/r3"].Add(Requests.Audit(30, (AuditAction)17, "operators/lena", Requests.T0.AddMinutes(20), "requests/r3"));
+        console.Client.Audit["requests/r3"].Add(Requests.Audit(30, (AuditAction)97, "operators/lena", Requests.T0.AddMinutes(20), "requests/r3"));
 
         var dialog = console.WithDialog<AuditDialog>(new Key('t'), d => console.Press(Key.Esc));
 
-        Assert.Matches(@"12:20:00 Lena S. \(lena\)\s+action 17\s+seq 30", dialog);
+        Assert.Matches(@"12:20:00 Lena S. \(lena\)\s+action 97\s+seq 30", dialog);
     }
 }

@@ -65,6 +65,11 @@ public static class AuditRows
         AuditAction.Watched => "watch started",
         AuditAction.Locked => "locked down",
         AuditAction.Unlocked => "unlocked",
+        AuditAction.OperatorAdded => "user added",
+        AuditAction.OperatorDisabled => "user disabled",
+        AuditAction.OperatorEnabled => "user enabled",
+        AuditAction.OperatorTokenRotated => "token rotated",
+        AuditAction.OperatorTokenRevoked => "token revoked",
         _ => string.Create(CultureInfo.InvariantCulture, $"action {(int)action}"),
     };
 
@@ -72,6 +77,10 @@ public static class AuditRows
     public static string Detail(AuditEvent audit, AuditRowContext context)
     {
         var sequence = string.Create(CultureInfo.InvariantCulture, $"seq {audit.Sequence}");
+        if (audit.Operator.Length > 0)
+        {
+            sequence += " · account " + Labels.OperatorId(audit.Operator);
+        }
         var others = audit.Requests.Where(r => r != context.Origin).ToList();
         if (others.Count == 0)
         {
