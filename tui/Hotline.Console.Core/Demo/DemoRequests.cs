@@ -58,12 +58,20 @@ public static class DemoRequests
     public static IEnumerable<SubmitRequestRequest> Seed() =>
         Templates.Select((template, i) => Build(template, $"demo-seed-{i:00}", new Random(i)));
 
-    /// <summary>One more request, picked at random.</summary>
-    public static SubmitRequestRequest Next(Random random) =>
-        Build(Templates[random.Next(Templates.Length)], "demo-" + Guid.NewGuid().ToString("N"), random);
+    /// <summary>
+    /// One more request, picked at random. About one in three comes again from the person behind
+    /// the seeded request of the same template (same handle), so the queue shows repeat contacts.
+    /// </summary>
+    public static SubmitRequestRequest Next(Random random)
+    {
+        var index = random.Next(Templates.Length);
+        var sender = random.Next(3) == 0 ? new Random(index) : random;
+        return Build(Templates[index], "demo-" + Guid.NewGuid().ToString("N"), sender);
+    }
 
     private static SubmitRequestRequest Build(Template template, string requestId, Random random)
     {
+        // The handle is drawn first, so a Random seeded like a seed request's draws that request's handle.
         var handle = string.Format(CultureInfo.InvariantCulture, Handles[random.Next(Handles.Length)],
             random.Next(100, 999), random.Next(10, 99), random.Next(10, 99));
         var request = new SubmitRequestRequest
