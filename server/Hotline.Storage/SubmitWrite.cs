@@ -16,9 +16,10 @@ internal sealed class SubmitWrite : PendingMutation<IntakeReceipt>
     public override void Stage(WriteBatch batch)
     {
         IntakeReceipt? earlier;
+        string intakeKey;
         try
         {
-            earlier = batch.FindReceipt(_submission.SubmittedBy, _submission.IntakeRequestId);
+            earlier = batch.FindReceipt(_submission.SubmittedBy, _submission.IntakeRequestId, out intakeKey);
         }
         catch (Exception ex)
         {
@@ -50,7 +51,7 @@ internal sealed class SubmitWrite : PendingMutation<IntakeReceipt>
         };
         var stored = batch.Record(ChangeKind.Created, request, _submission.SubmittedBy);
         var receipt = new IntakeReceipt(stored.Id, stored.Number, stored.CreateTime, Duplicate: false);
-        batch.RememberReceipt(_submission.SubmittedBy, _submission.IntakeRequestId, receipt);
+        batch.RememberReceipt(intakeKey, receipt);
         Accept(receipt, wrote: true);
     }
 }

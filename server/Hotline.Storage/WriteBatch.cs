@@ -67,12 +67,13 @@ internal sealed class WriteBatch : IDisposable
         }
         using var sealer = new RequestSealer(requestId, dataKey);
         return RequestDocument.FromBson(doc, sealer,
-            RequesterIndex.CountEarlier(_schema.Requests, RequesterIndex.PrefixOf(doc), doc[RequestDocument.NumberField].AsInt64));
+            _lookups.EarlierContacts.Count(RequesterIndex.PrefixOf(doc), doc[RequestDocument.NumberField].AsInt64));
     }
 
-    public IntakeReceipt? FindReceipt(string submittedBy, string intakeRequestId)
+    /// <param name="key">The stored form of the idempotency key, for <see cref="RememberReceipt"/>: one HMAC per submission, not two.</param>
+    public IntakeReceipt? FindReceipt(string submittedBy, string intakeRequestId, out string key)
     {
-        var key = IntakeKeyDocument.Key(Ring, submittedBy, intakeRequestId);
+        key = IntakeKeyDocument.Key(Ring, submittedBy, intakeRequestId);
         if (_receipts.TryGetValue(key, out var receipt))
         {
             return receipt;
@@ -139,7 +140,7 @@ internal sealed class WriteBatch : IDisposable
         if (kind == ChangeKind.Created)
         {
             // Later changes keep the count their Find read: no command changes who the requester is.
-            stamped = stamped with { EarlierContacts = RequesterIndex.CountEarlier(_schema.Requests, RequesterIndex.PrefixOf(sealedDoc), stamped.Number) };
+            stamped = stamped with { EarlierContacts = _lookups.EarlierContacts.Count(RequesterIndex.PrefixOf(sealedDoc), stamped.Number) };
         }
         var change = new RequestChange(revision, kind, stamped.Id, stamped, actor);
         _schema.Changes.Insert(ChangeDocument.ToBson(change, sealedDoc));
@@ -167,9 +168,9 @@ internal sealed class WriteBatch : IDisposable
         _operators[record.Id] = record;
     }
 
-    public void RememberReceipt(string submittedBy, string intakeRequestId, IntakeReceipt receipt)
+    /// <param name="key">The stored form of the idempotency key, as <see cref="FindReceipt"/> gave it.</param>
+    public void RememberReceipt(string key, IntakeReceipt receipt)
     {
-        var key = IntakeKeyDocument.Key(Ring, submittedBy, intakeRequestId);
         _schema.IntakeKeys.Insert(IntakeKeyDocument.ToBson(key, receipt));
         _receipts[key] = receipt with { Duplicate = true };
     }
