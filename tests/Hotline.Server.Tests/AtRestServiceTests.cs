@@ -77,6 +77,37 @@ public sealed class AtRestServiceTests
     }
 
     [Fact]
+    public async Task Lockdown_WhileAWriteWaitsForASlowReader_StillEndsTheStreamSayingLockedDown()
+    {
+        // A snapshot far larger than the HTTP/2 flow-control window: with the client not reading,
+        // the server is left waiting inside a write when the lockdown comes. The stream must still
+        // end with the status saying why, not a bare reset.
+        await using var server = await StartAsync();
+        var message = new string('ж', 3_000);
+        foreach (var chunk in Enumerable.Range(0, 400).Chunk(50))
+        {
+            await Task.WhenAll(chunk.Select(_ => server.SubmitAsync(message))).DefaultTimeout();
+        }
+        using var cts = new CancellationTokenSource();
+        using var watch = server.Requests.WatchRequests(new WatchRequestsRequest(), Streaming(Anna, cts.Token));
+        Assert.True(await watch.ResponseStream.MoveNext(cts.Token).DefaultTimeout());
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        server.Services.GetRequiredService<LockdownSwitch>().Lockdown();
+
+        var received = 1;
+        var ended = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            while (await watch.ResponseStream.MoveNext(cts.Token).DefaultTimeout())
+            {
+                received++;
+            }
+        });
+        Assert.True(received < 5, $"the stream went on for {received} messages after the lockdown");
+        Assert.Equal((StatusCode.Unavailable, "LOCKED_DOWN"), (ended.StatusCode, RpcAssert.ErrorInfo(ended).Reason));
+    }
+
+    [Fact]
     public async Task Lockdown_RefusesContentEndsWatchesSurvivesRestart_AndOnlyTheMasterKeyLiftsIt()
     {
         var first = await StartAsync();

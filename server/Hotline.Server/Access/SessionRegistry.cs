@@ -126,6 +126,12 @@ public sealed class CallerSession : IDisposable
         {
             // The call finished at the same moment; there is nothing left to end.
         }
+        catch (AggregateException)
+        {
+            // A callback of a call that was finishing at the same moment failed (its HttpContext
+            // already gone). The session has ended either way, and the caller must go on to end
+            // every other session: a lockdown that stopped half way would leave streams open.
+        }
         return true;
     }
 

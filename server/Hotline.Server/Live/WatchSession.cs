@@ -29,6 +29,9 @@ public sealed class WatchSession(
     /// <summary>The highest revision delivered; anything at or below it is skipped.</summary>
     private long _delivered;
 
+    /// <summary>The client went away: the only thing, besides the write timeout, that may cancel a write in progress.</summary>
+    private CancellationToken _callCancelled;
+
     private WatchSubscription _subscription = null!;
     private OperatorAccount _viewer = null!;
 
@@ -36,16 +39,19 @@ public sealed class WatchSession(
         CancellationToken callCancelled, CancellationToken serverStopping)
     {
         _viewer = viewer;
+        _callCancelled = callCancelled;
         var operatorId = viewer.Id;
         var watchId = Interlocked.Increment(ref _nextWatchId);
         using var subscription = broadcaster.Subscribe();
         _subscription = subscription;
         // One audit record for the whole session, before the first request is read: it may carry any request until it ends.
         await store.RecordWatchAsync(viewer.Id, callCancelled);
-        // Overflow is deliberately not part of this token: cancelling a write that is waiting for the
-        // client's flow-control window would reset the stream, and the client would see INTERNAL
-        // instead of WATCH_TOO_SLOW. The overflowed queue holds nothing more, so waiting for that
-        // one write (up to the write timeout) costs no memory.
+        // Ending the stream (lockdown, revocation, shutdown) cancels reads and waits, never a write in
+        // progress: cancelling a write resets the HTTP/2 stream, and the client would see a bare
+        // CANCELLED or INTERNAL instead of the status saying why (LOCKED_DOWN, TOKEN_REVOKED, ...).
+        // A write still in progress finishes or times out, then the loop sees the end (see WriteAsync).
+        // Overflow is not part of this token either: the overflowed queue holds nothing more, so
+        // waiting for that one write (up to the write timeout) costs no memory.
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, serverStopping, session.Ended);
         ServerLog.WatchStarted(logger, watchId, operatorId, startRevision);
         try
@@ -188,16 +194,21 @@ public sealed class WatchSession(
         _delivered = revision;
     }
 
-    /// <summary>A write the client does not take within the write timeout ends the stream as too slow.</summary>
-    private async Task WriteAsync(V1.WatchRequestsResponse message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes unless the stream has ended (<paramref name="ended"/>), which is checked before the write
+    /// only: once started, a write is cancelled only by the client going away or by the write
+    /// timeout, which ends the stream as too slow.
+    /// </summary>
+    private async Task WriteAsync(V1.WatchRequestsResponse message, CancellationToken ended)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        ended.ThrowIfCancellationRequested();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_callCancelled);
         deadline.CancelAfter(options.WriteTimeout);
         try
         {
             await stream.WriteAsync(message, deadline.Token).WaitAsync(deadline.Token);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!_callCancelled.IsCancellationRequested)
         {
             throw new WatcherTooSlowException();
         }
