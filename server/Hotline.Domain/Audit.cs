@@ -78,7 +78,14 @@ public sealed record AuditVerification(
     long Position,
     string Detail,
     long HeadSequence,
-    ReadOnlyMemory<byte> HeadHash);
+    ReadOnlyMemory<byte> HeadHash)
+{
+    /// <summary>
+    /// Account changes made during a lockdown, stored unsigned until the unlock chains them; not
+    /// protected by the chain until then. Always 0 while unlocked.
+    /// </summary>
+    public int AccountChangesAwaitingUnlock { get; init; }
+}
 
 /// <summary>The audit trail: append-only, hash-chained, written by the store with every change and every sensitive read.</summary>
 public interface IAuditTrail

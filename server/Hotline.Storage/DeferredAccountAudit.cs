@@ -24,6 +24,9 @@ internal static class DeferredAccountAudit
         meta.Upsert(doc);
     }
 
+    /// <summary>How many records wait for the unlock.</summary>
+    public static int Count(ILiteCollection<BsonDocument> meta) => meta.FindById(Id) is { } doc ? doc["records"].AsArray.Count : 0;
+
     /// <summary>Every waiting record, removed from the collection in the same transaction.</summary>
     public static IReadOnlyList<Deferred> Take(ILiteCollection<BsonDocument> meta)
     {

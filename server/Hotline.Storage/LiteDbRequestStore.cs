@@ -440,8 +440,10 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
         using var ring = Vault.Verify(masterKey.Span);
         var head = StoreCounters.Read(_schema.Meta);
-        return AuditVerifier.Verify(ring, _schema.Audit.Find(Query.All("_id", Query.Ascending)), head.AuditSequence, head.AuditHead,
-            cancellationToken);
+        var awaiting = DeferredAccountAudit.Count(_schema.Meta);
+        var verification = AuditVerifier.Verify(ring, _schema.Audit.Find(Query.All("_id", Query.Ascending)), head.AuditSequence,
+            head.AuditHead, cancellationToken);
+        return verification with { AccountChangesAwaitingUnlock = awaiting };
     }
 
     /// <summary>

@@ -75,6 +75,7 @@ public sealed class AccountAuditTests
         Assert.True(disabled.Account.Disabled);
         Assert.DoesNotContain((await store.ListAuditAsync(null, 0, 100, CancellationToken.None).DefaultTimeout()).Records,
             r => r.Action == AuditAction.OperatorDisabled);
+        Assert.Equal(1, (await store.VerifyAuditAsync(TestStore.MasterKey, CancellationToken.None).DefaultTimeout()).AccountChangesAwaitingUnlock);
         time.Advance(TimeSpan.FromMinutes(5));
 
         Assert.True(await store.Vault.UnlockAsync(TestStore.MasterKey, "admin", CancellationToken.None).DefaultTimeout());
@@ -83,7 +84,9 @@ public sealed class AccountAuditTests
         Assert.Equal([AuditAction.OperatorAdded, AuditAction.Locked, AuditAction.OperatorDisabled, AuditAction.Unlocked], all.Select(r => r.Action));
         Assert.Equal(revokedAt, all[2].Time);
         Assert.Equal("anna", all[2].OperatorId);
-        Assert.True((await store.VerifyAuditAsync(CancellationToken.None).DefaultTimeout()).Intact);
+        var afterUnlock = await store.VerifyAuditAsync(TestStore.MasterKey, CancellationToken.None).DefaultTimeout();
+        Assert.True(afterUnlock.Intact);
+        Assert.Equal(0, afterUnlock.AccountChangesAwaitingUnlock);
         Assert.False(await store.Vault.UnlockAsync(TestStore.MasterKey, "admin", CancellationToken.None).DefaultTimeout());
         Assert.Equal(4, (await store.ListAuditAsync(null, 0, 100, CancellationToken.None).DefaultTimeout()).Records.Count);
     }
@@ -148,6 +151,7 @@ public sealed class AccountAuditTests
 
         Assert.True(result.Intact, result.Detail);
         Assert.Equal(2, result.RecordsChecked);
+        Assert.Equal(0, result.AccountChangesAwaitingUnlock);
         Assert.True(store.Vault.IsLocked);
         Assert.Equal(ErrorReasons.MasterKeyMismatch, wrong.Reason);
     }

@@ -191,6 +191,11 @@ public static class AdminCommandLine
         {
             await output.WriteLineAsync("Locked down: checked with the master key; the installation stays locked.");
         }
+        if (response.AccountChangesAwaitingUnlock > 0)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{response.AccountChangesAwaitingUnlock} account change(s) made during the lockdown wait to be chained at the unlock; until then the chain does not protect them."));
+        }
         if (result.Intact)
         {
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,

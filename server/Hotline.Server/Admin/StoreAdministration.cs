@@ -85,6 +85,11 @@ public sealed class StoreAdministration(IRequestStore store, IAuditTrail audit, 
         {
             ServerLog.AuditBroken(logger, result.Position, result.Problem.ToString(), result.Detail);
         }
-        return new VerifyAuditResponse { Verification = ContractMapping.ToContract(result), Locked = locked };
+        return new VerifyAuditResponse
+        {
+            Verification = ContractMapping.ToContract(result),
+            Locked = locked,
+            AccountChangesAwaitingUnlock = result.AccountChangesAwaitingUnlock,
+        };
     }
 }

@@ -238,6 +238,7 @@ public sealed class AdminVerbTests : IAsyncLifetime
         Assert.Equal(0, disabled.Exit);
         Assert.Equal(0, verified.Exit);
         Assert.Contains("stays locked", verified.Output, StringComparison.Ordinal);
+        Assert.Contains("1 account change(s) made during the lockdown wait to be chained at the unlock", verified.Output, StringComparison.Ordinal);
         Assert.Equal(5, wrong.Exit);
         Assert.Equal(0, unlocked.Exit);
         Assert.Contains("Unlocked", unlocked.Output, StringComparison.Ordinal);
