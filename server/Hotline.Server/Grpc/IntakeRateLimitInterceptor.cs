@@ -32,10 +32,16 @@ public sealed class IntakeRateLimitInterceptor(ICallerResolver callers, IntakeRa
         return continuation(request, context);
     }
 
+    /// <summary>
+    /// Added to the delay the bucket computes: timers fire up to a tick early, so a client that
+    /// waits exactly the advertised delay must still find a token when its retry arrives.
+    /// </summary>
+    public static readonly TimeSpan RetryMargin = TimeSpan.FromMilliseconds(5);
+
     public static RpcException RateLimited(IntakeAdmission admission)
     {
         var scope = admission.RefusedBy == IntakeLimit.Caller ? "caller" : "global";
-        var delay = TimeSpan.FromMilliseconds(Math.Ceiling(admission.RetryAfter.TotalMilliseconds));
+        var delay = TimeSpan.FromMilliseconds(Math.Ceiling(admission.RetryAfter.TotalMilliseconds)) + RetryMargin;
         var status = new Google.Rpc.Status
         {
             Code = (int)StatusCode.ResourceExhausted,

@@ -62,7 +62,7 @@ public sealed class IntakeRateLimitTests
 
         var refused = await RpcAssert.FailsAsync(StatusCode.ResourceExhausted, () => server.SubmitAsync("second", requestId: "webhook-7"));
         var delay = refused.GetRpcStatus()!.GetDetail<RetryInfo>()!.RetryDelay.ToTimeSpan();
-        Assert.InRange(delay, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(201));
+        Assert.InRange(delay, TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(206));
         await Task.Delay(delay);
         var receipt = await server.SubmitAsync("second", requestId: "webhook-7");
 
