@@ -1,3 +1,5 @@
+using Hotline.Server.Hosting;
+
 namespace Hotline.Server.Admin;
 
 /// <summary>Writes a token where only its owner can read it, whole or not at all.</summary>
@@ -7,28 +9,13 @@ public static class TokenFile
     {
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(directory))
-        {
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(directory);
-            }
-            else
-            {
-                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-        }
+        OwnerOnlyFiles.EnsureDirectory(directory);
         // Written beside the target and renamed over it: a reader never sees half a token, and the
         // file never exists with wider permissions, not even for a moment.
         var temporary = Path.Combine(directory, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N") + ".tmp");
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
         try
         {
-            using (var file = new FileStream(temporary, options))
+            using (var file = OwnerOnlyFiles.CreateNew(temporary))
             using (var writer = new StreamWriter(file))
             {
                 writer.Write(token + "\n");

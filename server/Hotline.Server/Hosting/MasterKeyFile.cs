@@ -41,26 +41,11 @@ public static class MasterKeyFile
     {
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full)!;
-        if (!Directory.Exists(directory))
-        {
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(directory);
-            }
-            else
-            {
-                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
-        }
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
+        OwnerOnlyFiles.EnsureDirectory(directory);
         var key = RandomNumberGenerator.GetBytes(KeyLength);
         try
         {
-            using var file = new FileStream(full, options);
+            using var file = OwnerOnlyFiles.CreateNew(full);
             file.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(key) + "\n"));
             file.Flush(flushToDisk: true);
         }

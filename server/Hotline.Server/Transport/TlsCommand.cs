@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using Hotline.Contract.Client;
+using Hotline.Server.Hosting;
 
 namespace Hotline.Server.Transport;
 
@@ -75,14 +76,7 @@ internal static class TlsCommand
         }
         try
         {
-            if (OperatingSystem.IsWindows())
-            {
-                Directory.CreateDirectory(directory);
-            }
-            else
-            {
-                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
+            OwnerOnlyFiles.EnsureDirectory(directory);
             using var certificate = SelfSignedCertificate.Create(hosts, TimeSpan.FromDays(days));
             WriteOwnerOnly(keyPath, certificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
             File.WriteAllText(certificatePath, certificate.ExportCertificatePem() + "\n");
@@ -98,12 +92,7 @@ internal static class TlsCommand
 
     private static void WriteOwnerOnly(string path, string content)
     {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        using var stream = new FileStream(path, options);
+        using var stream = OwnerOnlyFiles.CreateNew(path);
         using var writer = new StreamWriter(stream);
         writer.Write(content);
         writer.Write('\n');
