@@ -1,4 +1,5 @@
 using Hotline.Contract.V1;
+using Hotline.Tests;
 
 namespace Hotline.Console.Tests.EndToEnd;
 

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Hotline.Contract.V1;
+using Hotline.Tests;
 
 namespace Hotline.Console.Tests.EndToEnd;
 

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Hotline.Contract.V1;
+using Hotline.Tests;
 using Xunit.Abstractions;
 
 namespace Hotline.Server.Tests.Reliability;
@@ -217,10 +218,10 @@ public sealed partial class AdminCommandLineTests(ITestOutputHelper output) : ID
     private static string TokenIn(string text) => TokenPattern().Match(text) is { Success: true } m ? m.Value : throw new InvalidOperationException("No token printed:\n" + text);
 
     private static Task<(int ExitCode, string Output)> RunAsync(params string[] args) =>
-        RunProcessAsync("dotnet", [ServerProcess.ServerDll, .. args]);
+        RunProcessAsync("dotnet", [BuiltBinaries.Server, .. args]);
 
     private static Task<(int ExitCode, string Output)> RunWithKeyAsync(string masterKey, params string[] args) =>
-        RunProcessAsync("dotnet", [ServerProcess.ServerDll, .. args], masterKey);
+        RunProcessAsync("dotnet", [BuiltBinaries.Server, .. args], masterKey);
 
     private static Task<(int ExitCode, string Output)> RunShellAsync(string command) => RunProcessAsync("bash", ["-c", command]);
 

@@ -3,6 +3,7 @@ using System.Runtime.Versioning;
 using Grpc.Core;
 using Hotline.Contract.V1;
 using Hotline.Storage;
+using Hotline.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hotline.Server.Tests.Reliability;
@@ -170,7 +171,7 @@ public sealed class MasterKeyProcessTests : IDisposable
     private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(ServerProcess.ServerDll);
+        info.ArgumentList.Add(BuiltBinaries.Server);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);

@@ -6,6 +6,7 @@ using Grpc.Net.Client;
 using Hotline.Contract.V1;
 using Hotline.Domain;
 using Hotline.Storage;
+using Hotline.Tests;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hotline.Server.Tests.Reliability;
@@ -79,10 +80,10 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(ServerDll)!,
+            WorkingDirectory = Path.GetDirectoryName(BuiltBinaries.Server)!,
         };
         // The writers here submit as fast as they can; intake rate limits have tests of their own.
-        string[] defaults = [ServerDll, "--listen", "http://127.0.0.1:0", "--data-dir", dataDirectory,
+        string[] defaults = [BuiltBinaries.Server, "--listen", "http://127.0.0.1:0", "--data-dir", dataDirectory,
             "--Hotline:Intake:PerCallerPerSecond", "1000000", "--Hotline:Intake:Burst", "1000000",
             "--Hotline:Intake:GlobalPerSecond", "1000000", "--Hotline:Intake:GlobalBurst", "1000000"];
         foreach (var arg in defaults.Concat(arguments))
@@ -190,27 +191,6 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         {
             _listening.TrySetResult(new Uri(match.Groups[1].Value));
         }
-    }
-
-    internal static string ServerDll { get; } = FindServerDll();
-
-    private static string FindServerDll()
-    {
-        // Tests run from tests/Hotline.Server.Tests/bin/<configuration>/net10.0; the server builds beside it.
-        var testBin = new DirectoryInfo(AppContext.BaseDirectory);
-        var framework = testBin.Name;
-        var configuration = testBin.Parent!.Name;
-        var root = testBin;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Hotline.sln")))
-        {
-            root = root.Parent;
-        }
-        if (root is null)
-        {
-            throw new InvalidOperationException("Hotline.sln not found above the test binaries.");
-        }
-        var dll = Path.Combine(root.FullName, "server", "Hotline.Server", "bin", configuration, framework, "Hotline.Server.dll");
-        return File.Exists(dll) ? dll : throw new InvalidOperationException($"Build the server first: {dll} is missing.");
     }
 
     [GeneratedRegex(@"Hotline listening on (http\S+)")]

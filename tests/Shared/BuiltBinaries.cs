@@ -1,6 +1,9 @@
-namespace Hotline.Console.Tests.EndToEnd;
+namespace Hotline.Tests;
 
-/// <summary>The server and console as built beside these tests (same configuration and framework).</summary>
+/// <summary>
+/// The server and console as built beside the test binaries (same configuration and framework),
+/// for the tests that run the real processes. Compiled into each test project that needs it.
+/// </summary>
 internal static class BuiltBinaries
 {
     public static string Server { get; } = Find("server", "Hotline.Server", "Hotline.Server.dll");
@@ -9,7 +12,7 @@ internal static class BuiltBinaries
 
     private static string Find(string folder, string project, string dll)
     {
-        // Tests run from tests/Hotline.Console.Tests/bin/<configuration>/<framework>.
+        // Tests run from tests/<test project>/bin/<configuration>/<framework>.
         var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = testBin.Name;
         var configuration = testBin.Parent!.Name;
