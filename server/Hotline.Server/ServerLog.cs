@@ -33,6 +33,19 @@ internal static partial class ServerLog
     [LoggerMessage(9, LogLevel.Warning, "Watcher {WatchId} fell {Buffered} changes behind and was cut off at revision {Revision}")]
     public static partial void WatchTooSlow(ILogger logger, long watchId, int buffered, long revision);
 
+    [LoggerMessage(30, LogLevel.Warning, "Watcher {WatchId} took no data for {Seconds} s and was cut off at revision {Revision} (stream reset)")]
+    public static partial void WatchStalled(ILogger logger, long watchId, long seconds, long revision);
+
+    [LoggerMessage(31, LogLevel.Error, "Watcher {WatchId}: a write was still pending {Seconds} s after its stream was reset; it was left to finish on its own")]
+    public static partial void WatchWriteNotReleased(ILogger logger, long watchId, long seconds);
+
+    // Exception messages are left out: a library's message may quote input. Type and stack say where.
+    [LoggerMessage(32, LogLevel.Critical, "Unhandled exception {ExceptionType} on a background thread; the process ends. {StackTrace}")]
+    public static partial void UnhandledException(ILogger logger, string exceptionType, string? stackTrace);
+
+    [LoggerMessage(33, LogLevel.Error, "Unobserved task exception {ExceptionType}; the process carries on. {StackTrace}")]
+    public static partial void UnobservedTaskException(ILogger logger, string exceptionType, string? stackTrace);
+
     [LoggerMessage(10, LogLevel.Critical, "{Message}")]
     public static partial void StartupRefused(ILogger logger, string message);
 

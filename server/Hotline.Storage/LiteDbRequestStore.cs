@@ -23,6 +23,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     private readonly StoreSchema _schema;
     private readonly StoreWriter _writer;
     private readonly ReadGate _reads;
+    private readonly SemaphoreSlim _scans;
     private readonly ILogger _logger;
     private readonly Lock _disposeLock = new();
     private bool _disposed;
@@ -37,6 +38,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         _schema = schema;
         _writer = writer;
         _reads = new ReadGate(options.MaxConcurrentReads);
+        _scans = new SemaphoreSlim(options.MaxConcurrentScans, options.MaxConcurrentScans);
     }
 
     /// <summary>
@@ -208,6 +210,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         ArgumentNullException.ThrowIfNull(query);
         ArgumentException.ThrowIfNullOrEmpty(reader);
         RequestPage page;
+        using (await EnterScanAsync(cancellationToken).ConfigureAwait(false))
         using (await _reads.EnterAsync(cancellationToken).ConfigureAwait(false))
         {
             var revision = CommittedRevision;
@@ -236,6 +239,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         ArgumentNullException.ThrowIfNull(requestId);
         ArgumentException.ThrowIfNullOrEmpty(reader);
         RequestPage page;
+        using (await EnterScanAsync(cancellationToken).ConfigureAwait(false))
         using (await _reads.EnterAsync(cancellationToken).ConfigureAwait(false))
         {
             var revision = CommittedRevision;
@@ -284,6 +288,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     /// </summary>
     public async Task<StoreSnapshot> ReadSnapshotAsync(CancellationToken cancellationToken)
     {
+        using var scan = await EnterScanAsync(cancellationToken).ConfigureAwait(false);
         using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
         var docs = new List<BsonDocument>();
         long revision = 0;
@@ -444,6 +449,13 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         var verification = AuditVerifier.Verify(ring, _schema.Audit.Find(Query.All("_id", Query.Ascending)), head.AuditSequence,
             head.AuditHead, cancellationToken);
         return verification with { AccountChangesAwaitingUnlock = awaiting };
+    }
+
+    /// <summary>A place among the scans allowed at once (<see cref="RequestStoreOptions.MaxConcurrentScans"/>), taken before a read slot.</summary>
+    private async ValueTask<ReadGate.Lease> EnterScanAsync(CancellationToken cancellationToken)
+    {
+        await _scans.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new ReadGate.Lease(_scans);
     }
 
     /// <summary>

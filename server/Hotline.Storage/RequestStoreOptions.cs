@@ -21,6 +21,14 @@ public sealed record RequestStoreOptions
     /// </summary>
     public int MaxConcurrentReads { get; init; } = 32;
 
+    /// <summary>
+    /// Reads that walk many requests (a watch snapshot, a list) allowed at once, within
+    /// <see cref="MaxConcurrentReads"/>. Each holds a thread-pool thread busy for its whole scan; a
+    /// reconnect storm of hundreds of watchers with more of them at once than there are cores would
+    /// starve the thread pool, and with it every other call and every stream's writes.
+    /// </summary>
+    public int MaxConcurrentScans { get; init; } = Environment.ProcessorCount;
+
     internal void Check()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(ChangeLogRetention);
@@ -28,5 +36,6 @@ public sealed record RequestStoreOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(CompactionInterval, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentReads, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxConcurrentReads, 90);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentScans, 1);
     }
 }

@@ -128,9 +128,10 @@ public sealed class CallerSession : IDisposable
         }
         catch (AggregateException)
         {
-            // A callback of a call that was finishing at the same moment failed (its HttpContext
-            // already gone). The session has ended either way, and the caller must go on to end
-            // every other session: a lockdown that stopped half way would leave streams open.
+            // A callback registered on the session's token failed. None of Hotline's touches the
+            // call (see WatchStreamReset), but the session has ended either way, and the caller
+            // must go on to end every other session: a lockdown that stopped half way would leave
+            // streams open.
         }
         return true;
     }

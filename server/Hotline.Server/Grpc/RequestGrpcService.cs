@@ -163,7 +163,8 @@ public sealed class RequestGrpcService(
         {
             session.End(SessionEnd.TokenRevoked);
         }
-        var watch = new WatchSession(store, broadcaster, options.Value.Watch, responseStream, logger);
+        var watch = new WatchSession(store, broadcaster, options.Value.Watch, responseStream,
+            new WatchStreamReset(context.GetHttpContext()), logger);
         await watch.RunAsync(request.StartRevision, caller.Account, session, context.CancellationToken, lifetime.ApplicationStopping);
     }
 

@@ -72,6 +72,36 @@ public static class HotlineHost
         return app;
     }
 
+    /// <summary>
+    /// A last line of defence, not a fix: an exception nobody caught on a thread-pool or timer
+    /// thread still ends the process, but says so in the log first, and a faulted task nobody
+    /// awaited is logged instead of passing silently. Either is a bug to find and fix.
+    /// </summary>
+    private static void ReportStrayExceptions(ILogger logger)
+    {
+        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
+        {
+            var exception = e.ExceptionObject as Exception;
+            ServerLog.UnhandledException(logger, e.ExceptionObject.GetType().FullName ?? "unknown", Describe(exception));
+        };
+        TaskScheduler.UnobservedTaskException += (_, e) =>
+        {
+            ServerLog.UnobservedTaskException(logger, e.Exception.InnerException?.GetType().FullName ?? e.Exception.GetType().FullName ?? "unknown", Describe(e.Exception));
+            e.SetObserved();
+        };
+    }
+
+    /// <summary>Types and stack frames of an exception and its inner ones, without their messages.</summary>
+    private static string Describe(Exception? exception)
+    {
+        var text = new StringBuilder();
+        for (var current = exception; current is not null; current = current.InnerException)
+        {
+            text.Append(" <- ").Append(current.GetType().FullName).Append(' ').Append(current.StackTrace);
+        }
+        return text.ToString();
+    }
+
     /// <summary>The addresses callers reach the server on: everything it listens on but the admin socket.</summary>
     public static IReadOnlyList<string> NetworkAddresses(WebApplication app) =>
         [.. app.Urls.Where(u => !u.StartsWith("http://unix:", StringComparison.Ordinal))];
@@ -136,6 +166,7 @@ public static class HotlineHost
         await using (app)
         {
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Hotline.Server");
+            ReportStrayExceptions(logger);
             try
             {
                 await app.StartAsync();

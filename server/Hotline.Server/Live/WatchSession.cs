@@ -19,17 +19,29 @@ public sealed class WatchSession(
     ChangeBroadcaster broadcaster,
     WatchOptions options,
     IServerStreamWriter<V1.WatchRequestsResponse> stream,
+    WatchStreamReset reset,
     ILogger logger)
 {
     public const int SnapshotPageSize = 100;
     public const int ReplayPageSize = 500;
 
+    /// <summary>
+    /// How long a write still in progress when the server ends the stream may take to finish, so a
+    /// reading client receives the status saying why before a stalled one is reset.
+    /// </summary>
+    private static readonly TimeSpan EndGrace = TimeSpan.FromSeconds(2);
+
+    /// <summary>After a reset or an abort Kestrel completes a pending write at once; this only bounds a surprise.</summary>
+    private static readonly TimeSpan AbandonLimit = TimeSpan.FromSeconds(5);
+
     private static long _nextWatchId;
+
+    private long _watchId;
 
     /// <summary>The highest revision delivered; anything at or below it is skipped.</summary>
     private long _delivered;
 
-    /// <summary>The client went away: the only thing, besides the write timeout, that may cancel a write in progress.</summary>
+    /// <summary>The client went away: a write in progress is then abandoned at once (see <see cref="WriteAsync"/>).</summary>
     private CancellationToken _callCancelled;
 
     private WatchSubscription _subscription = null!;
@@ -41,17 +53,16 @@ public sealed class WatchSession(
         _viewer = viewer;
         _callCancelled = callCancelled;
         var operatorId = viewer.Id;
-        var watchId = Interlocked.Increment(ref _nextWatchId);
+        var watchId = _watchId = Interlocked.Increment(ref _nextWatchId);
         using var subscription = broadcaster.Subscribe();
         _subscription = subscription;
         // One audit record for the whole session, before the first request is read: it may carry any request until it ends.
         await store.RecordWatchAsync(viewer.Id, callCancelled);
-        // Ending the stream (lockdown, revocation, shutdown) cancels reads and waits, never a write in
-        // progress: cancelling a write resets the HTTP/2 stream, and the client would see a bare
-        // CANCELLED or INTERNAL instead of the status saying why (LOCKED_DOWN, TOKEN_REVOKED, ...).
-        // A write still in progress finishes or times out, then the loop sees the end (see WriteAsync).
-        // Overflow is not part of this token either: the overflowed queue holds nothing more, so
-        // waiting for that one write (up to the write timeout) costs no memory.
+        // Ending the stream (lockdown, revocation, shutdown) cancels reads and waits at once; a write in
+        // progress gets a short grace to finish, so the client sees the status saying why
+        // (LOCKED_DOWN, TOKEN_REVOKED, ...) rather than a reset (see WriteAsync). Overflow is not part
+        // of this token: the overflowed queue holds nothing more, so waiting for that one write (up
+        // to the write timeout) costs no memory.
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(callCancelled, serverStopping, session.Ended);
         ServerLog.WatchStarted(logger, watchId, operatorId, startRevision);
         try
@@ -65,6 +76,11 @@ public sealed class WatchSession(
                 await ReplayAsync(startRevision, ended.Token);
             }
             await FollowAsync(subscription, ended.Token);
+        }
+        catch (WatcherTooSlowException ex) when (ex.StreamReset)
+        {
+            // No status can follow a reset; the client sees RESOURCE_EXHAUSTED and resumes from its last revision.
+            ServerLog.WatchStalled(logger, watchId, (long)options.WriteTimeout.TotalSeconds, _delivered);
         }
         catch (Exception ex) when (ex is OperationCanceledException or WatcherTooSlowException)
         {
@@ -195,25 +211,79 @@ public sealed class WatchSession(
     }
 
     /// <summary>
-    /// Writes unless the stream has ended (<paramref name="ended"/>), which is checked before the write
-    /// only: once started, a write is cancelled only by the client going away or by the write
-    /// timeout, which ends the stream as too slow.
+    /// Writes unless the stream has ended (<paramref name="ended"/>). A write the client does not
+    /// take within the write timeout resets the stream as too slow. A write still in progress when
+    /// the stream is ended gets <see cref="EndGrace"/> to finish, then the stream is reset; either
+    /// way this returns only once the write can no longer run.
     /// </summary>
     private async Task WriteAsync(V1.WatchRequestsResponse message, CancellationToken ended)
     {
         ended.ThrowIfCancellationRequested();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_callCancelled);
-        deadline.CancelAfter(options.WriteTimeout);
+        // No cancellation token goes to the gRPC writer, on purpose: the writer resets the stream
+        // from the token's callback, and a token driven by a timer can fire after the call has
+        // finished, when that callback throws on the timer thread and ends the process. Every reset
+        // is done here instead, while the call is running.
+        var write = stream.WriteAsync(message);
+        if (write.IsCompletedSuccessfully)
+        {
+            return;
+        }
         try
         {
-            await stream.WriteAsync(message, deadline.Token).WaitAsync(deadline.Token);
+            await write.WaitAsync(options.WriteTimeout, ended);
         }
-        catch (OperationCanceledException) when (!_callCancelled.IsCancellationRequested)
+        catch (TimeoutException)
         {
-            throw new WatcherTooSlowException();
+            if (write.IsCompleted)
+            {
+                // Taken just as the timeout fired: not too slow after all.
+                await write;
+                return;
+            }
+            reset.TooSlow();
+            await AbandonAsync(write);
+            throw new WatcherTooSlowException { StreamReset = true };
+        }
+        catch (OperationCanceledException) when (ended.IsCancellationRequested)
+        {
+            if (!_callCancelled.IsCancellationRequested && !await CompletesWithinAsync(write, EndGrace))
+            {
+                reset.Ended();
+            }
+            await AbandonAsync(write);
+            throw;
         }
     }
 
+    private static async Task<bool> CompletesWithinAsync(Task task, TimeSpan limit)
+    {
+        if (!task.IsCompleted)
+        {
+            await Task.WhenAny(task, Task.Delay(limit));
+        }
+        return task.IsCompleted;
+    }
+
+    /// <summary>
+    /// Waits for a write nobody needs any more (its stream reset or gone), so that nothing of the
+    /// call is still running when it finishes, and observes the write's failure, which is expected.
+    /// </summary>
+    private async Task AbandonAsync(Task write)
+    {
+        if (await CompletesWithinAsync(write, AbandonLimit))
+        {
+            _ = write.Exception;
+            return;
+        }
+        ServerLog.WatchWriteNotReleased(logger, _watchId, (long)AbandonLimit.TotalSeconds);
+        _ = write.ContinueWith(static t => t.Exception, CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
     /// <summary>The watcher's queue was closed because it fell behind, or a write timed out.</summary>
-    private sealed class WatcherTooSlowException : Exception;
+    private sealed class WatcherTooSlowException : Exception
+    {
+        /// <summary>The stream was reset because the client stopped taking data: no status can reach it.</summary>
+        public bool StreamReset { get; init; }
+    }
 }

@@ -63,6 +63,28 @@ public sealed class WatchLoopTests
     }
 
     [Fact]
+    public async Task StreamResetForNotReading_ResumesAtOnceAfterTheLastRevisionReceived()
+    {
+        var second = new TaskCompletionSource();
+        // What Grpc.Net.Client reports for an RST_STREAM with ENHANCE_YOUR_CALM: the status code, no details.
+        var reset = new RpcException(new Status(StatusCode.ResourceExhausted, "Error reading next message. HttpProtocolException: ENHANCE_YOUR_CALM"));
+        _client.Watch = (start, ct) => start == 0
+            ? Failing(ct, reset, Snapshot(Requests.Make(1)), End(10), Requests.ChangeMessage(11, ChangeKind.Created, Requests.Make(2, revision: 11)))
+            : Holding(ct, second);
+        using var stop = new CancellationTokenSource();
+        var loop = new WatchLoop(_client, Post, _time, ReconnectBackoff.Default);
+
+        var running = Task.Run(() => loop.RunAsync(stop.Token));
+        await second.Task.DefaultTimeout();
+        stop.Cancel();
+        await running.DefaultTimeout();
+
+        Assert.Equal([0L, 12L], _client.WatchStarts);
+        var retry = Posted().OfType<ConnectionChanged>().First(c => c.Status.State == LinkState.Retrying).Status;
+        Assert.Equal("stopped reading and was cut off", retry.Problem);
+    }
+
+    [Fact]
     public async Task ResetOnResume_NextStreamStartsWithASnapshot()
     {
         var third = new TaskCompletionSource();

@@ -34,6 +34,19 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The process's resident memory now, from /proc.</summary>
+    public double RssMegabytes
+    {
+        get
+        {
+            var line = File.ReadLines($"/proc/{Pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+            var kilobytes = long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
+            return kilobytes / 1024.0;
+        }
+    }
+
     public Uri Address => _listening.Task.Result;
 
     public string Output

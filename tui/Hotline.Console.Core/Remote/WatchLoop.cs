@@ -122,6 +122,9 @@ public sealed class WatchLoop(IHotlineClient client, Action<FeedEvent> post, Tim
         {
             // The server cut a slow reader off; it has caught up by now, so resume at once.
             (StatusCode.ResourceExhausted, "WATCH_TOO_SLOW") => ("fell behind the live feed", true),
+            // A console that took no data for the server's write timeout (suspended, stalled link)
+            // has its stream reset, which arrives with no details; it resumes from what it received.
+            (StatusCode.ResourceExhausted, null) => ("stopped reading and was cut off", true),
             (StatusCode.Unavailable, "SHUTTING_DOWN") => ("the server is restarting", false),
             (StatusCode.Unavailable, _) => ("server unreachable", false),
             (StatusCode.Unauthenticated, _) => ("not signed in: check the credentials", false),
