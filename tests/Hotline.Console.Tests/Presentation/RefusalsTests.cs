@@ -12,7 +12,7 @@ public sealed class RefusalsTests
         { "release", RpcErrors.Refusal(StatusCode.FailedPrecondition, "NOT_ASSIGNEE", ("assignee", "operators/timur")),
             "Could not release #7: Timur B. (timur) holds it; only they or a supervisor can." },
         { "release", RpcErrors.Refusal(StatusCode.FailedPrecondition, "NOT_ASSIGNED"), "Could not release #7: nobody holds it." },
-        { "close", RpcErrors.Refusal(StatusCode.FailedPrecondition, "REQUEST_CLOSED"), "Could not close #7: it is closed (reopen it with o first)." },
+        { "close", RpcErrors.Refusal(StatusCode.FailedPrecondition, "REQUEST_CLOSED"), "Could not close #7: it is closed (to reopen it, select #7 and press o)." },
         { "reopen", RpcErrors.Refusal(StatusCode.FailedPrecondition, "REQUEST_OPEN"), "Could not reopen #7: it is already open." },
         { "close", RpcErrors.EtagMismatch(), "Could not close #7: someone changed it a moment ago. The view is refreshed; check it and try again." },
         { "close", RpcErrors.InvalidFields(("comment", "is required when the resolution is OTHER")),

@@ -81,7 +81,7 @@ public sealed class AuditDialogTests
         console.Press('t');
 
         Assert.Same(console.Window, console.App.TopRunnable);
-        Assert.StartsWith("The audit trail is for supervisors and admins.", console.Lines[22], StringComparison.Ordinal);
+        Assert.StartsWith("The audit trail is for supervisors and admins.", console.Lines[21], StringComparison.Ordinal);
         Assert.Empty(console.Client.Calls);
     }
 

@@ -74,7 +74,7 @@ public sealed class QueueScreenTests
 
         var screen = console.Screen;
         Assert.Contains("Срочно: за домом следят", screen, StringComparison.Ordinal);
-        Assert.Contains("New IMMEDIATE DANGER request #4 (Telegram).", screen, StringComparison.Ordinal);
+        Assert.Contains("New IMMEDIATE DANGER request #4 (Telegram); ! jumps to the newest danger.", screen, StringComparison.Ordinal);
         Assert.Contains("rev 101 │ 4 shown, 4 open", screen, StringComparison.Ordinal);
         Assert.Equal(1, console.Bells);
         Assert.Equal("requests/r2", console.Window.Selected!.Name);
@@ -127,9 +127,10 @@ public sealed class QueueScreenTests
 
         console.Feed(new ConnectionChanged(new ConnectionStatus(LinkState.Retrying, now, now.AddSeconds(4), "server unreachable")));
         var screen = console.Screen;
-        Assert.Contains(" STALE anna │ reconnecting in 4 s │ rev 100", screen, StringComparison.Ordinal);
+        Assert.Contains("OFFLINE 0s · server unreachable · screen may be old · retry in 4 s (R: now)", screen, StringComparison.Ordinal);
+        Assert.Contains("anna │ reconnecting in 4 s │ rev 100", screen, StringComparison.Ordinal);
         Assert.Contains("Мужа задержали", screen, StringComparison.Ordinal);
-        Assert.Equal(new Color(ColorName16.Yellow), console.AttributeAt("STALE").Background);
+        Assert.Equal(new Color(ColorName16.Yellow), console.AttributeAt("OFFLINE").Background);
 
         console.Time.Advance(TimeSpan.FromSeconds(40));
         console.Window.Tick();
@@ -138,7 +139,7 @@ public sealed class QueueScreenTests
 
         console.Feed(new ConnectionChanged(ConnectionStatus.Connected), Requests.Progress(120));
         Assert.Contains("anna │ connected │ rev 120", console.Screen, StringComparison.Ordinal);
-        Assert.DoesNotContain("STALE", console.Screen, StringComparison.Ordinal);
+        Assert.DoesNotContain("OFFLINE", console.Screen, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -7,6 +7,8 @@ namespace Hotline.Console.Presentation;
 /// <summary>The detail pane's text for one request: header facts, the message, then the notes timeline.</summary>
 public static class DetailText
 {
+    private const string NoteIndent = "    ";
+
     /// <param name="displayName">`operators/{id}` -> a name to show.</param>
     /// <param name="zone">The operator's time zone, for wall-clock times.</param>
     /// <param name="earlierContactsKey">Whether to name the key that lists earlier contacts (not where the key does nothing).</param>
@@ -57,7 +59,9 @@ public static class DetailText
         foreach (var note in request.Notes)
         {
             var at = note.CreateTime is null ? "" : Clock(note.CreateTime.ToDateTimeOffset(), zone, now) + " ";
-            text.Append(CultureInfo.InvariantCulture, $"\n{at}{displayName(note.Author)}: {Labels.Printable(note.Text).TrimEnd()}");
+            // Continuation lines are indented, so a multi-line note reads as one entry of the timeline.
+            var body = Labels.Printable(note.Text).TrimEnd().Replace("\n", "\n" + NoteIndent, StringComparison.Ordinal);
+            text.Append(CultureInfo.InvariantCulture, $"\n{at}{displayName(note.Author)}: {body}");
         }
         return text.ToString();
     }

@@ -16,43 +16,58 @@ public enum HintPlace
     HelpOnly,
 }
 
-/// <summary>One key the operator can press, and what it does.</summary>
-public sealed record KeyHelp(string Key, string Short, string Long, HintPlace Place);
+/// <summary>
+/// One entry of the key table: how it is shown (<see cref="Key"/>, "j k"), what it does, and the
+/// key names the screen dispatches on (<see cref="Names"/>: "j", "k"; "Ctrl+D"; "F1").
+/// </summary>
+public sealed record KeyHelp(string Key, string Short, string Long, HintPlace Place, params string[] Names)
+{
+    /// <summary>The names the screen binds: <see cref="Names"/> when given, else <see cref="Key"/> itself.</summary>
+    public IReadOnlyList<string> Bound => Names.Length > 0 ? Names : [Key];
+}
 
 /// <summary>
-/// Every key of the main screen, in one list that the hint lines and the help screen are all
-/// built from, so they can never disagree. At 80 columns the hints are split over the view line
-/// (top), the action line and the status line (bottom).
+/// Every key of the main screen, in one list. The hint lines and the help screen are built from
+/// it, and the screen dispatches keys through it (each bound name has exactly one handler, which
+/// a test checks), so what is shown and what works cannot disagree. At 80 columns the hints are
+/// split over the view line (top), the hint line and the status line (bottom).
 /// </summary>
 public static class Keys
 {
     public static IReadOnlyList<KeyHelp> All { get; } =
     [
-        new("a", "claim", "claim: assign the request to me", HintPlace.Actions),
-        new("A", "give", "assign it to another operator (pick from a list)", HintPlace.Actions),
-        new("r", "release", "give it back to the queue", HintPlace.Actions),
-        new("n", "note", "add a note (multi-line; F2 saves, Esc keeps the draft)", HintPlace.Actions),
+        new("a", "claim", "claim: assign it to me", HintPlace.Actions),
+        new("A", "give", "give it to another operator", HintPlace.Actions),
+        new("r", "release", "release it back to the queue", HintPlace.Actions),
+        new("n", "note", "add a note; F2 saves", HintPlace.Actions),
         new("u", "urgency", "change urgency and tags", HintPlace.Actions),
-        new("c", "close", "close with a resolution and a comment", HintPlace.Actions),
+        new("c", "close", "close with a resolution", HintPlace.Actions),
         new("o", "reopen", "reopen a closed request", HintPlace.Actions),
-        // Not on the action line, which is full at 80 columns: the detail pane names it whenever it applies.
-        new(EarlierContacts.Key, "earlier", "list the same requester's other requests (↻N in the queue)", HintPlace.HelpOnly),
-        new(AuditRows.Key, "trail", "who read or changed it, and when (supervisors and admins)", HintPlace.HelpOnly),
-        new("Enter", "open", "show the whole request and its notes; Enter or Esc goes back", HintPlace.HelpOnly),
-        new("?", "help", "this help (also F1)", HintPlace.Actions),
-        new("q", "quit", "quit (asks first only while a note is being written)", HintPlace.Actions),
-        new("/", "find", "search loaded requests: number, text, contact, tags, notes", HintPlace.View),
-        new("f", "filter", "filter by urgency, channel and language", HintPlace.View),
-        new("1-4", "view", "all open / mine / unassigned / closed today", HintPlace.View),
-        new("b", "bell", "turn the bell for new urgent requests on or off", HintPlace.HelpOnly),
-        new("F12", "panic", "clear the screen, exit at once", HintPlace.Status),
+        // Not on the hint line, which is full at 80 columns: the detail pane names it whenever it applies.
+        new(EarlierContacts.Key, "earlier", "requester's other requests (↻N)", HintPlace.HelpOnly),
+        new(AuditRows.Key, "trail", "who read or changed it (audit)", HintPlace.HelpOnly),
+        new("Enter", "open", "whole request (Enter/Esc: back)", HintPlace.HelpOnly),
+        new("!", "danger", "newest IMMEDIATE DANGER request", HintPlace.HelpOnly),
+        new("w", "waiting", "oldest request nobody holds", HintPlace.HelpOnly),
+        new("j k", "move", "next / previous request", HintPlace.HelpOnly, "j", "k"),
+        new("g G", "ends", "first / last request", HintPlace.HelpOnly, "g", "G"),
+        new("^D ^U", "half", "half a screen down / up", HintPlace.HelpOnly, "Ctrl+D", "Ctrl+U"),
+        new("d", "detail", "detail pane half/small/hidden", HintPlace.HelpOnly),
+        new("?", "help", "this help (also F1)", HintPlace.Actions, "?", "F1"),
+        new("q", "quit", "quit (also Ctrl+Q, Ctrl+C)", HintPlace.Actions, "q", "Ctrl+Q", "Ctrl+C"),
+        new("/", "find", "search text, contact, tags", HintPlace.View),
+        new("f", "filter", "filter urgency/channel/language", HintPlace.View),
+        new("1-4", "view", "open / mine / unassigned / closed today", HintPlace.View, "1", "2", "3", "4"),
+        new("b", "bell", "bell for urgent requests on/off", HintPlace.HelpOnly),
+        new("R", "retry", "offline: reconnect now", HintPlace.HelpOnly),
+        new("F12", "panic", "panic: clear, sign out, exit", HintPlace.Status),
     ];
 
     /// <summary>The help screen's lines under the keys, on moving and marks.</summary>
     public static IReadOnlyList<string> HelpNotes { get; } =
     [
-        "Arrows, PgUp/PgDn, Home/End move in the queue; Tab moves between panes.",
-        "DANGER sorts first (red or reversed). STALE: link down, screen may be old.",
+        "Arrows, PgUp/PgDn, Home/End also move; a and r ask before taking over.",
+        "OFFLINE over the hints: the link is down and the screen may be old.",
     ];
 
     /// <summary>The width of the help screen's text: an 80-column screen less the dialog's border and shadow.</summary>

@@ -32,7 +32,7 @@ public static class Refusals
             (_, "ALREADY_ASSIGNED") => prefix + $"{Holder()} already holds it.",
             (_, "NOT_ASSIGNEE") => prefix + $"{Holder()} holds it; only they or a supervisor can.",
             (_, "NOT_ASSIGNED") => prefix + "nobody holds it.",
-            (_, "REQUEST_CLOSED") => prefix + "it is closed (reopen it with o first).",
+            (_, "REQUEST_CLOSED") => prefix + $"it is closed (to reopen it, select #{number} and press o).",
             (_, "REQUEST_OPEN") => prefix + "it is already open.",
             (_, "ETAG_MISMATCH") => prefix + "someone changed it a moment ago. The view is refreshed; check it and try again.",
             (_, "OPERATOR_NOT_FOUND") => prefix + "that operator does not exist.",

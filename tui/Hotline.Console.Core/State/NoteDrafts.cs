@@ -13,6 +13,9 @@ public sealed class NoteDrafts
 
     public int Count => _drafts.Count;
 
+    /// <summary>The requests that have a draft, by resource name.</summary>
+    public IReadOnlyCollection<string> Names => _drafts.Keys;
+
     public NoteDraft? Find(string requestName) => _drafts.GetValueOrDefault(requestName);
 
     /// <summary>Keeps <paramref name="text"/> for the request; blank text drops the draft.</summary>

@@ -14,8 +14,19 @@ internal sealed class ConfirmDialog : Dialog
         SetScheme(palette.Dialog);
         Add(new Label { Text = question, X = 0, Y = 0 });
         AddButton(new Button { Text = yes });
-        AddButton(new Button { Text = "_No" });
+        var no = new Button { Text = "_No" };
+        AddButton(no);
+        // Focus starts on the safe answer, so Enter (which presses the focused button) changes nothing.
+        IsRunningChanged += (_, e) =>
+        {
+            if (e.Value)
+            {
+                no.SetFocus();
+            }
+        };
     }
 
-    public bool Confirmed => !Canceled && Result == 0;
+    // Not Dialog.Canceled: it counts every button but the last (the default, No) as a cancel, so
+    // "!Canceled && Result == 0" could never be true and the yes button did nothing.
+    public bool Confirmed => Result == 0;
 }

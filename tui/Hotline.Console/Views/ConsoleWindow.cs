@@ -13,14 +13,20 @@ namespace Hotline.Console.Views;
 
 /// <summary>
 /// The operator's screen: the view line (what is shown, search), the live queue table, the
-/// detail pane of the selected request, the action line (key hints, or the last outcome) and
-/// the status line (who, link, revision). It renders the <see cref="QueueModel"/> and turns keys
-/// into <see cref="RequestOperations"/>; it holds no queue state of its own.
+/// detail pane of the selected request, and at the bottom the alert line (live events, or the
+/// offline banner; only while there is one), the result line (the outcome of the operator's own
+/// last action, until the next one), the hint line and the status line (who, link, revision).
+/// It renders the <see cref="QueueModel"/> and turns keys into <see cref="RequestOperations"/>
+/// through the <see cref="Keys"/> table; it holds no queue state of its own.
 /// </summary>
 /// <remarks>UI thread only; the model it listens to is fed on the UI thread by the watch inbox.</remarks>
 internal sealed class ConsoleWindow : Runnable
 {
-    private static readonly TimeSpan NoticeTime = TimeSpan.FromSeconds(10);
+    /// <summary>How long a live event (a new urgent request, a takeover) stays on the alert line.</summary>
+    private static readonly TimeSpan AlertTime = TimeSpan.FromSeconds(30);
+
+    /// <summary>Rows the detail pane keeps when shrunk with d.</summary>
+    private const int SmallDetailRows = 6;
 
     private readonly QueueModel _model;
     private readonly RequestOperations _operations;
@@ -35,17 +41,28 @@ internal sealed class ConsoleWindow : Runnable
     private readonly TableView _table;
     private readonly FrameView _detailFrame;
     private readonly TextView _detail;
-    private readonly Label _actionLine;
-    private readonly Label _staleMark;
+    private readonly Label _alertLine;
+    private readonly Label _resultLine;
+    private readonly Label _hintLine;
     private readonly Label _statusLine;
+    private readonly Dictionary<string, Action> _handlers;
     private QueueFilter _filter = QueueFilter.Default;
-    private (string Text, bool Ok, DateTimeOffset Until)? _notice;
+    private (string Text, bool Ok)? _result;
+    private (string Text, bool Danger, DateTimeOffset Until)? _alert;
+    private HashSet<string> _heldByMe = new(StringComparer.Ordinal);
+    private string? _actingOn;
     private object? _ticker;
     private int _openCount;
     private bool _zoomed;
+    private DetailSize _detailSize;
     private bool _quitAllowed;
     private bool _panicked;
     private bool _busy;
+    private ConfirmDialog? _quitQuestion;
+    private bool _quitConfirmedByKey;
+
+    /// <summary>Rows under the detail pane: status and hints, plus the result and alert lines while shown.</summary>
+    private int _bottomRows = 2;
 
     public ConsoleWindow(QueueModel model, RequestOperations operations, NoteDrafts drafts, Palette palette, TimeProvider time,
         TimeZoneInfo zone, bool bell, Action ringBell)
@@ -96,15 +113,26 @@ internal sealed class ConsoleWindow : Runnable
         _detail.SetScheme(palette.Screen);
         _detailFrame.Add(_detail);
 
-        _actionLine = new Label { X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill(), Height = 1 };
-        _staleMark = new Label { X = 0, Y = Pos.AnchorEnd(1), Height = 1, Text = "" };
-        _staleMark.SetScheme(palette.Stale);
-        _statusLine = new Label { X = Pos.Right(_staleMark), Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Height = 1 };
+        _alertLine = new Label { X = 0, Y = Pos.AnchorEnd(3), Width = Dim.Fill(), Height = 1, Visible = false };
+        _resultLine = new Label { X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill(), Height = 1, Visible = false };
+        _hintLine = new Label { X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill(), Height = 1 };
+        _statusLine = new Label { X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Height = 1 };
 
-        Add(_viewLine, _search, _table, _detailFrame, _actionLine, _staleMark, _statusLine);
+        Add(_viewLine, _search, _table, _detailFrame, _alertLine, _resultLine, _hintLine, _statusLine);
+        _handlers = BindKeys();
         FrameChanged += (_, _) => UpdateLines();
+        // After a resize (or the detail pane changing size) the selected row must still be on screen.
+        _table.FrameChanged += (_, _) => _table.EnsureCursorIsVisible();
         _model.Changed += OnModelChanged;
         RebuildRows();
+    }
+
+    /// <summary>How much of the screen the detail pane takes (d cycles).</summary>
+    private enum DetailSize
+    {
+        Half,
+        Small,
+        Hidden,
     }
 
     /// <summary>Ring the terminal bell when an urgent request arrives.</summary>
@@ -112,6 +140,9 @@ internal sealed class ConsoleWindow : Runnable
 
     /// <summary>Runs after the panic key: clears the terminal and ends the process (see Program).</summary>
     public Action? OnPanic { get; set; }
+
+    /// <summary>Asks the watch loop to reconnect now rather than after its backoff (key R).</summary>
+    public Action? OnRetryNow { get; set; }
 
     public QueueFilter Filter => _filter;
 
@@ -142,6 +173,13 @@ internal sealed class ConsoleWindow : Runnable
                 key.Handled = true;
                 Panic();
             }
+            else if (_quitQuestion is { } question && app.TopRunnable == question && IsQuitKey(key))
+            {
+                // A second q (or Ctrl+Q, Ctrl+C) answers the quit question with Quit, as in most terminal programs.
+                key.Handled = true;
+                _quitConfirmedByKey = true;
+                app.RequestStop(question);
+            }
             else if (app.TopRunnable == this && key == Key.Esc)
             {
                 // Esc is Terminal.Gui's quit key; on this screen it only steps back (search, zoom).
@@ -161,11 +199,24 @@ internal sealed class ConsoleWindow : Runnable
     /// <summary>Quits, asking first only when a note is being written.</summary>
     public void RequestQuit()
     {
+        if (_quitQuestion is not null)
+        {
+            return;
+        }
         if (_drafts.Count > 0 && App is { } app)
         {
-            using var confirm = new ConfirmDialog("Quit", "A note you were writing has not been saved.\nQuit and lose it?", "_Quit", _palette);
-            app.Run(confirm);
-            if (!confirm.Confirmed || _panicked)
+            using var confirm = new ConfirmDialog("Quit", QuitQuestion(), "_Quit", _palette);
+            _quitQuestion = confirm;
+            _quitConfirmedByKey = false;
+            try
+            {
+                app.Run(confirm);
+            }
+            finally
+            {
+                _quitQuestion = null;
+            }
+            if (!(confirm.Confirmed || _quitConfirmedByKey) || _panicked)
             {
                 return;
             }
@@ -173,6 +224,16 @@ internal sealed class ConsoleWindow : Runnable
         _quitAllowed = true;
         RequestStop();
     }
+
+    private string QuitQuestion()
+    {
+        var numbers = _drafts.Names.Select(name => _model.Find(name)?.Number).OfType<long>().Order().Select(n => $"#{n}");
+        var which = string.Join(", ", numbers);
+        return (which.Length == 0 ? "A note you were writing has not been saved." : $"Unsaved draft note on {which}.") +
+            "\nQuit and lose it? (q again quits)";
+    }
+
+    private static bool IsQuitKey(Key key) => key == Key.Q.WithCtrl || key == Key.C.WithCtrl || key == new Key('q');
 
     /// <summary>The panic key: nothing sensitive stays on screen, every dialog closes, and the process exits.</summary>
     public void Panic()
@@ -184,7 +245,9 @@ internal sealed class ConsoleWindow : Runnable
         _detail.Text = "";
         _detailFrame.Title = "";
         _viewLine.Text = "";
-        _actionLine.Text = "";
+        _alertLine.Text = "";
+        _resultLine.Text = "";
+        _hintLine.Text = "";
         _statusLine.Text = "";
         _search.Text = "";
         if (App?.SessionStack is { } sessions)
@@ -237,80 +300,93 @@ internal sealed class ConsoleWindow : Runnable
             }
             return false;
         }
-        if (key == Key.F1)
-        {
-            ShowHelp();
-            return true;
-        }
-        if (key == Key.Q.WithCtrl)
-        {
-            RequestQuit();
-            return true;
-        }
-        if (key.IsCtrl || key.IsAlt || !key.TryGetPrintableRune(out var rune) || rune.Value > char.MaxValue)
+        if (KeyName(key) is not { } name || !_handlers.TryGetValue(name, out var handler))
         {
             return false;
         }
-        switch ((char)rune.Value)
+        handler();
+        return true;
+    }
+
+    /// <summary>The name a key has in the <see cref="Keys"/> table ("a", "G", "Ctrl+D", "F1", "Enter"), or null.</summary>
+    internal static string? KeyName(Key key)
+    {
+        if (key == Key.Enter)
         {
-            case '?':
-                ShowHelp();
-                return true;
-            case 'q':
-                RequestQuit();
-                return true;
-            case '/':
-                StartSearch();
-                return true;
-            case 'f':
-                ShowFilter();
-                return true;
-            case '1':
-                SetFilter(_filter with { Scope = QueueScope.Open });
-                return true;
-            case '2':
-                SetFilter(_filter with { Scope = QueueScope.Mine });
-                return true;
-            case '3':
-                SetFilter(_filter with { Scope = QueueScope.Unassigned });
-                return true;
-            case '4':
-                SetFilter(_filter with { Scope = QueueScope.ClosedToday });
-                return true;
-            case 'b':
-                BellOn = !BellOn;
-                Notify(BellOn ? "Bell on for new urgent requests." : "Bell off.", ok: true);
-                return true;
-            case 'a':
-                Act(async r => await _operations.ClaimAsync(r));
-                return true;
-            case 'A':
-                Act(AssignAsync);
-                return true;
-            case 'r':
-                Act(async r => await _operations.ReleaseAsync(r));
-                return true;
-            case 'n':
-                Act(NoteAsync);
-                return true;
-            case 'u':
-                Act(TriageAsync);
-                return true;
-            case 'c':
-                Act(CloseAsync);
-                return true;
-            case 'o':
-                Act(ReopenAsync);
-                return true;
-            case 'e':
-                ShowRelated();
-                return true;
-            case 't':
-                ShowAudit();
-                return true;
-            default:
-                return false;
+            return "Enter";
         }
+        if (key == Key.F1)
+        {
+            return "F1";
+        }
+        if (key == Key.F12)
+        {
+            return "F12";
+        }
+        foreach (var letter in (ReadOnlySpan<char>)['C', 'D', 'Q', 'U'])
+        {
+            if (key == new Key(char.ToLowerInvariant(letter)).WithCtrl)
+            {
+                return "Ctrl+" + letter;
+            }
+        }
+        if (key.IsCtrl || key.IsAlt || !key.TryGetPrintableRune(out var rune) || rune.Value > char.MaxValue)
+        {
+            return null;
+        }
+        return ((char)rune.Value).ToString();
+    }
+
+    /// <summary>
+    /// One handler for every name the <see cref="Keys"/> table binds, and none it does not: the
+    /// table is the dispatch, so the help screen and the hints cannot promise a key that does
+    /// nothing. F12 is bound too, though the application-wide hook reaches it first.
+    /// </summary>
+    private Dictionary<string, Action> BindKeys()
+    {
+        var handlers = new Dictionary<string, Action>(StringComparer.Ordinal)
+        {
+            ["a"] = () => Act(ClaimAsync),
+            ["A"] = () => Act(AssignAsync),
+            ["r"] = () => Act(ReleaseAsync),
+            ["n"] = () => Act(NoteAsync),
+            ["u"] = () => Act(TriageAsync),
+            ["c"] = () => Act(CloseAsync),
+            ["o"] = () => Act(ReopenAsync),
+            [EarlierContacts.Key] = ShowRelated,
+            [AuditRows.Key] = ShowAudit,
+            ["Enter"] = ToggleZoom,
+            ["!"] = JumpToNewestDanger,
+            ["w"] = JumpToLongestWaiting,
+            ["j"] = () => MoveBy(1),
+            ["k"] = () => MoveBy(-1),
+            ["g"] = () => MoveTo(0),
+            ["G"] = () => MoveTo(_rows.Items.Count - 1),
+            ["Ctrl+D"] = () => MoveBy(HalfPage()),
+            ["Ctrl+U"] = () => MoveBy(-HalfPage()),
+            ["d"] = CycleDetailSize,
+            ["?"] = ShowHelp,
+            ["F1"] = ShowHelp,
+            ["q"] = RequestQuit,
+            ["Ctrl+Q"] = RequestQuit,
+            ["Ctrl+C"] = RequestQuit,
+            ["/"] = StartSearch,
+            ["f"] = ShowFilter,
+            ["1"] = () => SetFilter(_filter with { Scope = QueueScope.Open }),
+            ["2"] = () => SetFilter(_filter with { Scope = QueueScope.Mine }),
+            ["3"] = () => SetFilter(_filter with { Scope = QueueScope.Unassigned }),
+            ["4"] = () => SetFilter(_filter with { Scope = QueueScope.ClosedToday }),
+            ["b"] = ToggleBell,
+            ["R"] = RetryNow,
+            ["F12"] = Panic,
+        };
+        var listed = Keys.All.SelectMany(k => k.Bound).ToHashSet(StringComparer.Ordinal);
+        if (!listed.SetEquals(handlers.Keys))
+        {
+            throw new InvalidOperationException("The key table and the screen's handlers disagree: " +
+                string.Join(", ", listed.Except(handlers.Keys).Concat(handlers.Keys.Except(listed))));
+        }
+        return handlers;
     }
 
     /// <summary>Runs one action on the selected request; one at a time, so a double key press cannot send twice.</summary>
@@ -320,28 +396,74 @@ internal sealed class ConsoleWindow : Runnable
         {
             if (!_busy)
             {
-                Notify("Select a request first.", ok: false);
+                ShowResult("Select a request first.", ok: false);
             }
             return;
         }
         _busy = true;
+        // A new action replaces the last one's outcome; until it has one, the hints show.
+        _result = null;
+        _actingOn = request.Name;
+        UpdateLines();
         try
         {
             var outcome = await action(request);
             if (outcome is not null && !_panicked)
             {
-                Notify(outcome.Message, outcome.Succeeded);
+                ShowResult(outcome.Message, outcome.Succeeded);
             }
         }
         catch (Exception error) when (error is not OutOfMemoryException)
         {
             // An unexpected failure must not take the console down mid-shift; its type is enough to report.
-            Notify($"That did not work ({error.GetType().Name}). Nothing was lost; try again.", ok: false);
+            ShowResult($"#{request.Number}: that did not work ({error.GetType().Name}). Nothing was lost; try again.", ok: false);
         }
         finally
         {
             _busy = false;
+            _actingOn = null;
+            RememberMine();
         }
+    }
+
+    /// <summary>
+    /// Claims the request. When a colleague holds it (only a supervisor or an admin may take it
+    /// from them), asks first and names the holder: a takeover is never silent.
+    /// </summary>
+    private async Task<ActionOutcome?> ClaimAsync(HelpRequest request)
+    {
+        if (HeldByColleague(request) is { } holder
+            && !Ask("Take over", $"#{request.Number} is held by {holder}.\nTake it from them? They are told at once.", "_Take it"))
+        {
+            return null;
+        }
+        return await _operations.ClaimAsync(request);
+    }
+
+    /// <summary>Releases the request; asks first, naming the holder, when it is a colleague's.</summary>
+    private async Task<ActionOutcome?> ReleaseAsync(HelpRequest request)
+    {
+        if (HeldByColleague(request) is { } holder
+            && !Ask("Release", $"#{request.Number} is held by {holder}.\nPut it back in the queue? They are told at once.", "_Release it"))
+        {
+            return null;
+        }
+        return await _operations.ReleaseAsync(request);
+    }
+
+    /// <summary>The display name of whoever else holds <paramref name="request"/>, or null when nobody or the operator does.</summary>
+    private string? HeldByColleague(HelpRequest request) =>
+        request.Assignee.Length > 0 && request.Assignee != _model.Me?.Name ? _model.DisplayName(request.Assignee) : null;
+
+    private bool Ask(string title, string question, string yes)
+    {
+        if (App is not { } app)
+        {
+            return false;
+        }
+        using var confirm = new ConfirmDialog(title, question, yes, _palette);
+        app.Run(confirm);
+        return confirm.Confirmed && !_panicked;
     }
 
     private async Task<ActionOutcome?> AssignAsync(HelpRequest request)
@@ -417,13 +539,13 @@ internal sealed class ConsoleWindow : Runnable
     {
         if (Selected is not { } request || App is not { } app)
         {
-            Notify("Select a request first.", ok: false);
+            ShowResult("Select a request first.", ok: false);
             return;
         }
         if (request.ContactHandle.Length == 0)
         {
             // The server links requests by their handle: without one there is nothing to ask for.
-            Notify($"#{request.Number} came without a contact handle, so no other request is linked to it.", ok: false);
+            ShowResult($"#{request.Number} came without a contact handle, so no other request is linked to it.", ok: false);
             return;
         }
         using var dialog = new RelatedDialog(app, _operations.Related(request), r => ViewShowing(r) is not null, _model, _palette, _time, _zone);
@@ -442,12 +564,12 @@ internal sealed class ConsoleWindow : Runnable
     {
         if (Selected is not { } request || App is not { } app)
         {
-            Notify("Select a request first.", ok: false);
+            ShowResult("Select a request first.", ok: false);
             return;
         }
         if (!AuditRows.MayRead(_model.Me))
         {
-            Notify(AuditRows.NotForYou(_model.Me), ok: false);
+            ShowResult(AuditRows.NotForYou(_model.Me), ok: false);
             return;
         }
         using var dialog = new AuditDialog(app, _operations.Audit(request), _model, _palette, _zone);
@@ -480,7 +602,7 @@ internal sealed class ConsoleWindow : Runnable
                 _search.Text = "";
             }
             SetFilter(view);
-            Notify($"Showing #{request.Number}: the view is now {FilterSummary.Describe(view)}.", ok: true);
+            ShowResult($"Showing #{request.Number}: the view is now {FilterSummary.Describe(view)}.", ok: true);
         }
         var row = _rows.Items.FindIndex(r => r.Name == request.Name);
         if (row < 0)
@@ -538,8 +660,7 @@ internal sealed class ConsoleWindow : Runnable
     private void ToggleZoom()
     {
         _zoomed = !_zoomed;
-        _table.Height = _zoomed ? 0 : QueueHeight();
-        _table.Visible = !_zoomed;
+        LayOutPanes();
         if (_zoomed)
         {
             _detail.SetFocus();
@@ -548,6 +669,97 @@ internal sealed class ConsoleWindow : Runnable
         {
             _table.SetFocus();
         }
+    }
+
+    /// <summary>d: half the screen for the detail pane, a few rows, or none (the queue then gets every row).</summary>
+    private void CycleDetailSize()
+    {
+        _detailSize = _detailSize switch
+        {
+            DetailSize.Half => DetailSize.Small,
+            DetailSize.Small => DetailSize.Hidden,
+            _ => DetailSize.Half,
+        };
+        if (_zoomed)
+        {
+            _zoomed = false;
+        }
+        LayOutPanes();
+        _table.SetFocus();
+        _table.EnsureCursorIsVisible();
+    }
+
+    private void LayOutPanes()
+    {
+        _table.Visible = !_zoomed;
+        _table.Height = _zoomed ? 0 : _detailSize switch
+        {
+            DetailSize.Half => QueueHeight(),
+            DetailSize.Small => Dim.Func(_ => Math.Max(4, Viewport.Height - 1 - BottomRows() - SmallDetailRows)),
+            _ => Dim.Func(_ => Math.Max(4, Viewport.Height - 1 - BottomRows())),
+        };
+        _detailFrame.Visible = _zoomed || _detailSize != DetailSize.Hidden;
+    }
+
+    private void MoveBy(int rows)
+    {
+        var current = _table.Value?.SelectedCell.Y ?? 0;
+        MoveTo(current + rows);
+    }
+
+    private void MoveTo(int row)
+    {
+        if (_rows.Items.Count == 0)
+        {
+            return;
+        }
+        _table.SetSelection(0, Math.Clamp(row, 0, _rows.Items.Count - 1), false);
+        _table.EnsureCursorIsVisible();
+        ShowDetail();
+    }
+
+    private int HalfPage() => Math.Max(1, (_table.Viewport.Height - 2) / 2);
+
+    /// <summary>!: the newest IMMEDIATE DANGER request (danger rows sort oldest first, so a new one can be off screen).</summary>
+    private void JumpToNewestDanger()
+    {
+        var newest = _model.Requests.Where(r => r.Urgency == Urgency.ImmediateDanger && r.State != RequestState.Closed)
+            .MaxBy(r => (r.CreateTime?.ToDateTimeOffset() ?? DateTimeOffset.MinValue, r.Number));
+        if (newest is null)
+        {
+            ShowResult("No open IMMEDIATE DANGER request.", ok: true);
+            return;
+        }
+        JumpTo(newest);
+    }
+
+    /// <summary>w: the request that has waited longest with nobody holding it.</summary>
+    private void JumpToLongestWaiting()
+    {
+        var oldest = _model.Requests.Where(r => r.State != RequestState.Closed && r.Assignee.Length == 0)
+            .MinBy(r => (r.CreateTime?.ToDateTimeOffset() ?? DateTimeOffset.MaxValue, r.Number));
+        if (oldest is null)
+        {
+            ShowResult("Nobody is waiting: every open request has someone.", ok: true);
+            return;
+        }
+        JumpTo(oldest);
+    }
+
+    private void ToggleBell()
+    {
+        BellOn = !BellOn;
+        ShowResult(BellOn ? "Bell on for new urgent requests." : "Bell off.", ok: true);
+    }
+
+    private void RetryNow()
+    {
+        if (!_model.Connection.IsStale)
+        {
+            ShowResult("Already connected.", ok: true);
+            return;
+        }
+        OnRetryNow?.Invoke();
     }
 
     private void SetFilter(QueueFilter filter)
@@ -570,20 +782,59 @@ internal sealed class ConsoleWindow : Runnable
         {
             UpdateLines();
         }
+        var takenFromMe = TakenFromMe(delta);
         var alarming = delta.Created.Where(r => r.Urgency >= Urgency.Urgent).OrderByDescending(r => r.Urgency).FirstOrDefault();
-        if (alarming is not null)
+        if (takenFromMe is not null)
         {
-            // A refusal the operator has not read yet stays; the row itself and the bell announce the arrival.
-            if (_notice is not { Ok: false })
-            {
-                Notify($"New {Labels.UrgencyLong(alarming.Urgency)} request #{alarming.Number} ({Labels.ChannelLong(alarming.Channel)}).",
-                    ok: alarming.Urgency != Urgency.ImmediateDanger);
-            }
-            if (BellOn)
-            {
-                _ringBell();
-            }
+            ShowAlert(takenFromMe, danger: true);
         }
+        else if (alarming is not null)
+        {
+            ShowAlert($"New {Labels.UrgencyLong(alarming.Urgency)} request #{alarming.Number} ({Labels.ChannelLong(alarming.Channel)}); ! jumps to the newest danger.",
+                danger: alarming.Urgency == Urgency.ImmediateDanger);
+        }
+        if ((alarming is not null || takenFromMe is not null) && BellOn)
+        {
+            _ringBell();
+        }
+        RememberMine();
+    }
+
+    /// <summary>
+    /// A request the operator held that someone else took or released (not by the operator's own
+    /// action), described for the alert line: the holder hears of a takeover at once, and learns
+    /// that their draft note, if any, is kept.
+    /// </summary>
+    private string? TakenFromMe(QueueDelta delta)
+    {
+        var me = _model.Me?.Name;
+        if (me is null || delta.Reloaded)
+        {
+            return null;
+        }
+        foreach (var name in delta.ChangedNames)
+        {
+            if (!_heldByMe.Contains(name) || name == _actingOn || _model.Find(name) is not { } now || now.Assignee == me)
+            {
+                continue;
+            }
+            var draft = _drafts.Find(name) is null ? "" : " Your draft note is kept (n).";
+            return now.Assignee.Length > 0
+                ? $"#{now.Number} was taken over: {_model.DisplayName(now.Assignee)} holds it now.{draft}"
+                : now.State == RequestState.Closed
+                    ? $"#{now.Number}, which you held, was closed by someone else.{draft}"
+                    : $"#{now.Number} was put back in the queue by someone else.{draft}";
+        }
+        return null;
+    }
+
+    /// <summary>What the operator holds now, to tell a takeover from the next batch.</summary>
+    private void RememberMine()
+    {
+        var me = _model.Me?.Name;
+        _heldByMe = me is null
+            ? new HashSet<string>(StringComparer.Ordinal)
+            : _model.Requests.Where(r => r.Assignee == me && r.State != RequestState.Closed).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>Re-filters and re-sorts after a batch, keeping the selection on the same request.</summary>
@@ -630,22 +881,30 @@ internal sealed class ConsoleWindow : Runnable
         }
     }
 
-    private void Notify(string text, bool ok)
+    /// <summary>The outcome of the operator's own action: it stays until their next action.</summary>
+    private void ShowResult(string text, bool ok)
     {
-        _notice = (text, ok, _time.GetUtcNow() + NoticeTime);
+        _result = (text, ok);
         UpdateLines();
     }
 
-    /// <summary>The one-second tick: ages, countdowns, notice expiry. Internal so tests can drive it with fake time.</summary>
+    /// <summary>A live event: it has its own line, so it never hides the outcome of the operator's own action.</summary>
+    private void ShowAlert(string text, bool danger)
+    {
+        _alert = (text, danger, _time.GetUtcNow() + AlertTime);
+        UpdateLines();
+    }
+
+    /// <summary>The one-second tick: ages, countdowns, alert expiry. Internal so tests can drive it with fake time.</summary>
     internal void Tick()
     {
         if (_panicked)
         {
             return;
         }
-        if (_notice is { } notice && _time.GetUtcNow() >= notice.Until)
+        if (_alert is { } alert && _time.GetUtcNow() >= alert.Until)
         {
-            _notice = null;
+            _alert = null;
         }
         _table.SetNeedsDraw();
         UpdateLines();
@@ -671,23 +930,65 @@ internal sealed class ConsoleWindow : Runnable
             ? view + new string(' ', width - view.Length - viewHints.Length) + viewHints
             : view;
 
-        var actionText = _notice is { } notice ? TextRows.Wrap(notice.Text, width) : Keys.HintLine(HintPlace.Actions, width);
-        _actionLine.SetScheme(_notice is null ? _palette.Screen : _notice.Value.Ok ? _palette.Success : _palette.Refusal);
-        var actionRows = actionText.Count(c => c == '\n') + 1;
-        if (_actionLine.Text != actionText)
-        {
-            _actionLine.Text = actionText;
-            // A refusal is read in full: it may take a second row from the detail pane.
-            _actionLine.Height = actionRows;
-            _actionLine.Y = Pos.AnchorEnd(1 + actionRows);
-            _detailFrame.Height = Dim.Fill(1 + actionRows);
-        }
-
+        _rows.MessageWidth = width - QueueRows.MinWidths.Take(QueueRows.MinWidths.Count - 1).Sum() - (QueueRows.MinWidths.Count - 1);
         var link = _model.Connection;
-        _staleMark.Text = link.IsStale ? " STALE " : "";
+        // Offline outranks any live event: the whole screen may be old.
+        var alertText = link.IsStale && _model.Me is not null ? OfflineBanner(link, now) : _alert?.Text;
+        SetLine(_alertLine, alertText is null ? null : Fit(alertText, width),
+            link.IsStale ? _palette.Stale : _alert is { Danger: true } ? _palette.Refusal : _palette.Success);
+        SetLine(_resultLine, _result is { } result ? TextRows.Wrap(result.Text, width) : null,
+            _result is { Ok: true } ? _palette.Success : _palette.Refusal);
+        SetLine(_hintLine, Keys.HintLine(HintPlace.Actions, width), _palette.Screen);
+
         var status = StatusLine.Format(_model.Me, link, _model.Revision, _rows.Items.Count, _openCount, BellOn, now, _zone);
         var panic = " │ " + Keys.HintLine(HintPlace.Status, width);
-        _statusLine.Text = status.Length + panic.Length + _staleMark.Text.Length <= width ? status + panic : status;
+        _statusLine.Text = status.Length + panic.Length <= width ? status + panic : Fit(status, width);
+
+        // Stack the bottom lines: status, hints, then the result and the alert when there are any.
+        var rows = 2;
+        foreach (var line in new[] { _resultLine, _alertLine })
+        {
+            if (line.Visible)
+            {
+                var height = line.Text.Count(c => c == '\n') + 1;
+                rows += height;
+                line.Height = height;
+                line.Y = Pos.AnchorEnd(rows);
+            }
+        }
+        if (_bottomRows != rows)
+        {
+            _bottomRows = rows;
+            _detailFrame.Height = Dim.Fill(rows);
+            LayOutPanes();
+        }
+    }
+
+    private int BottomRows() => _bottomRows;
+
+    private static void SetLine(Label line, string? text, Terminal.Gui.Drawing.Scheme scheme)
+    {
+        line.Visible = text is not null;
+        if (text is null)
+        {
+            return;
+        }
+        if (line.Text != text)
+        {
+            line.Text = text;
+        }
+        line.SetScheme(scheme);
+    }
+
+    private static string Fit(string text, int width) => text.Length <= width ? text : text[..Math.Max(0, width - 1)] + "…";
+
+    /// <summary>The banner while the link is down: unmistakable, with when it went down and what happens next.</summary>
+    private static string OfflineBanner(ConnectionStatus link, DateTimeOffset now)
+    {
+        var since = link.DownSince is { } down ? " " + Labels.Age(now - down) : "";
+        var why = link.Problem is { Length: > 0 } problem ? $" · {problem}" : "";
+        var retry = link.RetryAt is { } at && at > now ? $" · retry in {Math.Ceiling((at - now).TotalSeconds):0} s (R: now)" : " · reconnecting…";
+        return $"OFFLINE{since}{why} · screen may be old{retry}";
     }
 
     /// <summary>About half the rows between the view line and the two bottom lines: 11 of 24.</summary>

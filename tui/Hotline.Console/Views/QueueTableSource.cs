@@ -14,7 +14,17 @@ internal sealed class QueueTableSource(Func<DateTimeOffset> now) : ITableSource
 
     public List<HelpRequest> Items { get; set; } = [];
 
-    public object this[int row, int col] => QueueRows.Cell(Items[row], ColumnOrder[col], now());
+    /// <summary>Columns the message gets on screen; a longer first line ends with "…" so it reads as cut, not as complete.</summary>
+    public int MessageWidth { get; set; } = int.MaxValue;
+
+    public object this[int row, int col]
+    {
+        get
+        {
+            var text = QueueRows.Cell(Items[row], ColumnOrder[col], now());
+            return ColumnOrder[col] == QueueColumn.FirstLine ? QueueRows.Shorten(text, MessageWidth) : text;
+        }
+    }
 
     public int Rows => Items.Count;
 
