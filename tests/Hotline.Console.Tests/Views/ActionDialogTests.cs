@@ -169,6 +169,58 @@ public sealed class ActionDialogTests
     }
 
     [Fact]
+    public void QuitQuestion_EnterAtOnceAnswersTheFocusedDefaultNo()
+    {
+        using var console = new ConsoleHarness(Queue());
+        KeepDraft(console, 2, "черновик");
+        string? focused = null;
+        string? defaultButton = null;
+
+        var question = console.WithDialog<ConfirmDialog>(new Key('q'), d =>
+        {
+            focused = d.Buttons.SingleOrDefault(b => b.HasFocus)?.Text;
+            defaultButton = d.Buttons.Single(b => b.IsDefault).Text;
+            console.Press(Key.Enter);
+        });
+
+        Assert.Equal("_No", defaultButton);
+        Assert.Equal(defaultButton, focused);
+        Assert.Contains("► No ◄", question, StringComparison.Ordinal);
+        Assert.False(console.Window.StopRequested);
+        Assert.Equal("черновик", console.Drafts.Find("requests/r2")!.Text);
+    }
+
+    [Fact]
+    public void QuitQuestion_QuitButtonQuits()
+    {
+        using var console = new ConsoleHarness(Queue());
+        KeepDraft(console, 2, "черновик");
+
+        console.WithDialog<ConfirmDialog>(new Key('q'), d => console.Press(Key.Q.WithAlt));
+
+        Assert.True(console.Window.StopRequested);
+    }
+
+    [Fact]
+    public void QuitQuestion_ASecondQKeepsTheDraft()
+    {
+        using var console = new ConsoleHarness(Queue());
+        KeepDraft(console, 2, "черновик");
+
+        console.WithDialog<ConfirmDialog>(new Key('q'), d =>
+        {
+            console.Press('q');
+            if (console.App.TopRunnable == d)
+            {
+                console.Press(Key.Esc);
+            }
+        });
+
+        Assert.False(console.Window.StopRequested);
+        Assert.Equal("черновик", console.Drafts.Find("requests/r2")!.Text);
+    }
+
+    [Fact]
     public void Triage_ChangesUrgencyAndTags()
     {
         using var console = new ConsoleHarness(Queue());
@@ -279,6 +331,30 @@ public sealed class ActionDialogTests
     }
 
     [Fact]
+    public void FilterClear_DropsUrgencyChannelAndLanguage()
+    {
+        using var console = new ConsoleHarness(Queue());
+        console.WithDialog<FilterDialog>(new Key('f'), d =>
+        {
+            d.Urgency.SelectedItem = 2;
+            d.Channel.SelectedItem = 5;
+            d.Language.SetFocus();
+            console.Type("ce");
+            console.Press(Key.Enter);
+        });
+        Assert.Equal([2L], console.Window.VisibleRows.Select(r => r.Number));
+
+        console.WithDialog<FilterDialog>(new Key('f'), d =>
+        {
+            d.Buttons.Single(b => b.Text.Replace("_", "", StringComparison.Ordinal) == "Clear").SetFocus();
+            console.Press(Key.Enter);
+        });
+
+        Assert.Equal([2L, 1L], console.Window.VisibleRows.Select(r => r.Number));
+        Assert.Matches(@"^View: all open\s+/ find", console.Lines[0]);
+    }
+
+    [Fact]
     public void FilterDialog_NarrowsByUrgencyChannelAndLanguage()
     {
         using var console = new ConsoleHarness(Queue());
@@ -293,5 +369,15 @@ public sealed class ActionDialogTests
         Assert.Contains("Urgency:", dialog, StringComparison.Ordinal);
         Assert.Equal([2L], console.Window.VisibleRows.Select(r => r.Number));
         Assert.StartsWith("View: all open · lang ce", console.Lines[0], StringComparison.Ordinal);
+    }
+
+    private static void KeepDraft(ConsoleHarness console, long number, string text)
+    {
+        console.Select(number);
+        console.WithDialog<NoteDialog>(new Key('n'), d =>
+        {
+            console.Type(text);
+            console.Press(Key.Esc);
+        });
     }
 }

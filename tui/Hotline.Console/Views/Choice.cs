@@ -7,10 +7,15 @@ namespace Hotline.Console.Views;
 /// <summary>A labelled single-choice list, the building block of the action dialogs.</summary>
 internal static class Choice
 {
-    public static ListView List(IEnumerable<string> items, int selected, int x, int y, Dim width, int height)
+    /// <summary>
+    /// A list as tall as its items unless <paramref name="height"/> caps it, so a dialog that sizes
+    /// itself to its content shows every entry.
+    /// </summary>
+    public static ListView List(IEnumerable<string> items, int selected, Pos x, Pos y, Dim width, Dim? height = null)
     {
-        var list = new ListView { X = x, Y = y, Width = width, Height = height, CanFocus = true };
-        list.SetSource(new ObservableCollection<string>(items));
+        var source = new ObservableCollection<string>(items);
+        var list = new ListView { X = x, Y = y, Width = width, Height = height ?? source.Count, CanFocus = true };
+        list.SetSource(source);
         list.SelectedItem = selected;
         return list;
     }

@@ -12,15 +12,16 @@ internal sealed class CloseDialog : Dialog
     {
         Title = $"Close #{number}";
         Width = 60;
-        Height = 16;
-        SetScheme(palette.Dialog);
-        var label = new Label { Text = "Resolution:", X = 0, Y = 0 };
-        Resolution = Choice.List(Labels.Resolutions.Select(Labels.Resolution), 0, 0, 1, Dim.Fill(), Labels.Resolutions.Count);
-        var commentLabel = new Label { Text = "Co_mment:", X = 0, Y = 10 };
-        Comment = new TextField { X = 0, Y = 11, Width = Dim.Fill() };
+        // Height is the dialog's own Dim.Auto and each row sits below the one before, so the
+        // comment stays above the buttons however many resolutions there are.
+        var label = new Label { Text = "_Resolution:" };
+        Resolution = Choice.List(Labels.Resolutions.Select(Labels.Resolution), 0, 0, Pos.Bottom(label), Dim.Fill());
+        var commentLabel = new Label { Text = "Co_mment (required for \"other\"):", Y = Pos.Bottom(Resolution) + 1 };
+        Comment = new TextField { Y = Pos.Bottom(commentLabel), Width = Dim.Fill() };
         Add(label, Resolution, commentLabel, Comment);
-        AddButton(new Button { Text = "_Cancel" });
-        AddButton(new Button { Text = "C_lose it" });
+        AddButton(palette.Button("_Cancel"));
+        AddButton(palette.Button("C_lose it"));
+        palette.Dress(this);
     }
 
     public ListView Resolution { get; }

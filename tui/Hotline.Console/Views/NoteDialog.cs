@@ -16,7 +16,6 @@ internal sealed class NoteDialog : Dialog
         Title = $"Note on #{number}";
         Width = Dim.Percent(90);
         Height = Dim.Percent(70);
-        SetScheme(palette.Dialog);
         var hint = new Label { Text = "F2 saves · Esc keeps it as a draft · Enter adds a line", X = 0, Y = 0 };
         Editor = new TextView
         {
@@ -30,8 +29,9 @@ internal sealed class NoteDialog : Dialog
         };
         Editor.SetScheme(palette.Screen);
         Add(hint, Editor);
-        AddButton(new Button { Text = "_Cancel" });
-        AddButton(new Button { Text = "_Save" });
+        AddButton(palette.Button("_Cancel"));
+        AddButton(palette.Button("_Save"));
+        palette.Dress(this);
         KeyDown += (_, key) =>
         {
             if (key == Key.F2)

@@ -1,5 +1,7 @@
 using Terminal.Gui.Configuration;
 using Terminal.Gui.Drawing;
+using Terminal.Gui.ViewBase;
+using Terminal.Gui.Views;
 using Attribute = Terminal.Gui.Drawing.Attribute;
 
 namespace Hotline.Console.Views;
@@ -67,6 +69,37 @@ internal sealed class Palette
     public Scheme Screen { get; }
 
     public Scheme Dialog { get; }
+
+    /// <summary>
+    /// Gives a dialog this palette's colours. Shadows are drawn in the theme's fixed colours
+    /// whatever the scheme says, so in monochrome there are none: NO_COLOR means no colour on any
+    /// cell, shadows included. Its buttons come from <see cref="Button"/> for the same reason.
+    /// </summary>
+    public void Dress(Dialog dialog)
+    {
+        dialog.SetScheme(Dialog);
+        if (Mode == ColorMode.Monochrome)
+        {
+            LeaveOffShadow(dialog);
+        }
+    }
+
+    /// <summary>
+    /// A dialog button, without a shadow in monochrome. Made shadowless before it is added, because
+    /// the dialog sizes its button row when the button is added.
+    /// </summary>
+    public Button Button(string text)
+    {
+        var button = new Button { Text = text };
+        if (Mode == ColorMode.Monochrome)
+        {
+            LeaveOffShadow(button);
+        }
+        return button;
+    }
+
+    /// <summary>Null, not <see cref="ShadowStyles.None"/>: None keeps the shadow's margin, a blank row and column.</summary>
+    private static void LeaveOffShadow(View view) => view.ShadowStyle = null;
 
     /// <summary>IMMEDIATE_DANGER rows.</summary>
     public Scheme Danger { get; }

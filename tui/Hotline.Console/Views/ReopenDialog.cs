@@ -10,13 +10,13 @@ internal sealed class ReopenDialog : Dialog
     {
         Title = $"Reopen #{number}";
         Width = 60;
-        Height = 7;
-        SetScheme(palette.Dialog);
-        var label = new Label { Text = "_Why (optional):", X = 0, Y = 0 };
-        Comment = new TextField { X = 0, Y = 1, Width = Dim.Fill() };
+        // Height is the dialog's own Dim.Auto: a fixed one left no row for the field above the buttons.
+        var label = new Label { Text = "_Why (optional):" };
+        Comment = new TextField { Y = Pos.Bottom(label), Width = Dim.Fill() };
         Add(label, Comment);
-        AddButton(new Button { Text = "_Cancel" });
-        AddButton(new Button { Text = "_Reopen" });
+        AddButton(palette.Button("_Cancel"));
+        AddButton(palette.Button("_Reopen"));
+        palette.Dress(this);
     }
 
     public TextField Comment { get; }

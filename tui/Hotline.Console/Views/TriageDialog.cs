@@ -12,15 +12,18 @@ internal sealed class TriageDialog : Dialog
     {
         Title = $"Urgency and tags of #{request.Number}";
         Width = 60;
-        Height = 11;
-        SetScheme(palette.Dialog);
+        // Height is the dialog's own Dim.Auto and every row is placed below the one before, so the
+        // tags field can never end up under the buttons.
+        var urgencyLabel = new Label { Text = "_Urgency:" };
         var urgencies = Labels.Urgencies;
-        Urgency = Choice.List(urgencies.Select(Labels.UrgencyLong), Math.Max(0, urgencies.ToList().IndexOf(request.Urgency)), 0, 0, Dim.Fill(), 3);
-        var label = new Label { Text = "_Tags (space or comma separated):", X = 0, Y = 4 };
-        Tags = new TextField { X = 0, Y = 5, Width = Dim.Fill(), Text = string.Join(" ", request.Tags) };
-        Add(Urgency, label, Tags);
-        AddButton(new Button { Text = "_Cancel" });
-        AddButton(new Button { Text = "_Save" });
+        Urgency = Choice.List(urgencies.Select(Labels.UrgencyLong), Math.Max(0, urgencies.ToList().IndexOf(request.Urgency)),
+            0, Pos.Bottom(urgencyLabel), Dim.Fill());
+        var tagsLabel = new Label { Text = "_Tags (space or comma separated):", Y = Pos.Bottom(Urgency) + 1 };
+        Tags = new TextField { Y = Pos.Bottom(tagsLabel), Width = Dim.Fill(), Text = string.Join(" ", request.Tags) };
+        Add(urgencyLabel, Urgency, tagsLabel, Tags);
+        AddButton(palette.Button("_Cancel"));
+        AddButton(palette.Button("_Save"));
+        palette.Dress(this);
     }
 
     public ListView Urgency { get; }
