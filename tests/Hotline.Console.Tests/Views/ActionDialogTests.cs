@@ -202,25 +202,6 @@ public sealed class ActionDialogTests
     }
 
     [Fact]
-    public void QuitQuestion_ASecondQKeepsTheDraft()
-    {
-        using var console = new ConsoleHarness(Queue());
-        KeepDraft(console, 2, "черновик");
-
-        console.WithDialog<ConfirmDialog>(new Key('q'), d =>
-        {
-            console.Press('q');
-            if (console.App.TopRunnable == d)
-            {
-                console.Press(Key.Esc);
-            }
-        });
-
-        Assert.False(console.Window.StopRequested);
-        Assert.Equal("черновик", console.Drafts.Find("requests/r2")!.Text);
-    }
-
-    [Fact]
     public void Triage_ChangesUrgencyAndTags()
     {
         using var console = new ConsoleHarness(Queue());

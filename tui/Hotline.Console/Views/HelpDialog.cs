@@ -14,8 +14,8 @@ internal sealed class HelpDialog : Dialog
         // two columns of keys (Keys.HelpText).
         Width = Dim.Fill();
         Height = Dim.Fill();
-        SetScheme(palette.Dialog);
         Add(new Label { Text = Keys.HelpText(), X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill() });
-        AddButton(new Button { Text = "_OK" });
+        AddButton(palette.Button("_OK"));
+        palette.Dress(this);
     }
 }

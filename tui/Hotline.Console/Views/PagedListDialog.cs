@@ -46,7 +46,7 @@ internal abstract class PagedListDialog<T> : Dialog
         Title = title;
         Width = Dim.Fill(2);
         Height = Dim.Fill(1);
-        SetScheme(palette.Dialog);
+        palette.Dress(this);
 
         _summary = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = 1 };
         Table = new TableView
