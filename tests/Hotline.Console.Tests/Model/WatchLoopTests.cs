@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Hotline.Console.Remote;
 using Hotline.Console.State;
@@ -109,6 +110,227 @@ public sealed class WatchLoopTests
         Assert.Equal(90, _model.Revision);
     }
 
+    [Theory]
+    [InlineData(StatusCode.Unauthenticated, "TOKEN_REVOKED", SignOutReason.TokenRevoked)]
+    [InlineData(StatusCode.Unauthenticated, "OPERATOR_DISABLED", SignOutReason.AccountDisabled)]
+    [InlineData(StatusCode.Unauthenticated, "UNAUTHENTICATED", SignOutReason.TokenRejected)]
+    [InlineData(StatusCode.Unauthenticated, null, SignOutReason.TokenRejected)]
+    [InlineData(StatusCode.PermissionDenied, "PERMISSION_DENIED", SignOutReason.NotPermitted)]
+    public async Task RefusedTokenOrRole_StopsRetryingAndSaysWhy(StatusCode code, string? reason, SignOutReason expected)
+    {
+        var refusal = reason is null ? new RpcException(new Status(code, "refused")) : RpcErrors.Refusal(code, reason);
+        _client.Watch = (start, ct) => Failing(ct, refusal, Snapshot(Requests.Make(1)), End(10));
+        using var stop = new CancellationTokenSource();
+        var loop = new WatchLoop(_client, Post, _time, new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), jitter: 0));
+
+        // Returning on its own is the point: every further attempt would count as a failed sign-in against the address.
+        await Task.Run(() => loop.RunAsync(stop.Token)).DefaultTimeout();
+
+        Assert.Equal([0L], _client.WatchStarts);
+        var statuses = Posted().OfType<ConnectionChanged>().Select(c => c.Status).ToList();
+        Assert.DoesNotContain(statuses, s => s.State == LinkState.Retrying);
+        var last = statuses[^1];
+        Assert.Equal(LinkState.SignedOut, last.State);
+        Assert.Equal(expected, last.SignOut);
+        Assert.Equal(Requests.T0, last.DownSince);
+        Assert.Null(last.RetryAt);
+        Assert.False(loop.RetryNow());
+    }
+
+    [Fact]
+    public async Task RevokedWhileOffline_SignsOutAtTheFirstRefusedSignInAndTriesNoMore()
+    {
+        var server = new SignInGate(_client);
+        _client.Watch = (start, ct) => Failing(ct, RpcErrors.Unavailable(), Snapshot(Requests.Make(1)), End(10));
+        using var stop = new CancellationTokenSource();
+        var loop = new WatchLoop(server, Post, _time, new ReconnectBackoff(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), jitter: 0));
+
+        var running = Task.Run(() => loop.RunAsync(stop.Token));
+        var retry = await NextRetry(0);
+        server.Refusal = () => RpcErrors.Refusal(StatusCode.Unauthenticated, "UNAUTHENTICATED");
+        _time.Advance(retry.RetryAt!.Value - _time.GetUtcNow());
+        await running.DefaultTimeout();
+
+        Assert.Equal(2, server.SignIns);
+        var last = Posted().OfType<ConnectionChanged>().Last().Status;
+        Assert.Equal(ConnectionStatus.SignedOutFor(SignOutReason.TokenRejected, Requests.T0), last);
+    }
+
+    [Fact]
+    public async Task RateLimited_WaitsTheAdvisedDelayNotTheBackoff()
+    {
+        var second = new TaskCompletionSource();
+        _client.Watch = (start, ct) => _client.WatchStarts.Count == 1
+            ? Failing(ct, RateLimited(TimeSpan.FromSeconds(40)))
+            : Holding(ct, second);
+        using var stop = new CancellationTokenSource();
+        var loop = new WatchLoop(_client, Post, _time, new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), jitter: 0));
+
+        var running = Task.Run(() => loop.RunAsync(stop.Token));
+        var retry = await NextRetry(0);
+        Assert.Equal(Requests.T0.AddSeconds(40), retry.RetryAt);
+        Assert.Equal("too many failed sign-ins from this address", retry.Problem);
+        _time.Advance(TimeSpan.FromSeconds(40));
+        await second.Task.DefaultTimeout();
+        stop.Cancel();
+        await running.DefaultTimeout();
+
+        Assert.Equal(2, _client.WatchStarts.Count);
+    }
+
+    [Fact]
+    public async Task RateLimitedForAbsurdlyLong_WaitsAnHourAtMost()
+    {
+        _client.Watch = (start, ct) => Failing(ct, RateLimited(TimeSpan.FromDays(20000)));
+        using var stop = new CancellationTokenSource();
+        var loop = new WatchLoop(_client, Post, _time, ReconnectBackoff.Default);
+
+        var running = Task.Run(() => loop.RunAsync(stop.Token));
+        var retry = await NextRetry(0);
+        stop.Cancel();
+        await running.DefaultTimeout();
+
+        Assert.Equal(Requests.T0.AddHours(1), retry.RetryAt);
+    }
+
+    [Fact]
+    public async Task RateLimitedWithoutRetryInfo_FallsBackToTheBackoff()
+    {
+        _client.Watch = (start, ct) => Failing(ct, RpcErrors.Refusal(StatusCode.ResourceExhausted, "RATE_LIMITED"));
+        using var stop = new CancellationTokenSource();
+        var loop = new WatchLoop(_client, Post, _time, new ReconnectBackoff(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5), jitter: 0));
+
+        var running = Task.Run(() => loop.RunAsync(stop.Token));
+        var retry = await NextRetry(0);
+        stop.Cancel();
+        await running.DefaultTimeout();
+
+        Assert.Equal(Requests.T0.AddSeconds(3), retry.RetryAt);
+    }
+
+    [Theory]
+    [InlineData(StatusCode.FailedPrecondition)]
+    [InlineData(StatusCode.Unavailable)]
+    public async Task LockedDown_SaysSoAndKeepsRetrying(StatusCode code)
+    {
+        _client.Watch = (start, ct) => Failing(ct, RpcErrors.Refusal(code, "LOCKED_DOWN"));
+        using var stop = new CancellationTokenSource();
+        var loop = new WatchLoop(_client, Post, _time, new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), jitter: 0));
+
+        var running = Task.Run(() => loop.RunAsync(stop.Token));
+        var retry = await NextRetry(0);
+        stop.Cancel();
+        await running.DefaultTimeout();
+
+        Assert.Equal("the hotline is locked down by an admin", retry.Problem);
+    }
+
+    [Fact]
+    public async Task RetryNow_EndsTheWaitAtOnce()
+    {
+        var second = new TaskCompletionSource();
+        _client.Watch = (start, ct) => _client.WatchStarts.Count == 1 ? Failing(ct, RpcErrors.Unavailable()) : Holding(ct, second);
+        using var stop = new CancellationTokenSource();
+        var loop = new WatchLoop(_client, Post, _time, new ReconnectBackoff(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), jitter: 0));
+
+        var running = Task.Run(() => loop.RunAsync(stop.Token));
+        await NextRetry(0);
+        // From another thread, as the UI calls it; the fake clock never moves.
+        Assert.True(await Task.Run(loop.RetryNow).DefaultTimeout());
+        await second.Task.DefaultTimeout();
+        stop.Cancel();
+        await running.DefaultTimeout();
+
+        Assert.Equal(2, _client.WatchStarts.Count);
+        Assert.Equal(Requests.T0, _time.GetUtcNow());
+    }
+
+    [Fact]
+    public async Task RetryNow_WhileConnected_LeavesTheStreamAlone()
+    {
+        var first = new TaskCompletionSource();
+        _client.Watch = (start, ct) => Holding(ct, first, Snapshot(), End(10));
+        using var stop = new CancellationTokenSource();
+        var loop = new WatchLoop(_client, Post, _time, ReconnectBackoff.Default);
+
+        var running = Task.Run(() => loop.RunAsync(stop.Token));
+        await first.Task.DefaultTimeout();
+        Assert.False(loop.RetryNow());
+        stop.Cancel();
+        await running.DefaultTimeout();
+
+        Assert.Equal([0L], _client.WatchStarts);
+    }
+
+    [Theory]
+    [InlineData(10)]
+    [InlineData(19)]
+    [InlineData(45)]
+    [InlineData(300)]
+    public async Task ServerBackAfterAnOutage_ConsoleReconnectsWithinFiveSeconds(int outageSeconds)
+    {
+        var back = Requests.T0.AddSeconds(outageSeconds);
+        var reconnected = new TaskCompletionSource();
+        var server = new SignInGate(_client) { Refusal = () => _time.GetUtcNow() < back ? RpcErrors.Unavailable() : null };
+        _client.Watch = (start, ct) => Holding(ct, reconnected);
+        using var stop = new CancellationTokenSource();
+        var loop = new WatchLoop(server, Post, _time, ReconnectBackoff.Default);
+
+        var running = Task.Run(() => loop.RunAsync(stop.Token));
+        for (var retries = 0; !reconnected.Task.IsCompleted; retries++)
+        {
+            var retry = await NextRetry(retries);
+            _time.Advance(retry.RetryAt!.Value - _time.GetUtcNow());
+            var next = retries + 1;
+            await WaitUntil(() => reconnected.Task.IsCompleted || Retries().Count > next);
+        }
+        stop.Cancel();
+        await running.DefaultTimeout();
+
+        Assert.InRange(_time.GetUtcNow() - back, TimeSpan.Zero, TimeSpan.FromSeconds(5));
+        Assert.All(Retries(), r => Assert.Equal(Requests.T0, r.DownSince));
+    }
+
+    [Fact]
+    public async Task WatchRefusedRightAfterSigningIn_BacksOffAndKeepsOfflineSince()
+    {
+        // Signing in works but the watch itself is refused (here a lockdown): that is no working link,
+        // so the backoff keeps growing and the banner keeps saying since when the queue is old.
+        var third = new TaskCompletionSource();
+        _client.Watch = (start, ct) => _client.WatchStarts.Count switch
+        {
+            1 => Failing(ct, RpcErrors.Unavailable(), Snapshot(), End(10)),
+            2 or 3 => Failing(ct, RpcErrors.Refusal(StatusCode.FailedPrecondition, "LOCKED_DOWN")),
+            _ => Holding(ct, third),
+        };
+        using var stop = new CancellationTokenSource();
+        var loop = new WatchLoop(_client, Post, _time, new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), jitter: 0));
+
+        var running = Task.Run(() => loop.RunAsync(stop.Token));
+        for (var i = 0; i < 3; i++)
+        {
+            var retry = await NextRetry(i);
+            _time.Advance(retry.RetryAt!.Value - _time.GetUtcNow());
+        }
+        await third.Task.DefaultTimeout();
+        stop.Cancel();
+        await running.DefaultTimeout();
+
+        var retries = Retries();
+        Assert.All(retries, r => Assert.Equal(Requests.T0, r.DownSince));
+        Assert.Equal([1.0, 2.0, 4.0], retries.Select((r, i) => (r.RetryAt!.Value - (i == 0 ? Requests.T0 : retries[i - 1].RetryAt!.Value)).TotalSeconds));
+    }
+
+    [Fact]
+    public void DefaultBackoff_NeverWaitsMoreThanFiveSeconds()
+    {
+        var delays = Enumerable.Range(0, 2000).Select(i => ReconnectBackoff.Default.Delay(i % 20)).ToList();
+
+        Assert.All(delays, d => Assert.InRange(d, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(5)));
+        // Jitter still spreads a restart's reconnects: the capped waits are not all the same.
+        Assert.True(delays.Where((_, i) => i % 20 >= 10).Distinct().Count() > 100);
+    }
+
     [Fact]
     public void Backoff_DoublesUpToItsCap()
     {
@@ -132,6 +354,29 @@ public sealed class WatchLoopTests
             return [.. _posted];
         }
     }
+
+    /// <summary>The retry status number <paramref name="index"/> (0-based), once the loop has posted it.</summary>
+    private async Task<ConnectionStatus> NextRetry(int index)
+    {
+        await WhenRetrying(index).DefaultTimeout();
+        return Retries()[index];
+    }
+
+    private async Task WhenRetrying(int index) => await WaitUntil(() => Retries().Count > index);
+
+    private List<ConnectionStatus> Retries() =>
+        [.. Posted().OfType<ConnectionChanged>().Select(c => c.Status).Where(s => s.State == LinkState.Retrying)];
+
+    private static RpcException RateLimited(TimeSpan delay) => new Google.Rpc.Status
+    {
+        Code = (int)StatusCode.ResourceExhausted,
+        Message = "Too many failed sign-ins from this address",
+        Details =
+        {
+            Any.Pack(new Google.Rpc.ErrorInfo { Reason = "RATE_LIMITED", Domain = "hotline" }),
+            Any.Pack(new Google.Rpc.RetryInfo { RetryDelay = Duration.FromTimeSpan(delay) }),
+        },
+    }.ToRpcException();
 
     private static async Task WaitUntil(Func<bool> condition)
     {

@@ -8,7 +8,9 @@ namespace Hotline.Console.Remote;
 /// <summary>
 /// Keeps one WatchRequests stream open for as long as the console runs: signs in, opens the
 /// stream, forwards every message, and when the link drops reconnects with backoff from the
-/// last revision received, so the model misses nothing and sees nothing twice.
+/// last revision received, so the model misses nothing and sees nothing twice. When the server
+/// refuses the token or the role it stops for good and says why (<see cref="LinkState.SignedOut"/>):
+/// a retry cannot cure that, and each one would count as a failed sign-in against the address.
 /// </summary>
 /// <remarks>
 /// Runs on a background thread and never touches the model: everything goes through
@@ -26,6 +28,23 @@ public sealed class WatchLoop(IHotlineClient client, Action<FeedEvent> post, Tim
     /// <summary>The last revision received; the next stream starts after it.</summary>
     public long LastReceived { get; private set; }
 
+    /// <summary>Rate-limit waits longer than this are shortened: a malformed delay must not end the loop.</summary>
+    private static readonly TimeSpan LongestAdvisedWait = TimeSpan.FromHours(1);
+
+    /// <summary>Completed whenever no wait is in progress, so that <see cref="RetryNow"/> then ends nothing.</summary>
+    private TaskCompletionSource _wake = Ended();
+
+    /// <summary>
+    /// Ends the wait before the next attempt at once, for an operator who knows the server is back.
+    /// Safe from any thread (the UI calls it while the loop runs on a background thread); the next
+    /// attempt runs on the loop's thread, never the caller's.
+    /// </summary>
+    /// <returns>
+    /// True when it ended a wait; false while connected, while an attempt is under way, after a
+    /// sign-out (which a retry cannot cure) or once the loop has stopped.
+    /// </returns>
+    public bool RetryNow() => Volatile.Read(ref _wake).TrySetResult();
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         DateTimeOffset? downSince = null;
@@ -35,8 +54,7 @@ public sealed class WatchLoop(IHotlineClient client, Action<FeedEvent> post, Tim
             var start = LastReceived == 0 ? 0 : LastReceived + 1;
             using var idle = new CancellationTokenSource(Timeout.InfiniteTimeSpan, time);
             using var stream = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, idle.Token);
-            string problem;
-            var retryAtOnce = false;
+            Failure failure;
             try
             {
                 var me = await client.WhoAmIAsync(stream.Token);
@@ -44,39 +62,65 @@ public sealed class WatchLoop(IHotlineClient client, Action<FeedEvent> post, Tim
                 post(new IdentityKnown(me, operators));
                 post(new StreamOpened(start));
                 post(new ConnectionChanged(ConnectionStatus.Connected));
-                downSince = null;
-                attempt = 0;
                 idle.CancelAfter(IdleLimit);
                 await foreach (var message in client.WatchAsync(start, stream.Token))
                 {
                     idle.CancelAfter(IdleLimit);
+                    // Only a stream that delivers is a working link. One refused right after signing in
+                    // (a lockdown) must go on backing off and go on saying since when the queue is old.
+                    downSince = null;
+                    attempt = 0;
                     if (Track(message))
                     {
                         post(new FeedMessage(message));
                     }
                 }
-                problem = "the server ended the stream";
+                failure = new Failure("the server ended the stream");
             }
             catch (Exception error) when (!cancellationToken.IsCancellationRequested)
             {
-                (problem, retryAtOnce) = Explain(error, idle.IsCancellationRequested);
+                failure = Explain(error, idle.IsCancellationRequested);
             }
             catch (Exception) when (cancellationToken.IsCancellationRequested)
             {
                 return;
             }
             downSince ??= time.GetUtcNow();
-            var delay = retryAtOnce ? TimeSpan.Zero : backoff.Delay(attempt++);
-            post(new ConnectionChanged(new ConnectionStatus(LinkState.Retrying, downSince, time.GetUtcNow() + delay, problem)));
-            try
+            if (failure.SignOut is { } reason)
             {
-                await Task.Delay(delay, time, cancellationToken);
+                post(new ConnectionChanged(ConnectionStatus.SignedOutFor(reason, downSince)));
+                return;
             }
-            catch (OperationCanceledException)
+            var delay = failure.Wait ?? backoff.Delay(attempt++);
+            var retrying = new ConnectionStatus(LinkState.Retrying, downSince, time.GetUtcNow() + delay, failure.Problem);
+            if (!await WaitAsync(delay, retrying, cancellationToken))
             {
                 return;
             }
         }
+    }
+
+    /// <summary>Posts <paramref name="retrying"/> and waits <paramref name="delay"/> or until <see cref="RetryNow"/>; false when stopped.</summary>
+    private async Task<bool> WaitAsync(TimeSpan delay, ConnectionStatus retrying, CancellationToken cancellationToken)
+    {
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // The timer starts before the status is posted, so the countdown on screen and the timer
+        // agree, and a RetryNow from the moment the status shows finds a wait to end.
+        var timer = Task.Delay(delay, time, waiting.Token);
+        var wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _wake, wake);
+        post(new ConnectionChanged(retrying));
+        try
+        {
+            await Task.WhenAny(timer, wake.Task);
+        }
+        finally
+        {
+            wake.TrySetResult();
+            // Stops the timer when RetryNow ended the wait first.
+            await waiting.CancelAsync();
+        }
+        return !cancellationToken.IsCancellationRequested;
     }
 
     /// <summary>Moves the resume point; false for a change already received (dropped here already).</summary>
@@ -106,31 +150,58 @@ public sealed class WatchLoop(IHotlineClient client, Action<FeedEvent> post, Tim
         }
     }
 
-    /// <summary>A short, content-free reason for the status line, and whether to retry without waiting.</summary>
-    private (string Problem, bool RetryAtOnce) Explain(Exception error, bool idleExpired)
+    private static TaskCompletionSource Ended()
+    {
+        var ended = new TaskCompletionSource();
+        ended.SetResult();
+        return ended;
+    }
+
+    private Failure Explain(Exception error, bool idleExpired)
     {
         if (idleExpired)
         {
-            return ($"no word from the server for {IdleLimit.TotalSeconds:0} s", false);
+            return new($"no word from the server for {IdleLimit.TotalSeconds:0} s");
         }
         if (error is not RpcException rpc)
         {
-            return (error is OperationCanceledException ? "the call was cancelled" : "connection failed", false);
+            return new(error is OperationCanceledException ? "the call was cancelled" : "connection failed");
         }
-        var reason = rpc.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason;
+        var status = rpc.GetRpcStatus();
+        var reason = status?.GetDetail<ErrorInfo>()?.Reason;
         return (rpc.StatusCode, reason) switch
         {
             // The server cut a slow reader off; it has caught up by now, so resume at once.
-            (StatusCode.ResourceExhausted, "WATCH_TOO_SLOW") => ("fell behind the live feed", true),
+            (StatusCode.ResourceExhausted, "WATCH_TOO_SLOW") => new("fell behind the live feed", TimeSpan.Zero),
             // A console that took no data for the server's write timeout (suspended, stalled link)
             // has its stream reset, which arrives with no details; it resumes from what it received.
-            (StatusCode.ResourceExhausted, null) => ("stopped reading and was cut off", true),
-            (StatusCode.Unavailable, "SHUTTING_DOWN") => ("the server is restarting", false),
-            (StatusCode.Unavailable, _) => ("server unreachable", false),
-            (StatusCode.Unauthenticated, _) => ("not signed in: check the credentials", false),
-            (StatusCode.PermissionDenied, _) => ("this identity may not watch the queue", false),
-            (StatusCode.DeadlineExceeded, _) => ("the server did not answer in time", false),
-            _ => ($"stream failed ({rpc.StatusCode})", false),
+            (StatusCode.ResourceExhausted, null) => new("stopped reading and was cut off", TimeSpan.Zero),
+            // Every call from the address is refused until the advised delay has passed, so an
+            // earlier retry would only be refused again.
+            (StatusCode.ResourceExhausted, "RATE_LIMITED") => new("too many failed sign-ins from this address", AdvisedWait(status)),
+            (StatusCode.Unavailable, "SHUTTING_DOWN") => new("the server is restarting"),
+            (_, "LOCKED_DOWN") => new("the hotline is locked down by an admin"),
+            (StatusCode.Unavailable, _) => new("server unreachable"),
+            // A refused token or role stays refused: stop, and say what the operator must ask for.
+            (StatusCode.Unauthenticated, "TOKEN_REVOKED") => new("signed out", SignOut: SignOutReason.TokenRevoked),
+            (StatusCode.Unauthenticated, "OPERATOR_DISABLED") => new("signed out", SignOut: SignOutReason.AccountDisabled),
+            (StatusCode.Unauthenticated, _) => new("signed out", SignOut: SignOutReason.TokenRejected),
+            (StatusCode.PermissionDenied, _) => new("signed out", SignOut: SignOutReason.NotPermitted),
+            (StatusCode.DeadlineExceeded, _) => new("the server did not answer in time"),
+            _ => new($"stream failed ({rpc.StatusCode})"),
         };
     }
+
+    /// <summary>The RetryInfo delay, or null (the backoff) when the server sent none.</summary>
+    private static TimeSpan? AdvisedWait(Google.Rpc.Status? status) =>
+        status?.GetDetail<RetryInfo>()?.RetryDelay is { } delay
+            // From the raw fields: ToTimeSpan throws on a duration out of its range.
+            ? TimeSpan.FromSeconds(Math.Clamp(delay.Seconds + (delay.Nanos / 1e9), 0, LongestAdvisedWait.TotalSeconds))
+            : null;
+
+    /// <summary>What went wrong, in a few content-free words, and what to do about it.</summary>
+    /// <param name="Problem">For the status line and banner: never the server's message, which is not meant for operators.</param>
+    /// <param name="Wait">How long before the next attempt; null for the backoff.</param>
+    /// <param name="SignOut">Set when no retry can succeed.</param>
+    private readonly record struct Failure(string Problem, TimeSpan? Wait = null, SignOutReason? SignOut = null);
 }

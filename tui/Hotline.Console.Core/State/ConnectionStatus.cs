@@ -11,17 +11,43 @@ public enum LinkState
 
     /// <summary>The stream broke; the next attempt is at <see cref="ConnectionStatus.RetryAt"/>.</summary>
     Retrying,
+
+    /// <summary>
+    /// The server refused this console's token or role (<see cref="ConnectionStatus.SignOut"/> says
+    /// which). The console makes no further attempt: each would count as a failed sign-in against
+    /// its address and could lock colleagues behind the same address out.
+    /// </summary>
+    SignedOut,
+}
+
+/// <summary>Why the server no longer lets this console in; each needs something different from an admin.</summary>
+public enum SignOutReason
+{
+    /// <summary>UNAUTHENTICATED TOKEN_REVOKED on an open stream: the panic key, `operators rotate` or `operators disable`.</summary>
+    TokenRevoked,
+
+    /// <summary>UNAUTHENTICATED OPERATOR_DISABLED: the account is disabled; the token would work again once enabled.</summary>
+    AccountDisabled,
+
+    /// <summary>UNAUTHENTICATED for any other reason: an unknown, malformed or already revoked token.</summary>
+    TokenRejected,
+
+    /// <summary>PERMISSION_DENIED: the token is valid but its role may not watch the queue (an intake key).</summary>
+    NotPermitted,
 }
 
 /// <summary>
 /// The link as the status line shows it. <see cref="DownSince"/> is when the last good stream
 /// ended (null while connected), so the console can say "offline since …" on a long outage.
 /// </summary>
-public sealed record ConnectionStatus(LinkState State, DateTimeOffset? DownSince = null, DateTimeOffset? RetryAt = null, string? Problem = null)
+public sealed record ConnectionStatus(LinkState State, DateTimeOffset? DownSince = null, DateTimeOffset? RetryAt = null, string? Problem = null,
+    SignOutReason? SignOut = null)
 {
     public static ConnectionStatus Initial { get; } = new(LinkState.Connecting);
 
     public static ConnectionStatus Connected { get; } = new(LinkState.Connected);
+
+    public static ConnectionStatus SignedOutFor(SignOutReason reason, DateTimeOffset? downSince) => new(LinkState.SignedOut, downSince, SignOut: reason);
 
     /// <summary>True when the screen may be behind the server.</summary>
     public bool IsStale => State != LinkState.Connected;
