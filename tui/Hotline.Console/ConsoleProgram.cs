@@ -44,6 +44,7 @@ public static class ConsoleProgram
         FeedInbox? inbox = null;
         inbox = new FeedInbox(() => app.Invoke(() => model.Apply(inbox!.Drain())));
         var loop = new WatchLoop(client, inbox.Post, TimeProvider.System, ReconnectBackoff.Default);
+        window.OnRetryNow = () => loop.RetryNow();
         var watching = Task.Run(() => loop.RunAsync(stop.Token));
         using var demo = options.Demo ? new DemoIntake(options.Server, options.Credential, options.Pins, TimeProvider.System) : null;
         var demoing = demo is null ? Task.CompletedTask : Task.Run(() => demo.RunAsync(stop.Token));

@@ -62,6 +62,33 @@ public sealed class ConsoleUnderStressEndToEndTests
         await lena.WaitForAsync("console exited with 0");
     }
 
+    [Fact]
+    public async Task TokenRevokedElsewhere_ConsoleSaysSignedOutAndWhatToDo_AndStopsTrying()
+    {
+        await using var server = await ServerProcess.StartAsync();
+        using var anna = Console(server, "anna");
+        await anna.WaitForAsync("anna │ connected");
+
+        // The panic key on her other workstation revokes the token both consoles use.
+        await new OperatorService.OperatorServiceClient(Grpc.Net.Client.GrpcChannel.ForAddress(server.Address))
+            .EndMySessionAsync(new EndMySessionRequest(), server.As("anna")).ResponseAsync.DefaultTimeout();
+
+        var screen = await anna.WaitForAsync("SIGNED OUT");
+        var flat = System.Text.RegularExpressions.Regex.Replace(screen, @"\s+", " ");
+        Assert.Contains("this token was revoked", flat, StringComparison.Ordinal);
+        Assert.Contains("Ask an admin for a new token", flat, StringComparison.Ordinal);
+        // No retry follows: the server sees no further sign-in attempt from it.
+        var refusalsBefore = CountOf(server.Output, "Authentication failed");
+        await Task.Delay(TimeSpan.FromSeconds(7));
+        Assert.Equal(refusalsBefore, CountOf(server.Output, "Authentication failed"));
+        Assert.Contains("SIGNED OUT", anna.Capture(), StringComparison.Ordinal);
+
+        anna.Keys("q");
+        await anna.WaitForAsync("console exited with 0");
+    }
+
+    private static int CountOf(string text, string part) => System.Text.RegularExpressions.Regex.Count(text, System.Text.RegularExpressions.Regex.Escape(part));
+
     private static TmuxTerminal Console(ServerProcess server, string operatorId)
     {
         // The shell stays after the console so its exit status can be read off the screen.

@@ -38,6 +38,6 @@ public sealed class HelpScreenTests
             Assert.True(columns.Contains($"{key.Key} {key.Long}", StringComparison.Ordinal), $"{key.Key} is not listed:\n{help}");
         }
         Assert.Contains("┃t     who read or changed it (audit)", help, StringComparison.Ordinal);
-        Assert.Contains("OFFLINE over the hints: the link is down and the screen may be old.", help, StringComparison.Ordinal);
+        Assert.Contains("OFFLINE over the hints: the link is down, the screen may be old; F5 retries.", help, StringComparison.Ordinal);
     }
 }

@@ -126,20 +126,44 @@ public sealed class QueueScreenTests
         var now = console.Time.GetUtcNow();
 
         console.Feed(new ConnectionChanged(new ConnectionStatus(LinkState.Retrying, now, now.AddSeconds(4), "server unreachable")));
-        var screen = console.Screen;
-        Assert.Contains("OFFLINE 0s · server unreachable · screen may be old · retry in 4 s (R: now)", screen, StringComparison.Ordinal);
-        Assert.Contains("anna │ reconnecting in 4 s │ rev 100", screen, StringComparison.Ordinal);
-        Assert.Contains("Мужа задержали", screen, StringComparison.Ordinal);
+        var lines = console.Lines;
+        Assert.StartsWith("OFFLINE since 12:30:00 — queue may be out of date · F5: retry now", lines[21], StringComparison.Ordinal);
+        Assert.StartsWith("a claim A give r release", lines[22], StringComparison.Ordinal);
+        Assert.StartsWith("anna │ reconnecting in 4 s │ rev 100 │ 3 shown, 3 open │ bell on │ F12 panic", lines[23], StringComparison.Ordinal);
+        Assert.Contains("Мужа задержали", console.Screen, StringComparison.Ordinal);
         Assert.Equal(new Color(ColorName16.Yellow), console.AttributeAt("OFFLINE").Background);
+
+        var retries = 0;
+        console.Window.OnRetryNow = () => retries++;
+        console.Press(Key.F5);
+        Assert.Equal(1, retries);
 
         console.Time.Advance(TimeSpan.FromSeconds(40));
         console.Window.Tick();
         console.Feed(new ConnectionChanged(new ConnectionStatus(LinkState.Retrying, now, now.AddSeconds(48), "server unreachable")));
-        Assert.Contains("offline since 12:30, reconnecting in 8 s", console.Screen, StringComparison.Ordinal);
+        Assert.Contains("reconnecting in 8 s", console.Lines[23], StringComparison.Ordinal);
+        Assert.StartsWith("OFFLINE since 12:30:00", console.Lines[21], StringComparison.Ordinal);
 
         console.Feed(new ConnectionChanged(ConnectionStatus.Connected), Requests.Progress(120));
         Assert.Contains("anna │ connected │ rev 120", console.Screen, StringComparison.Ordinal);
         Assert.DoesNotContain("OFFLINE", console.Screen, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TokenRevoked_SaysSignedOutAndWhatToDo_AndRetryKeyDoesNotPretend()
+    {
+        using var console = new ConsoleHarness(Queue());
+        var retries = 0;
+        console.Window.OnRetryNow = () => retries++;
+
+        console.Feed(new ConnectionChanged(ConnectionStatus.SignedOutFor(SignOutReason.TokenRevoked, console.Time.GetUtcNow())));
+        console.Press(Key.F5);
+
+        var flat = console.Flat;
+        Assert.Contains("SIGNED OUT: this token was revoked", flat, StringComparison.Ordinal);
+        Assert.Contains("Ask an admin for a new token", flat, StringComparison.Ordinal);
+        Assert.Contains("Signed out: a new token and a restart are needed", flat, StringComparison.Ordinal);
+        Assert.Equal(0, retries);
     }
 
     [Fact]

@@ -59,7 +59,7 @@ public static class Keys
         new("f", "filter", "filter urgency/channel/language", HintPlace.View),
         new("1-4", "view", "open / mine / unassigned / closed today", HintPlace.View, "1", "2", "3", "4"),
         new("b", "bell", "bell for urgent requests on/off", HintPlace.HelpOnly),
-        new("R", "retry", "offline: reconnect now", HintPlace.HelpOnly),
+        new(StatusLine.RetryKey, "retry", "offline: reconnect now", HintPlace.HelpOnly),
         new("F12", "panic", "panic: clear, sign out, exit", HintPlace.Status),
     ];
 
@@ -67,7 +67,7 @@ public static class Keys
     public static IReadOnlyList<string> HelpNotes { get; } =
     [
         "Arrows, PgUp/PgDn, Home/End also move; a and r ask before taking over.",
-        "OFFLINE over the hints: the link is down and the screen may be old.",
+        "OFFLINE over the hints: the link is down, the screen may be old; F5 retries.",
     ];
 
     /// <summary>The width of the help screen's text: an 80-column screen less the dialog's border and shadow.</summary>

@@ -323,6 +323,10 @@ internal sealed class ConsoleWindow : Runnable
         {
             return "F12";
         }
+        if (key == Key.F5)
+        {
+            return "F5";
+        }
         foreach (var letter in (ReadOnlySpan<char>)['C', 'D', 'Q', 'U'])
         {
             if (key == new Key(char.ToLowerInvariant(letter)).WithCtrl)
@@ -377,7 +381,7 @@ internal sealed class ConsoleWindow : Runnable
             ["3"] = () => SetFilter(_filter with { Scope = QueueScope.Unassigned }),
             ["4"] = () => SetFilter(_filter with { Scope = QueueScope.ClosedToday }),
             ["b"] = ToggleBell,
-            ["R"] = RetryNow,
+            [StatusLine.RetryKey] = RetryNow,
             ["F12"] = Panic,
         };
         var listed = Keys.All.SelectMany(k => k.Bound).ToHashSet(StringComparer.Ordinal);
@@ -754,9 +758,11 @@ internal sealed class ConsoleWindow : Runnable
 
     private void RetryNow()
     {
-        if (!_model.Connection.IsStale)
+        if (_model.Connection.State != LinkState.Retrying)
         {
-            ShowResult("Already connected.", ok: true);
+            ShowResult(_model.Connection.State == LinkState.SignedOut
+                ? "Signed out: a new token and a restart are needed; retrying cannot help."
+                : "Not waiting to reconnect: nothing to retry.", ok: _model.Connection.State != LinkState.SignedOut);
             return;
         }
         OnRetryNow?.Invoke();
@@ -933,16 +939,18 @@ internal sealed class ConsoleWindow : Runnable
         _rows.MessageWidth = width - QueueRows.MinWidths.Take(QueueRows.MinWidths.Count - 1).Sum() - (QueueRows.MinWidths.Count - 1);
         var link = _model.Connection;
         // Offline outranks any live event: the whole screen may be old.
-        var alertText = link.IsStale && _model.Me is not null ? OfflineBanner(link, now) : _alert?.Text;
-        SetLine(_alertLine, alertText is null ? null : Fit(alertText, width),
-            link.IsStale ? _palette.Stale : _alert is { Danger: true } ? _palette.Refusal : _palette.Success);
+        var banner = StatusLine.Banner(link, now, _zone, width);
+        var alertText = banner ?? (_alert is { } alert ? Fit(alert.Text, width) : null);
+        SetLine(_alertLine, alertText,
+            banner is not null ? _palette.Stale : _alert is { Danger: true } ? _palette.Refusal : _palette.Success);
         SetLine(_resultLine, _result is { } result ? TextRows.Wrap(result.Text, width) : null,
             _result is { Ok: true } ? _palette.Success : _palette.Refusal);
         SetLine(_hintLine, Keys.HintLine(HintPlace.Actions, width), _palette.Screen);
 
-        var status = StatusLine.Format(_model.Me, link, _model.Revision, _rows.Items.Count, _openCount, BellOn, now, _zone);
+        // The status line keeps who, link, revision and counts whole at any width, and the panic key always shows.
         var panic = " │ " + Keys.HintLine(HintPlace.Status, width);
-        _statusLine.Text = status.Length + panic.Length <= width ? status + panic : Fit(status, width);
+        _statusLine.Text = StatusLine.Format(_model.Me, link, _model.Revision, _rows.Items.Count, _openCount, BellOn, now, _zone,
+            Math.Max(10, width - panic.Length)) + panic;
 
         // Stack the bottom lines: status, hints, then the result and the alert when there are any.
         var rows = 2;
@@ -982,14 +990,6 @@ internal sealed class ConsoleWindow : Runnable
 
     private static string Fit(string text, int width) => text.Length <= width ? text : text[..Math.Max(0, width - 1)] + "…";
 
-    /// <summary>The banner while the link is down: unmistakable, with when it went down and what happens next.</summary>
-    private static string OfflineBanner(ConnectionStatus link, DateTimeOffset now)
-    {
-        var since = link.DownSince is { } down ? " " + Labels.Age(now - down) : "";
-        var why = link.Problem is { Length: > 0 } problem ? $" · {problem}" : "";
-        var retry = link.RetryAt is { } at && at > now ? $" · retry in {Math.Ceiling((at - now).TotalSeconds):0} s (R: now)" : " · reconnecting…";
-        return $"OFFLINE{since}{why} · screen may be old{retry}";
-    }
 
     /// <summary>About half the rows between the view line and the two bottom lines: 11 of 24.</summary>
     private Dim QueueHeight() => Dim.Func(_ => Math.Max(4, ((Viewport.Height - 3) / 2) + 1));
