@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs Hotline on this machine: the server on its embedded LiteDB default, and a console
 # connected to it. Quitting the console (q) stops the server too.
+# When a server already serves this data directory (another ./run.sh, or one started by hand),
+# this opens only a console against it and leaves that server alone, so a second person can
+# work the same queue: ./run.sh --operator anna
 #   HOTLINE_DATA_DIR  where the database lives (default ~/.local/share/hotline)
 #   HOTLINE_LISTEN    the server address (default http://127.0.0.1:5171)
 #   HOTLINE_MASTER_KEY_FILE  the master key, created on first run if missing
@@ -10,66 +13,146 @@
 # works as ID, an operator account this script creates on first use.
 # The console signs in with a token: on first use this script creates the account (`dev`, an
 # admin, unless --operator says otherwise) with the server's admin command line and keeps its
-# token in an owner-only file under ~/.config/hotline/, one folder per data directory.
+# token in an owner-only file under ~/.config/hotline/, one folder per data directory. With
+# --demo it also creates `web-form`, an intake account, whose token the demo submits with.
+# For tests: HOTLINE_SKIP_BUILD=1 uses the binaries already built, HOTLINE_CONFIGURATION picks
+# their configuration (default Release), HOTLINE_CONSOLE replaces the console command.
 set -euo pipefail
 cd "$(dirname "$0")"
 
+original_args=("$@")
 operator=dev
+demo=false
 console_args=()
 while (($#)); do
     case "$1" in
         --operator) operator="${2:?--operator needs an id}"; shift 2 ;;
         --operator=*) operator="${1#--operator=}"; shift ;;
+        --demo) demo=true; console_args+=("$1"); shift ;;
         *) console_args+=("$1"); shift ;;
     esac
 done
 
-dotnet build Hotline.sln -c Release --nologo -v quiet -clp:ErrorsOnly
-
 listen="${HOTLINE_LISTEN:-http://127.0.0.1:5171}"
 data="${HOTLINE_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/hotline}"
-server_dll=server/Hotline.Server/bin/Release/net10.0/Hotline.Server.dll
-key_args=()
-if [[ -z ${HOTLINE_MASTER_KEY:-} ]]; then
-    key="${HOTLINE_MASTER_KEY_FILE:-${XDG_CONFIG_HOME:-$HOME/.config}/hotline/master.key}"
-    if [[ ! -e $key ]]; then
-        # Losing this file loses the data: the server prints where it is; keep a copy offline.
-        dotnet "$server_dll" keygen --out "$key"
-    fi
-    key_args=(--Hotline:MasterKeyFile "$key")
-fi
-log="$(mktemp -t hotline-server.XXXXXX)"
-dotnet "$server_dll" --listen "$listen" --data-dir "$data" "${key_args[@]}" >"$log" 2>&1 &
-server=$!
-stop_server() {
-    kill -TERM "$server" 2>/dev/null || true
-    wait "$server" 2>/dev/null || true
-    echo "server stopped; its log is $log"
-}
-trap stop_server EXIT
+configuration="${HOTLINE_CONFIGURATION:-Release}"
+server_dll="server/Hotline.Server/bin/$configuration/net10.0/Hotline.Server.dll"
 
-for _ in $(seq 1 100); do
-    if grep -q "Hotline listening on" "$log"; then break; fi
-    if ! kill -0 "$server" 2>/dev/null; then
-        cat "$log" >&2
+# A running server keeps an exclusive lock on hotline.lock in its data directory (released by
+# the kernel if it dies). Probed with a shared lock that is dropped at once; without flock(1),
+# the admin socket it serves there is the sign.
+data_dir_held() {
+    local lock="$data/hotline.lock"
+    [[ -e $lock ]] || return 1
+    if command -v flock >/dev/null 2>&1; then
+        local status=0
+        flock --nonblock --shared --conflict-exit-code 75 "$lock" true 2>/dev/null || status=$?
+        ((status == 75))
+    else
+        [[ -S $data/admin.sock ]]
+    fi
+}
+
+# True when something accepts TCP connections at the listen address.
+answers() {
+    local rest="${listen#*://}" host port
+    rest="${rest%%/*}"
+    if [[ $rest =~ ^\[(.*)\]:([0-9]+)$ || $rest =~ ^([^:]+):([0-9]+)$ ]]; then
+        host="${BASH_REMATCH[1]}" port="${BASH_REMATCH[2]}"
+    else
+        host="$rest" port=$([[ $listen == https://* ]] && echo 443 || echo 80)
+    fi
+    timeout 3 bash -c ': <>"/dev/tcp/$1/$2"' _ "$host" "$port" 2>/dev/null
+}
+
+attach=false
+if data_dir_held; then
+    if ! answers; then
+        echo "run.sh: a Hotline server holds $data, but nothing answers at $listen." >&2
+        echo "run.sh: if it listens elsewhere, set HOTLINE_LISTEN to its address; if it is an admin command, try again when it ends." >&2
         exit 1
     fi
-    sleep 0.2
-done
-grep -q "Hotline listening on" "$log" || { echo "server did not start within 20 s; see $log" >&2; exit 1; }
+    attach=true
+fi
+
+if [[ ${HOTLINE_SKIP_BUILD:-} != 1 ]]; then
+    if $attach; then
+        # Rebuilding the server would rewrite the binaries the running server was loaded from.
+        dotnet build tui/Hotline.Console -c "$configuration" --nologo -v quiet -clp:ErrorsOnly
+    else
+        dotnet build Hotline.sln -c "$configuration" --nologo -v quiet -clp:ErrorsOnly
+    fi
+fi
+
+key_args=()
+if $attach; then
+    echo "run.sh: a Hotline server already serves $data at $listen; opening a console only." >&2
+    echo "run.sh: that server keeps running when this console quits (whoever started it stops it)." >&2
+else
+    if [[ -z ${HOTLINE_MASTER_KEY:-} ]]; then
+        key="${HOTLINE_MASTER_KEY_FILE:-${XDG_CONFIG_HOME:-$HOME/.config}/hotline/master.key}"
+        if [[ ! -e $key ]]; then
+            # Losing this file loses the data: the server prints where it is; keep a copy offline.
+            dotnet "$server_dll" keygen --out "$key"
+        fi
+        key_args=(--Hotline:MasterKeyFile "$key")
+    fi
+    log="$(mktemp -t hotline-server.XXXXXX)"
+    dotnet "$server_dll" --listen "$listen" --data-dir "$data" "${key_args[@]}" >"$log" 2>&1 &
+    server=$!
+    stop_server() {
+        kill -TERM "$server" 2>/dev/null || true
+        wait "$server" 2>/dev/null || true
+        echo "server stopped; its log is $log"
+    }
+    trap stop_server EXIT
+
+    for _ in $(seq 1 100); do
+        if grep -q "Hotline listening on" "$log"; then break; fi
+        if ! kill -0 "$server" 2>/dev/null; then
+            status=0
+            wait "$server" || status=$?
+            trap - EXIT
+            if ((status == 3)) && [[ -z ${HOTLINE_RUN_JOINING:-} ]]; then
+                # Another server took the data directory since the check above: join it instead.
+                HOTLINE_RUN_JOINING=1 HOTLINE_SKIP_BUILD=1 exec ./run.sh "${original_args[@]}"
+            fi
+            cat "$log" >&2
+            exit 1
+        fi
+        sleep 0.2
+    done
+    grep -q "Hotline listening on" "$log" || { echo "server did not start within 20 s; see $log" >&2; exit 1; }
+fi
 
 # Tokens of different data directories must not mix: one folder for each.
 data_key="$(printf '%s' "$(cd "$data" && pwd -P)" | sha256sum | cut -c1-16)"
 token_dir="${XDG_CONFIG_HOME:-$HOME/.config}/hotline/$data_key"
-token_file="$token_dir/$operator.token"
 admin() { dotnet "$server_dll" "$@" --data-dir "$data" "${key_args[@]}"; }
-if ! admin operators list | grep -q "^operators/$operator "; then
-    role=operator
-    if [[ $operator == dev ]]; then role=admin; fi
-    admin operators add "$operator" --name "$operator (development)" --role "$role" --token-file "$token_file"
-elif [[ ! -s $token_file ]]; then
-    admin operators rotate "$operator" --token-file "$token_file"
+accounts="$(admin operators list)"
+# Creates the account on first use; a new token only when its file is gone (that ends the old token's streams).
+ensure_account() {
+    local id=$1 name=$2 role=$3 file=$4
+    if ! grep -q "^operators/$id " <<<"$accounts"; then
+        admin operators add "$id" --name "$name" --role "$role" --token-file "$file"
+    elif [[ ! -s $file ]]; then
+        admin operators rotate "$id" --token-file "$file"
+    fi
+}
+role=operator
+if [[ $operator == dev ]]; then role=admin; fi
+# The display name is the id: consoles show "name (id)", and "dev (dev)" would say it twice.
+ensure_account "$operator" "$operator" "$role" "$token_dir/$operator.token"
+export HOTLINE_TOKEN_FILE="$token_dir/$operator.token"
+if $demo; then
+    # The demo plays a web form, so its requests are submitted, and audited, as one.
+    ensure_account web-form "Web form" intake "$token_dir/web-form.token"
+    export HOTLINE_DEMO_TOKEN_FILE="$token_dir/web-form.token"
 fi
 
-export HOTLINE_TOKEN_FILE="$token_file"
-HOTLINE_SERVER="$listen" dotnet tui/Hotline.Console/bin/Release/net10.0/hotline-console.dll "${console_args[@]}"
+export HOTLINE_SERVER="$listen"
+if [[ -n ${HOTLINE_CONSOLE:-} ]]; then
+    $HOTLINE_CONSOLE "${console_args[@]}"
+else
+    dotnet "tui/Hotline.Console/bin/$configuration/net10.0/hotline-console.dll" "${console_args[@]}"
+fi

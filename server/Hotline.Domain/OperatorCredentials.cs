@@ -26,6 +26,13 @@ public sealed record OperatorRecord
 
     public string Id => Account.Id;
 
+    /// <summary>
+    /// True when requests should be offered to this account: a person (operator or above), enabled,
+    /// and holding a token. One without a token (revoked by the panic key or an admin) cannot sign
+    /// in to see what it is given until an admin issues a new one.
+    /// </summary>
+    public bool TakesWork => Account.Role >= Role.Operator && !Account.Disabled && TokenHash is not null;
+
     /// <summary>True when a caller presenting a token with <paramref name="tokenHash"/> is this account, enabled.</summary>
     public bool Accepts(ReadOnlySpan<byte> tokenHash) =>
         !Account.Disabled && TokenHash is { } own && CryptographicOperations.FixedTimeEquals(own, tokenHash);

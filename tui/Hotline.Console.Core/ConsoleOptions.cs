@@ -22,6 +22,15 @@ public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode
 {
     public const string DefaultServer = "http://127.0.0.1:5171";
 
+    /// <summary>
+    /// The intake account's token demo mode submits with (--demo-token-file, HOTLINE_DEMO_TOKEN_FILE),
+    /// so its requests are audited as coming from a web form; null outside demo mode or when none was given.
+    /// </summary>
+    public Credential? DemoCredential { get; init; }
+
+    /// <summary>Whom demo requests are submitted as: the intake account when one was given, else the operator.</summary>
+    public Credential DemoSubmitter => DemoCredential ?? Credential;
+
     public const string Help = """
         hotline-console: the Hotline operator console
 
@@ -39,7 +48,11 @@ public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode
           --mono              the same as --colors mono
           --no-bell           do not ring the terminal bell for new urgent requests
           --demo              also submit a realistic multilingual stream of requests
-                              through the intake API (as web-form) so the queue is live
+                              through the intake API so the queue is live
+          --demo-token-file PATH
+                              the intake account the demo submits as (or set
+                              HOTLINE_DEMO_TOKEN_FILE); run.sh makes one, `web-form`;
+                              without it the demo submits with your own token
           -h, --help          show this help
 
         Keys: press ? or F1 inside the console. F12 clears the screen and exits at once.
@@ -54,6 +67,7 @@ public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode
         var colors = environment("NO_COLOR") is { Length: > 0 } ? ColorMode.Monochrome : ColorMode.Full;
         var bell = true;
         var demo = false;
+        string? demoTokenFile = null;
         for (var i = 0; i < args.Count; i++)
         {
             string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -92,6 +106,9 @@ public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode
                     case "--demo":
                         demo = true;
                         break;
+                    case "--demo-token-file":
+                        demoTokenFile = Value();
+                        break;
                     case "--token":
                         return (null, "--token is not accepted: a token on the command line is visible to every user of this machine. Use --token-file or HOTLINE_TOKEN.");
                     default:
@@ -127,7 +144,21 @@ public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode
             return (null, $"refusing plaintext to {uri}: your token and requests would cross the network readable; use https://");
         }
         var credential = ResolveCredential(tokenFile, environment, out var problem);
-        return credential is null ? (null, problem) : (new ConsoleOptions(uri, credential, colors, bell, demo, pins), null);
+        if (credential is null)
+        {
+            return (null, problem);
+        }
+        Credential? demoCredential = null;
+        // Read only in demo mode: a stray HOTLINE_DEMO_TOKEN_FILE must not stop a normal start.
+        if (demo && (demoTokenFile ?? environment("HOTLINE_DEMO_TOKEN_FILE")) is { Length: > 0 } demoFile)
+        {
+            demoCredential = ReadTokenFile(demoFile, out problem);
+            if (demoCredential is null)
+            {
+                return (null, problem);
+            }
+        }
+        return (new ConsoleOptions(uri, credential, colors, bell, demo, pins) { DemoCredential = demoCredential }, null);
     }
 
     private static Credential? ResolveCredential(string? tokenFile, Func<string, string?> environment, out string? problem)
@@ -136,37 +167,43 @@ public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode
         tokenFile ??= environment("HOTLINE_TOKEN_FILE");
         if (tokenFile is not null)
         {
-            try
-            {
-                // A token others can read is a token others can use: refuse it rather than leak it further.
-                if (!OperatingSystem.IsWindows()
-                    && (File.GetUnixFileMode(tokenFile) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
-                {
-                    problem = $"the token file {tokenFile} can be read or written by other users; run: chmod 600 {tokenFile}";
-                    return null;
-                }
-                var token = File.ReadAllText(tokenFile).Trim();
-                if (token.Length > 0)
-                {
-                    return new BearerToken(token, tokenFile);
-                }
-                problem = $"the token file {tokenFile} is empty";
-            }
-            catch (IOException error)
-            {
-                problem = $"cannot read the token file {tokenFile}: {error.Message}";
-            }
-            catch (UnauthorizedAccessException)
-            {
-                problem = $"no permission to read the token file {tokenFile}";
-            }
-            return null;
+            return ReadTokenFile(tokenFile, out problem);
         }
         if (environment("HOTLINE_TOKEN") is { Length: > 0 } envToken)
         {
             return new BearerToken(envToken.Trim(), "HOTLINE_TOKEN");
         }
         problem = "no access token: use --token-file PATH or set HOTLINE_TOKEN_FILE or HOTLINE_TOKEN (an admin creates one with `Hotline.Server operators add`)";
+        return null;
+    }
+
+    private static Credential? ReadTokenFile(string tokenFile, out string? problem)
+    {
+        problem = null;
+        try
+        {
+            // A token others can read is a token others can use: refuse it rather than leak it further.
+            if (!OperatingSystem.IsWindows()
+                && (File.GetUnixFileMode(tokenFile) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
+            {
+                problem = $"the token file {tokenFile} can be read or written by other users; run: chmod 600 {tokenFile}";
+                return null;
+            }
+            var token = File.ReadAllText(tokenFile).Trim();
+            if (token.Length > 0)
+            {
+                return new BearerToken(token, tokenFile);
+            }
+            problem = $"the token file {tokenFile} is empty";
+        }
+        catch (IOException error)
+        {
+            problem = $"cannot read the token file {tokenFile}: {error.Message}";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            problem = $"no permission to read the token file {tokenFile}";
+        }
         return null;
     }
 }

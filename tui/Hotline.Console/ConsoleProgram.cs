@@ -46,7 +46,11 @@ public static class ConsoleProgram
         var loop = new WatchLoop(client, inbox.Post, TimeProvider.System, ReconnectBackoff.Default);
         window.OnRetryNow = () => loop.RetryNow();
         var watching = Task.Run(() => loop.RunAsync(stop.Token));
-        using var demo = options.Demo ? new DemoIntake(options.Server, options.Credential, options.Pins, TimeProvider.System) : null;
+        var people = new OperatorRefresh(client, inbox.Post, TimeProvider.System);
+        model.Changed += _ => people.Connected = model.Connection.State == LinkState.Connected;
+        model.OperatorsOutdated += people.Nudge;
+        var refreshing = Task.Run(() => people.RunAsync(stop.Token));
+        using var demo = options.Demo ? DemoIntake.For(options, TimeProvider.System) : null;
         var demoing = demo is null ? Task.CompletedTask : Task.Run(() => demo.RunAsync(stop.Token));
 
         app.Run(window);
@@ -73,7 +77,7 @@ public static class ConsoleProgram
         }
         try
         {
-            await Task.WhenAll(watching, demoing).WaitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+            await Task.WhenAll(watching, demoing, refreshing).WaitAsync(TimeSpan.FromSeconds(3)).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

@@ -33,6 +33,15 @@ public sealed class SessionRegistry
         }
     }
 
+    /// <summary>The ids of the operators with at least one open session now.</summary>
+    public IReadOnlySet<string> OperatorsConnected()
+    {
+        lock (_gate)
+        {
+            return _open.Where(s => s.Reason == SessionEnd.None).Select(s => s.OperatorId).ToHashSet(StringComparer.Ordinal);
+        }
+    }
+
     /// <summary>Registers a session; dispose the result when the call ends.</summary>
     public CallerSession Open(string operatorId, byte[] tokenHash)
     {

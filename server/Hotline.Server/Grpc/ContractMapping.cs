@@ -89,12 +89,13 @@ public static class ContractMapping
         Actor = OperatorName(change.Actor),
     };
 
-    public static V1.Operator ToContract(OperatorAccount account) => new()
+    public static V1.Operator ToContract(OperatorAccount account, bool connected = false) => new()
     {
         Name = OperatorName(account.Id),
         DisplayName = account.DisplayName,
         Role = (V1.OperatorRole)account.Role,
         Disabled = account.Disabled,
+        Connected = connected,
     };
 
     public static V1.AuditEvent ToContract(AuditRecord record)

@@ -6,7 +6,7 @@ using Hotline.Server.Access;
 namespace Hotline.Server.Grpc;
 
 /// <summary>OperatorService: who is calling, who can be assigned work, and the panic key.</summary>
-public sealed class OperatorGrpcService(OperatorDirectory directory, ICallerResolver callers, ILogger<OperatorGrpcService> logger)
+public sealed class OperatorGrpcService(OperatorDirectory directory, SessionRegistry sessions, ICallerResolver callers, ILogger<OperatorGrpcService> logger)
     : OperatorService.OperatorServiceBase
 {
     public override Task<WhoAmIResponse> WhoAmI(WhoAmIRequest request, ServerCallContext context)
@@ -17,10 +17,11 @@ public sealed class OperatorGrpcService(OperatorDirectory directory, ICallerReso
 
     public override Task<ListOperatorsResponse> ListOperators(ListOperatorsRequest request, ServerCallContext context)
     {
+        var connected = sessions.OperatorsConnected();
         var response = new ListOperatorsResponse();
-        response.Operators.AddRange(directory.All()
-            .Where(o => o.Role >= Role.Operator && (request.ShowDisabled || !o.Disabled))
-            .Select(ContractMapping.ToContract));
+        response.Operators.AddRange(directory.Records
+            .Where(r => r.TakesWork || (request.ShowDisabled && r.Account.Role >= Role.Operator))
+            .Select(r => ContractMapping.ToContract(r.Account, connected.Contains(r.Id))));
         return Task.FromResult(response);
     }
 

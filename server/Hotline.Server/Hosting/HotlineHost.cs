@@ -3,6 +3,7 @@ using System.Text;
 using Hotline.Server.Access;
 using Hotline.Server.Transport;
 using Hotline.Storage;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Hotline.Server.Hosting;
@@ -15,6 +16,9 @@ public static class HotlineHost
     public const int ExitMasterKeyRefused = 5;
     public const int ExitPlaintextNotLoopback = 6;
     public const int ExitCertificateUnusable = 7;
+
+    /// <summary>9, not 8: the admin command line's 8 means a broken audit chain.</summary>
+    public const int ExitAddressInUse = 9;
 
     private static readonly Dictionary<string, string> SwitchMappings = new()
     {
@@ -31,6 +35,11 @@ public static class HotlineHost
         });
         builder.Configuration.AddCommandLine(args, SwitchMappings);
         builder.Logging.ClearProviders();
+        // The host logs a failed start with the whole stack trace, which buries a refusal such as
+        // "another server uses this data directory" under thirty lines. RunAsync reports every
+        // refusal it knows in one line; anything else escapes it and the runtime prints its stack
+        // once. The host's Critical events (a failed background service stopping it) still show.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
         if (string.Equals(builder.Configuration["Hotline:LogFormat"], "json", StringComparison.OrdinalIgnoreCase))
         {
             builder.Logging.AddJsonConsole(o =>
@@ -182,6 +191,14 @@ public static class HotlineHost
                 ServerLog.StartupRefused(logger, ex.Message);
                 await Console.Error.WriteLineAsync("hotline-server: " + ex.Message);
                 return ExitMasterKeyRefused;
+            }
+            catch (IOException ex) when (ex.InnerException is AddressInUseException)
+            {
+                // Kestrel's message names the address: "Failed to bind to address http://…: address already in use."
+                var message = ex.Message.TrimEnd('.') + ". Another program, perhaps another Hotline server, listens there; stop it or give this one another --listen address.";
+                ServerLog.StartupRefused(logger, message);
+                await Console.Error.WriteLineAsync("hotline-server: " + message);
+                return ExitAddressInUse;
             }
             foreach (var address in NetworkAddresses(app))
             {

@@ -54,7 +54,7 @@ public sealed class ConsoleEndToEndTests
 
         terminal.Keys("Enter");
         var opened = await terminal.WaitForAsync(s => !s.Contains("Age", StringComparison.Ordinal), "the request to fill the screen");
-        Assert.Contains("Anna K.: Позвонила брату, адвокат едет", opened, StringComparison.Ordinal);
+        Assert.Contains("Anna K. (anna): Позвонила брату, адвокат едет", opened, StringComparison.Ordinal);
         // A key right after Esc would arrive as Alt+key: wait for the queue to come back first.
         terminal.Keys("Escape");
         await terminal.WaitForAsync("Age");

@@ -136,6 +136,74 @@ public sealed class QueueModelTests
         Assert.Equal("ghost", _model.DisplayName("operators/ghost"));
     }
 
+    /// <summary>
+    /// One rule names a person everywhere there is room: display name, then the id in brackets
+    /// (Labels.Person), or the id alone when the display name is empty or is the id. The names
+    /// come from the latest operator list, and someone who leaves it keeps the name last seen.
+    /// </summary>
+    public static TheoryData<string, Operator[], Operator[], string, string> People => new()
+    {
+        { "listed", [Requests.Anna], [], "operators/anna", "Anna K. (anna)" },
+        { "display name is the id", [Requests.Operator("dev", "dev", OperatorRole.Admin)], [], "operators/dev", "dev" },
+        { "blank display name", [Requests.Operator("x", "  ")], [], "operators/x", "x" },
+        { "never listed", [Requests.Anna], [], "operators/ghost", "ghost" },
+        { "renamed since", [Requests.Anna], [Requests.Operator("anna", "Anna Kowalska")], "operators/anna", "Anna Kowalska (anna)" },
+        { "added since the console connected", [Requests.Timur], [Requests.Timur, Requests.Anna], "operators/anna", "Anna K. (anna)" },
+        { "disabled since: left the list", [Requests.Anna, Requests.Timur], [Requests.Timur], "operators/anna", "Anna K. (anna)" },
+        { "the signed-in person, not in the list", [], [], "operators/lena", "Lena S. (lena)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(People))]
+    public void PersonNames_FollowOneRule_FromTheLatestList(string scenario, Operator[] first, Operator[] later, string who, string expected)
+    {
+        _model.Apply([new IdentityKnown(Requests.Lena, first)]);
+        if (later.Length > 0)
+        {
+            _model.Apply([new IdentityKnown(Requests.Lena, later)]);
+        }
+
+        Assert.True(expected == Hotline.Console.Presentation.Labels.Person(who, _model.DisplayName), scenario);
+    }
+
+    [Fact]
+    public void Operators_AreTheLatestListWithWhoIsConnected()
+    {
+        var timur = Requests.Timur.Clone();
+        timur.Connected = true;
+        _model.Apply([new IdentityKnown(Requests.Lena, [Requests.Timur, Requests.Anna])]);
+
+        _model.Apply([new IdentityKnown(Requests.Lena, [timur])]);
+
+        Assert.Equal([timur], _model.Operators);
+        Assert.True(_model.Operators[0].Connected);
+    }
+
+    [Fact]
+    public void RequestNamingSomeoneUnknown_AsksForTheListOncePerPerson()
+    {
+        var asked = 0;
+        _model.OperatorsOutdated += () => asked++;
+        _model.Apply([new IdentityKnown(Requests.Anna, [Requests.Anna])]);
+        Load(Requests.Make(1, state: RequestState.Assigned, assignee: "operators/anna"));
+        Assert.Equal(0, asked);
+
+        _model.Apply([Requests.Change(41, ChangeKind.Assigned, Requests.Make(1).With(41, r => r.Assignee = "operators/zoe"))]);
+        Assert.Equal(1, asked);
+
+        // Still unknown after the list was read (disabled, say): not asked about again.
+        _model.Apply([new IdentityKnown(Requests.Anna, [Requests.Anna])]);
+        _model.Apply([Requests.Change(42, ChangeKind.NoteAdded, Requests.Make(1).With(42, r =>
+        {
+            r.Assignee = "operators/zoe";
+            r.Notes.Add(new Note { Author = "operators/zoe", Text = "Перезвонила" });
+        }))]);
+        Assert.Equal(1, asked);
+
+        Load(Requests.Make(2, state: RequestState.Closed, assignee: "operators/vera"));
+        Assert.Equal(2, asked);
+    }
+
     private void Load(params HelpRequest[] requests) =>
         _model.Apply([new StreamOpened(0), Requests.Snapshot(requests), Requests.SnapshotEnd(40)]);
 }

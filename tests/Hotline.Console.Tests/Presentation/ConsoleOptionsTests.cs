@@ -121,6 +121,59 @@ public sealed class ConsoleOptionsTests
     public void Colors_FollowTheOptionAndNoColor(string[] args, string? noColor, ColorMode expected) =>
         Assert.Equal(expected, ConsoleOptions.Parse(args, name => name == "NO_COLOR" ? noColor : WithToken(name)).Options!.Colors);
 
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void DemoTokenFile_IsWhomTheDemoSubmitsAs_NotTheOperator()
+    {
+        var file = OwnerOnlyFile("hl_webform\n");
+        try
+        {
+            string? Environment(string name) => name == "HOTLINE_DEMO_TOKEN_FILE" ? file : WithToken(name);
+
+            var demo = ConsoleOptions.Parse(["--demo"], Environment).Options!;
+            var byOption = ConsoleOptions.Parse(["--demo", "--demo-token-file", file], WithToken).Options!;
+            var plain = ConsoleOptions.Parse([], Environment).Options!;
+
+            Assert.Equal("hl_webform", Assert.IsType<BearerToken>(demo.DemoSubmitter).Token);
+            Assert.Equal("hl_test", Assert.IsType<BearerToken>(demo.Credential).Token);
+            Assert.Equal("hl_webform", Assert.IsType<BearerToken>(byOption.DemoSubmitter).Token);
+            Assert.Null(plain.DemoCredential);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void DemoWithoutAnIntakeToken_SubmitsWithTheOperatorsOwn()
+    {
+        var options = ConsoleOptions.Parse(["--demo"], WithToken).Options!;
+
+        Assert.Same(options.Credential, options.DemoSubmitter);
+        Assert.Contains("--demo-token-file", ConsoleOptions.Help, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void DemoTokenFileOthersCanRead_IsRefused()
+    {
+        var file = OwnerOnlyFile("hl_webform\n");
+        try
+        {
+            File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+
+            var (options, error) = ConsoleOptions.Parse(["--demo", "--demo-token-file", file], WithToken);
+
+            Assert.Null(options);
+            Assert.Contains("chmod 600", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Theory]
     [InlineData(new[] { "--help" }, null)]
     [InlineData(new[] { "--bogus" }, "unknown option '--bogus'")]
@@ -132,5 +185,14 @@ public sealed class ConsoleOptionsTests
 
         Assert.Null(parsed.Options);
         Assert.Equal(error, parsed.Error);
+    }
+
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static string OwnerOnlyFile(string text)
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, text);
+        File.SetUnixFileMode(file, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return file;
     }
 }

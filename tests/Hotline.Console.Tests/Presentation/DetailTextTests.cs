@@ -26,8 +26,8 @@ public sealed class DetailTextTests
             ГӀо де, дехар до! Сан ваша тахана лаьцна.
 
             Notes (2):
-            12:20 Timur B.: Позвонил, не отвечает
-            12:25 Anna K.: Адвокат в пути
+            12:20 Timur B. (timur): Позвонил, не отвечает
+            12:25 Anna K. (anna): Адвокат в пути
             """.Replace("\r\n", "\n", StringComparison.Ordinal), text);
     }
 

@@ -112,7 +112,7 @@ public sealed class ActionDialogTests
         Assert.Contains("Note added to #2.", console.Screen, StringComparison.Ordinal);
         console.Press(Key.Enter);
         var opened = console.Screen;
-        Assert.Contains("Anna K.: Позвонила, Ӏаьржа", opened, StringComparison.Ordinal);
+        Assert.Contains("Anna K. (anna): Позвонила, Ӏаьржа", opened, StringComparison.Ordinal);
         // The note's second line is indented under the first, so it reads as part of the same entry.
         Assert.Contains("│    перезвонить в 22:00", opened, StringComparison.Ordinal);
         Assert.Equal(0, console.Drafts.Count);

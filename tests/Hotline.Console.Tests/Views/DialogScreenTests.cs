@@ -66,6 +66,8 @@ public sealed class DialogScreenTests(ITestOutputHelper output)
             ["Note on #2", "F2 saves · Esc keeps it as a draft · Enter adds a line", Draft, "Cancel", "Save"], []),
         ["takeover"] = new(TimurHoldsTwoAndLenaLooks, 'a', _ => { }, HasTextField: false,
             ["Take over", "#2 is held by Timur B.", "Take it from them? They are told at once.", "Take it", "No"], []),
+        ["assign"] = new(c => c.Select(1), 'A', _ => { }, HasTextField: false,
+            ["Assign #1 to…", "Anna K. (anna)", "Lena S. (lena)", "Timur B. (timur)", "Cancel", "Assign"], ["Anna K. (anna)"]),
         ["help"] = new(_ => { }, '?', _ => { }, HasTextField: false,
             ["Keys", "a     claim: assign it to me", "F12   panic: clear, sign out, exit", "OFFLINE over the hints", "OK"], []),
         ["related"] = new(c =>

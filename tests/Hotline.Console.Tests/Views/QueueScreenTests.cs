@@ -112,7 +112,7 @@ public sealed class QueueScreenTests
         Assert.DoesNotContain("Age", screen, StringComparison.Ordinal);
         Assert.Contains("Contact: @person2", screen, StringComparison.Ordinal);
         Assert.Contains("Notes (1):", screen, StringComparison.Ordinal);
-        Assert.Contains("Timur B.: Связался с адвокатом, едет в отдел", screen, StringComparison.Ordinal);
+        Assert.Contains("Timur B. (timur): Связался с адвокатом, едет в отдел", screen, StringComparison.Ordinal);
 
         console.Press(Key.Esc);
         Assert.Contains("Age", console.Screen, StringComparison.Ordinal);

@@ -20,11 +20,27 @@ public sealed class ProcessLifecycleTests(ITestOutputHelper output) : IDisposabl
         Assert.Contains(Path.GetFullPath(_dataDirectory), second.Output, StringComparison.Ordinal);
         Assert.Contains("another Hotline server", second.Output, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("Hotline listening on", second.Output, StringComparison.Ordinal);
+        // Said in a line, not buried under the host's stack trace (a frame reads "   at Type.Method").
+        Assert.DoesNotContain("   at ", second.Output, StringComparison.Ordinal);
+        Assert.Single(second.Output.Split('\n'), l => l.StartsWith("hotline-server:", StringComparison.Ordinal));
 
         // The first server is unharmed.
         var receipt = await first.Intakes.SubmitRequestAsync(new SubmitRequestRequest { RequestId = "after-refusal", Channel = Channel.Phone, Message = "still here" },
             ServerProcess.As(ServerProcess.Intake)).ResponseAsync.DefaultTimeout();
         Assert.Equal(1, receipt.Number);
+    }
+
+    [Fact]
+    public async Task SecondServerOnTheSameAddress_IsRefusedInOneLine()
+    {
+        await using var first = await ServerProcess.StartAsync(_dataDirectory);
+        await using var second = ServerProcess.Launch(_dataDirectory + "-other", "--listen", first.Address.ToString());
+
+        Assert.Equal(9, await second.WaitForExitAsync());
+        Assert.Contains("address already in use", second.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(first.Address.Authority, second.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", second.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", second.Output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -113,12 +129,16 @@ public sealed class ProcessLifecycleTests(ITestOutputHelper output) : IDisposabl
 
     public void Dispose()
     {
-        try
+        foreach (var directory in new[] { _dataDirectory, _dataDirectory + "-other" })
         {
-            Directory.Delete(_dataDirectory, recursive: true);
-        }
-        catch (IOException)
-        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Never created (the second server was refused before), or a file still held; the temp dir is cleaned eventually.
+            }
         }
     }
 }

@@ -24,7 +24,7 @@ public sealed class RequestOperations(IHotlineClient client, QueueModel model)
 
     public Task<ActionOutcome> AssignAsync(HelpRequest request, Operator to) =>
         RunAsync("assign", request, ct => client.AssignAsync(request.Name, to.Name, ct),
-            r => $"#{r.Number} is now held by {model.DisplayName(to.Name)}.");
+            r => $"#{r.Number} is now held by {Labels.Person(to.Name, model.DisplayName)}.");
 
     public Task<ActionOutcome> ReleaseAsync(HelpRequest request) =>
         RunAsync("release", request, ct => client.ReleaseAsync(request.Name, request.Etag, ct), r => $"#{r.Number} is back in the queue.");

@@ -61,7 +61,7 @@ public static class DetailText
             var at = note.CreateTime is null ? "" : Clock(note.CreateTime.ToDateTimeOffset(), zone, now) + " ";
             // Continuation lines are indented, so a multi-line note reads as one entry of the timeline.
             var body = Labels.Printable(note.Text).TrimEnd().Replace("\n", "\n" + NoteIndent, StringComparison.Ordinal);
-            text.Append(CultureInfo.InvariantCulture, $"\n{at}{displayName(note.Author)}: {body}");
+            text.Append(CultureInfo.InvariantCulture, $"\n{at}{Person(note.Author, displayName)}: {body}");
         }
         return text.ToString();
     }
@@ -74,16 +74,8 @@ public static class DetailText
         return local.ToString(local.Date == today ? "HH:mm" : "yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);
     }
 
-    private static string Person(string operatorName, Func<string, string> displayName)
-    {
-        if (operatorName.Length == 0)
-        {
-            return "nobody";
-        }
-        var id = Labels.OperatorId(operatorName);
-        var shown = displayName(operatorName);
-        return shown == id ? id : $"{shown} ({id})";
-    }
+    private static string Person(string operatorName, Func<string, string> displayName) =>
+        operatorName.Length == 0 ? "nobody" : Labels.Person(operatorName, displayName);
 
     private static string Or(string value, string fallback) => value.Length > 0 ? value : fallback;
 }

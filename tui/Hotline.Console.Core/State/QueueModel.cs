@@ -7,18 +7,37 @@ namespace Hotline.Console.State;
 /// revision it is at, the connection state and who is who. Views only render it.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Not thread-safe by design: it is owned by the UI thread. The watch loop never touches it;
 /// its events are queued in a <see cref="FeedInbox"/> and applied here a batch at a time, and
 /// listeners hear about each batch once.
+/// </para>
+/// <para>
+/// Who is who: every operator list the server sends (on each connect, and whenever the console
+/// refreshes it) renames the people it names, and the latest one is who can be assigned work.
+/// Someone who left the list (disabled, or their token revoked) keeps the name last seen, so old
+/// requests do not turn back into ids. A request naming someone never seen raises
+/// <see cref="OperatorsOutdated"/> once for them, so the console can fetch the list again.
+/// </para>
 /// </remarks>
 public sealed class QueueModel
 {
     private Dictionary<string, HelpRequest> _requests = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Operator> _operators = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Operator> _people = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _askedAbout = new(StringComparer.Ordinal);
+    private IReadOnlyList<Operator> _operators = [];
     private List<HelpRequest>? _pendingSnapshot;
+    private bool _outdated;
 
     /// <summary>Raised once per applied batch or upsert that changed anything.</summary>
     public event Action<QueueDelta>? Changed;
+
+    /// <summary>
+    /// Raised (after <see cref="Changed"/>) when a request names an operator the console has no
+    /// name for; at most once per such operator, so someone the server no longer lists (disabled)
+    /// does not cause a fetch on every change.
+    /// </summary>
+    public event Action? OperatorsOutdated;
 
     /// <summary>The highest revision applied: everything up to it is reflected, nothing after it.</summary>
     public long Revision { get; private set; }
@@ -38,17 +57,20 @@ public sealed class QueueModel
 
     public IReadOnlyCollection<HelpRequest> Requests => _requests.Values;
 
-    /// <summary>People a request can be given to, ordered by name.</summary>
-    public IReadOnlyList<Operator> Operators => [.. _operators.Values.OrderBy(o => o.Name, StringComparer.Ordinal)];
+    /// <summary>People a request can be given to, as the server last listed them (with who is connected), ordered by name.</summary>
+    public IReadOnlyList<Operator> Operators => _operators;
 
     public HelpRequest? Find(string name) => _requests.GetValueOrDefault(name);
 
-    /// <summary>A display name for `operators/{id}`, or the id when the operator is not known.</summary>
+    /// <summary>
+    /// The display name of `operators/{id}` as last listed by the server, or the id when none is
+    /// known. Presentation adds the id where there is room (`Labels.Person`: "Anna K. (anna)").
+    /// </summary>
     public string DisplayName(string operatorName)
     {
-        if (_operators.TryGetValue(operatorName, out var known) && known.DisplayName.Length > 0)
+        if (_people.TryGetValue(operatorName, out var known) && known.DisplayName.Trim() is { Length: > 0 } shown)
         {
-            return known.DisplayName;
+            return shown;
         }
         return operatorName.StartsWith("operators/", StringComparison.Ordinal) ? operatorName["operators/".Length..] : operatorName;
     }
@@ -70,11 +92,11 @@ public sealed class QueueModel
                     break;
                 case IdentityKnown identity:
                     Me = identity.Me;
-                    _operators.Clear();
                     foreach (var op in identity.Operators.Append(identity.Me))
                     {
-                        _operators[op.Name] = op;
+                        _people[op.Name] = op;
                     }
+                    _operators = [.. identity.Operators.OrderBy(o => o.Name, StringComparer.Ordinal)];
                     connectionChanged = true;
                     break;
                 case ConnectionChanged c:
@@ -91,6 +113,7 @@ public sealed class QueueModel
         {
             Changed?.Invoke(delta);
         }
+        RaiseIfOutdated();
         return delta;
     }
 
@@ -105,8 +128,38 @@ public sealed class QueueModel
             return false;
         }
         _requests[request.Name] = request;
+        NoteWhoIsNamed(request);
         Changed?.Invoke(new QueueDelta(new HashSet<string>(StringComparer.Ordinal) { request.Name }, [], Reloaded: false, ConnectionChanged: false));
+        RaiseIfOutdated();
         return true;
+    }
+
+    /// <summary>Marks the list outdated when <paramref name="request"/> names someone not known and not yet asked about.</summary>
+    private void NoteWhoIsNamed(HelpRequest request)
+    {
+        NoteOperator(request.Assignee);
+        NoteOperator(request.ClosedBy);
+        foreach (var note in request.Notes)
+        {
+            NoteOperator(note.Author);
+        }
+    }
+
+    private void NoteOperator(string operatorName)
+    {
+        if (operatorName.Length > 0 && !_people.ContainsKey(operatorName) && _askedAbout.Add(operatorName))
+        {
+            _outdated = true;
+        }
+    }
+
+    private void RaiseIfOutdated()
+    {
+        if (_outdated)
+        {
+            _outdated = false;
+            OperatorsOutdated?.Invoke();
+        }
     }
 
     private bool ApplyMessage(WatchRequestsResponse message, HashSet<string> changed, List<HelpRequest> created)
@@ -124,6 +177,7 @@ public sealed class QueueModel
                 foreach (var request in _pendingSnapshot ?? [])
                 {
                     fresh[request.Name] = request;
+                    NoteWhoIsNamed(request);
                 }
                 _requests = fresh;
                 _pendingSnapshot = null;
@@ -164,6 +218,7 @@ public sealed class QueueModel
             return;
         }
         _requests[change.Name] = change.Request;
+        NoteWhoIsNamed(change.Request);
         changed.Add(change.Name);
         if (change.Kind == ChangeKind.Created)
         {

@@ -457,7 +457,7 @@ internal sealed class ConsoleWindow : Runnable
 
     /// <summary>The display name of whoever else holds <paramref name="request"/>, or null when nobody or the operator does.</summary>
     private string? HeldByColleague(HelpRequest request) =>
-        request.Assignee.Length > 0 && request.Assignee != _model.Me?.Name ? _model.DisplayName(request.Assignee) : null;
+        request.Assignee.Length > 0 && request.Assignee != _model.Me?.Name ? Labels.Person(request.Assignee, _model.DisplayName) : null;
 
     private bool Ask(string title, string question, string yes)
     {
@@ -786,6 +786,8 @@ internal sealed class ConsoleWindow : Runnable
         }
         else
         {
+            // A refreshed operator list can change a name the detail pane shows.
+            ShowDetail();
             UpdateLines();
         }
         var takenFromMe = TakenFromMe(delta);
@@ -826,7 +828,7 @@ internal sealed class ConsoleWindow : Runnable
             }
             var draft = _drafts.Find(name) is null ? "" : " Your draft note is kept (n).";
             return now.Assignee.Length > 0
-                ? $"#{now.Number} was taken over: {_model.DisplayName(now.Assignee)} holds it now.{draft}"
+                ? $"#{now.Number} was taken over: {Labels.Person(now.Assignee, _model.DisplayName)} holds it now.{draft}"
                 : now.State == RequestState.Closed
                     ? $"#{now.Number}, which you held, was closed by someone else.{draft}"
                     : $"#{now.Number} was put back in the queue by someone else.{draft}";
