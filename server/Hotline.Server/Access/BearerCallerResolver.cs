@@ -10,7 +10,11 @@ namespace Hotline.Server.Access;
 /// <summary>
 /// Authenticates `authorization: Bearer &lt;token&gt;` against the stored accounts. A failure is
 /// counted against the caller's address and logged with the address, the method and what was
-/// wrong, never with what was sent.
+/// wrong, never with what was sent. Past the limit, failures from that address are refused as
+/// RATE_LIMITED without being logged one by one; a valid, enabled token always goes through, so a
+/// broken gateway or a console holding a revoked token cannot lock out the colleagues who share
+/// its address (a jump host, a proxy). Tokens carry 256 random bits: the limit guards the logs
+/// and the CPU, not against guessing.
 /// </summary>
 public sealed class BearerCallerResolver(
     OperatorDirectory directory,
@@ -30,10 +34,6 @@ public sealed class BearerCallerResolver(
             return (AuthenticatedCaller)known;
         }
         var source = FailedAuthenticationLimiter.SourceOf(context.GetHttpContext().Connection.RemoteIpAddress);
-        if (limiter.RetryAfter(source) is { } wait)
-        {
-            throw RateLimited(wait);
-        }
         var header = context.RequestHeaders.GetValue(AuthorizationHeader);
         string problem;
         var reason = ErrorReasons.Unauthenticated;
@@ -72,6 +72,10 @@ public sealed class BearerCallerResolver(
                     return caller;
                 }
             }
+        }
+        if (limiter.RetryAfter(source) is { } wait)
+        {
+            throw RateLimited(wait);
         }
         var limited = limiter.RecordFailure(source);
         ServerLog.AuthenticationFailed(logger, source, context.Method, problem);

@@ -13,7 +13,7 @@ namespace Hotline.Server.Tests.Access;
 public sealed class RateLimitTests
 {
     [Fact]
-    public async Task FailedAuthentications_PastTheLimit_RefuseEvenAValidToken()
+    public async Task FailedAuthentications_PastTheLimit_AreRefusedAsRateLimitedWithARetryDelay()
     {
         await using var server = await StartAsync(o => o.Authentication.MaxFailures = 5);
         var bad = new CallOptions(new Metadata { { "authorization", "Bearer " + Domain.AccessTokens.New() } }, DateTime.UtcNow.AddSeconds(20));
@@ -23,14 +23,38 @@ public sealed class RateLimitTests
                 () => server.Operators.WhoAmIAsync(new WhoAmIRequest(), bad).ResponseAsync);
         }
 
-        var ex = await RpcAssert.FailsAsync(StatusCode.ResourceExhausted,
-            () => server.Operators.WhoAmIAsync(new WhoAmIRequest(), As(Supervisor)).ResponseAsync);
-        Assert.Equal("RATE_LIMITED", RpcAssert.ErrorInfo(ex).Reason);
-        var retry = ex.GetRpcStatus()!.GetDetail<RetryInfo>();
-        Assert.NotNull(retry);
-        Assert.InRange(retry.RetryDelay.ToTimeSpan(), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+        // A disabled account's key is refused the same way: it is not a way in.
+        foreach (var refused in new[] { bad, As(Disabled) })
+        {
+            var ex = await RpcAssert.FailsAsync(StatusCode.ResourceExhausted,
+                () => server.Operators.WhoAmIAsync(new WhoAmIRequest(), refused).ResponseAsync);
+            Assert.Equal("RATE_LIMITED", RpcAssert.ErrorInfo(ex).Reason);
+            var retry = ex.GetRpcStatus()!.GetDetail<RetryInfo>();
+            Assert.NotNull(retry);
+            Assert.InRange(retry.RetryDelay.ToTimeSpan(), TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
+        }
         // Health stays reachable: it needs no token.
         await new Health.HealthClient(server.Channel).CheckAsync(new HealthCheckRequest()).ResponseAsync.DefaultTimeout();
+    }
+
+    [Fact]
+    public async Task NeighbourPastTheLimit_NeverLocksOutAValidToken()
+    {
+        await using var server = await StartAsync(o => o.Authentication.MaxFailures = 5);
+        // A broken gateway (a revoked key) on the same address as the operators, well past the limit.
+        var revoked = new CallOptions(new Metadata { { "authorization", "Bearer " + Domain.AccessTokens.New() } }, DateTime.UtcNow.AddSeconds(20));
+        for (var i = 0; i < 12; i++)
+        {
+            await Assert.ThrowsAsync<RpcException>(() => server.Operators.WhoAmIAsync(new WhoAmIRequest(), revoked).ResponseAsync).DefaultTimeout();
+        }
+
+        var me = await server.Operators.WhoAmIAsync(new WhoAmIRequest(), As(Supervisor)).ResponseAsync.DefaultTimeout();
+        Assert.Equal("operators/" + Supervisor, me.Operator.Name);
+        var receipt = await server.Intakes.SubmitRequestAsync(new SubmitRequestRequest { RequestId = "neighbour-1", Channel = Channel.Sms, Message = "still served" },
+            As(Intake)).ResponseAsync.DefaultTimeout();
+        Assert.Equal(1, receipt.Number);
+        await RpcAssert.FailsAsync(StatusCode.ResourceExhausted,
+            () => server.Operators.WhoAmIAsync(new WhoAmIRequest(), revoked).ResponseAsync);
     }
 
     [Fact]
