@@ -62,10 +62,15 @@ public interface IRequestStore
     Task<int> CountClosedBeforeAsync(DateTimeOffset closedBefore, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Every stored request, read in one consistent view, with the revision the view reflects:
-    /// every change at or below it is included, none above.
+    /// The working set as of one revision: every open request (NEW, ASSIGNED, WAITING) and every
+    /// request closed within <paramref name="closedWithin"/> before now, by the store's clock.
+    /// Which requests those are is settled here, without opening any; their content is read a page
+    /// at a time by <see cref="IWorkingSetSnapshot.ReadPagesAsync"/>, so a reader holds a page, not
+    /// the set, and nothing it costs grows with the closed history. Not audited here: a watch
+    /// session records itself once (<see cref="RecordWatchAsync"/>).
+    /// Throws FAILED_PRECONDITION LOCKED_DOWN while the key vault is locked.
     /// </summary>
-    Task<StoreSnapshot> ReadSnapshotAsync(CancellationToken cancellationToken);
+    Task<IWorkingSetSnapshot> ReadWorkingSetAsync(TimeSpan closedWithin, CancellationToken cancellationToken);
 
     /// <summary>
     /// Up to <paramref name="max"/> changes with revision &gt;= <paramref name="fromRevision"/>, in order;
@@ -77,8 +82,34 @@ public interface IRequestStore
 /// <summary>A request as it can be described without opening it: no content, no contact handle.</summary>
 public sealed record RequestOutline(string Id, long Number, RequestState State, DateTimeOffset CreateTime, DateTimeOffset? CloseTime);
 
-/// <summary>Requests as of <paramref name="Revision"/>.</summary>
-public sealed record StoreSnapshot(IReadOnlyList<HelpRequest> Requests, long Revision);
+/// <summary>
+/// The working set of a store as of <see cref="Revision"/> (see <see cref="IRequestStore.ReadWorkingSetAsync"/>),
+/// whose requests are read when asked for, a page at a time.
+/// </summary>
+/// <remarks>
+/// Pages are read later than the revision, so a request of the set may have changed (or been
+/// purged) in between. Such a request is left out rather than sent newer than
+/// <see cref="Revision"/>: its change has a higher revision and carries the whole request (or, for
+/// a purge, its deletion), so a reader that applies every change after <see cref="Revision"/>
+/// ends up with it exactly as stored. Every request a page does hold is exactly as it was at
+/// <see cref="Revision"/>, but for <see cref="HelpRequest.EarlierContacts"/>, which is counted when
+/// the page is read, as for a change replayed from the log. Each call of <see cref="ReadPagesAsync"/>
+/// reads the pages afresh from the store.
+/// </remarks>
+public interface IWorkingSetSnapshot
+{
+    /// <summary>The pages reflect every change at or below this revision and none above (see the remarks for what that leaves out).</summary>
+    long Revision { get; }
+
+    /// <summary>How many requests made up the working set at <see cref="Revision"/>; the pages hold this many or fewer.</summary>
+    int Count { get; }
+
+    /// <summary>
+    /// The requests, in pages of at most <paramref name="pageSize"/>, each read from the store only
+    /// when the one before has been taken. No page is empty.
+    /// </summary>
+    IAsyncEnumerable<IReadOnlyList<HelpRequest>> ReadPagesAsync(int pageSize, CancellationToken cancellationToken);
+}
 
 /// <summary>A run of the change log.</summary>
 /// <param name="Compacted">True when changes at or after the asked revision were already dropped from the log.</param>

@@ -30,6 +30,9 @@ internal static partial class ServerLog
     [LoggerMessage(8, LogLevel.Information, "Watcher {WatchId} ended at revision {Revision}: {Outcome}")]
     public static partial void WatchEnded(ILogger logger, long watchId, long revision, string outcome);
 
+    [LoggerMessage(34, LogLevel.Information, "Watcher {WatchId} sent a snapshot of {Requests} requests in {Pages} pages at revision {Revision} in {Milliseconds} ms")]
+    public static partial void WatchSnapshotSent(ILogger logger, long watchId, int requests, int pages, long revision, long milliseconds);
+
     [LoggerMessage(9, LogLevel.Warning, "Watcher {WatchId} fell {Buffered} changes behind and was cut off at revision {Revision}")]
     public static partial void WatchTooSlow(ILogger logger, long watchId, int buffered, long revision);
 

@@ -18,19 +18,32 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     /// <summary>Requests purged per writer turn by a retention run, so intake never waits behind a long purge.</summary>
     public const int RetentionRoundSize = 200;
 
+    // Parameterised predicates: LiteDB caches their compiled form (see RequesterIndex.CountEarlier).
+    internal const string OpenStates = "$." + RequestDocument.StateField + " IN @0";
+    internal const string ClosedSince = "$." + RequestDocument.CloseTimeField + " >= @0";
+    private const string ByIds = "$._id IN @0";
+    internal const string IdOnly = "{ _id: $._id }";
+
+    internal static readonly BsonArray OpenStateValues =
+        [(int)RequestState.New, (int)RequestState.Assigned, (int)RequestState.Waiting];
+
     private readonly LiteDatabase _database;
     private readonly DataDirectoryLock? _directoryLock;
     private readonly StoreSchema _schema;
     private readonly StoreWriter _writer;
     private readonly ReadGate _reads;
     private readonly SemaphoreSlim _scans;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _disposeLock = new();
+    private long _workingSetDocumentsRead;
+    private long _workingSetRequestsOpened;
     private bool _disposed;
 
     private LiteDbRequestStore(LiteDatabase database, DataDirectoryLock? directoryLock, StoreSchema schema, StoreWriter writer,
-        StoreKeyVault vault, RequestStoreOptions options, ILogger logger)
+        StoreKeyVault vault, RequestStoreOptions options, TimeProvider time, ILogger logger)
     {
+        _time = time;
         _logger = logger;
         Vault = vault;
         _database = database;
@@ -135,6 +148,15 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
 
     /// <summary>Transactions the writer has committed with commands in them; for tests of group commit.</summary>
     internal long BatchCount => _writer.BatchCount;
+
+    /// <summary>
+    /// Documents of the requests collection that working-set reads have loaded, finding the set and
+    /// reading its pages; for tests that this follows the working set, not the stored history.
+    /// </summary>
+    internal long WorkingSetDocumentsRead => Interlocked.Read(ref _workingSetDocumentsRead);
+
+    /// <summary>Requests that working-set pages have opened (decrypted); see <see cref="WorkingSetDocumentsRead"/>.</summary>
+    internal long WorkingSetRequestsOpened => Interlocked.Read(ref _workingSetRequestsOpened);
 
     public async Task<IntakeReceipt> SubmitAsync(NewHelpRequest submission, CancellationToken cancellationToken)
     {
@@ -273,38 +295,64 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     }
 
     /// <summary>
-    /// One read of the requests collection, which LiteDB serves from a single snapshot. The
-    /// revision comes from the watermark document the writer keeps in that same collection
-    /// (<see cref="RevisionWatermark"/>), so it is exactly the revision of the last transaction
-    /// the snapshot contains: every change at or below it is in the view, none above.
-    /// The usual alternative, the highest revision found on a request in the view, is correct
-    /// almost everywhere (a change above it that the view reflects could only be a deletion, of a
-    /// request absent from the view, which a client replays harmlessly), but it falls back to 0
-    /// when the view holds no requests; after compaction that start is older than the change
-    /// log and a watcher would be sent back for a fresh snapshot forever.
-    /// Data keys are read afterwards, from a later view: a request purged in between has lost its
-    /// key and is left out, which is what the DELETED change that follows would have done anyway.
-    /// Not audited here: a watch session records itself once (<see cref="RecordWatchAsync"/>).
+    /// Finds the working set in one read transaction and returns it as ids only; the requests are
+    /// read later, a page at a time, by <see cref="ReadUnchangedAsync"/>.
     /// </summary>
-    public async Task<StoreSnapshot> ReadSnapshotAsync(CancellationToken cancellationToken)
+    /// <remarks>
+    /// Why not one read snapshot held across all pages: LiteDB binds a transaction to the thread
+    /// that began it, so it cannot be held across the awaits between pages (the stream waits for its
+    /// client there), and an open transaction holds off the checkpoint the writer runs after every
+    /// batch, so a slow watcher would stall every write. Instead the set is found at once, here,
+    /// inside one explicit transaction that never leaves this synchronous call: LiteDB gives all
+    /// reads of one collection within a transaction the same snapshot, so the revision watermark
+    /// (kept in the requests collection for this reason, see <see cref="RevisionWatermark"/>) and
+    /// both index lookups see the same commit. The lookups read only the clear <c>state</c> and
+    /// <c>close_time</c> fields through their indexes: nothing is decrypted and no closed history is
+    /// walked. Only the ids are kept, a few dozen bytes per request of the set. The revision R is the
+    /// watermark's rather than the highest found on a request of the set: the set may be empty, and
+    /// a start of 0 after compaction would send a watcher back for a fresh snapshot forever.
+    /// Each page is then read by id, after R, and a request whose revision is above R is left out:
+    /// it changed after R, and that change (revision &gt; R, carrying the whole request) reaches the
+    /// watcher after the snapshot, because a watcher subscribes before R is read. Every request
+    /// sent is therefore exactly as it was at R, and nothing is lost or sent twice. Data keys are
+    /// read with each page: a request purged meanwhile has lost its key and is left out, which is
+    /// what its DELETED change that follows would have done anyway.
+    /// </remarks>
+    public async Task<IWorkingSetSnapshot> ReadWorkingSetAsync(TimeSpan closedWithin, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(closedWithin, TimeSpan.Zero);
+        if (Vault.IsLocked)
+        {
+            throw DomainException.LockedDown(write: false);
+        }
+        var closedSince = _time.GetUtcNow() - closedWithin;
+        using var scan = await EnterScanAsync(cancellationToken).ConfigureAwait(false);
+        using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
+        var (ids, revision) = FindWorkingSet(closedSince);
+        return new WorkingSetSnapshot(this, ids, revision);
+    }
+
+    /// <summary>
+    /// The requests of a working-set page that are still as they were at <paramref name="revision"/>,
+    /// opened: those changed since are left out (see <see cref="ReadWorkingSetAsync"/>).
+    /// </summary>
+    internal async Task<IReadOnlyList<HelpRequest>> ReadUnchangedAsync(ReadOnlyMemory<string> ids, long revision, CancellationToken cancellationToken)
     {
         using var scan = await EnterScanAsync(cancellationToken).ConfigureAwait(false);
         using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
-        var docs = new List<BsonDocument>();
-        long revision = 0;
-        foreach (var doc in _schema.Requests.FindAll())
+        var idArray = new BsonArray(ids.Length);
+        foreach (var id in ids.Span)
         {
-            if (RevisionWatermark.Is(doc))
-            {
-                revision = RevisionWatermark.Revision(doc);
-            }
-            else
-            {
-                docs.Add(doc);
-            }
+            idArray.Add(id);
         }
-        var earlier = EarlierContactsAmong(docs);
-        return new StoreSnapshot(OpenAll(docs, doc => earlier.GetValueOrDefault(doc["_id"].AsString)), revision);
+        var docs = _schema.Requests.Find(BsonExpression.Create(ByIds, idArray)).ToList();
+        Interlocked.Add(ref _workingSetDocumentsRead, docs.Count);
+        docs.RemoveAll(doc => doc[RequestDocument.RevisionField].AsInt64 > revision);
+        // One counter for the page: its expressions are parsed once, not once per request.
+        var earlier = new EarlierContactsCount(_schema.Requests);
+        var opened = OpenAll(docs, doc => earlier.Count(RequesterIndex.PrefixOf(doc), doc[RequestDocument.NumberField].AsInt64));
+        Interlocked.Add(ref _workingSetRequestsOpened, opened.Count);
+        return opened;
     }
 
     /// <summary>
@@ -451,6 +499,50 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         return verification with { AccountChangesAwaitingUnlock = awaiting };
     }
 
+    /// <summary>
+    /// The ids of the working set, ordered, and the revision they reflect, all read in one LiteDB
+    /// transaction so they come from one snapshot (see <see cref="ReadWorkingSetAsync"/>). Must stay
+    /// synchronous: the transaction belongs to this thread.
+    /// </summary>
+    private (string[] Ids, long Revision) FindWorkingSet(DateTimeOffset closedSince)
+    {
+        if (!_database.BeginTrans())
+        {
+            throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
+        }
+        try
+        {
+            var read = 0;
+            var revision = 0L;
+            if (_schema.Requests.FindById(RevisionWatermark.Id) is { } watermark)
+            {
+                read++;
+                revision = RevisionWatermark.Revision(watermark);
+            }
+            var ids = new HashSet<string>(StringComparer.Ordinal);
+            // Selecting the id alone loads each matching document's id and the indexed field, nothing else.
+            foreach (var doc in _schema.Requests.Query().Where(OpenStates, OpenStateValues).Select(IdOnly).ToDocuments())
+            {
+                read++;
+                ids.Add(doc["_id"].AsString);
+            }
+            // Open requests have no close time (a reopen clears it); the index keeps their nulls below every number.
+            foreach (var doc in _schema.Requests.Query().Where(ClosedSince, closedSince.UtcTicks).Select(IdOnly).ToDocuments())
+            {
+                read++;
+                ids.Add(doc["_id"].AsString);
+            }
+            Interlocked.Add(ref _workingSetDocumentsRead, read);
+            var ordered = ids.ToArray();
+            Array.Sort(ordered, StringComparer.Ordinal);
+            return (ordered, revision);
+        }
+        finally
+        {
+            _database.Rollback();
+        }
+    }
+
     /// <summary>A place among the scans allowed at once (<see cref="RequestStoreOptions.MaxConcurrentScans"/>), taken before a read slot.</summary>
     private async ValueTask<ReadGate.Lease> EnterScanAsync(CancellationToken cancellationToken)
     {
@@ -507,7 +599,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             var counters = StoreCounters.Read(schema.Meta);
             var writer = new StoreWriter(database, schema, counters, options, timeProvider, changeListener, vault, logger);
             writer.Start();
-            var store = new LiteDbRequestStore(database, directoryLock, schema, writer, vault, options, logger);
+            var store = new LiteDbRequestStore(database, directoryLock, schema, writer, vault, options, timeProvider, logger);
             vault.ConnectWriter((locked, actor) => store.Enqueue(new LockStateWrite(locked, actor)));
             store.FinishInterruptedPurges();
             logger.Opened(location, counters.LastRevision, counters.NextNumber, counters.CompactedThrough);
@@ -590,8 +682,10 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             return opened;
         }
         using var keys = Vault.Enter(write: false);
+        // Many documents: their keys in one query by id, never every key in the store (a page costs a page).
         var wrapped = docs.Count > 64
-            ? _schema.Keys.FindAll().ToDictionary(d => d["_id"].AsString, StringComparer.Ordinal)
+            ? _schema.Keys.Find(BsonExpression.Create(ByIds, new BsonArray(docs.Select(d => d["_id"]))))
+                .ToDictionary(d => d["_id"].AsString, StringComparer.Ordinal)
             : null;
         foreach (var doc in docs)
         {
@@ -608,24 +702,6 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
 
     private int CountEarlierContacts(BsonDocument doc) =>
         RequesterIndex.CountEarlier(_schema.Requests, RequesterIndex.PrefixOf(doc), doc[RequestDocument.NumberField].AsInt64);
-
-    /// <summary>Earlier contacts for every document of a snapshot, from the documents themselves rather than a query each.</summary>
-    private static Dictionary<string, int> EarlierContactsAmong(List<BsonDocument> docs)
-    {
-        var earlier = new Dictionary<string, int>(StringComparer.Ordinal);
-        var byRequester = docs
-            .Where(d => RequesterIndex.PrefixOf(d) is not null)
-            .GroupBy(d => RequesterIndex.PrefixOf(d)!, StringComparer.Ordinal);
-        foreach (var group in byRequester)
-        {
-            var position = 0;
-            foreach (var doc in group.OrderBy(d => d[RequestDocument.NumberField].AsInt64))
-            {
-                earlier[doc["_id"].AsString] = Math.Min(position++, RequesterIndex.EarlierContactsCap);
-            }
-        }
-        return earlier;
-    }
 
     private async Task AuditReadAsync(string reader, AuditAction action, IReadOnlyList<string> requestIds, CancellationToken cancellationToken)
     {

@@ -20,6 +20,7 @@ internal static class RequestDocument
     public const string NumberField = "number";
     public const string RequesterField = "requester";
     public const string CloseTimeField = "close_time";
+    public const string RevisionField = "revision";
 
     private const string TagSeparator = "\n";
 
@@ -45,7 +46,7 @@ internal static class RequestDocument
         ["create_time"] = request.CreateTime.UtcTicks,
         ["update_time"] = request.UpdateTime.UtcTicks,
         [CloseTimeField] = request.CloseTime is { } closed ? new BsonValue(closed.UtcTicks) : BsonValue.Null,
-        ["revision"] = request.Revision,
+        [RevisionField] = request.Revision,
         ["submitted_by"] = request.SubmittedBy,
         [RequesterField] = requester is null ? BsonValue.Null : new BsonValue(requester),
     };
@@ -69,7 +70,7 @@ internal static class RequestDocument
         CreateTime = Utc(doc["create_time"]),
         UpdateTime = Utc(doc["update_time"]),
         CloseTime = doc[CloseTimeField].IsNull ? null : Utc(doc[CloseTimeField]),
-        Revision = doc["revision"].AsInt64,
+        Revision = doc[RevisionField].AsInt64,
         SubmittedBy = doc["submitted_by"].AsString,
     };
 

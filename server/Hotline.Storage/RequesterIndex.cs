@@ -71,11 +71,12 @@ internal static class RequesterIndex
 }
 
 /// <summary>
-/// <see cref="RequesterIndex.CountEarlier"/> for the writer, which counts once for every request it
-/// creates: the predicate and the projection are parsed once, not twice per count (LiteDB tokenises
-/// and builds the tree of a string expression on every call even when its compiled form is cached).
+/// <see cref="RequesterIndex.CountEarlier"/> for code that counts many times in a row: the writer,
+/// once for every request it creates, and a watch snapshot, once for every request of a page. The
+/// predicate and the projection are parsed once, not twice per count (LiteDB tokenises and builds
+/// the tree of a string expression on every call even when its compiled form is cached).
 /// The parameters are set and read within one synchronous call, so, like <see cref="IdLookup"/>, an
-/// instance must only ever be used from one thread: the writer's.
+/// instance must only ever be used from one thread: the writer's, or a page read's own.
 /// </summary>
 internal sealed class EarlierContactsCount(ILiteCollection<BsonDocument> requests)
 {

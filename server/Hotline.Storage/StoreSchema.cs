@@ -41,6 +41,8 @@ internal sealed class StoreSchema
         Requests.EnsureIndex(RequestDocument.StateField, "$." + RequestDocument.StateField);
         Requests.EnsureIndex(RequestDocument.NumberField, "$." + RequestDocument.NumberField, unique: true);
         Requests.EnsureIndex(RequestDocument.RequesterField, "$." + RequestDocument.RequesterField);
+        // A watch snapshot finds the recently closed requests without walking the closed history.
+        Requests.EnsureIndex(RequestDocument.CloseTimeField, "$." + RequestDocument.CloseTimeField);
         // A purge finds a request's change-log entries and intake keys without scanning either collection.
         Changes.EnsureIndex(ChangeDocument.RequestIdField, "$." + ChangeDocument.RequestIdField);
         IntakeKeys.EnsureIndex(IntakeKeyDocument.RequestIdField, "$." + IntakeKeyDocument.RequestIdField);

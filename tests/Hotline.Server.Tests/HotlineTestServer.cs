@@ -65,13 +65,19 @@ public sealed class HotlineTestServer : IAsyncDisposable
     /// <summary>The master key of every test installation (base64 of 32 bytes); tests must never depend on its value.</summary>
     public const string MasterKey = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
 
-    public static async Task<HotlineTestServer> StartAsync(Action<HotlineOptions>? configure = null, string? dataDirectory = null)
+    /// <param name="time">The clock of the server and its store, for tests that move time (a FakeTimeProvider); the system clock by default.</param>
+    public static async Task<HotlineTestServer> StartAsync(Action<HotlineOptions>? configure = null, string? dataDirectory = null,
+        TimeProvider? time = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "hotline-test-" + Guid.NewGuid().ToString("N"));
         var app = HotlineHost.Build(["--urls", "http://127.0.0.1:0", "--Hotline:DataDirectory", dataDirectory,
             "--Hotline:MasterKeyFile", WriteMasterKeyFile(dataDirectory)], builder =>
         {
             builder.Logging.ClearProviders();
+            if (time is not null)
+            {
+                builder.Services.AddSingleton(time);
+            }
             builder.Services.PostConfigure<HotlineOptions>(options =>
             {
                 options.Watch.ProgressInterval = TimeSpan.FromMilliseconds(300);

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Hotline.Contract.V1;
 using Hotline.Server.Live;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 using static Hotline.Server.Tests.HotlineTestServer;
 
@@ -10,6 +11,9 @@ namespace Hotline.Server.Tests;
 public sealed class WatchTests(ITestOutputHelper output)
 {
     private static readonly string Anna = OperatorId(1);
+
+    /// <summary>The server's default: a snapshot holds requests closed within it.</summary>
+    private static readonly TimeSpan ClosedWindow = new Hosting.WatchOptions().ClosedWindow;
 
     [Fact]
     public async Task Watch_WithoutStart_SendsSnapshotThenSnapshotEndThenLiveChanges()
@@ -42,10 +46,19 @@ public sealed class WatchTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Watch_StartedDuringConcurrentWrites_SnapshotPlusChangesEqualsStore()
+    public async Task Watch_StartedDuringConcurrentWrites_SnapshotPlusChangesEqualsTheWorkingSet()
     {
-        await using var server = await StartAsync();
-        await Task.WhenAll(Enumerable.Range(0, 100).Select(i => server.SubmitAsync($"seed {i}")));
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await StartAsync(time: time);
+        var seeded = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => server.SubmitAsync($"seed {i}")));
+        // Closed before the window: the first half comes back during the rounds, the second half never appears.
+        var history = seeded.Take(40).Select(r => r.Name).ToList();
+        foreach (var name in history)
+        {
+            await CloseAsync(server, name);
+        }
+        time.Advance(ClosedWindow + TimeSpan.FromHours(1));
+        var reopened = 0;
         for (var round = 0; round < 3; round++)
         {
             using var stop = new CancellationTokenSource();
@@ -57,6 +70,14 @@ public sealed class WatchTests(ITestOutputHelper output)
                     if (i % 3 == 0)
                     {
                         await server.Requests.AssignRequestAsync(new AssignRequestRequest { Name = receipt.Name }, As(OperatorId(1 + i % 50)));
+                    }
+                    if (i % 4 == 1)
+                    {
+                        await CloseAsync(server, receipt.Name);
+                    }
+                    if (i % 5 == 2 && reopened < history.Count / 2)
+                    {
+                        await server.Requests.ReopenRequestAsync(new ReopenRequestRequest { Name = history[reopened++] }, As(Supervisor));
                     }
                 }
             });
@@ -73,6 +94,8 @@ public sealed class WatchTests(ITestOutputHelper output)
 
             var store = await ListAllAsync(server);
             var storeRevision = store.Values.Max(r => r.Revision);
+            var cutoff = time.GetUtcNow() - ClosedWindow;
+            var workingSet = store.Values.Where(r => r.State != RequestState.Closed || r.CloseTime.ToDateTimeOffset() >= cutoff).ToList();
             var changes = 0;
             while (applied < storeRevision)
             {
@@ -82,14 +105,75 @@ public sealed class WatchTests(ITestOutputHelper output)
                 applied = change.Revision;
                 changes++;
             }
-            Assert.Equal(store.Count, mirror.Count);
-            foreach (var (name, request) in store)
+            Assert.Equal(workingSet.Count, mirror.Count);
+            foreach (var request in workingSet)
             {
-                Assert.Equal(request, mirror[name]);
+                Assert.Equal(request, mirror[request.Name]);
             }
-            output.WriteLine($"watch under load, round {round}: snapshot + {changes} live changes reproduced {store.Count} requests at revision {storeRevision} exactly");
+            Assert.DoesNotContain(history.Skip(history.Count / 2), mirror.ContainsKey);
+            output.WriteLine($"watch under load, round {round}: snapshot + {changes} live changes reproduced the working set of " +
+                $"{workingSet.Count} of {store.Count} requests at revision {storeRevision} exactly ({reopened} reopened from history so far)");
             await cts.CancelAsync();
         }
+        Assert.True(reopened > 0, "no request was reopened from history");
+    }
+
+    [Fact]
+    public async Task Watch_Snapshot_HoldsOpenAndRecentlyClosed_NotThoseClosedBeforeTheWindow()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await StartAsync(time: time);
+        var closedLongAgo = (await server.SubmitAsync("closed long ago")).Name;
+        await CloseAsync(server, closedLongAgo);
+        var openLongAgo = (await server.SubmitAsync("open since long ago")).Name;
+        time.Advance(TimeSpan.FromHours(40));
+        // Closed 30 hours before the watch: yesterday, or earlier today, depending on the console's time zone.
+        var closedYesterday = (await server.SubmitAsync("closed yesterday")).Name;
+        await CloseAsync(server, closedYesterday);
+        time.Advance(TimeSpan.FromHours(30));
+        var open = (await server.SubmitAsync("open")).Name;
+
+        using var cts = new CancellationTokenSource();
+        using var call = server.Requests.WatchRequests(new WatchRequestsRequest(), Streaming(Anna, cts.Token));
+        var snapshot = await new WatchFeed(call).ReadSnapshotAsync();
+
+        Assert.Equal(new[] { openLongAgo, closedYesterday, open }.Order(), snapshot.Requests.Keys.Order());
+        Assert.Equal(RequestState.Closed, snapshot.Requests[closedYesterday].State);
+        var listed = await server.Requests.GetRequestAsync(new GetRequestRequest { Name = closedLongAgo }, As(Anna)).ResponseAsync.DefaultTimeout();
+        Assert.Equal(RequestState.Closed, listed.Request.State);
+        await cts.CancelAsync();
+    }
+
+    [Fact]
+    public async Task Watch_RequestReopenedFromOldHistory_ArrivesAsAChangeCarryingTheWholeRequest()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await StartAsync(time: time);
+        var old = (await server.SubmitAsync("закрыто давно")).Name;
+        await server.Requests.AssignRequestAsync(new AssignRequestRequest { Name = old }, As(Anna)).ResponseAsync.DefaultTimeout();
+        await server.Requests.AddNoteAsync(new AddNoteRequest { Name = old, Text = "перезвонили" }, As(Anna)).ResponseAsync.DefaultTimeout();
+        await CloseAsync(server, old);
+        time.Advance(TimeSpan.FromDays(5));
+        var open = (await server.SubmitAsync("open")).Name;
+        using var cts = new CancellationTokenSource();
+        using var call = server.Requests.WatchRequests(new WatchRequestsRequest(), Streaming(Anna, cts.Token));
+        var feed = new WatchFeed(call);
+        var (mirror, applied, _) = await feed.ReadSnapshotAsync();
+        Assert.Equal([open], mirror.Keys);
+
+        var reopened = await server.Requests.ReopenRequestAsync(new ReopenRequestRequest { Name = old }, As(Anna)).ResponseAsync.DefaultTimeout();
+        var change = await feed.NextChangeAsync();
+
+        Assert.Equal((ChangeKind.Reopened, old, applied + 1), (change.Kind, change.Name, change.Revision));
+        Assert.Equal(reopened.Request, change.Request);
+        Assert.Equal("закрыто давно", change.Request.Message);
+        Assert.Equal("перезвонили", Assert.Single(change.Request.Notes).Text);
+        Assert.Equal(RequestState.Assigned, change.Request.State);
+        // The client had never seen it: applying the change adds it, whole.
+        mirror[change.Name] = change.Request;
+        var got = await server.Requests.GetRequestAsync(new GetRequestRequest { Name = old }, As(Anna)).ResponseAsync.DefaultTimeout();
+        Assert.Equal(got.Request, mirror[old]);
+        await cts.CancelAsync();
     }
 
     [Fact]
@@ -288,6 +372,9 @@ public sealed class WatchTests(ITestOutputHelper output)
             await stopping;
         }
     }
+
+    private static Task CloseAsync(HotlineTestServer server, string name) =>
+        server.Requests.CloseRequestAsync(new CloseRequestRequest { Name = name, Resolution = Resolution.Referred }, As(Supervisor)).ResponseAsync.DefaultTimeout();
 
     private static async Task<Dictionary<string, HelpRequest>> ListAllAsync(HotlineTestServer server)
     {

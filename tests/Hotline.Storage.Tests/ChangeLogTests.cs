@@ -46,7 +46,7 @@ public sealed class ChangeLogTests
             Assert.False(kept.Compacted);
             Assert.Equal(Enumerable.Range(21, 10).Select(n => (long)n), kept.Changes.Select(c => c.Revision));
             Assert.Equal(0, await store.CompactAsync(CancellationToken.None).DefaultTimeout());
-            Assert.Equal(30, (await store.ReadSnapshotAsync(CancellationToken.None).DefaultTimeout()).Requests.Count);
+            Assert.Equal(30, (await store.ReadWorkingSetAsync()).Requests.Count);
         }
         using var reopened = TestStore.InDirectory(directory.Path, options: options);
         Assert.True((await reopened.ReadChangesAsync(20, 100, CancellationToken.None).DefaultTimeout()).Compacted);

@@ -73,8 +73,8 @@ public sealed class CryptoShreddingTests(ITestOutputHelper output)
         {
             Assert.Null(await store.GetAsync(id, TestData.Reader, CancellationToken.None).DefaultTimeout());
             Assert.Equal(ChangeKind.Deleted, Assert.Single(listener.Changes).Kind);
-            var snapshot = await store.ReadSnapshotAsync(CancellationToken.None).DefaultTimeout();
-            Assert.Empty(snapshot.Requests);
+            var workingSet = await store.ReadWorkingSetAsync();
+            Assert.Empty(workingSet.Requests);
         }
         using var raw = new LiteDatabase(Path.Combine(directory.Path, "hotline.db"));
         Assert.Null(raw.GetCollection(RequestDocument.Collection).FindById(id));

@@ -21,7 +21,7 @@ public sealed class LockdownTests
         Assert.True(ring.IsErased);
         AssertRead(await Assert.ThrowsAsync<DomainException>(() => store.GetAsync(id, TestData.Reader, CancellationToken.None).DefaultTimeout()));
         AssertRead(await Assert.ThrowsAsync<DomainException>(() => store.ListAsync(new RequestQuery(), TestData.Reader, CancellationToken.None).DefaultTimeout()));
-        AssertRead(await Assert.ThrowsAsync<DomainException>(() => store.ReadSnapshotAsync(CancellationToken.None).DefaultTimeout()));
+        AssertRead(await Assert.ThrowsAsync<DomainException>(() => store.ReadWorkingSetAsync(WorkingSets.Window, CancellationToken.None).DefaultTimeout()));
         AssertRead(await Assert.ThrowsAsync<DomainException>(() => store.ReadChangesAsync(1, 10, CancellationToken.None).DefaultTimeout()));
         AssertRead(await Assert.ThrowsAsync<DomainException>(() => store.RecordWatchAsync(TestData.Reader, CancellationToken.None).DefaultTimeout()));
         AssertWrite(await Assert.ThrowsAsync<DomainException>(() => store.SubmitAsync(TestData.Submission("during"), CancellationToken.None).DefaultTimeout()));
@@ -29,6 +29,19 @@ public sealed class LockdownTests
             store.ExecuteAsync(id, new AssignCommand(TestData.Operator(1), TestData.Operator(1)), CancellationToken.None).DefaultTimeout()));
         AssertWrite(await Assert.ThrowsAsync<DomainException>(() => store.PurgeAsync(id, "admin", CancellationToken.None).DefaultTimeout()));
         Assert.Equal(1, store.CommittedRevision);
+    }
+
+    [Fact]
+    public async Task WorkingSetFoundBeforeALockdown_OpensNoPageAfterIt()
+    {
+        using var store = TestStore.InMemory();
+        await store.SubmitAsync(TestData.Submission("before"), CancellationToken.None).DefaultTimeout();
+        var workingSet = await store.ReadWorkingSetAsync(WorkingSets.Window, CancellationToken.None).DefaultTimeout();
+
+        await store.Vault.LockAsync("admin", CancellationToken.None).DefaultTimeout();
+
+        Assert.Equal(1, workingSet.Count);
+        AssertRead(await Assert.ThrowsAsync<DomainException>(() => workingSet.ReadAllAsync()));
     }
 
     [Fact]

@@ -85,7 +85,7 @@ public sealed class OutOfOrderCommitRecoveryRegressionTests(ITestOutputHelper ou
             Assert.Equal(higher.Message, (await store.GetAsync(higher.Id, TestData.Reader, CancellationToken.None).DefaultTimeout())?.Message);
             Assert.NotNull(await store.GetAsync(beforeCrash.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout());
             Assert.NotNull(await store.GetAsync(afterRecovery.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout());
-            var all = await store.ReadSnapshotAsync(CancellationToken.None).DefaultTimeout();
+            var all = await store.ListAsync(new RequestQuery(), TestData.Reader, CancellationToken.None).DefaultTimeout();
             Assert.Equal(5, all.Requests.Count);
         }
     }

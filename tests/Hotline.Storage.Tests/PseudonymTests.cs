@@ -33,7 +33,7 @@ public sealed class PseudonymTests
         Assert.Equal([0, 1, 2, 3], earlier);
         Assert.Equal(0, (await store.GetAsync(stranger, TestData.Reader, CancellationToken.None).DefaultTimeout())!.EarlierContacts);
         Assert.Equal(0, (await store.GetAsync(alsoAnonymous, TestData.Reader, CancellationToken.None).DefaultTimeout())!.EarlierContacts);
-        var snapshot = await store.ReadSnapshotAsync(CancellationToken.None).DefaultTimeout();
+        var snapshot = await store.ReadWorkingSetAsync();
         Assert.Equal([0, 1, 2, 3], ids.Select(id => snapshot.Requests.Single(r => r.Id == id).EarlierContacts));
         var listed = await store.ListAsync(new RequestQuery(), TestData.Reader, CancellationToken.None).DefaultTimeout();
         Assert.Equal(3, listed.Requests.Single(r => r.Id == ids[3]).EarlierContacts);

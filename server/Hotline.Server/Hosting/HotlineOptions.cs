@@ -71,4 +71,29 @@ public sealed class WatchOptions
 
     /// <summary>A single write that the client does not take within this time ends the stream.</summary>
     public TimeSpan WriteTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A watch snapshot carries the open requests and those closed within this long before it is
+    /// read; older closed requests are reached through ListRequests. A console's "closed today" is
+    /// local midnight onwards, at most 24 hours before any moment, and requests closed after the
+    /// snapshot arrive as changes, so any window of a day or more keeps that view whole in every
+    /// time zone; 36 hours leaves room for clocks that disagree and days that DST makes 25 hours long.
+    /// </summary>
+    public TimeSpan ClosedWindow { get; set; } = TimeSpan.FromHours(36);
+
+    /// <summary>Shortest <see cref="ClosedWindow"/>: less would leave requests closed earlier today out of a console's view.</summary>
+    public static readonly TimeSpan MinClosedWindow = TimeSpan.FromDays(1);
+
+    /// <summary>Longest <see cref="ClosedWindow"/>: every snapshot costs what the window holds, so history belongs to ListRequests.</summary>
+    public static readonly TimeSpan MaxClosedWindow = TimeSpan.FromDays(7);
+
+    /// <exception cref="InvalidOperationException">A setting is out of its range.</exception>
+    public void Validate()
+    {
+        if (ClosedWindow < MinClosedWindow || ClosedWindow > MaxClosedWindow)
+        {
+            throw new InvalidOperationException(
+                $"Hotline:Watch:ClosedWindow must be between {MinClosedWindow} and {MaxClosedWindow} (d.hh:mm:ss); it is {ClosedWindow}.");
+        }
+    }
 }

@@ -31,6 +31,7 @@ public static class HotlineServiceCollectionExtensions
         services.AddHotlineAccess();
 
         configuration.GetSection(HotlineOptions.Section).GetSection("Intake").Get<IntakeOptions>()?.Validate();
+        configuration.GetSection(HotlineOptions.Section).GetSection("Watch").Get<WatchOptions>()?.Validate();
         services.AddSingleton<IntakeRateLimiter>();
         services.AddGrpc(grpc =>
         {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Grpc.Core;
 using Hotline.Domain;
 using Hotline.Server.Access;
@@ -119,17 +120,29 @@ public sealed class WatchSession(
         }
     }
 
+    /// <summary>
+    /// The working set (open requests and those closed within <see cref="WatchOptions.ClosedWindow"/>)
+    /// at one revision R, a page read from the store and written before the next is read, so the
+    /// stream holds one page at most. The subscription already taken catches every change above R,
+    /// including those of requests the store leaves out of a page because they changed after R.
+    /// </summary>
     private async Task SendSnapshotAsync(CancellationToken cancellationToken)
     {
-        var snapshot = await store.ReadSnapshotAsync(cancellationToken);
-        foreach (var page in snapshot.Requests.Chunk(SnapshotPageSize))
+        var started = Stopwatch.GetTimestamp();
+        var snapshot = await store.ReadWorkingSetAsync(options.ClosedWindow, cancellationToken);
+        var sent = 0;
+        var pages = 0;
+        await foreach (var page in snapshot.ReadPagesAsync(SnapshotPageSize, cancellationToken))
         {
             var message = new V1.WatchSnapshot();
             message.Requests.AddRange(page.Select(r => ContractMapping.ToContract(r, _viewer)));
             await WriteAsync(new V1.WatchRequestsResponse { Snapshot = message }, cancellationToken);
+            sent += page.Count;
+            pages++;
         }
         await WriteAsync(new V1.WatchRequestsResponse { SnapshotEnd = new V1.WatchSnapshotEnd { Revision = snapshot.Revision } }, cancellationToken);
         _delivered = snapshot.Revision;
+        ServerLog.WatchSnapshotSent(logger, _watchId, sent, pages, snapshot.Revision, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
     }
 
     private async Task ReplayAsync(long startRevision, CancellationToken cancellationToken)

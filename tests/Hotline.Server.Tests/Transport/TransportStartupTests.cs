@@ -121,6 +121,16 @@ public sealed class TransportStartupTests : IDisposable
         Assert.Contains("Hotline:Intake:GlobalPerSecond", refused.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("12:00:00")]
+    [InlineData("8.00:00:00")]
+    public void WatchClosedWindowOutsideADayToAWeek_IsAConfigurationError(string window)
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() => Build("--urls", "http://127.0.0.1:0", "--Hotline:Watch:ClosedWindow", window));
+
+        Assert.Contains("Hotline:Watch:ClosedWindow", refused.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         try

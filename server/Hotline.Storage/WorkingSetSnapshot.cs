@@ -1,0 +1,32 @@
+using System.Runtime.CompilerServices;
+using Hotline.Domain;
+
+namespace Hotline.Storage;
+
+/// <summary>
+/// The working set found by <see cref="LiteDbRequestStore.ReadWorkingSetAsync"/>: the ids of its
+/// requests, in id order, and the revision they reflect. Each page is read from the store when it
+/// is asked for, so its reader holds the ids and one page, never the whole set opened.
+/// </summary>
+internal sealed class WorkingSetSnapshot(LiteDbRequestStore store, string[] ids, long revision) : IWorkingSetSnapshot
+{
+    public long Revision => revision;
+
+    public int Count => ids.Length;
+
+    public async IAsyncEnumerable<IReadOnlyList<HelpRequest>> ReadPagesAsync(int pageSize,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        for (var start = 0; start < ids.Length; start += pageSize)
+        {
+            var page = await store.ReadUnchangedAsync(ids.AsMemory(start, Math.Min(pageSize, ids.Length - start)), revision, cancellationToken)
+                .ConfigureAwait(false);
+            // A page whose every request changed since the revision has nothing to send: those changes follow.
+            if (page.Count > 0)
+            {
+                yield return page;
+            }
+        }
+    }
+}
