@@ -43,14 +43,34 @@ public sealed class SessionRegistry
     }
 
     /// <summary>Registers a session; dispose the result when the call ends.</summary>
-    public CallerSession Open(string operatorId, byte[] tokenHash)
+    public CallerSession Open(string operatorId, byte[] tokenHash) =>
+        TryOpen(operatorId, tokenHash, int.MaxValue, int.MaxValue, out _) ?? throw new InvalidOperationException("No limit was set.");
+
+    /// <summary>
+    /// Registers a session unless <paramref name="operatorId"/> already holds
+    /// <paramref name="perCaller"/> open sessions or the server <paramref name="total"/>; counted and
+    /// added under one lock, so a burst of opens cannot pass a limit together.
+    /// </summary>
+    /// <param name="limit">When refused, which limit was reached: "caller" or "server".</param>
+    public CallerSession? TryOpen(string operatorId, byte[] tokenHash, int perCaller, int total, out string? limit)
     {
-        var session = new CallerSession(this, operatorId, tokenHash);
         lock (_gate)
         {
+            if (_open.Count >= total)
+            {
+                limit = "server";
+                return null;
+            }
+            if (_open.Count(s => s.OperatorId == operatorId) >= perCaller)
+            {
+                limit = "caller";
+                return null;
+            }
+            var session = new CallerSession(this, operatorId, tokenHash);
             _open.Add(session);
+            limit = null;
+            return session;
         }
-        return session;
     }
 
     /// <summary>Ends the sessions of <paramref name="operatorId"/> whose token <paramref name="stillAccepted"/> refuses.</summary>

@@ -156,16 +156,27 @@ public sealed class RequestGrpcService(
         {
             DomainException.ThrowInvalid("start_revision", "must be 0 (snapshot) or a revision to resume from");
         }
-        using var session = sessions.Open(caller.Account.Id, caller.TokenHash);
+        var watchOptions = options.Value.Watch;
+        using var session = sessions.TryOpen(caller.Account.Id, caller.TokenHash, watchOptions.MaxStreamsPerCaller, watchOptions.MaxStreams, out var limit)
+            ?? throw TooManyWatches(limit!, watchOptions);
         // Checked again once registered: a revocation that landed between authentication and
         // registration found no session to end, but its change is in the directory by now.
         if (!directory.Accepts(caller.Account.Id, caller.TokenHash))
         {
             session.End(SessionEnd.TokenRevoked);
         }
-        var watch = new WatchSession(store, broadcaster, options.Value.Watch, responseStream,
+        var watch = new WatchSession(store, broadcaster, watchOptions, responseStream,
             new WatchStreamReset(context.GetHttpContext()), logger);
         await watch.RunAsync(request.StartRevision, caller.Account, session, context.CancellationToken, lifetime.ApplicationStopping);
+    }
+
+    private RpcException TooManyWatches(string limit, WatchOptions watch)
+    {
+        ServerLog.Refused(logger, nameof(WatchRequests), ErrorReasons.TooManyWatches + " (" + limit + ")");
+        return ErrorTranslation.ToRpcException(ErrorReasons.TooManyWatches, StatusCode.ResourceExhausted, limit == "caller"
+                ? $"This account already has {watch.MaxStreamsPerCaller} watch streams open; close one (another console of yours) and try again."
+                : "The server has as many watch streams open as it allows; try again shortly.",
+            new Dictionary<string, string> { ["limit"] = limit });
     }
 
     private async Task<Domain.HelpRequest> ExecuteAsync(string id, RequestCommand command, ServerCallContext context)

@@ -81,6 +81,16 @@ public sealed class WatchOptions
     /// </summary>
     public TimeSpan ClosedWindow { get; set; } = TimeSpan.FromHours(36);
 
+    /// <summary>
+    /// Watch streams one account may hold open at once. Each open stream costs a subscription, a
+    /// queue of up to <see cref="SubscriberBuffer"/> changes and a page in flight, so one token
+    /// must not multiply that without bound; a person has a few consoles, not dozens.
+    /// </summary>
+    public int MaxStreamsPerCaller { get; set; } = 8;
+
+    /// <summary>Watch streams open at once in all, whoever holds them.</summary>
+    public int MaxStreams { get; set; } = 2_000;
+
     /// <summary>Shortest <see cref="ClosedWindow"/>: less would leave requests closed earlier today out of a console's view.</summary>
     public static readonly TimeSpan MinClosedWindow = TimeSpan.FromDays(1);
 
@@ -94,6 +104,11 @@ public sealed class WatchOptions
         {
             throw new InvalidOperationException(
                 $"Hotline:Watch:ClosedWindow must be between {MinClosedWindow} and {MaxClosedWindow} (d.hh:mm:ss); it is {ClosedWindow}.");
+        }
+        if (MaxStreamsPerCaller < 1 || MaxStreams < MaxStreamsPerCaller)
+        {
+            throw new InvalidOperationException(
+                $"Hotline:Watch:MaxStreamsPerCaller must be at least 1 and Hotline:Watch:MaxStreams at least that; they are {MaxStreamsPerCaller} and {MaxStreams}.");
         }
     }
 }

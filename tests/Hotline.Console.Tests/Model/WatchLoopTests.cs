@@ -226,6 +226,22 @@ public sealed class WatchLoopTests
     }
 
     [Fact]
+    public async Task TooManyWatchesOpen_SaysWhyAndRetriesWithBackoff()
+    {
+        _client.Watch = (start, ct) => Failing(ct, RpcErrors.Refusal(StatusCode.ResourceExhausted, "TOO_MANY_WATCHES", ("limit", "caller")));
+        using var stop = new CancellationTokenSource();
+        var loop = new WatchLoop(_client, Post, _time, new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), jitter: 0));
+
+        var running = Task.Run(() => loop.RunAsync(stop.Token));
+        var retry = await NextRetry(0);
+        stop.Cancel();
+        await running.DefaultTimeout();
+
+        Assert.Equal("too many live feeds open (close another console of yours)", retry.Problem);
+        Assert.Equal(_time.GetUtcNow() + TimeSpan.FromSeconds(1), retry.RetryAt);
+    }
+
+    [Fact]
     public async Task RetryNow_EndsTheWaitAtOnce()
     {
         var second = new TaskCompletionSource();

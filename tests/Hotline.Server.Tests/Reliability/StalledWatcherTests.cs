@@ -161,7 +161,9 @@ public sealed partial class StalledWatcherTests(ITestOutputHelper output) : IDis
         var random = new Random(20261202);
         // Hundreds of reading clients share this machine's two cores with the server: a longer
         // write timeout keeps a busy reader from being mistaken for a stalled one.
-        await using var server = await StartAsync(TimeSpan.FromSeconds(10));
+        // The storm's streams all sign in as one operator (the test has few accounts), standing in
+        // for as many consoles of as many people: the per-account stream limit is lifted for it.
+        await using var server = await StartAsync(TimeSpan.FromSeconds(10), maxStreams: 2 * connections * streamsPerConnection);
         await SeedAsync(server, count: stored, messageLength: 300);
 
         var channels = Enumerable.Range(0, connections).Select(_ => NewChannel(server.Address)).ToList();
@@ -275,8 +277,10 @@ public sealed partial class StalledWatcherTests(ITestOutputHelper output) : IDis
         }
     }
 
-    private async Task<ServerProcess> StartAsync(TimeSpan? writeTimeout = null) =>
-        await ServerProcess.StartAsync(_dataDirectory, "--Hotline:Watch:WriteTimeout", (writeTimeout ?? WriteTimeout).ToString());
+    private async Task<ServerProcess> StartAsync(TimeSpan? writeTimeout = null, int maxStreams = 2_000) =>
+        await ServerProcess.StartAsync(_dataDirectory, "--Hotline:Watch:WriteTimeout", (writeTimeout ?? WriteTimeout).ToString(),
+            "--Hotline:Watch:MaxStreamsPerCaller", maxStreams.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--Hotline:Watch:MaxStreams", maxStreams.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
     private static async Task SeedAsync(ServerProcess server, int count, int messageLength, int firstId = 0)
     {

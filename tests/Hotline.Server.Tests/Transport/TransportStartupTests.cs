@@ -131,6 +131,15 @@ public sealed class TransportStartupTests : IDisposable
         Assert.Contains("Hotline:Watch:ClosedWindow", refused.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void WatchStreamLimitsThatContradict_AreAConfigurationError()
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() => Build("--urls", "http://127.0.0.1:0",
+            "--Hotline:Watch:MaxStreamsPerCaller", "10", "--Hotline:Watch:MaxStreams", "5"));
+
+        Assert.Contains("Hotline:Watch:MaxStreams", refused.Message, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         try

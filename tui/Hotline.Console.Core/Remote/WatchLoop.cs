@@ -176,6 +176,8 @@ public sealed class WatchLoop(IHotlineClient client, Action<FeedEvent> post, Tim
             // A console that took no data for the server's write timeout (suspended, stalled link)
             // has its stream reset, which arrives with no details; it resumes from what it received.
             (StatusCode.ResourceExhausted, null) => new("stopped reading and was cut off", TimeSpan.Zero),
+            // Too many streams open for this account (other consoles) or on the server: back off and try again.
+            (StatusCode.ResourceExhausted, "TOO_MANY_WATCHES") => new("too many live feeds open (close another console of yours)"),
             // Every call from the address is refused until the advised delay has passed, so an
             // earlier retry would only be refused again.
             (StatusCode.ResourceExhausted, "RATE_LIMITED") => new("too many failed sign-ins from this address", AdvisedWait(status)),
