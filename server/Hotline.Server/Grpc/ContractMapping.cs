@@ -18,18 +18,35 @@ public static class ContractMapping
     public static string ParseRequestName(string name, string field = "name")
     {
         if (!name.StartsWith(RequestPrefix, StringComparison.Ordinal) || name.Length == RequestPrefix.Length
-            || name.Length > RequestPrefix.Length + 64 || name.AsSpan(RequestPrefix.Length).ContainsAny("/ \t\r\n"))
+            || name.Length > RequestPrefix.Length + 64 || name.AsSpan(RequestPrefix.Length).ContainsAny("/ ") || HasControl(name))
         {
             DomainException.ThrowInvalid(field, "must be a request name of the form requests/{id}");
         }
         return name[RequestPrefix.Length..];
     }
 
+    /// <summary>
+    /// Names are logged (the request or operator they point at) and echoed in audit trails: a
+    /// control character in one (an escape sequence, a bell) must be refused here, before it can
+    /// reach a log line or an operator's terminal.
+    /// </summary>
+    private static bool HasControl(string name)
+    {
+        foreach (var c in name)
+        {
+            if (char.IsControl(c))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>Parses `operators/{id}`; INVALID_ARGUMENT on <paramref name="field"/> otherwise.</summary>
     public static string ParseOperatorName(string name, string field)
     {
         if (!name.StartsWith(OperatorPrefix, StringComparison.Ordinal) || name.Length == OperatorPrefix.Length
-            || name.Length > OperatorPrefix.Length + 40)
+            || name.Length > OperatorPrefix.Length + 40 || HasControl(name))
         {
             DomainException.ThrowInvalid(field, "must be an operator name of the form operators/{id}");
         }

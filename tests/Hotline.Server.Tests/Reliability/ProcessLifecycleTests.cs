@@ -127,6 +127,33 @@ public sealed class ProcessLifecycleTests(ITestOutputHelper output) : IDisposabl
         Assert.DoesNotContain(marker, logged, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task NamesCarryingEscapeSequences_AreRefusedAndNeverReachTheLog()
+    {
+        const string poison = "\u001b]0;owned\u0007\u001b[2J";
+        string logged;
+        await using (var server = await ServerProcess.StartAsync(_dataDirectory))
+        {
+            var anna = ServerProcess.As(ServerProcess.Operator);
+            var name = (await server.Intakes.SubmitRequestAsync(new SubmitRequestRequest { RequestId = "poison-1", Channel = Channel.Sms, Message = "x" },
+                ServerProcess.As(ServerProcess.Intake)).ResponseAsync.DefaultTimeout()).Name;
+
+            var get = await RpcAssert.FailsAsync(StatusCode.InvalidArgument,
+                () => server.Requests.GetRequestAsync(new GetRequestRequest { Name = "requests/" + poison }, anna).ResponseAsync);
+            Assert.Equal("name", RpcAssert.BadRequest(get).FieldViolations.Single().Field);
+            var assign = await RpcAssert.FailsAsync(StatusCode.InvalidArgument,
+                () => server.Requests.AssignRequestAsync(new AssignRequestRequest { Name = name, Assignee = "operators/" + poison },
+                    ServerProcess.As(ServerProcess.Supervisor)).ResponseAsync);
+            Assert.Equal("assignee", RpcAssert.BadRequest(assign).FieldViolations.Single().Field);
+            Assert.DoesNotContain('\u001b', get.Status.Detail + assign.Status.Detail);
+
+            await server.TerminateAsync();
+            logged = server.Output;
+        }
+        Assert.DoesNotContain('\u001b', logged);
+        Assert.DoesNotContain('\u0007', logged);
+    }
+
     public void Dispose()
     {
         foreach (var directory in new[] { _dataDirectory, _dataDirectory + "-other" })
