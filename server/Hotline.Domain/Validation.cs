@@ -21,7 +21,10 @@ public static partial class Validation
     [GeneratedRegex(@"^[A-Za-z0-9._:-]+\z")]
     private static partial Regex ClientRequestIdPattern();
 
-    [GeneratedRegex(@"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*\z")]
+    // RFC 5646's langtag, with the primary language limited to ISO 639's two or three letters (the
+    // four-to-eight-letter forms are reserved or unused): language[-extlang][-script][-region]
+    // *(-variant) *(-extension) [-privateuse]. Looser, the field took words ("russian-please").
+    [GeneratedRegex(@"^[A-Za-z]{2,3}(-[A-Za-z]{3}){0,3}(-[A-Za-z]{4})?(-([A-Za-z]{2}|[0-9]{3}))?(-([A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*(-[0-9A-WY-Za-wy-z](-[A-Za-z0-9]{2,8})+)*(-[xX](-[A-Za-z0-9]{1,8})+)?\z")]
     private static partial Regex LanguageTagPattern();
 
     /// <summary>Counts Unicode code points, so limits mean the same in every language a client uses.</summary>

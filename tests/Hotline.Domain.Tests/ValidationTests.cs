@@ -127,6 +127,9 @@ public class ValidationTests
     [InlineData("sr-Latn-RS")]
     [InlineData("zh-Hant-TW")]
     [InlineData("de-CH-1996")]
+    [InlineData("es-419")]
+    [InlineData("zh-yue-HK")]
+    [InlineData("en-US-x-twain")]
     public void CheckSubmission_LanguageTag_IsAccepted(string language) =>
         Accepts(Draft() with { Language = language });
 
@@ -143,6 +146,10 @@ public class ValidationTests
     [InlineData(" ru")]
     [InlineData("ru\n")]
     [InlineData("en-abcdefgh-abcdefgh-abcdefgh-abcdefgh")]
+    [InlineData("russian")]
+    [InlineData("russian-please")]
+    [InlineData("call-me-at-night")]
+    [InlineData("en-GB-ok")]
     public void CheckSubmission_BadLanguageTag_RejectsLanguage(string language) =>
         Rejects(Draft() with { Language = language }, "language");
 
