@@ -27,7 +27,9 @@ public static class AdminSocketGate
 
     public static IApplicationBuilder UseAdminSocketGate(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        var adminCall = context.Request.Path.StartsWithSegments(AdminServicePrefix, StringComparison.Ordinal);
+        // Compared as routing compares (ignoring case): routing would serve /HOTLINE.V1.ADMINSERVICE/...
+        // as AdminService, so the gate must see it as an admin call too.
+        var adminCall = context.Request.Path.StartsWithSegments(AdminServicePrefix, StringComparison.OrdinalIgnoreCase);
         if (adminCall == IsAdminSocket(context))
         {
             await next(context);
