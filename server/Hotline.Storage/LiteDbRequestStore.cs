@@ -32,7 +32,8 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     private readonly StoreSchema _schema;
     private readonly StoreWriter _writer;
     private readonly ReadGate _reads;
-    private readonly SemaphoreSlim _scans;
+    /// <summary>Reads that walk many requests, within <see cref="_reads"/> (<see cref="RequestStoreOptions.MaxConcurrentScans"/>).</summary>
+    private readonly ReadGate _scans;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Lock _disposeLock = new();
@@ -51,7 +52,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         _schema = schema;
         _writer = writer;
         _reads = new ReadGate(options.MaxConcurrentReads);
-        _scans = new SemaphoreSlim(options.MaxConcurrentScans, options.MaxConcurrentScans);
+        _scans = new ReadGate(options.MaxConcurrentScans);
     }
 
     /// <summary>
@@ -232,7 +233,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         ArgumentNullException.ThrowIfNull(query);
         ArgumentException.ThrowIfNullOrEmpty(reader);
         RequestPage page;
-        using (await EnterScanAsync(cancellationToken).ConfigureAwait(false))
+        using (await _scans.EnterAsync(cancellationToken).ConfigureAwait(false))
         using (await _reads.EnterAsync(cancellationToken).ConfigureAwait(false))
         {
             var revision = CommittedRevision;
@@ -261,7 +262,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         ArgumentNullException.ThrowIfNull(requestId);
         ArgumentException.ThrowIfNullOrEmpty(reader);
         RequestPage page;
-        using (await EnterScanAsync(cancellationToken).ConfigureAwait(false))
+        using (await _scans.EnterAsync(cancellationToken).ConfigureAwait(false))
         using (await _reads.EnterAsync(cancellationToken).ConfigureAwait(false))
         {
             var revision = CommittedRevision;
@@ -326,7 +327,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             throw DomainException.LockedDown(write: false);
         }
         var closedSince = _time.GetUtcNow() - closedWithin;
-        using var scan = await EnterScanAsync(cancellationToken).ConfigureAwait(false);
+        using var scan = await _scans.EnterAsync(cancellationToken).ConfigureAwait(false);
         using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
         var (ids, revision) = FindWorkingSet(closedSince);
         return new WorkingSetSnapshot(this, ids, revision);
@@ -338,7 +339,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     /// </summary>
     internal async Task<IReadOnlyList<HelpRequest>> ReadUnchangedAsync(ReadOnlyMemory<string> ids, long revision, CancellationToken cancellationToken)
     {
-        using var scan = await EnterScanAsync(cancellationToken).ConfigureAwait(false);
+        using var scan = await _scans.EnterAsync(cancellationToken).ConfigureAwait(false);
         using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
         var idArray = new BsonArray(ids.Length);
         foreach (var id in ids.Span)
@@ -541,13 +542,6 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         {
             _database.Rollback();
         }
-    }
-
-    /// <summary>A place among the scans allowed at once (<see cref="RequestStoreOptions.MaxConcurrentScans"/>), taken before a read slot.</summary>
-    private async ValueTask<ReadGate.Lease> EnterScanAsync(CancellationToken cancellationToken)
-    {
-        await _scans.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new ReadGate.Lease(_scans);
     }
 
     /// <summary>

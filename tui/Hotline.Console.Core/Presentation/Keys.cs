@@ -85,7 +85,7 @@ public static class Keys
     public static string HintLine(HintPlace place, int width)
     {
         var hint = string.Join(" ", All.Where(k => k.Place == place).Select(k => $"{k.Key} {k.Short}"));
-        return hint.Length <= width ? hint : hint[..Math.Max(0, width - 1)] + "…";
+        return TextRows.Cut(hint, width);
     }
 
     /// <summary>

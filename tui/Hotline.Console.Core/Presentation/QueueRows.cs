@@ -66,10 +66,6 @@ public static class QueueRows
         _ => "",
     };
 
-    /// <summary><paramref name="text"/> cut to <paramref name="width"/> columns, ending with "…" when it was longer.</summary>
-    public static string Shorten(string text, int width) =>
-        text.Length <= width || width < 1 ? text : text[..(width - 1)] + "…";
-
     private static int Compare(Google.Protobuf.WellKnownTypes.Timestamp? a, Google.Protobuf.WellKnownTypes.Timestamp? b) =>
         (a, b) switch
         {

@@ -47,9 +47,9 @@ public static class StatusLine
         const int ShortestName = 4;
         if (width - tail.Length >= ShortestName)
         {
-            return Cut(who, width - tail.Length) + tail;
+            return TextRows.Cut(who, width - tail.Length) + tail;
         }
-        return Cut(who + tail, width);
+        return TextRows.Cut(who + tail, width);
     }
 
     public static string Link(ConnectionStatus link, DateTimeOffset now, TimeZoneInfo zone) => LinkForms(link, now, zone)[0];
@@ -86,7 +86,7 @@ public static class StatusLine
                         room -= part.Text.Length;
                     }
                 }
-                return Cut(headline + string.Concat(parts.Where((_, i) => kept.Contains(i)).Select(p => p.Text)), width);
+                return TextRows.Cut(headline + string.Concat(parts.Where((_, i) => kept.Contains(i)).Select(p => p.Text)), width);
             case LinkState.SignedOut:
                 var asOf = since is null ? "" : $" Queue as of {since}.";
                 return TextRows.Wrap($"SIGNED OUT: {SignedOutAdvice(link.SignOut)}{asOf}", Math.Max(1, width));
@@ -156,7 +156,4 @@ public static class StatusLine
         var today = TimeZoneInfo.ConvertTime(now, zone).Date;
         return local.ToString(local.Date == today ? "HH:mm:ss" : "yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
     }
-
-    private static string Cut(string text, int width) =>
-        text.Length <= width ? text : width <= 0 ? "" : text[..(width - 1)] + "…";
 }

@@ -13,8 +13,12 @@ public static class TextRows
         var cut = text.LastIndexOf(' ', width);
         cut = cut > 0 ? cut : width;
         var rest = text[cut..].TrimStart();
-        return text[..cut] + "\n" + (rest.Length <= width ? rest : rest[..(width - 1)] + "…");
+        return text[..cut] + "\n" + Cut(rest, width);
     }
+
+    /// <summary><paramref name="text"/> in at most <paramref name="width"/> columns, ending with "…" when it was cut, so it never reads as complete.</summary>
+    public static string Cut(string text, int width) =>
+        text.Length <= width ? text : width <= 0 ? "" : text[..(width - 1)] + "…";
 
     /// <summary>Breaks <paramref name="text"/> at spaces into as many rows of <paramref name="width"/> as it takes; a longer word is cut.</summary>
     public static IReadOnlyList<string> WrapAll(string text, int width)

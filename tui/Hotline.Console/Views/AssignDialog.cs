@@ -44,7 +44,7 @@ internal sealed class AssignDialog : Dialog
         people.Select(p =>
         {
             var name = Name(p);
-            name = name.Length > NameWidth ? name[..(NameWidth - 1)] + "…" : name;
+            name = TextRows.Cut(name, NameWidth);
             return p.Connected ? name.PadRight(NameWidth + 1) + ConnectedMark : name;
         });
 

@@ -699,8 +699,8 @@ internal sealed class ConsoleWindow : Runnable
         _table.Height = _zoomed ? 0 : _detailSize switch
         {
             DetailSize.Half => QueueHeight(),
-            DetailSize.Small => Dim.Func(_ => Math.Max(4, Viewport.Height - 1 - BottomRows() - SmallDetailRows)),
-            _ => Dim.Func(_ => Math.Max(4, Viewport.Height - 1 - BottomRows())),
+            DetailSize.Small => Dim.Func(_ => Math.Max(4, Viewport.Height - 1 - _bottomRows - SmallDetailRows)),
+            _ => Dim.Func(_ => Math.Max(4, Viewport.Height - 1 - _bottomRows)),
         };
         _detailFrame.Visible = _zoomed || _detailSize != DetailSize.Hidden;
     }
@@ -942,7 +942,7 @@ internal sealed class ConsoleWindow : Runnable
         var link = _model.Connection;
         // Offline outranks any live event: the whole screen may be old.
         var banner = StatusLine.Banner(link, now, _zone, width);
-        var alertText = banner ?? (_alert is { } alert ? Fit(alert.Text, width) : null);
+        var alertText = banner ?? (_alert is { } alert ? TextRows.Cut(alert.Text, width) : null);
         SetLine(_alertLine, alertText,
             banner is not null ? _palette.Stale : _alert is { Danger: true } ? _palette.Refusal : _palette.Success);
         SetLine(_resultLine, _result is { } result ? TextRows.Wrap(result.Text, width) : null,
@@ -974,8 +974,6 @@ internal sealed class ConsoleWindow : Runnable
         }
     }
 
-    private int BottomRows() => _bottomRows;
-
     private static void SetLine(Label line, string? text, Terminal.Gui.Drawing.Scheme scheme)
     {
         line.Visible = text is not null;
@@ -989,9 +987,6 @@ internal sealed class ConsoleWindow : Runnable
         }
         line.SetScheme(scheme);
     }
-
-    private static string Fit(string text, int width) => text.Length <= width ? text : text[..Math.Max(0, width - 1)] + "…";
-
 
     /// <summary>About half the rows between the view line and the two bottom lines: 11 of 24.</summary>
     private Dim QueueHeight() => Dim.Func(_ => Math.Max(4, ((Viewport.Height - 3) / 2) + 1));

@@ -22,7 +22,7 @@ internal sealed class QueueTableSource(Func<DateTimeOffset> now) : ITableSource
         get
         {
             var text = QueueRows.Cell(Items[row], ColumnOrder[col], now());
-            return ColumnOrder[col] == QueueColumn.FirstLine ? QueueRows.Shorten(text, MessageWidth) : text;
+            return ColumnOrder[col] == QueueColumn.FirstLine ? TextRows.Cut(text, MessageWidth) : text;
         }
     }
 
