@@ -38,6 +38,8 @@ internal sealed class BenchServer : IAsyncDisposable
                 "--urls", "http://127.0.0.1:0", "--Hotline:DataDirectory", data.Sub("data"), "--Hotline:MasterKeyFile", BenchKeys.WriteFile(data.Sub("master.key")),
                 "--Hotline:Intake:PerCallerPerSecond", "1000000", "--Hotline:Intake:Burst", "1000000",
                 "--Hotline:Intake:GlobalPerSecond", "1000000", "--Hotline:Intake:GlobalBurst", "1000000",
+                // Every watcher of the fan-out rows is the same account; the per-person cap would refuse all but a few.
+                "--Hotline:Watch:MaxStreamsPerCaller", "10000", "--Hotline:Watch:MaxStreams", "10000",
             ],
             builder => builder.Logging.ClearProviders());
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));

@@ -3,7 +3,8 @@ using Hotline.Benchmarks;
 
 // Every figure is printed next to a peer measured in the same run, because the machines are
 // shared and noisy: a ratio survives a busy neighbour far better than an absolute number.
-var size = args.Contains("--quick") ? RunSize.Quick : RunSize.Full;
+var smoke = args.Contains("--smoke");
+var size = smoke ? RunSize.Smoke : args.Contains("--quick") ? RunSize.Quick : RunSize.Full;
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',') ?? ["store", "claim", "grpc", "live", "snapshot"];
 var started = Stopwatch.GetTimestamp();
 Report.Header(size);
@@ -22,6 +23,17 @@ if (only.Contains("grpc"))
 if (only.Contains("live"))
 {
     await LiveFeedBenchmark.RunAsync(size);
+}
+if (only.Contains("scale"))
+{
+    // Not in the default set: filling 100,000 requests takes minutes. --million adds 1,000,000 (about an hour);
+    // --smoke runs every path at toy sizes, for CI, where only a broken benchmark may fail.
+    await ScaleBenchmark.RunAsync(smoke ? ScaleSize.Smoke : args.Contains("--million") ? ScaleSize.Million : ScaleSize.Full);
+}
+if (only.Contains("fanout"))
+{
+    // Not in the default set either: 1,000 watchers take the whole machine for about a minute.
+    await FanOutBenchmark.RunAsync(smoke ? FanOutSize.Smoke : FanOutSize.Full);
 }
 if (only.Contains("snapshot"))
 {

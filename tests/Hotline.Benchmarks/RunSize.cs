@@ -36,6 +36,25 @@ internal sealed record RunSize
         FanOutSubmits = 600,
     };
 
+    /// <summary>
+    /// For CI (--smoke): every section runs its whole path once at toy sizes, so a broken benchmark
+    /// fails the build; its figures mean nothing and nothing is judged on them.
+    /// </summary>
+    public static readonly RunSize Smoke = new()
+    {
+        Name = "smoke",
+        Repetitions = 1,
+        SingleSubmits = 20,
+        ConcurrentSubmits = 100,
+        BulkInserts = 200,
+        StoredForMemory = 200,
+        ClaimsPerOperator = 3,
+        SequentialCalls = 20,
+        ConcurrentCalls = 100,
+        PacedSubmits = 20,
+        FanOutSubmits = 50,
+    };
+
     public required string Name { get; init; }
 
     /// <summary>Measured repetitions of each scenario, after one warm-up round; medians are over these.</summary>

@@ -28,7 +28,7 @@ internal static class WatchSnapshotBenchmark
 
     public static async Task RunAsync(RunSize size, bool longHistory)
     {
-        int[] stored = longHistory ? [1_000, 10_000, 100_000] : [1_000, 10_000];
+        int[] stored = longHistory ? [1_000, 10_000, 100_000] : size == RunSize.Smoke ? [Open + 100, Open + 1_000] : [1_000, 10_000];
         Report.Section(Report.Invariant($"5. Watch snapshot: {Open} open requests, the rest closed days ago; store read, contract mapping and serialisation, data on disk"),
             Report.Invariant($"peer: the same snapshot on the {stored[0]:N0}-request store, measured back to back (1.00x = cost independent of history)"));
         using var scratch = new ScratchDirectory();

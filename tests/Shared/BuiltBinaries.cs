@@ -10,6 +10,9 @@ internal static class BuiltBinaries
 
     public static string Console { get; } = Find("tui", "Hotline.Console", "hotline-console.dll");
 
+    /// <summary>The benchmark program, which CI runs at toy sizes so a broken benchmark is caught.</summary>
+    public static string Benchmarks => Find("tests", "Hotline.Benchmarks", "Hotline.Benchmarks.dll");
+
     private static string Find(string folder, string project, string dll)
     {
         // Tests run from tests/<test project>/bin/<configuration>/<framework>.

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using Hotline.Domain;
+using Hotline.Storage;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Hotline.Benchmarks;
+
+/// <summary>
+/// A data directory holding <see cref="Stored"/> requests, <see cref="Open"/> of them still open
+/// (NEW) and the rest closed days ago, as a hotline looks after years of use with retention off.
+/// Filled straight through <see cref="LiteDbRequestStore"/> (the same writes the server makes),
+/// with a clock set back so the closed history is older than the watch window.
+/// </summary>
+internal sealed class ScaleData
+{
+    private const int Submitters = 64;
+    private static readonly OperatorAccount Closer = new(ScaleCallers.Supervisor, "Closer", Role.Supervisor);
+
+    private ScaleData(string directory, string keyFile, int stored, int open, string[] openIds, string[] closedIds, TimeSpan fillTime)
+    {
+        Directory = directory;
+        KeyFile = keyFile;
+        Stored = stored;
+        Open = open;
+        OpenIds = openIds;
+        ClosedIds = closedIds;
+        FillTime = fillTime;
+    }
+
+    public string Directory { get; }
+
+    public string KeyFile { get; }
+
+    public int Stored { get; }
+
+    public int Open { get; }
+
+    /// <summary>Ids of open requests (all of them).</summary>
+    public string[] OpenIds { get; }
+
+    /// <summary>Ids of up to 1,000 closed requests spread over the history.</summary>
+    public string[] ClosedIds { get; }
+
+    public TimeSpan FillTime { get; }
+
+    public static async Task<ScaleData> FillAsync(string directory, int stored, int open)
+    {
+        var started = Stopwatch.StartNew();
+        var clock = new SettableClock(DateTimeOffset.UtcNow - TimeSpan.FromDays(3));
+        var closedIds = new List<string>();
+        var openIds = new string[open];
+        using (var store = LiteDbRequestStore.Open(directory, new RequestStoreOptions(), clock, NoChangeListener.Instance, NullLogger.Instance,
+            BenchKeys.MasterKey))
+        {
+            foreach (var (id, role, token) in ScaleCallers.All)
+            {
+                await store.ExecuteAsync(new AddOperatorCommand(id, id, role, AccessTokens.Hash(token)), CancellationToken.None);
+            }
+            var prefix = Synthetic.NewKeyPrefix();
+            var closing = stored - open;
+            var keepEvery = Math.Max(1, closing / 1_000);
+            var next = -1;
+            await Task.WhenAll(Enumerable.Range(0, Submitters).Select(_ => Task.Run(async () =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < closing)
+                {
+                    var receipt = await store.SubmitAsync(Synthetic.Submission(prefix + i), CancellationToken.None);
+                    await store.ExecuteAsync(receipt.RequestId, new CloseCommand(Closer, Resolution.InformationGiven), CancellationToken.None);
+                    if (i % keepEvery == 0)
+                    {
+                        lock (closedIds)
+                        {
+                            closedIds.Add(receipt.RequestId);
+                        }
+                    }
+                }
+            })));
+            // The open ones arrive last and now: the history is three days old, beyond the watch window.
+            clock.Set(DateTimeOffset.UtcNow);
+            next = -1;
+            await Task.WhenAll(Enumerable.Range(0, Math.Min(Submitters, open)).Select(_ => Task.Run(async () =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < open)
+                {
+                    openIds[i] = (await store.SubmitAsync(Synthetic.Submission(prefix + "open-" + i), CancellationToken.None)).RequestId;
+                }
+            })));
+        }
+        return new ScaleData(directory, BenchKeys.WriteFile(directory + ".key"), stored, open, openIds, [.. closedIds], started.Elapsed);
+    }
+
+    /// <summary>A clock the filler sets by hand, so a history can be days old without waiting days.</summary>
+    private sealed class SettableClock(DateTimeOffset start) : TimeProvider
+    {
+        private long _ticks = start.UtcTicks;
+
+        public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
+
+        public void Set(DateTimeOffset now) => Interlocked.Exchange(ref _ticks, now.UtcTicks);
+    }
+}
