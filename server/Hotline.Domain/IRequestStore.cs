@@ -26,15 +26,21 @@ public interface IRequestStore
     /// </summary>
     Task<HelpRequest?> GetAsync(string requestId, string reader, CancellationToken cancellationToken);
 
-    /// <summary>A page of requests for <paramref name="reader"/>, audited as one read naming every request on the page.</summary>
+    /// <summary>
+    /// A page of requests for <paramref name="reader"/>, audited as one read naming every request on the page.
+    /// The page starts after <see cref="RequestQuery.After"/> (keyset paging): a request whose sort
+    /// position did not change while a client paged is returned exactly once, whatever else was
+    /// inserted, changed or removed meanwhile.
+    /// </summary>
     Task<RequestPage> ListAsync(RequestQuery query, string reader, CancellationToken cancellationToken);
 
     /// <summary>
     /// The other requests from the same requester as <paramref name="requestId"/> (see
-    /// <see cref="HelpRequest.EarlierContacts"/>), newest first; audited like a list.
-    /// Throws NOT_FOUND when the request does not exist.
+    /// <see cref="HelpRequest.EarlierContacts"/>), newest first, numbered below <paramref name="beforeNumber"/>
+    /// when it is given (the <see cref="ListPosition.Number"/> of the previous page's <see cref="RequestPage.Next"/>);
+    /// audited like a list. Throws NOT_FOUND when the request does not exist.
     /// </summary>
-    Task<RequestPage> ListRelatedAsync(string requestId, string reader, int offset, int limit, CancellationToken cancellationToken);
+    Task<RequestPage> ListRelatedAsync(string requestId, string reader, long? beforeNumber, int limit, CancellationToken cancellationToken);
 
     /// <summary>
     /// Appends the audit record of a watch session about to stream requests to <paramref name="reader"/>:

@@ -40,6 +40,21 @@ public sealed record FilterTerm(FilterField Field, bool Negated, IReadOnlyList<s
 
 public sealed record SortKey(SortField Field, bool Descending);
 
+/// <summary>
+/// Where a request stands in every offered order: the values of the fields requests are sorted by,
+/// number last. A keyset page token is the position of the last request of the previous page, so
+/// the next page starts after it however many requests were inserted or removed before it.
+/// Clear fields only: nothing here is request content.
+/// </summary>
+public readonly record struct ListPosition(Urgency Urgency, DateTimeOffset CreateTime, DateTimeOffset UpdateTime, long Number)
+{
+    public static ListPosition Of(HelpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return new(request.Urgency, request.CreateTime, request.UpdateTime, request.Number);
+    }
+}
+
 /// <summary>What ListRequests asks for, already parsed and checked.</summary>
 public sealed record RequestQuery
 {
@@ -48,7 +63,10 @@ public sealed record RequestQuery
 
     public IReadOnlyList<FilterTerm> Terms { get; init; } = [];
     public IReadOnlyList<SortKey> Order { get; init; } = DefaultOrder;
-    public int Offset { get; init; }
+
+    /// <summary>The page starts after this position (see <see cref="ListPosition"/>); null for the first page.</summary>
+    public ListPosition? After { get; init; }
+
     public int Limit { get; init; } = 100;
 
     public bool Matches(HelpRequest request) => Terms.All(t => t.Matches(request));
@@ -68,6 +86,14 @@ public sealed record RequestQuery
 
     /// <summary>Orders by <see cref="Order"/>, then by number so paging is stable.</summary>
     public int Compare(HelpRequest a, HelpRequest b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        return Compare(ListPosition.Of(a), ListPosition.Of(b));
+    }
+
+    /// <inheritdoc cref="Compare(HelpRequest, HelpRequest)"/>
+    public int Compare(ListPosition a, ListPosition b)
     {
         foreach (var key in Order)
         {
@@ -89,4 +115,9 @@ public sealed record RequestQuery
 }
 
 /// <summary>One page of a query's results, and the store revision they were read at.</summary>
-public sealed record RequestPage(IReadOnlyList<HelpRequest> Requests, int TotalSize, long Revision);
+/// <param name="TotalSize">
+/// How many requests match in all, when the store could count them without reading in proportion
+/// to the stored history; null when it did not count.
+/// </param>
+/// <param name="Next">Where the next page starts (<see cref="RequestQuery.After"/>); null on the last page.</param>
+public sealed record RequestPage(IReadOnlyList<HelpRequest> Requests, int? TotalSize, long Revision, ListPosition? Next);

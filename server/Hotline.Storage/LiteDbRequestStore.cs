@@ -38,6 +38,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     private readonly ILogger _logger;
     private readonly Lock _disposeLock = new();
     private long _workingSetDocumentsRead;
+    private long _listDocumentsRead;
     private long _workingSetRequestsOpened;
     private bool _disposed;
 
@@ -156,6 +157,12 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     /// </summary>
     internal long WorkingSetDocumentsRead => Interlocked.Read(ref _workingSetDocumentsRead);
 
+    /// <summary>
+    /// Documents of the requests collection that ListRequests and ListRelatedRequests have loaded; for
+    /// tests that a page costs in proportion to the page (or the open requests), not to the history.
+    /// </summary>
+    internal long ListDocumentsRead => Interlocked.Read(ref _listDocumentsRead);
+
     /// <summary>Requests that working-set pages have opened (decrypted); see <see cref="WorkingSetDocumentsRead"/>.</summary>
     internal long WorkingSetRequestsOpened => Interlocked.Read(ref _workingSetRequestsOpened);
 
@@ -226,7 +233,21 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     }
 
     /// <summary>
-    /// Filters and sorts on the fields stored in the clear, then opens only the requests on the page.
+    /// Finds the page on the fields stored in the clear, then opens (and reads the data keys of)
+    /// only the requests on it. How the page is found, so that it costs the page, not the history:
+    /// <list type="bullet">
+    /// <item>A filter that keeps only open states (NEW, ASSIGNED, WAITING) reads those requests
+    /// through the state index and sorts them in memory: they are the working set, which a watch
+    /// snapshot reads whole anyway, so this costs the same at 1,000 or 1,000,000 closed requests,
+    /// works for every order, and counts <see cref="RequestPage.TotalSize"/> exactly as it goes.
+    /// Walking an order index instead would pass every closed request lying between two open ones.</item>
+    /// <item>Otherwise, an order offered by a <see cref="ListWalk"/> walks its index from the page
+    /// token's position, filters on the other clear fields as it goes and stops once the page and one
+    /// more are found. The total is counted only when that walk saw every match (a first page that is
+    /// also the last); counting more would read every match.</item>
+    /// <item>Any other order with such a filter reads and sorts every candidate, as a full sort must
+    /// (the only path whose cost grows with the history; it counts exactly).</item>
+    /// </list>
     /// </summary>
     public async Task<RequestPage> ListAsync(RequestQuery query, string reader, CancellationToken cancellationToken)
     {
@@ -237,27 +258,20 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         using (await _reads.EnterAsync(cancellationToken).ConfigureAwait(false))
         {
             var revision = CommittedRevision;
-            var states = query.PossibleStates();
-            IEnumerable<BsonDocument> candidates = states switch
-            {
-                null => _schema.Requests.FindAll(),
-                { Count: 0 } => [],
-                _ => _schema.Requests.Find(Query.In(RequestDocument.StateField, new BsonArray(states.Select(s => new BsonValue((int)s))))),
-            };
-            var matches = candidates
-                .Where(doc => !RevisionWatermark.Is(doc))
-                .Select(doc => (Envelope: RequestDocument.Envelope(doc), Doc: doc))
-                .Where(m => query.Matches(m.Envelope))
-                .ToList();
-            matches.Sort((a, b) => query.Compare(a.Envelope, b.Envelope));
-            var onPage = matches.Skip(Math.Max(query.Offset, 0)).Take(Math.Max(query.Limit, 0)).Select(m => m.Doc).ToList();
-            page = new RequestPage(OpenAll(onPage, CountEarlierContacts), matches.Count, revision);
+            var found = FindPage(query);
+            page = new RequestPage(OpenAll(found.Docs, CountEarlierContacts), found.Total, revision, found.Next);
         }
         await AuditReadAsync(reader, AuditAction.Listed, [.. page.Requests.Select(r => r.Id)], cancellationToken).ConfigureAwait(false);
         return page;
     }
 
-    public async Task<RequestPage> ListRelatedAsync(string requestId, string reader, int offset, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// The other requests of the requester, newest first, read through the requester index from
+    /// below <paramref name="beforeNumber"/>: a page and one more key, then only the page's documents.
+    /// The total is counted from that index's keys alone, without reading documents: in proportion to
+    /// this requester's contacts, never to the store.
+    /// </summary>
+    public async Task<RequestPage> ListRelatedAsync(string requestId, string reader, long? beforeNumber, int limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requestId);
         ArgumentException.ThrowIfNullOrEmpty(reader);
@@ -271,15 +285,21 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
                 DomainException.ThrowRequestNotFound(requestId);
                 return null!;
             }
+            limit = Math.Max(limit, 0);
             var (numbers, total) = RequesterIndex.PrefixOf(doc) is { } prefix
-                ? RequesterIndex.Related(_schema.Requests, prefix, doc[RequestDocument.NumberField].AsInt64, Math.Max(offset, 0), Math.Max(limit, 0))
+                ? RequesterIndex.Related(_schema.Requests, prefix, doc[RequestDocument.NumberField].AsInt64, beforeNumber, limit)
                 : ([], 0);
+            var pageNumbers = numbers.Take(limit).ToList();
             // One parameterised lookup per number: a Query.In over varying numbers would compile (and keep) a new expression per call.
-            var onPage = numbers
+            var onPage = pageNumbers
                 .Select(n => _schema.Requests.FindOne(BsonExpression.Create("$." + RequestDocument.NumberField + " = @0", n)))
                 .Where(d => d is not null)
                 .ToList();
-            page = new RequestPage(OpenAll(onPage, CountEarlierContacts), total, revision);
+            Interlocked.Add(ref _listDocumentsRead, 1 + onPage.Count);
+            ListPosition? next = numbers.Count > limit && pageNumbers.Count > 0
+                ? new ListPosition(Urgency.Unspecified, default, default, pageNumbers[^1])
+                : null;
+            page = new RequestPage(OpenAll(onPage, CountEarlierContacts), total, revision, next);
         }
         await AuditReadAsync(reader, AuditAction.Listed, [.. page.Requests.Select(r => r.Id)], cancellationToken).ConfigureAwait(false);
         return page;
@@ -500,6 +520,101 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         return verification with { AccountChangesAwaitingUnlock = awaiting };
     }
 
+    /// <summary>Chooses how to find a page (see <see cref="ListAsync"/>). Synchronous: LiteDB enumerators belong to their thread.</summary>
+    private ListedPage FindPage(RequestQuery query)
+    {
+        var limit = Math.Max(query.Limit, 0);
+        var states = query.PossibleStates();
+        if (states is { Count: 0 })
+        {
+            return new ListedPage([], 0, null);
+        }
+        if (states is not null && states.All(s => OpenStateValues.Contains((int)s)))
+        {
+            var parameter = new BsonArray(states.Select(s => new BsonValue((int)s)));
+            return SortInMemory(query, limit, _schema.Requests.Find(BsonExpression.Create(OpenStates, parameter)));
+        }
+        return ListWalk.For(query.Order) is { } walk
+            ? Walk(query, limit, walk)
+            : SortInMemory(query, limit, _schema.Requests.FindAll());
+    }
+
+    private ListedPage SortInMemory(RequestQuery query, int limit, IEnumerable<BsonDocument> candidates)
+    {
+        var matches = new List<ListedRow>();
+        var read = 0;
+        try
+        {
+            foreach (var doc in candidates)
+            {
+                read++;
+                if (!RevisionWatermark.Is(doc) && RequestDocument.Envelope(doc) is var envelope && query.Matches(envelope))
+                {
+                    matches.Add(new ListedRow(ListPosition.Of(envelope), doc));
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Add(ref _listDocumentsRead, read);
+        }
+        matches.Sort((a, b) => query.Compare(a.Position, b.Position));
+        var start = 0;
+        if (query.After is { } after)
+        {
+            while (start < matches.Count && query.Compare(matches[start].Position, after) <= 0)
+            {
+                start++;
+            }
+        }
+        return ListedPage.Of(matches.Skip(start).Take(limit + 1).ToList(), limit, matches.Count);
+    }
+
+    /// <summary>
+    /// Walks <paramref name="walk"/>'s index from the token's position until it holds the page, one
+    /// more, and the rest of that last one's tie group (see <see cref="ListWalk"/>).
+    /// </summary>
+    private ListedPage Walk(RequestQuery query, int limit, ListWalk walk)
+    {
+        var taken = new List<ListedRow>();
+        BsonValue? boundary = null;
+        var read = 0;
+        try
+        {
+            foreach (var doc in walk.Documents(_schema.Requests, query.After))
+            {
+                read++;
+                if (RevisionWatermark.Is(doc))
+                {
+                    continue;
+                }
+                var key = walk.KeyOf(doc);
+                if (boundary is not null && !key.Equals(boundary))
+                {
+                    break;
+                }
+                var envelope = RequestDocument.Envelope(doc);
+                var position = ListPosition.Of(envelope);
+                if ((query.After is { } after && query.Compare(position, after) <= 0) || !query.Matches(envelope))
+                {
+                    continue;
+                }
+                taken.Add(new ListedRow(position, doc));
+                if (taken.Count == limit + 1)
+                {
+                    boundary = key;
+                }
+            }
+        }
+        finally
+        {
+            Interlocked.Add(ref _listDocumentsRead, read);
+        }
+        taken.Sort((a, b) => query.Compare(a.Position, b.Position));
+        var complete = query.After is null && taken.Count <= limit;
+        return ListedPage.Of(taken, limit, complete ? taken.Count : null);
+    }
+
     /// <summary>
     /// The ids of the working set, ordered, and the revision they reflect, all read in one LiteDB
     /// transaction so they come from one snapshot (see <see cref="ReadWorkingSetAsync"/>). Must stay
@@ -715,5 +830,21 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             throw;
         }
         return await write.Task.ConfigureAwait(false);
+    }
+}
+
+/// <summary>A request found for a list page, not yet opened, and where it stands in the list's order.</summary>
+internal readonly record struct ListedRow(ListPosition Position, BsonDocument Doc);
+
+/// <summary>A list page found but not yet opened.</summary>
+internal sealed record ListedPage(IReadOnlyList<BsonDocument> Docs, int? Total, ListPosition? Next)
+{
+    /// <param name="rows">The rows from the page's start, in order: the page and, when there is a next page, at least one more.</param>
+    public static ListedPage Of(IReadOnlyList<ListedRow> rows, int limit, int? total)
+    {
+        var onPage = rows.Take(limit).ToList();
+        // No position to start from when the page is empty (a page size of 0): such a page has no next.
+        ListPosition? next = rows.Count > limit && onPage.Count > 0 ? onPage[^1].Position : null;
+        return new ListedPage([.. onPage.Select(r => r.Doc)], total, next);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Hotline.Domain;
 using LiteDB;
 
@@ -21,6 +22,14 @@ internal static class RequestDocument
     public const string RequesterField = "requester";
     public const string CloseTimeField = "close_time";
     public const string RevisionField = "revision";
+    public const string CreateTimeField = "create_time";
+    public const string UpdateTimeField = "update_time";
+
+    /// <summary>
+    /// The default queue order (most urgent first, then oldest first) as one indexed string, so a
+    /// list in that order walks one index instead of sorting every request (see <see cref="QueueKey"/>).
+    /// </summary>
+    public const string QueueKeyField = "queue_key";
 
     private const string TagSeparator = "\n";
 
@@ -43,13 +52,24 @@ internal static class RequestDocument
         ["resolution"] = (int)request.Resolution,
         ["resolution_comment"] = sealer.Seal("resolution_comment", request.ResolutionComment),
         ["closed_by"] = OptionalString(request.ClosedBy),
-        ["create_time"] = request.CreateTime.UtcTicks,
-        ["update_time"] = request.UpdateTime.UtcTicks,
+        [CreateTimeField] = request.CreateTime.UtcTicks,
+        [UpdateTimeField] = request.UpdateTime.UtcTicks,
         [CloseTimeField] = request.CloseTime is { } closed ? new BsonValue(closed.UtcTicks) : BsonValue.Null,
         [RevisionField] = request.Revision,
         ["submitted_by"] = request.SubmittedBy,
         [RequesterField] = requester is null ? BsonValue.Null : new BsonValue(requester),
+        [QueueKeyField] = QueueKey(request.Urgency, request.CreateTime),
     };
+
+    /// <summary>
+    /// <c>{3 - urgency}:{create time in UTC ticks, 19 digits}</c>: in ordinal (binary collation)
+    /// order, most urgent first, then oldest first. Written with every version of a request
+    /// (every write goes through <see cref="ToBson"/>) and backfilled on open for requests stored
+    /// before it existed (<see cref="StoreSchema.EnsureIndexes"/>). Clear fields only.
+    /// </summary>
+    public static string QueueKey(Urgency urgency, DateTimeOffset createTime) =>
+        ((int)Urgency.ImmediateDanger - (int)urgency).ToString(CultureInfo.InvariantCulture) + ":"
+        + createTime.UtcTicks.ToString("D19", CultureInfo.InvariantCulture);
 
     /// <summary>
     /// The request without its sealed fields (left empty): enough to filter and sort a queue
@@ -67,8 +87,8 @@ internal static class RequestDocument
         Assignee = OptionalString(doc["assignee"]),
         Resolution = (Resolution)doc["resolution"].AsInt32,
         ClosedBy = OptionalString(doc["closed_by"]),
-        CreateTime = Utc(doc["create_time"]),
-        UpdateTime = Utc(doc["update_time"]),
+        CreateTime = Utc(doc[CreateTimeField]),
+        UpdateTime = Utc(doc[UpdateTimeField]),
         CloseTime = doc[CloseTimeField].IsNull ? null : Utc(doc[CloseTimeField]),
         Revision = doc[RevisionField].AsInt64,
         SubmittedBy = doc["submitted_by"].AsString,

@@ -46,20 +46,37 @@ internal static class RequesterIndex
             .Count();
     }
 
-    /// <summary>The numbers of the requester's requests but <paramref name="exceptNumber"/>, newest first: one page, and how many there are.</summary>
+    /// <summary>
+    /// The numbers of the requester's requests but <paramref name="exceptNumber"/>, newest first,
+    /// below <paramref name="beforeNumber"/> when given: up to <paramref name="limit"/> + 1 (the one
+    /// more tells the caller there is a next page), and how many there are in all. Index keys only:
+    /// no document is read.
+    /// </summary>
     public static (IReadOnlyList<long> Numbers, int Total) Related(ILiteCollection<BsonDocument> requests, string prefix, long exceptNumber,
-        int offset, int limit)
+        long? beforeNumber, int limit)
     {
-        var keys = requests.Query()
+        var upper = beforeNumber is { } before ? Math.Max(before - 1, 0) : long.MaxValue;
+        // Walked downwards from the position and stopped after the page: +2, as the request itself may be among them.
+        var numbers = requests.Query()
+            .Where(InRange, prefix + Pad(0), prefix + Pad(upper))
+            .OrderBy(KeyOnly, Query.Descending)
+            .Select(KeyOnly)
+            .Limit(limit + 2)
+            .ToDocuments()
+            .Select(d => NumberOf(d, prefix))
+            .Where(n => n != exceptNumber)
+            .Take(limit + 1)
+            .ToList();
+        var total = requests.Query()
             .Where(InRange, prefix + Pad(0), prefix + Pad(long.MaxValue))
             .Select(KeyOnly)
             .ToDocuments()
-            .Select(d => long.Parse(d[Field].AsString.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture))
-            .Where(n => n != exceptNumber)
-            .ToList();
-        keys.Reverse();
-        return ([.. keys.Skip(offset).Take(limit)], keys.Count);
+            .Count(d => NumberOf(d, prefix) != exceptNumber);
+        return (numbers, total);
     }
+
+    private static long NumberOf(BsonDocument key, string prefix) =>
+        long.Parse(key[Field].AsString.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture);
 
     /// <summary>The range of keys <see cref="CountEarlier"/> counts: the requester's requests numbered 1 to <paramref name="number"/> - 1.</summary>
     internal static (string From, string To) EarlierRange(string prefix, long number) => (prefix + Pad(0), prefix + Pad(number - 1));

@@ -5,8 +5,14 @@ namespace Hotline.Storage;
 /// <summary>The collections of a Hotline database and their indexes.</summary>
 internal sealed class StoreSchema
 {
+    /// <summary>Requests given their queue key per transaction by the backfill: bounds the memory one transaction holds.</summary>
+    internal const int BackfillBatchSize = 2_000;
+
+    private readonly LiteDatabase _database;
+
     public StoreSchema(LiteDatabase database)
     {
+        _database = database;
         Requests = database.GetCollection(RequestDocument.Collection);
         Changes = database.GetCollection(ChangeDocument.Collection);
         IntakeKeys = database.GetCollection(IntakeKeyDocument.Collection);
@@ -43,9 +49,50 @@ internal sealed class StoreSchema
         Requests.EnsureIndex(RequestDocument.RequesterField, "$." + RequestDocument.RequesterField);
         // A watch snapshot finds the recently closed requests without walking the closed history.
         Requests.EnsureIndex(RequestDocument.CloseTimeField, "$." + RequestDocument.CloseTimeField);
+        // Lists walk these in the asked order from the page token's position and stop when the page
+        // is full (LiteDbRequestStore.ListAsync), instead of sorting every stored request.
+        Requests.EnsureIndex(RequestDocument.CreateTimeField, "$." + RequestDocument.CreateTimeField);
+        Requests.EnsureIndex(RequestDocument.UpdateTimeField, "$." + RequestDocument.UpdateTimeField);
+        Requests.EnsureIndex(RequestDocument.QueueKeyField, "$." + RequestDocument.QueueKeyField);
+        BackfillQueueKeys();
         // A purge finds a request's change-log entries and intake keys without scanning either collection.
         Changes.EnsureIndex(ChangeDocument.RequestIdField, "$." + ChangeDocument.RequestIdField);
         IntakeKeys.EnsureIndex(IntakeKeyDocument.RequestIdField, "$." + IntakeKeyDocument.RequestIdField);
         Audit.EnsureIndex(AuditDocument.RequestIdsField, "$." + AuditDocument.RequestIdsField + "[*]");
+    }
+
+    /// <summary>
+    /// Gives requests stored before the queue key existed their key. The index holds nulls too, so
+    /// finding the requests without one is an index seek: on every later open it finds only the
+    /// revision watermark (which has no key) and costs nothing in proportion to the history.
+    /// Idempotent: a backfill cut short is finished by the next open.
+    /// </summary>
+    private void BackfillQueueKeys()
+    {
+        var missing = Query.EQ(RequestDocument.QueueKeyField, BsonValue.Null);
+        while (true)
+        {
+            var batch = Requests.Find(missing, 0, BackfillBatchSize + 1).Where(d => !RevisionWatermark.Is(d)).Take(BackfillBatchSize).ToList();
+            if (batch.Count == 0)
+            {
+                return;
+            }
+            _database.BeginTrans();
+            try
+            {
+                foreach (var doc in batch)
+                {
+                    doc[RequestDocument.QueueKeyField] = RequestDocument.QueueKey(
+                        (Domain.Urgency)doc["urgency"].AsInt32, RequestDocument.Utc(doc[RequestDocument.CreateTimeField]));
+                    Requests.Update(doc);
+                }
+                _database.Commit();
+            }
+            catch
+            {
+                _database.Rollback();
+                throw;
+            }
+        }
     }
 }

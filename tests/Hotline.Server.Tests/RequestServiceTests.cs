@@ -218,7 +218,10 @@ public sealed class RequestServiceTests
 
         var firstPage = await server.Requests.ListRequestsAsync(new ListRequestsRequest { PageSize = 3 }, As(Anna)).ResponseAsync.DefaultTimeout();
         Assert.Equal(3, firstPage.Requests.Count);
-        Assert.Equal(4, firstPage.TotalSize);
+        // Not counted: the filter admits closed requests and the first page is not the last (see total_size).
+        Assert.Equal(-1, firstPage.TotalSize);
+        Assert.Equal(4, (await server.Requests.ListRequestsAsync(new ListRequestsRequest { PageSize = 3, Filter = "state != CLOSED" }, As(Anna))
+            .ResponseAsync.DefaultTimeout()).TotalSize);
         Assert.True(firstPage.Revision > 0);
         var secondPage = await server.Requests.ListRequestsAsync(new ListRequestsRequest { PageSize = 3, PageToken = firstPage.NextPageToken }, As(Anna)).ResponseAsync.DefaultTimeout();
         Assert.Equal([mine.Name], secondPage.Requests.Select(r => r.Name));
@@ -226,6 +229,38 @@ public sealed class RequestServiceTests
 
         await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => server.Requests.ListRequestsAsync(
             new ListRequestsRequest { PageSize = 3, PageToken = firstPage.NextPageToken, Filter = "state = NEW" }, As(Anna)).ResponseAsync);
+    }
+
+    [Fact]
+    public async Task PageToken_FromAnotherQueryCallerOrAltered_IsInvalidArgumentOnPageToken()
+    {
+        await using var server = await StartAsync();
+        var names = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            names.Add((await server.SubmitAsync("token " + i, Urgency.Routine)).Name);
+        }
+        var first = await server.Requests.ListRequestsAsync(new ListRequestsRequest { PageSize = 1, OrderBy = "number" }, As(Anna)).ResponseAsync.DefaultTimeout();
+        var token = first.NextPageToken;
+        var altered = token[..^2] + (token[^2] == 'A' ? 'B' : 'A') + token[^1];
+
+        async Task<string> Refused(ListRequestsRequest request, string who) =>
+            RpcAssert.BadRequest(await RpcAssert.FailsAsync(StatusCode.InvalidArgument,
+                () => server.Requests.ListRequestsAsync(request, As(who)).ResponseAsync)).FieldViolations.Single().Field;
+
+        Assert.Equal("page_token", await Refused(new ListRequestsRequest { PageSize = 1, OrderBy = "number desc", PageToken = token }, Anna));
+        Assert.Equal("page_token", await Refused(new ListRequestsRequest { PageSize = 1, OrderBy = "number", Filter = "state = NEW", PageToken = token }, Anna));
+        Assert.Equal("page_token", await Refused(new ListRequestsRequest { PageSize = 1, OrderBy = "number", PageToken = token }, Timur));
+        Assert.Equal("page_token", await Refused(new ListRequestsRequest { PageSize = 1, OrderBy = "number", PageToken = altered }, Anna));
+        Assert.Equal("page_token", await Refused(new ListRequestsRequest { PageSize = 1, OrderBy = "number", PageToken = token[..^4] }, Anna));
+        Assert.Equal("page_token", await Refused(new ListRequestsRequest { PageSize = 1, OrderBy = "number", PageToken = "not a token!" }, Anna));
+        var related = RpcAssert.BadRequest(await RpcAssert.FailsAsync(StatusCode.InvalidArgument, () => server.Requests.ListRelatedRequestsAsync(
+            new ListRelatedRequestsRequest { Name = names[0], PageToken = token }, As(Anna)).ResponseAsync));
+        Assert.Equal("page_token", related.FieldViolations.Single().Field);
+
+        var second = await server.Requests.ListRequestsAsync(new ListRequestsRequest { PageSize = 1, OrderBy = "number", PageToken = token }, As(Anna))
+            .ResponseAsync.DefaultTimeout();
+        Assert.Equal([names[1]], second.Requests.Select(r => r.Name));
     }
 
     [Fact]

@@ -60,7 +60,10 @@ public sealed class GroupCommitTests(ITestOutputHelper output)
         output.WriteLine($"concurrent submits: {Submits}, batches: {store.BatchCount}, elapsed: {stopwatch.ElapsedMilliseconds} ms");
         Assert.Equal(Enumerable.Range(1, Submits).Select(n => (long)n), receipts.Select(r => r.Number).Order());
         Assert.True(store.BatchCount <= Submits);
-        var page = await store.ListAsync(new Hotline.Domain.RequestQuery { Limit = 0 }, TestData.Reader, CancellationToken.None).DefaultTimeout();
+        // Counted exactly for open states only (see ListRequestsResponse.total_size); every submission is NEW.
+        var newRequests = new Hotline.Domain.FilterTerm(Hotline.Domain.FilterField.State, Negated: false, ["New"]);
+        var page = await store.ListAsync(new Hotline.Domain.RequestQuery { Terms = [newRequests], Limit = 0 }, TestData.Reader, CancellationToken.None)
+            .DefaultTimeout();
         Assert.Equal(Submits, page.TotalSize);
     }
 }

@@ -71,11 +71,18 @@ public sealed class ListTests
         var (store, all) = await SeedAsync();
         using var _ = store;
         var seen = new List<long>();
-        for (var offset = 0; offset < 20; offset += 5)
+        ListPosition? after = null;
+        for (var pages = 0; pages < 4; pages++)
         {
-            var page = await store.ListAsync(new RequestQuery { Offset = offset, Limit = 5 }, TestData.Reader, CancellationToken.None).DefaultTimeout();
-            Assert.Equal(all.Count, page.TotalSize);
+            var page = await store.ListAsync(new RequestQuery { After = after, Limit = 5 }, TestData.Reader, CancellationToken.None).DefaultTimeout();
+            // Counted only on a first page that holds every match: the rest would cost a read of every match.
+            Assert.Null(page.TotalSize);
             seen.AddRange(page.Requests.Select(r => r.Number));
+            after = page.Next;
+            if (after is null)
+            {
+                break;
+            }
         }
         var expected = all.OrderByDescending(r => r.Urgency).ThenBy(r => r.CreateTime).ThenBy(r => r.Number).Select(r => r.Number);
         Assert.Equal(expected, seen);

@@ -38,14 +38,15 @@ public sealed class PseudonymTests
         var listed = await store.ListAsync(new RequestQuery(), TestData.Reader, CancellationToken.None).DefaultTimeout();
         Assert.Equal(3, listed.Requests.Single(r => r.Id == ids[3]).EarlierContacts);
 
-        var related = await store.ListRelatedAsync(ids[1], TestData.Reader, 0, 10, CancellationToken.None).DefaultTimeout();
+        var related = await store.ListRelatedAsync(ids[1], TestData.Reader, null, 10, CancellationToken.None).DefaultTimeout();
         Assert.Equal([ids[3], ids[2], ids[0]], related.Requests.Select(r => r.Id));
         Assert.Equal(3, related.TotalSize);
-        var secondPage = await store.ListRelatedAsync(ids[1], TestData.Reader, 2, 2, CancellationToken.None).DefaultTimeout();
+        var firstPage = await store.ListRelatedAsync(ids[1], TestData.Reader, null, 2, CancellationToken.None).DefaultTimeout();
+        var secondPage = await store.ListRelatedAsync(ids[1], TestData.Reader, firstPage.Next?.Number, 2, CancellationToken.None).DefaultTimeout();
         Assert.Equal([ids[0]], secondPage.Requests.Select(r => r.Id));
-        Assert.Empty((await store.ListRelatedAsync(anonymous, TestData.Reader, 0, 10, CancellationToken.None).DefaultTimeout()).Requests);
-        Assert.Empty((await store.ListRelatedAsync(stranger, TestData.Reader, 0, 10, CancellationToken.None).DefaultTimeout()).Requests);
-        await Assert.ThrowsAsync<DomainException>(() => store.ListRelatedAsync("aaaaaaaaaaaaaaaaaaaa", TestData.Reader, 0, 10, CancellationToken.None).DefaultTimeout());
+        Assert.Empty((await store.ListRelatedAsync(anonymous, TestData.Reader, null, 10, CancellationToken.None).DefaultTimeout()).Requests);
+        Assert.Empty((await store.ListRelatedAsync(stranger, TestData.Reader, null, 10, CancellationToken.None).DefaultTimeout()).Requests);
+        await Assert.ThrowsAsync<DomainException>(() => store.ListRelatedAsync("aaaaaaaaaaaaaaaaaaaa", TestData.Reader, null, 10, CancellationToken.None).DefaultTimeout());
 
         await store.PurgeAsync(ids[0], "admin", CancellationToken.None).DefaultTimeout();
         Assert.Equal(2, (await store.GetAsync(ids[3], TestData.Reader, CancellationToken.None).DefaultTimeout())!.EarlierContacts);

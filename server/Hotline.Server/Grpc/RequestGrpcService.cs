@@ -1,4 +1,6 @@
-using System.Globalization;
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text;
 using Grpc.Core;
@@ -52,16 +54,15 @@ public sealed class RequestGrpcService(
         {
             Terms = QuerySyntax.ParseFilter(request.Filter, caller.Id),
             Order = QuerySyntax.ParseOrder(request.OrderBy),
-            Offset = PageTokens.Decode(request.PageToken, request.Filter, request.OrderBy, caller.Id),
+            After = PageTokens.DecodeList(request.PageToken, request.Filter, request.OrderBy, caller.Id),
             Limit = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize),
         };
         var page = await store.ListAsync(query, caller.Id, context.CancellationToken);
-        var response = new ListRequestsResponse { Revision = page.Revision, TotalSize = page.TotalSize };
+        var response = new ListRequestsResponse { Revision = page.Revision, TotalSize = page.TotalSize ?? PageTokens.NotCounted };
         response.Requests.AddRange(page.Requests.Select(r => ContractMapping.ToContract(r, caller)));
-        var next = query.Offset + page.Requests.Count;
-        if (next < page.TotalSize)
+        if (page.Next is { } next)
         {
-            response.NextPageToken = PageTokens.Encode(next, request.Filter, request.OrderBy, caller.Id);
+            response.NextPageToken = PageTokens.EncodeList(next, request.Filter, request.OrderBy, caller.Id);
         }
         return response;
     }
@@ -74,15 +75,14 @@ public sealed class RequestGrpcService(
         {
             DomainException.ThrowInvalid("page_size", "must not be negative");
         }
-        var offset = PageTokens.Decode(request.PageToken, request.Name, "related", caller.Id);
+        var before = PageTokens.DecodeRelated(request.PageToken, request.Name, caller.Id);
         var limit = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
-        var page = await store.ListRelatedAsync(id, caller.Id, offset, limit, context.CancellationToken);
-        var response = new ListRelatedRequestsResponse { TotalSize = page.TotalSize };
+        var page = await store.ListRelatedAsync(id, caller.Id, before, limit, context.CancellationToken);
+        var response = new ListRelatedRequestsResponse { TotalSize = page.TotalSize ?? PageTokens.NotCounted };
         response.Requests.AddRange(page.Requests.Select(r => ContractMapping.ToContract(r, caller)));
-        var next = offset + page.Requests.Count;
-        if (next < page.TotalSize && page.Requests.Count > 0)
+        if (page.Next is { } next)
         {
-            response.NextPageToken = PageTokens.Encode(next, request.Name, "related", caller.Id);
+            response.NextPageToken = PageTokens.EncodeRelated(next.Number, request.Name, caller.Id);
         }
         return response;
     }
@@ -190,37 +190,112 @@ public sealed class RequestGrpcService(
 }
 
 /// <summary>
-/// Page tokens carry the offset and a hash of the query they belong to, so a token reused with a
-/// different filter is refused instead of returning a wrong page.
+/// Keyset page tokens: the position of the last request of the previous page (<see cref="ListPosition"/>:
+/// urgency, create and update time, number; clear fields, never content) and a check binding it to
+/// the query it came from, in base64url. Layout: a version byte (1 for ListRequests, 2 for
+/// ListRelatedRequests), the position in big-endian (urgency as one byte, then int64 ticks, ticks
+/// and number; for related requests the number alone), then the first 12 bytes of
+/// SHA-256(payload, kind, filter, order_by or name, caller). A token from another query, another
+/// caller (`me` means someone else) or altered on the way is INVALID_ARGUMENT on `page_token`.
+/// The check is a plain hash, not a MAC: it catches misuse and damage; a client that forges a
+/// position only starts its own list elsewhere, seeing nothing it could not list anyway.
 /// </summary>
 internal static class PageTokens
 {
-    public static string Encode(int offset, string filter, string orderBy, string callerId) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(
-            string.Create(CultureInfo.InvariantCulture, $"{offset}:{QueryHash(filter, orderBy, callerId)}")));
+    /// <summary>`total_size` when the server did not count (see the contract).</summary>
+    public const int NotCounted = -1;
 
-    public static int Decode(string token, string filter, string orderBy, string callerId)
+    private const byte ListVersion = 1;
+    private const byte RelatedVersion = 2;
+    private const int ListPayload = 1 + 1 + 8 + 8 + 8;
+    private const int RelatedPayload = 1 + 8;
+    private const int CheckLength = 12;
+
+    public static string EncodeList(ListPosition position, string filter, string orderBy, string callerId)
+    {
+        var payload = new byte[ListPayload];
+        payload[0] = ListVersion;
+        payload[1] = (byte)position.Urgency;
+        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(2), position.CreateTime.UtcTicks);
+        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(10), position.UpdateTime.UtcTicks);
+        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(18), position.Number);
+        return Seal(payload, ListContext(filter, orderBy, callerId));
+    }
+
+    public static ListPosition? DecodeList(string token, string filter, string orderBy, string callerId)
     {
         if (token.Length == 0)
         {
-            return 0;
+            return null;
         }
+        var payload = Open(token, ListPayload, ListVersion, ListContext(filter, orderBy, callerId));
+        var urgency = (Domain.Urgency)payload[1];
+        var created = BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(2));
+        var updated = BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(10));
+        var number = BinaryPrimitives.ReadInt64BigEndian(payload.AsSpan(18));
+        if (!Enum.IsDefined(urgency) || !IsTicks(created) || !IsTicks(updated) || number < 0)
+        {
+            Refuse();
+        }
+        return new ListPosition(urgency, new DateTimeOffset(created, TimeSpan.Zero), new DateTimeOffset(updated, TimeSpan.Zero), number);
+    }
+
+    public static string EncodeRelated(long number, string name, string callerId)
+    {
+        var payload = new byte[RelatedPayload];
+        payload[0] = RelatedVersion;
+        BinaryPrimitives.WriteInt64BigEndian(payload.AsSpan(1), number);
+        return Seal(payload, RelatedContext(name, callerId));
+    }
+
+    public static long? DecodeRelated(string token, string name, string callerId)
+    {
+        if (token.Length == 0)
+        {
+            return null;
+        }
+        var number = BinaryPrimitives.ReadInt64BigEndian(Open(token, RelatedPayload, RelatedVersion, RelatedContext(name, callerId)).AsSpan(1));
+        if (number < 0)
+        {
+            Refuse();
+        }
+        return number;
+    }
+
+    private static string ListContext(string filter, string orderBy, string callerId) => $"list\n{filter}\n{orderBy}\n{callerId}";
+
+    private static string RelatedContext(string name, string callerId) => $"related\n{name}\n{callerId}";
+
+    private static bool IsTicks(long ticks) => ticks >= 0 && ticks <= DateTimeOffset.MaxValue.UtcTicks;
+
+    private static string Seal(byte[] payload, string context) => Base64Url.EncodeToString([.. payload, .. Check(payload, context)]);
+
+    private static byte[] Open(string token, int payloadLength, byte version, string context)
+    {
+        byte[] bytes;
         try
         {
-            var parts = Encoding.UTF8.GetString(Convert.FromBase64String(token)).Split(':');
-            if (parts.Length == 2 && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var offset)
-                && parts[1] == QueryHash(filter, orderBy, callerId))
-            {
-                return offset;
-            }
+            bytes = Base64Url.DecodeFromChars(token);
         }
         catch (FormatException)
         {
+            return Refuse();
         }
-        DomainException.ThrowInvalid("page_token", "is not a token from a previous page of this same query");
-        return 0;
+        if (bytes.Length != payloadLength + CheckLength || bytes[0] != version
+            || !CryptographicOperations.FixedTimeEquals(bytes.AsSpan(payloadLength), Check(bytes.AsSpan(0, payloadLength), context)))
+        {
+            return Refuse();
+        }
+        return bytes[..payloadLength];
     }
 
-    private static string QueryHash(string filter, string orderBy, string callerId) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{filter}\n{orderBy}\n{callerId}")))[..16];
+    private static byte[] Check(ReadOnlySpan<byte> payload, string context) =>
+        SHA256.HashData([.. payload, 0, .. Encoding.UTF8.GetBytes(context)])[..CheckLength];
+
+    [DoesNotReturn]
+    private static byte[] Refuse()
+    {
+        DomainException.ThrowInvalid("page_token", "is not a token from a previous page of this same query");
+        return null!;
+    }
 }
