@@ -25,6 +25,9 @@ internal sealed class TmuxTerminal : IDisposable
     /// <summary>Sends text literally, including Cyrillic.</summary>
     public void Text(string text) => Run(["send-keys", "-t", "console", "-l", text]);
 
+    /// <summary>From now on, appends every byte the program writes to the terminal to <paramref name="file"/>.</summary>
+    public void RecordOutput(string file) => Run(["pipe-pane", "-o", "-t", "console", $"cat >> '{file}'"]);
+
     /// <summary>Waits until the screen satisfies <paramref name="condition"/>; fails with the last screen.</summary>
     public async Task<string> WaitForAsync(Func<string, bool> condition, string what)
     {

@@ -204,6 +204,25 @@ public sealed class QueueModelTests
         Assert.Equal(2, asked);
     }
 
+    [Fact]
+    public void OpenCount_FollowsSnapshotsChangesDeletionsAndUpserts()
+    {
+        Load(Requests.Make(1), Requests.Make(2), Requests.Make(3, state: RequestState.Closed));
+        Assert.Equal(2, _model.OpenCount);
+
+        _model.Apply(
+        [
+            Requests.Change(41, ChangeKind.Closed, Requests.Make(1, state: RequestState.Closed, revision: 41)),
+            Requests.Change(42, ChangeKind.Created, Requests.Make(4, revision: 42)),
+            new FeedMessage(new WatchRequestsResponse { Change = new RequestChange { Revision = 43, Kind = ChangeKind.Deleted, Name = "requests/r2" } }),
+        ]);
+        Assert.Equal(1, _model.OpenCount);
+
+        _model.Upsert(Requests.Make(3, revision: 44));
+        Assert.Equal(2, _model.OpenCount);
+        Assert.Equal(_model.Requests.Count(r => r.State != RequestState.Closed), _model.OpenCount);
+    }
+
     private void Load(params HelpRequest[] requests) =>
         _model.Apply([new StreamOpened(0), Requests.Snapshot(requests), Requests.SnapshotEnd(40)]);
 }

@@ -55,6 +55,9 @@ public sealed class QueueModel
 
     public int Count => _requests.Count;
 
+    /// <summary>How many requests are not closed; kept as changes arrive rather than counted.</summary>
+    public int OpenCount { get; private set; }
+
     public IReadOnlyCollection<HelpRequest> Requests => _requests.Values;
 
     /// <summary>People a request can be given to, as the server last listed them (with who is connected), ordered by name.</summary>
@@ -127,7 +130,7 @@ public sealed class QueueModel
         {
             return false;
         }
-        _requests[request.Name] = request;
+        Replace(request.Name, request);
         NoteWhoIsNamed(request);
         Changed?.Invoke(new QueueDelta(new HashSet<string>(StringComparer.Ordinal) { request.Name }, [], Reloaded: false, ConnectionChanged: false));
         RaiseIfOutdated();
@@ -180,6 +183,7 @@ public sealed class QueueModel
                     NoteWhoIsNamed(request);
                 }
                 _requests = fresh;
+                OpenCount = fresh.Values.Count(IsOpen);
                 _pendingSnapshot = null;
                 Revision = message.SnapshotEnd.Revision;
                 Loaded = true;
@@ -206,7 +210,7 @@ public sealed class QueueModel
         Revision = change.Revision;
         if (change.Kind == ChangeKind.Deleted || change.Request is null)
         {
-            if (_requests.Remove(change.Name))
+            if (Replace(change.Name, null))
             {
                 changed.Add(change.Name);
             }
@@ -217,7 +221,7 @@ public sealed class QueueModel
             // The operator's own mutation response already put this version (or a newer one) here.
             return;
         }
-        _requests[change.Name] = change.Request;
+        Replace(change.Name, change.Request);
         NoteWhoIsNamed(change.Request);
         changed.Add(change.Name);
         if (change.Kind == ChangeKind.Created)
@@ -225,4 +229,20 @@ public sealed class QueueModel
             created.Add(change.Request);
         }
     }
+
+    /// <summary>Stores (or, when <paramref name="request"/> is null, removes) one request, keeping <see cref="OpenCount"/>; false when there was nothing to remove.</summary>
+    private bool Replace(string name, HelpRequest? request)
+    {
+        var existed = _requests.Remove(name, out var before);
+        OpenCount -= existed && IsOpen(before!) ? 1 : 0;
+        if (request is null)
+        {
+            return existed;
+        }
+        _requests[name] = request;
+        OpenCount += IsOpen(request) ? 1 : 0;
+        return true;
+    }
+
+    private static bool IsOpen(HelpRequest request) => request.State != RequestState.Closed;
 }

@@ -52,7 +52,6 @@ internal sealed class ConsoleWindow : Runnable
     private HashSet<string> _heldByMe = new(StringComparer.Ordinal);
     private string? _actingOn;
     private object? _ticker;
-    private int _openCount;
     private bool _zoomed;
     private DetailSize _detailSize;
     private bool _quitAllowed;
@@ -127,6 +126,9 @@ internal sealed class ConsoleWindow : Runnable
         RebuildRows();
     }
 
+    /// <summary>More changes than this in one batch re-sort the rows rather than place each one.</summary>
+    private const int MaxChangesPlacedOneByOne = 256;
+
     /// <summary>How much of the screen the detail pane takes (d cycles).</summary>
     private enum DetailSize
     {
@@ -157,10 +159,12 @@ internal sealed class ConsoleWindow : Runnable
 
     /// <summary>
     /// Hooks the window to its application: the one-second tick (ages, countdowns, notices), the
-    /// screen's keys, and the keys that must work everywhere, even inside a dialog (F12 panic).
+    /// screen's keys, the keys that must work everywhere, even inside a dialog (F12 panic), and
+    /// the filter that sends the terminal only what changed.
     /// </summary>
     public void Attach(IApplication app)
     {
+        WriteOnlyChanges.Install(app, this);
         _ticker = app.AddTimeout(TimeSpan.FromSeconds(1), () =>
         {
             Tick();
@@ -240,7 +244,7 @@ internal sealed class ConsoleWindow : Runnable
     {
         _panicked = true;
         _quitAllowed = true;
-        _rows.Items = [];
+        _rows.List.Reset([], _filter, null, default);
         _table.Update();
         _detail.Text = "";
         _detailFrame.Title = "";
@@ -608,7 +612,7 @@ internal sealed class ConsoleWindow : Runnable
             SetFilter(view);
             ShowResult($"Showing #{request.Number}: the view is now {FilterSummary.Describe(view)}.", ok: true);
         }
-        var row = _rows.Items.FindIndex(r => r.Name == request.Name);
+        var row = _rows.List.IndexOf(request.Name);
         if (row < 0)
         {
             return;
@@ -780,9 +784,14 @@ internal sealed class ConsoleWindow : Runnable
         {
             return;
         }
-        if (delta.RequestsChanged)
+        if (delta.Reloaded || delta.ChangedNames.Count > MaxChangesPlacedOneByOne
+            || !_rows.List.IsFor(_model.Me?.Name, StartOfToday(_time.GetUtcNow())))
         {
             RebuildRows();
+        }
+        else if (delta.ChangedNames.Count > 0)
+        {
+            PlaceChangedRows(delta.ChangedNames);
         }
         else
         {
@@ -805,7 +814,14 @@ internal sealed class ConsoleWindow : Runnable
         {
             _ringBell();
         }
-        RememberMine();
+        if (delta.Reloaded)
+        {
+            RememberMine();
+        }
+        else
+        {
+            RememberMine(delta.ChangedNames);
+        }
     }
 
     /// <summary>
@@ -842,21 +858,56 @@ internal sealed class ConsoleWindow : Runnable
         var me = _model.Me?.Name;
         _heldByMe = me is null
             ? new HashSet<string>(StringComparer.Ordinal)
-            : _model.Requests.Where(r => r.Assignee == me && r.State != RequestState.Closed).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
+            : _model.Requests.Where(r => IsMine(r, me)).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
     }
 
-    /// <summary>Re-filters and re-sorts after a batch, keeping the selection on the same request.</summary>
+    /// <summary>The same for the requests a batch changed: the others are as they were.</summary>
+    private void RememberMine(IEnumerable<string> changedNames)
+    {
+        var me = _model.Me?.Name;
+        foreach (var name in changedNames)
+        {
+            if (me is not null && _model.Find(name) is { } request && IsMine(request, me))
+            {
+                _heldByMe.Add(name);
+            }
+            else
+            {
+                _heldByMe.Remove(name);
+            }
+        }
+    }
+
+    private static bool IsMine(HelpRequest request, string me) => request.Assignee == me && request.State != RequestState.Closed;
+
+    /// <summary>Re-filters and re-sorts every request: after a snapshot, a new filter or a burst.</summary>
     private void RebuildRows()
     {
         var selectedName = Selected?.Name;
         var previousRow = _table.Value?.SelectedCell.Y ?? 0;
-        var now = _time.GetUtcNow();
-        _rows.Items = QueueRows.Select(_model.Requests, _filter, _model.Me?.Name, StartOfToday(now));
-        _openCount = _model.Requests.Count(r => r.State != RequestState.Closed);
+        _rows.List.Reset(_model.Requests, _filter, _model.Me?.Name, StartOfToday(_time.GetUtcNow()));
+        RowsChanged(selectedName, previousRow);
+    }
+
+    /// <summary>Moves only the rows a batch changed, each by binary search, rather than sorting every request again.</summary>
+    private void PlaceChangedRows(IEnumerable<string> changedNames)
+    {
+        var selectedName = Selected?.Name;
+        var previousRow = _table.Value?.SelectedCell.Y ?? 0;
+        foreach (var name in changedNames)
+        {
+            _rows.List.Update(name, _model.Find(name));
+        }
+        RowsChanged(selectedName, previousRow);
+    }
+
+    /// <summary>Redraws the table after its rows changed, keeping the selection on the same request.</summary>
+    private void RowsChanged(string? selectedName, int previousRow)
+    {
         _table.Update();
         if (_rows.Items.Count > 0)
         {
-            var row = selectedName is null ? -1 : _rows.Items.FindIndex(r => r.Name == selectedName);
+            var row = selectedName is null ? -1 : _rows.List.IndexOf(selectedName);
             row = row >= 0 ? row : Math.Clamp(previousRow, 0, _rows.Items.Count - 1);
             if (row != _table.Value?.SelectedCell.Y)
             {
@@ -951,7 +1002,7 @@ internal sealed class ConsoleWindow : Runnable
 
         // The status line keeps who, link, revision and counts whole at any width, and the panic key always shows.
         var panic = " │ " + Keys.HintLine(HintPlace.Status, width);
-        _statusLine.Text = StatusLine.Format(_model.Me, link, _model.Revision, _rows.Items.Count, _openCount, BellOn, now, _zone,
+        _statusLine.Text = StatusLine.Format(_model.Me, link, _model.Revision, _rows.Items.Count, _model.OpenCount, BellOn, now, _zone,
             Math.Max(10, width - panic.Length)) + panic;
 
         // Stack the bottom lines: status, hints, then the result and the alert when there are any.

@@ -5,14 +5,17 @@ using Terminal.Gui.Views;
 namespace Hotline.Console.Views;
 
 /// <summary>
-/// The queue table's rows as a live view over a list the window rebuilds after each batch.
+/// The queue table's rows as a live view over the ordered rows the window keeps up to date.
 /// Cells are formatted on demand, so only visible rows cost anything and ages tick on redraw.
 /// </summary>
 internal sealed class QueueTableSource(Func<DateTimeOffset> now) : ITableSource
 {
     private static readonly QueueColumn[] ColumnOrder = Enum.GetValues<QueueColumn>();
 
-    public List<HelpRequest> Items { get; set; } = [];
+    /// <summary>The rows in order, kept up to date one change at a time.</summary>
+    public QueueRowList List { get; } = new();
+
+    public IReadOnlyList<HelpRequest> Items => List.Rows;
 
     /// <summary>Columns the message gets on screen; a longer first line ends with "…" so it reads as cut, not as complete.</summary>
     public int MessageWidth { get; set; } = int.MaxValue;
