@@ -223,7 +223,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             {
                 return null;
             }
-            found = _schema.Requests.FindById(requestId) is { } doc ? OpenAll([doc], CountEarlierContacts).SingleOrDefault() : null;
+            found = _schema.Requests.FindById(requestId) is { } doc ? OpenAll([doc]).SingleOrDefault() : null;
         }
         if (found is not null)
         {
@@ -259,7 +259,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         {
             var revision = CommittedRevision;
             var found = FindPage(query);
-            page = new RequestPage(OpenAll(found.Docs, CountEarlierContacts), found.Total, revision, found.Next);
+            page = new RequestPage(OpenAll(found.Docs), found.Total, revision, found.Next);
         }
         await AuditReadAsync(reader, AuditAction.Listed, [.. page.Requests.Select(r => r.Id)], cancellationToken).ConfigureAwait(false);
         return page;
@@ -299,7 +299,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             ListPosition? next = numbers.Count > limit && pageNumbers.Count > 0
                 ? new ListPosition(Urgency.Unspecified, default, default, pageNumbers[^1])
                 : null;
-            page = new RequestPage(OpenAll(onPage, CountEarlierContacts), total, revision, next);
+            page = new RequestPage(OpenAll(onPage), total, revision, next);
         }
         await AuditReadAsync(reader, AuditAction.Listed, [.. page.Requests.Select(r => r.Id)], cancellationToken).ConfigureAwait(false);
         return page;
@@ -369,9 +369,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         var docs = _schema.Requests.Find(BsonExpression.Create(ByIds, idArray)).ToList();
         Interlocked.Add(ref _workingSetDocumentsRead, docs.Count);
         docs.RemoveAll(doc => doc[RequestDocument.RevisionField].AsInt64 > revision);
-        // One counter for the page: its expressions are parsed once, not once per request.
-        var earlier = new EarlierContactsCount(_schema.Requests);
-        var opened = OpenAll(docs, doc => earlier.Count(RequesterIndex.PrefixOf(doc), doc[RequestDocument.NumberField].AsInt64));
+        var opened = OpenAll(docs);
         Interlocked.Add(ref _workingSetRequestsOpened, opened.Count);
         return opened;
     }
@@ -394,6 +392,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         if (docs.Count > 0)
         {
             using var keys = Vault.Enter(write: false);
+            var earlier = new EarlierContactsCount(_schema.Requests);
             var sealers = new Dictionary<string, RequestSealer?>(StringComparer.Ordinal);
             try
             {
@@ -412,7 +411,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
                     }
                     if (sealer is not null)
                     {
-                        changes.Add(ChangeDocument.FromBson(doc, RequestDocument.FromBson(sealedRequest, sealer, CountEarlierContacts(sealedRequest))));
+                        changes.Add(ChangeDocument.FromBson(doc, RequestDocument.FromBson(sealedRequest, sealer, earlier.Count(RequesterIndex.PrefixOf(sealedRequest), sealedRequest[RequestDocument.NumberField].AsInt64))));
                     }
                 }
             }
@@ -783,7 +782,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     /// Opens each document under its data key, in order, leaving out those whose key is gone (being
     /// purged). Holds the vault's keys only for the time it takes: a lockdown waits for it, then erases them.
     /// </summary>
-    private List<HelpRequest> OpenAll(IReadOnlyList<BsonDocument> docs, Func<BsonDocument, int> earlierContacts)
+    private List<HelpRequest> OpenAll(IReadOnlyList<BsonDocument> docs)
     {
         var opened = new List<HelpRequest>(docs.Count);
         if (docs.Count == 0)
@@ -791,6 +790,8 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             return opened;
         }
         using var keys = Vault.Enter(write: false);
+        // One counter for the call: its expressions are parsed once, not once per request.
+        var earlier = new EarlierContactsCount(_schema.Requests);
         // Many documents: their keys in one query by id, never every key in the store (a page costs a page).
         var wrapped = docs.Count > 64
             ? _schema.Keys.Find(BsonExpression.Create(ByIds, new BsonArray(docs.Select(d => d["_id"]))))
@@ -803,14 +804,11 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             using var sealer = RequestSealer.ForStored(keys.Ring, id, keyDoc);
             if (sealer is not null)
             {
-                opened.Add(RequestDocument.FromBson(doc, sealer, earlierContacts(doc)));
+                opened.Add(RequestDocument.FromBson(doc, sealer, earlier.Count(RequesterIndex.PrefixOf(doc), doc[RequestDocument.NumberField].AsInt64)));
             }
         }
         return opened;
     }
-
-    private int CountEarlierContacts(BsonDocument doc) =>
-        RequesterIndex.CountEarlier(_schema.Requests, RequesterIndex.PrefixOf(doc), doc[RequestDocument.NumberField].AsInt64);
 
     private async Task AuditReadAsync(string reader, AuditAction action, IReadOnlyList<string> requestIds, CancellationToken cancellationToken)
     {
