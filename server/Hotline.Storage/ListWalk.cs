@@ -11,7 +11,9 @@ namespace Hotline.Storage;
 /// The index orders by a prefix of the list's order, so requests with equal index keys (a tie
 /// group: same create time, say) may come out of it in another order than the list's. A walk
 /// therefore reads each tie group whole and sorts what it read with <see cref="RequestQuery.Compare(HelpRequest, HelpRequest)"/>;
-/// ties are rare outside tests (times are in ticks), so this costs a page plus a few requests.
+/// a tie group is at most one writer batch (<see cref="RequestStoreOptions.MaxBatchSize"/>, 256),
+/// since the requests a batch creates or changes share its timestamp, so a walk costs a page plus
+/// at most one batch, whatever is stored.
 /// Offered: every order led by <c>number</c>, <c>create_time</c> or <c>update_time</c> (either
 /// direction), and <c>urgency desc, create_time</c> (the default queue order) or its reverse
 /// <c>urgency, create_time desc</c>, each followed by anything. Another order led by

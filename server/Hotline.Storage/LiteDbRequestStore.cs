@@ -22,6 +22,8 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     internal const string OpenStates = "$." + RequestDocument.StateField + " IN @0";
     internal const string ClosedSince = "$." + RequestDocument.CloseTimeField + " >= @0";
     private const string ByIds = "$._id IN @0";
+    private const string AnyOpenKey = "$." + RequestDocument.OpenKeyField + " >= @0";
+    private const string OpenKeyOnly = "$." + RequestDocument.OpenKeyField;
     internal const string IdOnly = "{ _id: $._id }";
 
     internal static readonly BsonArray OpenStateValues =
@@ -530,12 +532,58 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         }
         if (states is not null && states.All(s => OpenStateValues.Contains((int)s)))
         {
-            var parameter = new BsonArray(states.Select(s => new BsonValue((int)s)));
-            return SortInMemory(query, limit, _schema.Requests.Find(BsonExpression.Create(OpenStates, parameter)));
+            return ListOpen(query, limit);
         }
         return ListWalk.For(query.Order) is { } walk
             ? Walk(query, limit, walk)
             : SortInMemory(query, limit, _schema.Requests.FindAll());
+    }
+
+    /// <summary>
+    /// A list that can only match open requests: filtered and sorted on the open-key index's keys
+    /// (<see cref="RequestDocument.OpenKey"/>), which hold every field a list needs, then only the
+    /// page's documents are loaded. Keys and documents come from one read transaction, so the page
+    /// is as of one snapshot. Must stay synchronous: the transaction belongs to this thread.
+    /// </summary>
+    private ListedPage ListOpen(RequestQuery query, int limit)
+    {
+        if (!_database.BeginTrans())
+        {
+            throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
+        }
+        try
+        {
+            var matches = new List<(ListPosition Position, string Id)>();
+            foreach (var key in _schema.Requests.Query().Where(AnyOpenKey, "").Select(OpenKeyOnly).ToDocuments())
+            {
+                var envelope = RequestDocument.FromOpenKey(key[RequestDocument.OpenKeyField].AsString);
+                if (query.Matches(envelope))
+                {
+                    matches.Add((ListPosition.Of(envelope), envelope.Id));
+                }
+            }
+            matches.Sort((a, b) => query.Compare(a.Position, b.Position));
+            var start = 0;
+            if (query.After is { } after)
+            {
+                while (start < matches.Count && query.Compare(matches[start].Position, after) <= 0)
+                {
+                    start++;
+                }
+            }
+            var rows = new List<ListedRow>();
+            foreach (var (position, id) in matches.Skip(start).Take(limit + 1))
+            {
+                // Within the snapshot the keys came from: the document is there, as the key describes it.
+                rows.Add(new ListedRow(position, _schema.Requests.FindById(id)));
+            }
+            Interlocked.Add(ref _listDocumentsRead, rows.Count);
+            return ListedPage.Of(rows, limit, matches.Count);
+        }
+        finally
+        {
+            _database.Rollback();
+        }
     }
 
     private ListedPage SortInMemory(RequestQuery query, int limit, IEnumerable<BsonDocument> candidates)

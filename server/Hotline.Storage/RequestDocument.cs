@@ -31,6 +31,15 @@ internal static class RequestDocument
     /// </summary>
     public const string QueueKeyField = "queue_key";
 
+    /// <summary>
+    /// For an open request, every clear field a list filters or sorts on, and its id, as one indexed
+    /// string (see <see cref="OpenKey"/>); null once it is closed. Lists of open requests are then
+    /// found from this index's keys alone, without loading a document but those on the page.
+    /// </summary>
+    public const string OpenKeyField = "open_key";
+
+    private const char OpenKeySeparator = '|';
+
     private const string TagSeparator = "\n";
 
     /// <param name="requester">The <see cref="RequesterIndex"/> key, or null for a request without a contact handle.</param>
@@ -59,7 +68,51 @@ internal static class RequestDocument
         ["submitted_by"] = request.SubmittedBy,
         [RequesterField] = requester is null ? BsonValue.Null : new BsonValue(requester),
         [QueueKeyField] = QueueKey(request.Urgency, request.CreateTime),
+        [OpenKeyField] = OpenKey(request),
     };
+
+    /// <summary>
+    /// <c>{state}|{urgency}|{create ticks}|{update ticks}|{number}|{channel}|{language}|{assignee}|{id}</c>
+    /// for an open request, null for a closed one, so the index holds the open queue and nothing of
+    /// the closed history. None of the parts can hold the separator: enums and numbers, a BCP 47
+    /// language tag, an operator id (<c>[a-z0-9._-]</c>) and a request id. Clear fields only.
+    /// Written with every version of a request and backfilled on open (<see cref="StoreSchema.EnsureIndexes"/>).
+    /// </summary>
+    public static BsonValue OpenKey(HelpRequest request) => request.State is RequestState.Closed or RequestState.Unspecified
+        ? BsonValue.Null
+        : string.Join(OpenKeySeparator,
+            ((int)request.State).ToString(CultureInfo.InvariantCulture),
+            ((int)request.Urgency).ToString(CultureInfo.InvariantCulture),
+            request.CreateTime.UtcTicks.ToString(CultureInfo.InvariantCulture),
+            request.UpdateTime.UtcTicks.ToString(CultureInfo.InvariantCulture),
+            request.Number.ToString(CultureInfo.InvariantCulture),
+            ((int)request.Channel).ToString(CultureInfo.InvariantCulture),
+            request.Language,
+            request.Assignee ?? "",
+            request.Id);
+
+    /// <summary>
+    /// The envelope an <see cref="OpenKey"/> holds: what a list filters and sorts on (state, urgency,
+    /// channel, language, assignee, times, number) and the id. Everything else is left empty.
+    /// </summary>
+    public static HelpRequest FromOpenKey(string key)
+    {
+        var parts = key.Split(OpenKeySeparator);
+        return new HelpRequest
+        {
+            State = (RequestState)int.Parse(parts[0], CultureInfo.InvariantCulture),
+            Urgency = (Urgency)int.Parse(parts[1], CultureInfo.InvariantCulture),
+            CreateTime = new DateTimeOffset(long.Parse(parts[2], CultureInfo.InvariantCulture), TimeSpan.Zero),
+            UpdateTime = new DateTimeOffset(long.Parse(parts[3], CultureInfo.InvariantCulture), TimeSpan.Zero),
+            Number = long.Parse(parts[4], CultureInfo.InvariantCulture),
+            Channel = (Channel)int.Parse(parts[5], CultureInfo.InvariantCulture),
+            Language = parts[6],
+            Assignee = parts[7].Length == 0 ? null : parts[7],
+            Id = parts[8],
+            Message = "",
+            SubmittedBy = "",
+        };
+    }
 
     /// <summary>
     /// <c>{3 - urgency}:{create time in UTC ticks, 19 digits}</c>: in ordinal (binary collation)

@@ -55,10 +55,43 @@ internal sealed class StoreSchema
         Requests.EnsureIndex(RequestDocument.UpdateTimeField, "$." + RequestDocument.UpdateTimeField);
         Requests.EnsureIndex(RequestDocument.QueueKeyField, "$." + RequestDocument.QueueKeyField);
         BackfillQueueKeys();
+        // Lists of open requests read this index's keys and load only the page (LiteDbRequestStore.ListOpen).
+        Requests.EnsureIndex(RequestDocument.OpenKeyField, "$." + RequestDocument.OpenKeyField);
+        BackfillOpenKeys();
         // A purge finds a request's change-log entries and intake keys without scanning either collection.
         Changes.EnsureIndex(ChangeDocument.RequestIdField, "$." + ChangeDocument.RequestIdField);
         IntakeKeys.EnsureIndex(IntakeKeyDocument.RequestIdField, "$." + IntakeKeyDocument.RequestIdField);
         Audit.EnsureIndex(AuditDocument.RequestIdsField, "$." + AuditDocument.RequestIdsField + "[*]");
+    }
+
+    /// <summary>
+    /// Gives open requests stored before the open key existed their key. Reads the open requests
+    /// through the state index, so it costs the open queue on every open, never the closed history
+    /// (closed requests have no open key). Idempotent.
+    /// </summary>
+    private void BackfillOpenKeys()
+    {
+        var missing = Requests.Find(BsonExpression.Create(LiteDbRequestStore.OpenStates, LiteDbRequestStore.OpenStateValues))
+            .Where(d => d[RequestDocument.OpenKeyField].IsNull)
+            .ToList();
+        foreach (var batch in missing.Chunk(BackfillBatchSize))
+        {
+            _database.BeginTrans();
+            try
+            {
+                foreach (var doc in batch)
+                {
+                    doc[RequestDocument.OpenKeyField] = RequestDocument.OpenKey(RequestDocument.Envelope(doc));
+                    Requests.Update(doc);
+                }
+                _database.Commit();
+            }
+            catch
+            {
+                _database.Rollback();
+                throw;
+            }
+        }
     }
 
     /// <summary>

@@ -46,7 +46,7 @@ internal sealed class ScaleData
     public static async Task<ScaleData> FillAsync(string directory, int stored, int open)
     {
         var started = Stopwatch.StartNew();
-        var clock = new SettableClock(DateTimeOffset.UtcNow - TimeSpan.FromDays(3));
+        var clock = new OffsetClock(TimeSpan.FromDays(-3));
         var closedIds = new List<string>();
         var openIds = new string[open];
         using (var store = LiteDbRequestStore.Open(directory, new RequestStoreOptions(), clock, NoChangeListener.Instance, NullLogger.Instance,
@@ -77,7 +77,7 @@ internal sealed class ScaleData
                 }
             })));
             // The open ones arrive last and now: the history is three days old, beyond the watch window.
-            clock.Set(DateTimeOffset.UtcNow);
+            clock.Offset = TimeSpan.Zero;
             next = -1;
             await Task.WhenAll(Enumerable.Range(0, Math.Min(Submitters, open)).Select(_ => Task.Run(async () =>
             {
@@ -91,13 +91,15 @@ internal sealed class ScaleData
         return new ScaleData(directory, BenchKeys.WriteFile(directory + ".key"), stored, open, openIds, [.. closedIds], started.Elapsed);
     }
 
-    /// <summary>A clock the filler sets by hand, so a history can be days old without waiting days.</summary>
-    private sealed class SettableClock(DateTimeOffset start) : TimeProvider
+    /// <summary>
+    /// The real clock moved by <see cref="Offset"/>, so a history can be days old without waiting days.
+    /// It keeps running: requests committed in different batches get different times, as in service
+    /// (a frozen clock would give the whole history one create time, a tie no real store has).
+    /// </summary>
+    private sealed class OffsetClock(TimeSpan offset) : TimeProvider
     {
-        private long _ticks = start.UtcTicks;
+        public TimeSpan Offset { get; set; } = offset;
 
-        public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
-
-        public void Set(DateTimeOffset now) => Interlocked.Exchange(ref _ticks, now.UtcTicks);
+        public override DateTimeOffset GetUtcNow() => DateTimeOffset.UtcNow + Offset;
     }
 }
