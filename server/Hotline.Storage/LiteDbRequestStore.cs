@@ -506,7 +506,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         using var keys = Vault.Enter(write: false);
         // The head first: records committed after it only make the chain longer, never shorter.
         var head = StoreCounters.Read(_schema.Meta);
-        return AuditVerifier.Verify(keys.Ring, _schema.Audit.Find(Query.All("_id", Query.Ascending)), head.AuditSequence, head.AuditHead,
+        return AuditVerifier.Verify(keys.Ring, AuditInOrder(), head.AuditSequence, head.AuditHead,
             cancellationToken);
     }
 
@@ -516,7 +516,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         using var ring = Vault.Verify(masterKey.Span);
         var head = StoreCounters.Read(_schema.Meta);
         var awaiting = DeferredAccountAudit.Count(_schema.Meta);
-        var verification = AuditVerifier.Verify(ring, _schema.Audit.Find(Query.All("_id", Query.Ascending)), head.AuditSequence,
+        var verification = AuditVerifier.Verify(ring, AuditInOrder(), head.AuditSequence,
             head.AuditHead, cancellationToken);
         return verification with { AccountChangesAwaitingUnlock = awaiting };
     }
@@ -660,6 +660,32 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         taken.Sort((a, b) => query.Compare(a.Position, b.Position));
         var complete = query.After is null && taken.Count <= limit;
         return ListedPage.Of(taken, limit, complete ? taken.Count : null);
+    }
+
+    /// <summary>
+    /// Every audit record in sequence order, read in chunks that are each their own query. One query
+    /// over the whole trail would hold every page it read in one snapshot, and LiteDB's page cache,
+    /// which grows to the most pages ever held at once and never shrinks, would keep the size of the
+    /// whole trail in memory for the life of the process. Records are only ever appended, so the
+    /// chunks join into the chain as it was when the head was read, plus anything appended since.
+    /// </summary>
+    private IEnumerable<BsonDocument> AuditInOrder()
+    {
+        const int Chunk = 1_000;
+        var after = long.MinValue;
+        while (true)
+        {
+            var chunk = _schema.Audit.Find(BsonExpression.Create("_id > @0", after), 0, Chunk).ToList();
+            foreach (var doc in chunk)
+            {
+                yield return doc;
+            }
+            if (chunk.Count < Chunk)
+            {
+                yield break;
+            }
+            after = chunk[^1]["_id"].AsInt64;
+        }
     }
 
     /// <summary>
