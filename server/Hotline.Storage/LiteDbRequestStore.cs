@@ -103,7 +103,8 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
                 AutoRebuild = false,
                 Collation = Collation.Binary,
             });
-            return Start(database, directoryLock, directory, options, timeProvider, changeListener, logger, masterKey);
+            return Start(database, directoryLock, directory, options, timeProvider, changeListener, logger, masterKey,
+                () => WriteAheadLog.ForDatabaseFile(Path.Combine(directory, DataDirectory.DatabaseFileName)));
         }
         catch
         {
@@ -133,7 +134,8 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             AutoRebuild = false,
             Collation = Collation.Binary,
         });
-        return Start(new LiteDatabase(engine), directoryLock: null, "(stream)", options, timeProvider, changeListener, logger, masterKey);
+        return Start(new LiteDatabase(engine), directoryLock: null, "(stream)", options, timeProvider, changeListener, logger, masterKey,
+            () => null);
     }
 
     public long CommittedRevision => _writer.CommittedRevision;
@@ -577,9 +579,11 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     }
 
     private static LiteDbRequestStore Start(LiteDatabase database, DataDirectoryLock? directoryLock, string location,
-        RequestStoreOptions options, TimeProvider timeProvider, IChangeListener changeListener, ILogger logger, byte[]? masterKey)
+        RequestStoreOptions options, TimeProvider timeProvider, IChangeListener changeListener, ILogger logger, byte[]? masterKey,
+        Func<WriteAheadLog?> openLog)
     {
         StoreKeyVault? vault = null;
+        WriteAheadLog? log = null;
         try
         {
             // Before any write: LiteDB 5.0.21 restores its next transaction id from the last page of
@@ -591,7 +595,8 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             schema.EnsureIndexes();
             database.Checkpoint();
             var counters = StoreCounters.Read(schema.Meta);
-            var writer = new StoreWriter(database, schema, counters, options, timeProvider, changeListener, vault, logger);
+            log = openLog();
+            var writer = new StoreWriter(database, schema, counters, options, timeProvider, changeListener, vault, log, logger);
             writer.Start();
             var store = new LiteDbRequestStore(database, directoryLock, schema, writer, vault, options, timeProvider, logger);
             vault.ConnectWriter((locked, actor) => store.Enqueue(new LockStateWrite(locked, actor)));
@@ -601,6 +606,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         }
         catch
         {
+            log?.Dispose();
             vault?.Dispose();
             database.Dispose();
             throw;
