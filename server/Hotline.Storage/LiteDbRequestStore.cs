@@ -103,8 +103,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
                 AutoRebuild = false,
                 Collation = Collation.Binary,
             });
-            return Start(database, directoryLock, directory, options, timeProvider, changeListener, logger, masterKey,
-                () => WriteAheadLog.ForDatabaseFile(Path.Combine(directory, DataDirectory.DatabaseFileName)));
+            return Start(database, directoryLock, directory, options, timeProvider, changeListener, logger, masterKey);
         }
         catch
         {
@@ -134,8 +133,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             AutoRebuild = false,
             Collation = Collation.Binary,
         });
-        return Start(new LiteDatabase(engine), directoryLock: null, "(stream)", options, timeProvider, changeListener, logger, masterKey,
-            () => null);
+        return Start(new LiteDatabase(engine), directoryLock: null, "(stream)", options, timeProvider, changeListener, logger, masterKey);
     }
 
     public long CommittedRevision => _writer.CommittedRevision;
@@ -579,11 +577,9 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     }
 
     private static LiteDbRequestStore Start(LiteDatabase database, DataDirectoryLock? directoryLock, string location,
-        RequestStoreOptions options, TimeProvider timeProvider, IChangeListener changeListener, ILogger logger, byte[]? masterKey,
-        Func<WriteAheadLog?> openLog)
+        RequestStoreOptions options, TimeProvider timeProvider, IChangeListener changeListener, ILogger logger, byte[]? masterKey)
     {
         StoreKeyVault? vault = null;
-        WriteAheadLog? log = null;
         try
         {
             // Before any write: LiteDB 5.0.21 restores its next transaction id from the last page of
@@ -595,8 +591,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             schema.EnsureIndexes();
             database.Checkpoint();
             var counters = StoreCounters.Read(schema.Meta);
-            log = openLog();
-            var writer = new StoreWriter(database, schema, counters, options, timeProvider, changeListener, vault, log, logger);
+            var writer = new StoreWriter(database, schema, counters, options, timeProvider, changeListener, vault, logger);
             writer.Start();
             var store = new LiteDbRequestStore(database, directoryLock, schema, writer, vault, options, timeProvider, logger);
             vault.ConnectWriter((locked, actor) => store.Enqueue(new LockStateWrite(locked, actor)));
@@ -606,7 +601,6 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         }
         catch
         {
-            log?.Dispose();
             vault?.Dispose();
             database.Dispose();
             throw;

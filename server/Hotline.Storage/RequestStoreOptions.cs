@@ -12,14 +12,6 @@ public sealed record RequestStoreOptions
     /// <summary>How many waiting commands the writer commits in one transaction at most.</summary>
     public int MaxBatchSize { get; init; } = 256;
 
-    /// <summary>
-    /// The writer checkpoints once LiteDB's write-ahead log has grown past this many bytes (see
-    /// <see cref="WriteAheadLog"/>). Each batch is durable when the log is flushed; the checkpoint
-    /// only folds the log into the data file, so this trades a longer log (a longer replay after a
-    /// crash, LiteDB's page index for it in memory) against copying pages to the data file more often.
-    /// </summary>
-    public long CheckpointLogBytes { get; init; } = 4 * 1024 * 1024;
-
     /// <summary>The writer compacts the change log after this many new revisions.</summary>
     public int CompactionInterval { get; init; } = 1_000;
 
@@ -42,7 +34,6 @@ public sealed record RequestStoreOptions
         ArgumentOutOfRangeException.ThrowIfNegative(ChangeLogRetention);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(CompactionInterval, 1);
-        ArgumentOutOfRangeException.ThrowIfNegative(CheckpointLogBytes);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentReads, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxConcurrentReads, 90);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentScans, 1);

@@ -71,9 +71,6 @@ internal static partial class StorageLog
     [LoggerMessage(22, LogLevel.Error, "Finishing interrupted purges failed; they are retried at the next start.")]
     public static partial void FinishingPurgesFailed(this ILogger logger, Exception exception);
 
-    [LoggerMessage(23, LogLevel.Error, "Flushing the write-ahead log after revision {Revision} failed: the changes are committed but not known to be on disk.")]
-    public static partial void LogFlushFailed(this ILogger logger, Exception exception, long revision);
-
     [LoggerMessage(16, LogLevel.Critical, "Rolling back a failed transaction failed; the store refuses writes until the server is restarted.")]
     public static partial void RollbackFailed(this ILogger logger, Exception exception);
 }

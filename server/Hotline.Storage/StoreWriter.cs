@@ -24,7 +24,6 @@ internal sealed class StoreWriter
     private readonly TimeProvider _timeProvider;
     private readonly IChangeListener _listener;
     private readonly StoreKeyVault _vault;
-    private readonly WriteAheadLog? _log;
     private readonly ILogger _logger;
     private bool _accepting = true;
     private volatile bool _failed;
@@ -35,9 +34,8 @@ internal sealed class StoreWriter
     private long _batchCount;
 
     public StoreWriter(LiteDatabase database, StoreSchema schema, StoreCounters counters, RequestStoreOptions options,
-        TimeProvider timeProvider, IChangeListener listener, StoreKeyVault vault, WriteAheadLog? log, ILogger logger)
+        TimeProvider timeProvider, IChangeListener listener, StoreKeyVault vault, ILogger logger)
     {
-        _log = log;
         _vault = vault;
         _database = database;
         _schema = schema;
@@ -167,7 +165,6 @@ internal sealed class StoreWriter
         {
             _logger.FinalCheckpointFailed(ex);
         }
-        _log?.Dispose();
         _logger.Closed(_counters.LastRevision);
     }
 
@@ -275,11 +272,6 @@ internal sealed class StoreWriter
         Publish(batch.Changes);
         _logger.BatchCommitted(writes.Count, batch.Changes.Count, _counters.LastRevision,
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        // After the callers have their answers: the batch is durable already, and nobody waits for this.
-        if (_log is not null && batch.Wrote && _log.Length >= _options.CheckpointLogBytes)
-        {
-            Checkpoint();
-        }
     }
 
     /// <summary>
@@ -335,8 +327,7 @@ internal sealed class StoreWriter
                 return;
             }
             keys.Dispose();
-            // A checkpoint, not a log flush: it is what copies the zero-filled key page over the data file and empties the log.
-            notDurable = Settle(destroy, checkpoint: true);
+            notDurable = Settle(destroy);
         }
         using var remove = new WriteBatch(_schema, _lookups, _counters, now, keys: null);
         if (!TryCommit(remove, b =>
@@ -352,7 +343,7 @@ internal sealed class StoreWriter
             purge.Fail(removeFailure);
             return;
         }
-        notDurable ??= Settle(remove, checkpoint: true);
+        notDurable ??= Settle(remove);
         Publish(remove.Changes);
         _logger.Purged(ids.Count, _counters.LastRevision, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         if (notDurable is not null)
@@ -390,15 +381,12 @@ internal sealed class StoreWriter
         }
     }
 
-    /// <summary>
-    /// After a commit: takes the new counters, makes the batch durable when anything was written (a
-    /// log flush, or a checkpoint where the log cannot be flushed or <paramref name="checkpoint"/> asks), moves the revision.
-    /// </summary>
-    private IOException? Settle(WriteBatch batch, bool checkpoint = false)
+    /// <summary>After a commit: takes the new counters, checkpoints when anything was written, moves the revision.</summary>
+    private IOException? Settle(WriteBatch batch)
     {
         _counters = batch.Counters;
         Interlocked.Increment(ref _batchCount);
-        var notDurable = !batch.Wrote ? null : checkpoint || _log is null ? Checkpoint() : FlushLog();
+        var notDurable = batch.Wrote ? Checkpoint() : null;
         // Even when the checkpoint failed the changes are committed and visible to readers, so the
         // revision moves and the listener hears of them: a gap in the live feed would be worse.
         Interlocked.Exchange(ref _committedRevision, _counters.LastRevision);
@@ -476,21 +464,6 @@ internal sealed class StoreWriter
             _failed = true;
             _logger.RollbackFailed(ex);
             return false;
-        }
-    }
-
-    /// <summary>Flushes the write-ahead log; returns the failure, if any, for the callers of the batch.</summary>
-    private IOException? FlushLog()
-    {
-        try
-        {
-            _log!.Flush();
-            return null;
-        }
-        catch (Exception ex)
-        {
-            _logger.LogFlushFailed(ex, _counters.LastRevision);
-            return new IOException("The change was committed but could not be flushed to disk; it may not survive a power failure.", ex);
         }
     }
 
