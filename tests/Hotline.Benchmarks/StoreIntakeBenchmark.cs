@@ -127,7 +127,7 @@ internal static class StoreIntakeBenchmark
         return rate;
     }
 
-    private static LiteDatabase RawDatabase(string directory)
+    internal static LiteDatabase RawDatabase(string directory)
     {
         Directory.CreateDirectory(directory);
         var database = new LiteDatabase(new ConnectionString
@@ -144,7 +144,7 @@ internal static class StoreIntakeBenchmark
         return database;
     }
 
-    private static double InsertOneByOne(LiteDatabase database, ref long nextNumber, int count)
+    internal static double InsertOneByOne(LiteDatabase database, ref long nextNumber, int count)
     {
         var requests = database.GetCollection("requests");
         var started = Stopwatch.GetTimestamp();

@@ -66,4 +66,33 @@ public sealed class GroupCommitTests(ITestOutputHelper output)
             .DefaultTimeout();
         Assert.Equal(Submits, page.TotalSize);
     }
+
+    [Fact]
+    public async Task AuditedReadsQueuedBehindTheWriter_ShareOneTransactionAndOneFlushWithASubmit()
+    {
+        const int Reads = 50;
+        using var directory = new TempDirectory();
+        var listener = new RecordingListener();
+        using var store = TestStore.InDirectory(directory.Path, listener);
+        var target = await store.SubmitAsync(TestData.Submission("read-me"), CancellationToken.None).DefaultTimeout();
+        listener.WaitForRevision(1);
+        listener.HoldNextBatch();
+        var holding = store.SubmitAsync(TestData.Submission("hold"), CancellationToken.None);
+        listener.WaitUntilHolding();
+        var before = store.BatchCount;
+
+        // Each read is served from the caller's thread, then waits for its audit record in the writer's queue.
+        var reads = Enumerable.Range(0, Reads)
+            .Select(i => store.GetAsync(target.RequestId, "reader-" + (i % 4).ToString(System.Globalization.CultureInfo.InvariantCulture), CancellationToken.None))
+            .ToArray();
+        var submit = store.SubmitAsync(TestData.Submission("alongside"), CancellationToken.None);
+        listener.Release();
+        var read = await Task.WhenAll(reads).DefaultTimeout();
+        await Task.WhenAll(holding, submit).DefaultTimeout();
+
+        Assert.All(read, r => Assert.Equal(target.Number, r!.Number));
+        Assert.Equal(1, store.BatchCount - before);
+        var audit = await store.ListAuditAsync(target.RequestId, 0, 1_000, CancellationToken.None).DefaultTimeout();
+        Assert.Equal(Reads, audit.Records.Count(r => r.Action == Hotline.Domain.AuditAction.Read));
+    }
 }
