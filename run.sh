@@ -98,7 +98,8 @@ else
         key_args=(--Hotline:MasterKeyFile "$key")
     fi
     log="$(mktemp -t hotline-server.XXXXXX)"
-    dotnet "$server_dll" --listen "$listen" --data-dir "$data" "${key_args[@]}" >"$log" 2>&1 &
+    # No diagnostics socket: it would let any process of this user dump the server's memory, keys included.
+    DOTNET_EnableDiagnostics=0 dotnet "$server_dll" --listen "$listen" --data-dir "$data" "${key_args[@]}" >"$log" 2>&1 &
     server=$!
     stop_server() {
         kill -TERM "$server" 2>/dev/null || true

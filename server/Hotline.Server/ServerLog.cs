@@ -105,4 +105,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(29, LogLevel.Critical, "Admin: audit chain broken at record {Position} ({Problem}): {Detail}")]
     public static partial void AuditBroken(ILogger logger, long position, string problem, string detail);
+
+    [LoggerMessage(35, LogLevel.Information, "Process hardened: not dumpable {NotDumpable}, no core files {NoCoreFiles}")]
+    public static partial void Hardened(ILogger logger, bool notDumpable, bool noCoreFiles);
+
+    [LoggerMessage(36, LogLevel.Warning, "Process hardening incomplete: {Problem}")]
+    public static partial void HardeningIncomplete(ILogger logger, string problem);
 }

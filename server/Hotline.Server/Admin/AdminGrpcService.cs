@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Hotline.Contract.V1;
@@ -48,12 +50,29 @@ public sealed class AdminGrpcService(OperatorAdministration operators, IServiceP
         {
             DomainException.ThrowInvalid("master_key", "is required");
         }
-        var unlocked = services.GetRequiredService<LockdownSwitch>().Unlock(request.MasterKey.Span);
-        return Task.FromResult(new UnlockResponse { AlreadyUnlocked = !unlocked });
+        try
+        {
+            var unlocked = services.GetRequiredService<LockdownSwitch>().Unlock(request.MasterKey.Span);
+            return Task.FromResult(new UnlockResponse { AlreadyUnlocked = !unlocked });
+        }
+        finally
+        {
+            // The parsed message's buffer is this call's alone: erase the key it carried once used.
+            CryptographicOperations.ZeroMemory(MemoryMarshal.AsMemory(request.MasterKey.Memory).Span);
+        }
     }
 
-    public override Task<VerifyAuditResponse> VerifyAudit(VerifyAuditRequest request, ServerCallContext context) =>
-        services.GetRequiredService<StoreAdministration>().VerifyAuditAsync(request.MasterKey.Memory, context.CancellationToken);
+    public override async Task<VerifyAuditResponse> VerifyAudit(VerifyAuditRequest request, ServerCallContext context)
+    {
+        try
+        {
+            return await services.GetRequiredService<StoreAdministration>().VerifyAuditAsync(request.MasterKey.Memory, context.CancellationToken);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(MemoryMarshal.AsMemory(request.MasterKey.Memory).Span);
+        }
+    }
 
     public override Task<PurgeRequestsResponse> PurgeRequests(PurgeRequestsRequest request, ServerCallContext context) =>
         services.GetRequiredService<StoreAdministration>().PurgeAsync(request, context.CancellationToken);

@@ -157,6 +157,8 @@ public static class HotlineHost
 
     public static async Task<int> RunAsync(string[] args)
     {
+        // Before the master key is read or anything is decrypted.
+        var hardening = ProcessHardening.Apply();
         WebApplication app;
         try
         {
@@ -176,6 +178,11 @@ public static class HotlineHost
         {
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Hotline.Server");
             ReportStrayExceptions(logger);
+            ServerLog.Hardened(logger, hardening.NotDumpable, hardening.NoCoreFiles);
+            if (hardening.Problem is { } problem)
+            {
+                ServerLog.HardeningIncomplete(logger, problem);
+            }
             try
             {
                 await app.StartAsync();

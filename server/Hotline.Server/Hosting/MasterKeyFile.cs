@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 using Hotline.Storage;
@@ -80,15 +82,39 @@ public static class MasterKeyFile
             throw new MasterKeyException(
                 $"The master key file {full} can be read or written by other users; make it owner-only with `chmod 600 {full}`.");
         }
-        return Decode(File.ReadAllText(real), full);
+        // Read as bytes and erased after decoding: a string of the key's base64 could never be erased.
+        var text = File.ReadAllBytes(real);
+        try
+        {
+            return Decode(text, full);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(text);
+        }
     }
 
     private static byte[] Decode(string text, string source)
     {
+        var utf8 = Encoding.UTF8.GetBytes(text);
+        try
+        {
+            return Decode(utf8, source);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(utf8);
+        }
+    }
+
+    private static byte[] Decode(ReadOnlySpan<byte> utf8, string source)
+    {
+        var encoded = utf8.Trim(" \t\r\n"u8);
         var bytes = new byte[KeyLength + 3];
         try
         {
-            if (!Convert.TryFromBase64String(text.Trim(), bytes, out var written) || written != KeyLength)
+            if (Base64.DecodeFromUtf8(encoded, bytes, out var consumed, out var written) != OperationStatus.Done
+                || consumed != encoded.Length || written != KeyLength)
             {
                 throw MasterKeyException.Malformed($"{source} does not hold the base64 encoding of {KeyLength} bytes");
             }

@@ -1,0 +1,33 @@
+namespace Hotline.Server.Tests.Reliability;
+
+/// <summary>
+/// The shipped binary keeps its memory out of core files and away from other users' debuggers
+/// (issue 11, item 1, in part): read from outside, as an attacker on the same machine would look.
+/// </summary>
+[Collection(ProcessTests.Name)]
+public sealed class ProcessHardeningTests : IDisposable
+{
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "hotline-hardening-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task RunningServer_WritesNoCoreFiles_AndIsNotDumpable()
+    {
+        await using var server = await ServerProcess.StartAsync(_dataDirectory);
+
+        // Linux's own view of the process: both the soft and the hard core-file limit are zero, so
+        // not even the process itself can raise them again.
+        var core = File.ReadLines($"/proc/{server.Pid}/limits").Single(l => l.StartsWith("Max core file size", StringComparison.Ordinal));
+        Assert.Equal(["0", "0", "bytes"], core["Max core file size".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        // PR_GET_DUMPABLE can only be asked by the process itself, which reports it at start.
+        Assert.Contains("Process hardened: not dumpable True, no core files True", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Process hardening incomplete", server.Output, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_dataDirectory))
+        {
+            Directory.Delete(_dataDirectory, recursive: true);
+        }
+    }
+}
