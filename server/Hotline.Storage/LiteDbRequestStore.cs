@@ -878,7 +878,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             using var sealer = RequestSealer.ForStored(keys.Ring, id, keyDoc);
             if (sealer is not null)
             {
-                opened.Add(RequestDocument.FromBson(doc, sealer, earlier.Count(RequesterIndex.PrefixOf(doc), doc[RequestDocument.NumberField].AsInt64)));
+                opened.Add(RequestDocument.FromBson(doc, sealer, earlier.Of(doc)));
             }
         }
         return opened;

@@ -40,6 +40,14 @@ internal static class RequestDocument
 
     private const char OpenKeySeparator = '|';
 
+    /// <summary>
+    /// How many requests the same requester made before this one (capped, see
+    /// <see cref="RequesterIndex.EarlierContactsCap"/>), counted once when it is created and kept true
+    /// when an earlier one is purged, so reading a request does not query the requester index again.
+    /// Stored in the clear: the requester index already links a requester's requests on disk.
+    /// </summary>
+    public const string EarlierContactsField = "earlier_contacts";
+
     private const string TagSeparator = "\n";
 
     /// <param name="requester">The <see cref="RequesterIndex"/> key, or null for a request without a contact handle.</param>
@@ -69,6 +77,7 @@ internal static class RequestDocument
         [RequesterField] = requester is null ? BsonValue.Null : new BsonValue(requester),
         [QueueKeyField] = QueueKey(request.Urgency, request.CreateTime),
         [OpenKeyField] = OpenKey(request),
+        [EarlierContactsField] = request.EarlierContacts,
     };
 
     /// <summary>

@@ -78,6 +78,9 @@ internal static class RequesterIndex
     private static long NumberOf(BsonDocument key, string prefix) =>
         long.Parse(key[Field].AsString.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture);
 
+    /// <summary>The requester's requests numbered above <paramref name="number"/>, whose earlier-contact counts include it.</summary>
+    internal static (string From, string To) LaterRange(string prefix, long number) => (prefix + Pad(number + 1), prefix + Pad(long.MaxValue));
+
     /// <summary>The range of keys <see cref="CountEarlier"/> counts: the requester's requests numbered 1 to <paramref name="number"/> - 1.</summary>
     internal static (string From, string To) EarlierRange(string prefix, long number) => (prefix + Pad(0), prefix + Pad(number - 1));
 
@@ -99,6 +102,16 @@ internal sealed class EarlierContactsCount(ILiteCollection<BsonDocument> request
 {
     private readonly BsonExpression _inRange = BsonExpression.Create(RequesterIndex.InRange, BsonValue.Null, BsonValue.Null);
     private readonly BsonExpression _keyOnly = BsonExpression.Create(RequesterIndex.KeyOnly);
+
+    /// <summary>
+    /// The count stored with the request when it was created (kept true by purges, see
+    /// <see cref="WriteBatch.RemovePurged"/>), or, for a request stored before counts were kept,
+    /// counted now.
+    /// </summary>
+    public int Of(BsonDocument doc) =>
+        doc[RequestDocument.EarlierContactsField] is { IsInt32: true } stored
+            ? stored.AsInt32
+            : Count(RequesterIndex.PrefixOf(doc), doc[RequestDocument.NumberField].AsInt64);
 
     /// <inheritdoc cref="RequesterIndex.CountEarlier"/>
     public int Count(string? prefix, long number)

@@ -66,8 +66,7 @@ internal sealed class WriteBatch : IDisposable
             return null;
         }
         using var sealer = new RequestSealer(requestId, dataKey);
-        return RequestDocument.FromBson(doc, sealer,
-            _lookups.EarlierContacts.Count(RequesterIndex.PrefixOf(doc), doc[RequestDocument.NumberField].AsInt64));
+        return RequestDocument.FromBson(doc, sealer, _lookups.EarlierContacts.Of(doc));
     }
 
     /// <param name="key">The stored form of the idempotency key, for <see cref="RememberReceipt"/>: one HMAC per submission, not two.</param>
@@ -124,6 +123,14 @@ internal sealed class WriteBatch : IDisposable
         var requester = ContactHandles.Normalise(request.Channel, request.ContactHandle) is { } normal
             ? RequesterIndex.Key(Ring.Pseudonym(normal), stamped.Number)
             : null;
+        if (kind == ChangeKind.Created)
+        {
+            // Counted once, here, and stored with the request; later changes keep it (no command changes who the requester is).
+            stamped = stamped with
+            {
+                EarlierContacts = _lookups.EarlierContacts.Count(requester?[..(requester.LastIndexOf(':') + 1)], stamped.Number),
+            };
+        }
         BsonDocument sealedDoc;
         using (var sealer = new RequestSealer(request.Id, dataKey))
         {
@@ -136,11 +143,6 @@ internal sealed class WriteBatch : IDisposable
         else if (!_schema.Requests.Update(sealedDoc))
         {
             throw new InvalidOperationException("A request read inside the batch was not there to update.");
-        }
-        if (kind == ChangeKind.Created)
-        {
-            // Later changes keep the count their Find read: no command changes who the requester is.
-            stamped = stamped with { EarlierContacts = _lookups.EarlierContacts.Count(RequesterIndex.PrefixOf(sealedDoc), stamped.Number) };
         }
         var change = new RequestChange(revision, kind, stamped.Id, stamped, actor);
         _schema.Changes.Insert(ChangeDocument.ToBson(change, sealedDoc));
@@ -213,7 +215,12 @@ internal sealed class WriteBatch : IDisposable
     /// <summary>Removes what is left of a purged request and logs its deletion: id only, no content.</summary>
     public void RemovePurged(string requestId, string actor)
     {
+        var removed = _schema.Requests.FindById(requestId);
         _schema.Requests.Delete(requestId);
+        if (removed is not null && RequesterIndex.PrefixOf(removed) is { } prefix)
+        {
+            RecountLaterContacts(prefix, removed[RequestDocument.NumberField].AsInt64);
+        }
         _schema.Changes.DeleteMany(ChangeDocument.OfRequest(requestId));
         _schema.IntakeKeys.DeleteMany(BsonExpression.Create("$." + IntakeKeyDocument.RequestIdField + " = @0", requestId));
         var revision = Counters.LastRevision + 1;
@@ -224,6 +231,25 @@ internal sealed class WriteBatch : IDisposable
         _revisionChanged = true;
         _written.Remove(requestId);
         _changes.Add(change);
+    }
+
+    /// <summary>
+    /// The requester's later requests counted the one just removed among their earlier contacts:
+    /// count them again. Only the first <see cref="RequesterIndex.EarlierContactsCap"/> + 1 can change
+    /// (every later one had at least that many earlier and still has the cap), so a purge costs at
+    /// most that many updates, whatever the requester's history. The clear count alone changes; the
+    /// request's revision does not, as the count was always "as of when it is read".
+    /// </summary>
+    private void RecountLaterContacts(string prefix, long number)
+    {
+        var (from, to) = RequesterIndex.LaterRange(prefix, number);
+        var later = _schema.Requests.Find(BsonExpression.Create(RequesterIndex.InRange, from, to), 0, RequesterIndex.EarlierContactsCap + 1).ToList();
+        foreach (var doc in later)
+        {
+            doc[RequestDocument.EarlierContactsField] = _lookups.EarlierContacts.Count(prefix, doc[RequestDocument.NumberField].AsInt64);
+            _schema.Requests.Update(doc);
+            _written.Remove(doc["_id"].AsString);
+        }
     }
 
     /// <summary>Records the vault's locked state, audited.</summary>

@@ -79,6 +79,30 @@ public sealed class PseudonymTests
     }
 
     [Fact]
+    public async Task PurgingAnEarlyContact_RecountsTheLaterOnes_AndAChangeKeepsTheStoredCount()
+    {
+        using var store = TestStore.InMemory();
+        var ids = new List<string>();
+        for (var i = 0; i < RequesterIndex.EarlierContactsCap + 3; i++)
+        {
+            ids.Add((await store.SubmitAsync(TestData.Submission("flood-" + i), CancellationToken.None).DefaultTimeout()).RequestId);
+        }
+        var holder = TestData.Operator(1);
+        var assigned = await store.ExecuteAsync(ids[50], new AssignCommand(holder, holder), CancellationToken.None).DefaultTimeout();
+        Assert.Equal(50, assigned.EarlierContacts);
+
+        await store.PurgeAsync(ids[0], "admin", CancellationToken.None).DefaultTimeout();
+
+        var counts = new List<int>();
+        foreach (var id in ids.Skip(1))
+        {
+            counts.Add((await store.GetAsync(id, TestData.Reader, CancellationToken.None).DefaultTimeout())!.EarlierContacts);
+        }
+        // Request k (from 0) now has k - 1 earlier contacts, up to the cap, which the last two still reach.
+        Assert.Equal(Enumerable.Range(1, ids.Count - 1).Select(k => Math.Min(k - 1, RequesterIndex.EarlierContactsCap)), counts);
+    }
+
+    [Fact]
     public async Task TheStoredPseudonym_IsAKeyedHashNotTheHandle()
     {
         using var directory = new TempDirectory();
