@@ -34,8 +34,22 @@ public static class ContactVisibility
         return Hidden + handle[elements[^2]..];
     }
 
-    public static HelpRequest For(OperatorAccount viewer, HelpRequest request) =>
-        SeesFullHandle(viewer, request.Assignee) || request.ContactHandle.Length == 0
+    /// <summary>
+    /// Whether <paramref name="viewer"/> may learn from <paramref name="request"/> that its requester
+    /// contacted the hotline before. Never from a request they submitted themselves, whatever their
+    /// role: otherwise anyone allowed to submit could type in a suspected number and read, from the
+    /// earlier-contact count and the related requests, whether and about what that person asked for
+    /// help (the "contact oracle" of issue 11).
+    /// </summary>
+    public static bool SeesRepeatContacts(OperatorAccount viewer, HelpRequest request) =>
+        !string.Equals(request.SubmittedBy, viewer.Id, StringComparison.Ordinal);
+
+    /// <summary>The request as <paramref name="viewer"/> may see it: handle masked, repeat contacts hidden, as the rules above say.</summary>
+    public static HelpRequest For(OperatorAccount viewer, HelpRequest request)
+    {
+        var seen = SeesFullHandle(viewer, request.Assignee) || request.ContactHandle.Length == 0
             ? request
             : request with { ContactHandle = Mask(request.ContactHandle) };
+        return seen.EarlierContacts == 0 || SeesRepeatContacts(viewer, request) ? seen : seen with { EarlierContacts = 0 };
+    }
 }

@@ -102,4 +102,5 @@ public static class ErrorReasons
     public const string TokenRevoked = "TOKEN_REVOKED";
     public const string WatchTooSlow = "WATCH_TOO_SLOW";
     public const string TooManyWatches = "TOO_MANY_WATCHES";
+    public const string OwnSubmission = "OWN_SUBMISSION";
 }

@@ -20,6 +20,7 @@ namespace Hotline.Server.Grpc;
 /// </summary>
 public sealed class RequestGrpcService(
     IRequestStore store,
+    RelatedLookupLimiter relatedLookups,
     OperatorDirectory directory,
     ICallerResolver callers,
     SessionRegistry sessions,
@@ -76,6 +77,7 @@ public sealed class RequestGrpcService(
             DomainException.ThrowInvalid("page_size", "must not be negative");
         }
         var before = PageTokens.DecodeRelated(request.PageToken, request.Name, caller.Id);
+        relatedLookups.Take(caller.Id);
         var limit = request.PageSize == 0 ? DefaultPageSize : Math.Min(request.PageSize, MaxPageSize);
         var page = await store.ListRelatedAsync(id, caller.Id, before, limit, context.CancellationToken);
         var response = new ListRelatedRequestsResponse { TotalSize = page.TotalSize ?? PageTokens.NotCounted };

@@ -33,6 +33,7 @@ public static class HotlineServiceCollectionExtensions
         configuration.GetSection(HotlineOptions.Section).GetSection("Intake").Get<IntakeOptions>()?.Validate();
         configuration.GetSection(HotlineOptions.Section).GetSection("Watch").Get<WatchOptions>()?.Validate();
         services.AddSingleton<IntakeRateLimiter>();
+        services.AddSingleton<RelatedLookupLimiter>();
         services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = MaxReceiveMessageBytes;

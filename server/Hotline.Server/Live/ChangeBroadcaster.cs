@@ -51,7 +51,10 @@ public sealed class ChangeBroadcaster(IOptions<HotlineOptions> options) : IChang
         for (var i = 0; i < changes.Count; i++)
         {
             messages[i] = new LiveChange(changes[i].Revision,
-                new V1.WatchRequestsResponse { Change = ContractMapping.ToContract(changes[i]) });
+                new V1.WatchRequestsResponse { Change = ContractMapping.ToContract(changes[i]) })
+            {
+                SubmittedBy = changes[i].Request?.SubmittedBy,
+            };
         }
         lock (_gate)
         {
@@ -82,7 +85,23 @@ public sealed record LiveChange(long Revision, V1.WatchRequestsResponse Message)
 {
     private V1.WatchRequestsResponse? _masked;
 
+    /// <summary>Who submitted the request, so its submitter is not told of repeat contacts (<see cref="ContactVisibility.SeesRepeatContacts"/>).</summary>
+    public string? SubmittedBy { get; init; }
+
     public V1.WatchRequestsResponse MessageFor(OperatorAccount viewer)
+    {
+        var seen = MaskedFor(viewer);
+        if (seen.Change?.Request is not { EarlierContactCount: not 0 } || !string.Equals(SubmittedBy, viewer.Id, StringComparison.Ordinal))
+        {
+            return seen;
+        }
+        // The submitter watching their own submission: rare, so made per watcher rather than kept.
+        var own = seen.Clone();
+        own.Change.Request.EarlierContactCount = 0;
+        return own;
+    }
+
+    private V1.WatchRequestsResponse MaskedFor(OperatorAccount viewer)
     {
         var request = Message.Change?.Request;
         if (request is null || request.ContactHandle.Length == 0
