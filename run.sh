@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs Hotline on this machine: the server on its embedded LiteDB default, and a console
-# connected to it. Quitting the console (q) stops the server too.
+# connected to it. Quitting the console (q) stops the server too. After a lockdown the server
+# exits and this script starts it again, locked, until someone runs `unlock`.
 # When a server already serves this data directory (another ./run.sh, or one started by hand),
 # this opens only a console against it and leaves that server alone, so a second person can
 # work the same queue: ./run.sh --operator anna
@@ -98,8 +99,24 @@ else
         key_args=(--Hotline:MasterKeyFile "$key")
     fi
     log="$(mktemp -t hotline-server.XXXXXX)"
-    # No diagnostics socket: it would let any process of this user dump the server's memory, keys included.
-    DOTNET_EnableDiagnostics=0 dotnet "$server_dll" --listen "$listen" --data-dir "$data" "${key_args[@]}" >"$log" 2>&1 &
+    # A small supervisor: after a lockdown the server exits with 10, so that nothing it read stays
+    # in its memory, and is started again here; it comes up locked and waits for `unlock`, and the
+    # consoles reconnect to it. Any other exit ends the loop with the server's own status. TERM is
+    # passed on to the server, which then shuts down gracefully.
+    supervise() {
+        local child=0 status
+        trap 'kill -TERM "$child" 2>/dev/null || true; wait "$child" 2>/dev/null; exit $?' TERM
+        while :; do
+            # No diagnostics socket: it would let any process of this user dump the server's memory, keys included.
+            DOTNET_EnableDiagnostics=0 dotnet "$server_dll" --listen "$listen" --data-dir "$data" "${key_args[@]}" &
+            child=$!
+            status=0
+            wait "$child" || status=$?
+            ((status == 10)) || exit "$status"
+            echo "run.sh: the server exited after a lockdown; starting it again, locked (it waits for unlock)"
+        done
+    }
+    supervise >"$log" 2>&1 &
     server=$!
     stop_server() {
         kill -TERM "$server" 2>/dev/null || true

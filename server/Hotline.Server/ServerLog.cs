@@ -111,4 +111,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(36, LogLevel.Warning, "Process hardening incomplete: {Problem}")]
     public static partial void HardeningIncomplete(ILogger logger, string problem);
+
+    [LoggerMessage(37, LogLevel.Warning, "Lockdown persisted: the process exits (code {ExitCode}) so that nothing it read stays in its memory; its supervisor starts it again, locked, until an admin unlocks it.")]
+    public static partial void ExitingAfterLockdown(ILogger logger, int exitCode);
 }

@@ -85,6 +85,9 @@ public sealed class HotlineTestServer : IAsyncDisposable
                 options.Authentication.MaxFailures = 100_000;
                 // Tests submit hundreds of requests at once; the flood-control tests set their own limits.
                 options.Intake = new IntakeOptions { PerCallerPerSecond = 1e6, Burst = 1_000_000, GlobalPerSecond = 1e6, GlobalBurst = 1_000_000 };
+                // In this process there is no supervisor to restart it: tests that look at a locked server
+                // keep it running; those of the exit turn it back on, and Reliability/ tests the real binary's.
+                options.Lockdown.ExitProcess = false;
                 configure?.Invoke(options);
             });
         });

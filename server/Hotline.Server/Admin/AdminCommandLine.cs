@@ -36,7 +36,8 @@ public static class AdminCommandLine
           operators enable ID        allow a disabled account again
           operators rotate ID [--token-file PATH]
                                      issue a new token; the old one stops working at once
-          lockdown                   end every session and drop the keys from memory
+          lockdown                   end every session and drop the keys from memory; a running
+                                     server then exits (code 10) and its supervisor restarts it locked
           unlock                     end a lockdown (reads the master key as the server does)
           audit verify               check the whole audit chain; says where it breaks, if it does
                                      (while locked down, checks with the master key and stays locked)
@@ -165,6 +166,12 @@ public static class AdminCommandLine
                 await output.WriteLineAsync(locked.AlreadyLocked
                     ? $"Already locked down; ended {locked.EndedSessions} open watch stream(s)."
                     : $"Locked down: keys dropped from memory, ended {locked.EndedSessions} open watch stream(s). Tokens stay valid; sensitive data is not served until `unlock`.");
+                if (locked.ProcessExiting)
+                {
+                    await output.WriteLineAsync(
+                        $"The server is stopping (exit code {HotlineHost.ExitLockedDown}) so that nothing it read stays in its memory. Its supervisor must start it again " +
+                        "(systemd Restart=always, or run.sh does); it comes up locked and waits for `unlock`.");
+                }
                 break;
             case ["unlock"]:
                 var unlocked = await backend.UnlockAsync();

@@ -40,8 +40,10 @@ public sealed class AdminGrpcService(OperatorAdministration operators, IServiceP
 
     public override Task<LockdownResponse> Lockdown(LockdownRequest request, ServerCallContext context)
     {
-        var (ended, already) = services.GetRequiredService<LockdownSwitch>().Lockdown();
-        return Task.FromResult(new LockdownResponse { EndedSessions = ended, AlreadyLocked = already });
+        var lockdown = services.GetRequiredService<LockdownSwitch>();
+        var (ended, already) = lockdown.Lockdown();
+        var exiting = lockdown.ExitAfter(context.GetHttpContext().Response);
+        return Task.FromResult(new LockdownResponse { EndedSessions = ended, AlreadyLocked = already, ProcessExiting = exiting });
     }
 
     public override Task<UnlockResponse> Unlock(UnlockRequest request, ServerCallContext context)

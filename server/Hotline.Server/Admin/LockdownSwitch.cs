@@ -1,5 +1,7 @@
 using Hotline.Domain;
 using Hotline.Server.Access;
+using Hotline.Server.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Admin;
 
@@ -7,10 +9,26 @@ namespace Hotline.Server.Admin;
 /// Lockdown: the key vault drops every key from memory (and remembers it is locked across
 /// restarts), and every open watch stream ends. Tokens stay valid, so the hotline can resume
 /// the moment an admin unlocks, but while locked the store serves no sealed data to anyone.
+/// Erasing the keys cannot erase what the process read with them (messages, tokens, buffers the
+/// runtime keeps), so a lockdown asked for through the admin socket then ends the process
+/// (<see cref="ExitAfter"/>); its supervisor starts it again, locked, holding none of it.
 /// </summary>
-public sealed class LockdownSwitch(IKeyVault vault, SessionRegistry sessions, ILogger<LockdownSwitch> logger)
+public sealed class LockdownSwitch(
+    IKeyVault vault,
+    SessionRegistry sessions,
+    IOptions<HotlineOptions> options,
+    IHostApplicationLifetime lifetime,
+    ILogger<LockdownSwitch> logger)
 {
+    /// <summary>How long the process waits for the lockdown's response to be sent before it stops anyway.</summary>
+    private static readonly TimeSpan ExitBackstop = TimeSpan.FromSeconds(5);
+
+    private int _exitRequested;
+
     public bool IsLocked => vault.IsLocked;
+
+    /// <summary>True once a lockdown has asked the process to exit: the host is stopping, and the exit code says why.</summary>
+    public bool ProcessExitRequested => Volatile.Read(ref _exitRequested) != 0;
 
     /// <returns>How many watch streams ended, and whether it was locked already.</returns>
     public (int EndedSessions, bool AlreadyLocked) Lockdown()
@@ -21,6 +39,35 @@ public sealed class LockdownSwitch(IKeyVault vault, SessionRegistry sessions, IL
         var ended = sessions.EndAll(SessionEnd.LockedDown);
         ServerLog.LockedDown(logger, ended);
         return (ended, already);
+    }
+
+    /// <summary>
+    /// After a lockdown has been persisted: stops the host once <paramref name="response"/> (the
+    /// lockdown's answer to the admin) has been sent, so the admin learns it worked. The host stops
+    /// gracefully: writes already queued finish, then the store closes. Called only after
+    /// <see cref="Lockdown"/> returned; when recording the lock failed, exiting would bring the
+    /// server back unlocked, so the process stays.
+    /// </summary>
+    /// <returns>False when <see cref="LockdownOptions.ExitProcess"/> is off.</returns>
+    public bool ExitAfter(HttpResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        if (!options.Value.Lockdown.ExitProcess || !vault.IsLocked)
+        {
+            return false;
+        }
+        if (Interlocked.Exchange(ref _exitRequested, 1) == 0)
+        {
+            ServerLog.ExitingAfterLockdown(logger, HotlineHost.ExitLockedDown);
+        }
+        response.OnCompleted(() =>
+        {
+            lifetime.StopApplication();
+            return Task.CompletedTask;
+        });
+        // An admin client that vanishes before reading the answer must not keep the process alive.
+        _ = Task.Delay(ExitBackstop).ContinueWith(_ => lifetime.StopApplication(), TaskScheduler.Default);
+        return true;
     }
 
     /// <returns>True when it ended a lockdown; false when there was none (the key was only checked).</returns>

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Text;
 using Hotline.Server.Access;
+using Hotline.Server.Admin;
 using Hotline.Server.Transport;
 using Hotline.Storage;
 using Microsoft.AspNetCore.Connections;
@@ -19,6 +20,12 @@ public static class HotlineHost
 
     /// <summary>9, not 8: the admin command line's 8 means a broken audit chain.</summary>
     public const int ExitAddressInUse = 9;
+
+    /// <summary>
+    /// The process ended itself after a lockdown (see <see cref="LockdownOptions.ExitProcess"/>):
+    /// not a failure; a supervisor starts it again, and it comes up locked.
+    /// </summary>
+    public const int ExitLockedDown = 10;
 
     private static readonly Dictionary<string, string> SwitchMappings = new()
     {
@@ -211,7 +218,13 @@ public static class HotlineHost
             {
                 ServerLog.Listening(logger, address);
             }
+            // Resolved while the store is open: it needs the vault, which is gone once the host has stopped.
+            var lockdown = app.Services.GetRequiredService<LockdownSwitch>();
             await app.WaitForShutdownAsync();
+            if (lockdown.ProcessExitRequested)
+            {
+                return ExitLockedDown;
+            }
         }
         return 0;
     }

@@ -22,6 +22,8 @@ public sealed class HotlineOptions
     /// <summary>Intake rate limits, per caller and global.</summary>
     public IntakeOptions Intake { get; set; } = new();
 
+    public LockdownOptions Lockdown { get; set; } = new();
+
     /// <summary>How many changes the change log keeps for resuming watchers.</summary>
     public int ChangeLogRetention { get; set; } = 100_000;
 
@@ -48,6 +50,18 @@ public sealed class HotlineOptions
             : xdg;
         return Path.Combine(root, "hotline");
     }
+}
+
+/// <summary>What a lockdown requested through the admin socket does to the process.</summary>
+public sealed class LockdownOptions
+{
+    /// <summary>
+    /// Exit (with <see cref="HotlineHost.ExitLockedDown"/>) once the lock is persisted and the admin
+    /// has the answer: erasing the keys cannot erase the request content, tokens and buffers the
+    /// runtime still holds, but ending the process does. Its supervisor starts it again, locked,
+    /// holding nothing. Off only for in-process tests that look at a locked server they keep running.
+    /// </summary>
+    public bool ExitProcess { get; set; } = true;
 }
 
 /// <summary>Limits on failed authentication per source address.</summary>

@@ -2,6 +2,8 @@ using Grpc.Core;
 using Hotline.Contract.V1;
 using Hotline.Server.Admin;
 using LiteDB;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using static Hotline.Server.Tests.HotlineTestServer;
 
 namespace Hotline.Server.Tests.Admin;
@@ -16,6 +18,7 @@ public sealed class AdminVerbTests : IAsyncLifetime
     private const string Message = "Nachricht-7f3a: they know where I live";
     private readonly List<string> _keyFiles = [];
     private HotlineTestServer _server = null!;
+    private HotlineTestServer? _stopped;
     private string _keyFile = null!;
 
     public async Task InitializeAsync()
@@ -27,13 +30,35 @@ public sealed class AdminVerbTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
+        if (_stopped is not null)
+        {
+            // After the server restarted on its data directory: disposing deletes that directory.
+            await _stopped.DisposeAsync();
+        }
         _keyFiles.ForEach(File.Delete);
     }
 
     [Fact]
-    public async Task Running_LockdownThenUnlock_RestoresService_AndAWrongKeyChangesNothing()
+    public async Task Running_LockdownStopsTheHost_RestartedLocked_ThenUnlockRestoresService_AndAWrongKeyChangesNothing()
     {
-        Assert.Equal(0, (await RunAsync("lockdown")).Exit);
+        await _server.DisposeAsync();
+        _server = await StartAsync(o => o.Lockdown.ExitProcess = true);
+        _keyFile = Path.TrimEndingDirectorySeparator(Path.GetFullPath(_server.DataDirectory)) + ".master.key";
+        var lifetime = _server.Services.GetRequiredService<IHostApplicationLifetime>();
+        var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+
+        var locked = await RunAsync("lockdown");
+
+        Assert.Equal(0, locked.Exit);
+        Assert.Contains("The server is stopping", locked.Output, StringComparison.Ordinal);
+        await stopping.Task.DefaultTimeout();
+        Assert.True(_server.Services.GetRequiredService<LockdownSwitch>().ProcessExitRequested);
+        // As the supervisor does: the stopped server is started again on its data directory, and comes up locked.
+        var dataDirectory = _server.DataDirectory;
+        await _server.StopAsync();
+        _stopped = _server;
+        _server = await StartAsync(o => o.Lockdown.ExitProcess = true, dataDirectory);
         await RpcAssert.FailsAsync(StatusCode.FailedPrecondition, () => _server.Requests.ListRequestsAsync(new ListRequestsRequest(), As(Supervisor)).ResponseAsync);
         var wrongKey = WriteKey(Convert.ToBase64String(new byte[32]));
 

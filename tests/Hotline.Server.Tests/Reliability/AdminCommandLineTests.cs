@@ -137,11 +137,24 @@ public sealed partial class AdminCommandLineTests(ITestOutputHelper output) : ID
     public async Task RunningServer_LockdownUnlockAndPurge_ThroughTheRealBinary()
     {
         const string message = "canary-5b1e: please call after dark";
-        await using var server = await ServerProcess.StartAsync(_dataDirectory);
-        var name = (await server.Intakes.SubmitRequestAsync(new SubmitRequestRequest { RequestId = "p1", Channel = Channel.Sms, ContactHandle = "+15550104477", Message = message },
-            ServerProcess.As(ServerProcess.Intake)).ResponseAsync.DefaultTimeout()).Name;
+        string name;
+        (int ExitCode, string Output) locked;
+        string firstOutput;
+        await using (var first = await ServerProcess.StartAsync(_dataDirectory))
+        {
+            name = (await first.Intakes.SubmitRequestAsync(new SubmitRequestRequest { RequestId = "p1", Channel = Channel.Sms, ContactHandle = "+15550104477", Message = message },
+                ServerProcess.As(ServerProcess.Intake)).ResponseAsync.DefaultTimeout()).Name;
 
-        var locked = await RunAsync("lockdown", "--data-dir", _dataDirectory);
+            locked = await RunAsync("lockdown", "--data-dir", _dataDirectory);
+
+            // The process ends itself once the lock is on disk, so nothing it read stays in memory.
+            Assert.Equal(Hosting.HotlineHost.ExitLockedDown, await first.WaitForExitAsync());
+            firstOutput = first.Output;
+        }
+        Assert.Contains("The server is stopping (exit code 10)", locked.Output, StringComparison.Ordinal);
+        // Started again by its supervisor, it comes up locked and waits for unlock.
+        await using var server = await ServerProcess.StartAsync(_dataDirectory);
+        Assert.Contains("The installation is locked down", server.Output, StringComparison.Ordinal);
         await RpcAssert.FailsWithReasonAsync(StatusCode.FailedPrecondition, "LOCKED_DOWN",
             () => server.Requests.ListRequestsAsync(new ListRequestsRequest(), ServerProcess.As(ServerProcess.Supervisor)).ResponseAsync);
         var wrong = await RunWithKeyAsync(Convert.ToBase64String(new byte[32]), "unlock", "--data-dir", _dataDirectory);
@@ -178,7 +191,7 @@ public sealed partial class AdminCommandLineTests(ITestOutputHelper output) : ID
         Assert.Equal(0, verified.ExitCode);
 
         await server.TerminateAsync();
-        var everything = server.Output + locked.Output + wrong.Output + unlocked.Output + purged.Output + verified.Output;
+        var everything = firstOutput + server.Output + locked.Output + wrong.Output + unlocked.Output + purged.Output + verified.Output;
         Assert.DoesNotContain(message, everything, StringComparison.Ordinal);
         Assert.DoesNotContain("5550104477", everything, StringComparison.Ordinal);
         Assert.DoesNotContain(HotlineTestServer.MasterKey, everything, StringComparison.Ordinal);

@@ -82,6 +82,33 @@ public sealed class RunScriptTests : IDisposable
         Assert.Equal(Domain.AccessTokens.Hash(demoToken), accounts["web-form"].TokenHash);
     }
 
+    [Fact]
+    public async Task Lockdown_ServerExitsAndIsStartedAgainLocked_ThenUnlocks_AndStopsWhenTheConsoleQuits()
+    {
+        var listen = $"http://127.0.0.1:{FreePort()}";
+
+        var (exitCode, output) = await RunAsync(listen, new Dictionary<string, string> { ["CONSOLE_LOCKDOWN"] = "1" });
+
+        Assert.True(exitCode == 0, output);
+        var locked = await File.ReadAllTextAsync(ConsoleRecord + ".lockdown").DefaultTimeout();
+        var unlocked = await File.ReadAllTextAsync(ConsoleRecord + ".unlock").DefaultTimeout();
+        Assert.Contains("The server is stopping (exit code 10)", locked, StringComparison.Ordinal);
+        // "Server running" and "Unlocked": run.sh started the server again, and it had come up locked.
+        Assert.Contains("Server running", unlocked, StringComparison.Ordinal);
+        Assert.Contains("Unlocked", unlocked, StringComparison.Ordinal);
+        Assert.Contains("server stopped", output, StringComparison.Ordinal);
+        var log = output.Split('\n').Single(l => l.Contains("server stopped; its log is ", StringComparison.Ordinal)).Split("its log is ")[1].Trim();
+        var serverLog = await File.ReadAllTextAsync(log).DefaultTimeout();
+        File.Delete(log);
+        Assert.Contains("starting it again, locked", serverLog, StringComparison.Ordinal);
+        Assert.Equal(2, serverLog.Split("Hotline listening on").Length - 1);
+        // Quitting the console stopped the restarted server too: the data directory opens.
+        var masterKey = Convert.FromBase64String((await File.ReadAllTextAsync(Path.Combine(ConfigHome, "hotline", "master.key")).DefaultTimeout()).Trim());
+        using var store = LiteDbRequestStore.Open(DataDirectory, new RequestStoreOptions(), TimeProvider.System, NoChangeListener.Instance,
+            NullLogger.Instance, masterKey);
+        Assert.False(store.Vault.IsLocked);
+    }
+
     public void Dispose()
     {
         try
@@ -94,7 +121,10 @@ public sealed class RunScriptTests : IDisposable
         }
     }
 
-    private async Task<(int ExitCode, string Output)> RunAsync(string listen, params string[] arguments)
+    private Task<(int ExitCode, string Output)> RunAsync(string listen, params string[] arguments) =>
+        RunAsync(listen, new Dictionary<string, string>(), arguments);
+
+    private async Task<(int ExitCode, string Output)> RunAsync(string listen, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         Directory.CreateDirectory(_root);
         var fakeConsole = Path.Combine(_root, "fake-console");
@@ -106,6 +136,14 @@ public sealed class RunScriptTests : IDisposable
             if : <>"/dev/tcp/127.0.0.1/$port"; then answering=yes; fi 2>/dev/null
             printf 'server=%s\ntoken=%s\ndemo=%s\nargs=%s\nanswering=%s\n' \
                 "$HOTLINE_SERVER" "$HOTLINE_TOKEN_FILE" "${HOTLINE_DEMO_TOKEN_FILE:-}" "$*" "$answering" > "$CONSOLE_RECORD"
+            if [[ -n ${CONSOLE_LOCKDOWN:-} ]]; then
+                # Locks the server down, waits for it to go away and for run.sh to bring it back, then unlocks it.
+                dotnet "$SERVER_DLL" lockdown --data-dir "$HOTLINE_DATA_DIR" > "$CONSOLE_RECORD.lockdown" 2>&1
+                for _ in $(seq 1 200); do { : <>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || break; sleep 0.05; done
+                for _ in $(seq 1 300); do { : <>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null && break; sleep 0.1; done
+                dotnet "$SERVER_DLL" unlock --data-dir "$HOTLINE_DATA_DIR" --Hotline:MasterKeyFile "$XDG_CONFIG_HOME/hotline/master.key" \
+                    > "$CONSOLE_RECORD.unlock" 2>&1
+            fi
             """.ReplaceLineEndings("\n")).DefaultTimeout();
         File.SetUnixFileMode(fakeConsole, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
@@ -128,6 +166,11 @@ public sealed class RunScriptTests : IDisposable
         info.Environment["XDG_CONFIG_HOME"] = ConfigHome;
         info.Environment["CONSOLE_RECORD"] = ConsoleRecord;
         info.Environment["DOTNET_gcServer"] = "0";
+        info.Environment["SERVER_DLL"] = BuiltBinaries.Server;
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
         info.Environment.Remove("HOTLINE_MASTER_KEY");
         info.Environment.Remove("HOTLINE_MASTER_KEY_FILE");
 
