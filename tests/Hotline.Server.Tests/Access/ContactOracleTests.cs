@@ -1,5 +1,5 @@
-using Grpc.Core;
 using Google.Rpc;
+using Grpc.Core;
 using Hotline.Contract.V1;
 using static Hotline.Server.Tests.HotlineTestServer;
 
