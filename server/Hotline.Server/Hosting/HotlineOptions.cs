@@ -105,6 +105,12 @@ public sealed class WatchOptions
     /// <summary>Watch streams open at once in all, whoever holds them.</summary>
     public int MaxStreams { get; set; } = 2_000;
 
+    /// <summary>
+    /// Streams of the standard health service's Watch open at once in all. It needs no token, so
+    /// this total is all that bounds it; a monitor needs one or two.
+    /// </summary>
+    public int MaxHealthWatches { get; set; } = 64;
+
     /// <summary>Shortest <see cref="ClosedWindow"/>: less would leave requests closed earlier today out of a console's view.</summary>
     public static readonly TimeSpan MinClosedWindow = TimeSpan.FromDays(1);
 
@@ -123,6 +129,10 @@ public sealed class WatchOptions
         {
             throw new InvalidOperationException(
                 $"Hotline:Watch:MaxStreamsPerCaller must be at least 1 and Hotline:Watch:MaxStreams at least that; they are {MaxStreamsPerCaller} and {MaxStreams}.");
+        }
+        if (MaxHealthWatches < 1)
+        {
+            throw new InvalidOperationException($"Hotline:Watch:MaxHealthWatches must be at least 1; it is {MaxHealthWatches}.");
         }
     }
 }

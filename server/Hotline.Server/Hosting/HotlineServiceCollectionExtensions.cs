@@ -34,12 +34,15 @@ public static class HotlineServiceCollectionExtensions
         configuration.GetSection(HotlineOptions.Section).GetSection("Watch").Get<WatchOptions>()?.Validate();
         services.AddSingleton<IntakeRateLimiter>();
         services.AddSingleton<RelatedLookupLimiter>();
+        // A singleton, so its count of open health watches is shared by every call.
+        services.AddSingleton<HealthWatchLimit>();
         services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = MaxReceiveMessageBytes;
             grpc.EnableDetailedErrors = false;
             grpc.Interceptors.Add<DomainErrorInterceptor>();
             grpc.Interceptors.Add<AccessInterceptor>();
+            grpc.Interceptors.Add<HealthWatchLimit>();
         }).AddServiceOptions<IntakeGrpcService>(intake => intake.Interceptors.Add<IntakeRateLimitInterceptor>());
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks()
