@@ -164,7 +164,11 @@ public static class HotlineHost
 
     public static async Task<int> RunAsync(string[] args)
     {
-        // Before the master key is read or anything is decrypted.
+        // The key is taken from the environment and erased from /proc/PID/environ first: once the
+        // process is not dumpable (next), it can no longer write its own memory through /proc.
+        var (environmentKey, environmentProblem) = InitialEnvironment.Take(MasterKeyFile.EnvironmentVariable);
+        MasterKeyFile.TakenFromEnvironment = environmentKey;
+        // Before the master key is decoded or anything is decrypted.
         var hardening = ProcessHardening.Apply();
         WebApplication app;
         try
@@ -189,6 +193,10 @@ public static class HotlineHost
             if (hardening.Problem is { } problem)
             {
                 ServerLog.HardeningIncomplete(logger, problem);
+            }
+            if (environmentProblem is { } environment)
+            {
+                ServerLog.HardeningIncomplete(logger, environment);
             }
             try
             {

@@ -15,6 +15,13 @@ public static class MasterKeyFile
 {
     public const string EnvironmentVariable = "HOTLINE_MASTER_KEY";
 
+    /// <summary>
+    /// The server's own process takes <see cref="EnvironmentVariable"/> at start and erases it from
+    /// its initial environment (<see cref="InitialEnvironment"/>), after which the environment reads
+    /// empty; the value taken is kept here for <see cref="Read"/>. Null elsewhere (tools, tests).
+    /// </summary>
+    internal static string? TakenFromEnvironment { get; set; }
+
     private const UnixFileMode GroupOrOther =
         UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
         UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
@@ -23,7 +30,7 @@ public static class MasterKeyFile
     /// <exception cref="MasterKeyException">The key is configured twice, or its file is missing, open to others, inside the data directory or malformed.</exception>
     public static byte[]? Read(string? keyFile, string dataDirectory)
     {
-        var fromEnvironment = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        var fromEnvironment = TakenFromEnvironment ?? Environment.GetEnvironmentVariable(EnvironmentVariable);
         // Child processes (and /proc/<pid>/environ readers after exec) should not inherit it.
         Environment.SetEnvironmentVariable(EnvironmentVariable, null);
         if (!string.IsNullOrWhiteSpace(keyFile))

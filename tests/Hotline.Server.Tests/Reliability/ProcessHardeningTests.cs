@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Hotline.Server.Tests.Reliability;
 
 /// <summary>
@@ -20,6 +22,31 @@ public sealed class ProcessHardeningTests : IDisposable
         Assert.Equal(["0", "0", "bytes"], core["Max core file size".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         // PR_GET_DUMPABLE can only be asked by the process itself, which reports it at start.
         Assert.Contains("Process hardened: not dumpable True, no core files True", server.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Process hardening incomplete", server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MasterKeyGivenInTheEnvironment_IsNoLongerIn_ProcEnviron_AndTheServerStillOpensItsData()
+    {
+        // ServerProcess gives the key as HOTLINE_MASTER_KEY, the way the reviewer found it in /proc/PID/environ.
+        await using var server = await ServerProcess.StartAsync(_dataDirectory);
+
+        var environ = Encoding.ASCII.GetString(File.ReadAllBytes($"/proc/{server.Pid}/environ"));
+        Assert.Contains("HOTLINE_MASTER_KEY=", environ, StringComparison.Ordinal);
+        Assert.DoesNotContain(HotlineTestServer.MasterKey, environ, StringComparison.Ordinal);
+        Assert.DoesNotContain(HotlineTestServer.MasterKey.TrimEnd('='), environ, StringComparison.Ordinal);
+        // The key was read before it was erased: sealed data opens.
+        var submitted = await server.Intakes.SubmitRequestAsync(new Contract.V1.SubmitRequestRequest
+        {
+            RequestId = Guid.NewGuid().ToString(),
+            Channel = Contract.V1.Channel.Sms,
+            ContactHandle = "+7 900 000 00 00",
+            Language = "ru",
+            Message = "environment test",
+        }, ServerProcess.As(ServerProcess.Intake)).ResponseAsync.WaitAsync(TimeSpan.FromSeconds(20));
+        var read = await server.Requests.GetRequestAsync(new Contract.V1.GetRequestRequest { Name = submitted.Name },
+            ServerProcess.As(ServerProcess.Supervisor)).ResponseAsync.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Equal("environment test", read.Request.Message);
         Assert.DoesNotContain("Process hardening incomplete", server.Output, StringComparison.Ordinal);
     }
 
