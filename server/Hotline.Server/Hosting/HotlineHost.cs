@@ -5,6 +5,7 @@ using Hotline.Server.Admin;
 using Hotline.Server.Transport;
 using Hotline.Storage;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Hotline.Server.Hosting;
@@ -57,12 +58,9 @@ public static class HotlineHost
         }
         else
         {
-            builder.Logging.AddSimpleConsole(o =>
-            {
-                o.SingleLine = true;
-                o.UseUtcTimestamp = true;
-                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            });
+            // One line per event, control characters escaped (see EscapingConsoleFormatter).
+            builder.Logging.AddConsole(o => o.FormatterName = EscapingConsoleFormatter.FormatterName)
+                .AddConsoleFormatter<EscapingConsoleFormatter, ConsoleFormatterOptions>();
         }
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
