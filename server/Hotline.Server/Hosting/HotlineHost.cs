@@ -5,8 +5,8 @@ using Hotline.Server.Admin;
 using Hotline.Server.Transport;
 using Hotline.Storage;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.Extensions.Logging.Console;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Logging.Console;
 
 namespace Hotline.Server.Hosting;
 
