@@ -86,7 +86,8 @@ public interface IRequestStore
 }
 
 /// <summary>A request as it can be described without opening it: no content, no contact handle.</summary>
-public sealed record RequestOutline(string Id, long Number, RequestState State, DateTimeOffset CreateTime, DateTimeOffset? CloseTime);
+/// <param name="Assignee">Who holds it now (an operator id), kept after closing as on the request; null when nobody ever did.</param>
+public sealed record RequestOutline(string Id, long Number, RequestState State, DateTimeOffset CreateTime, DateTimeOffset? CloseTime, string? Assignee = null);
 
 /// <summary>
 /// The working set of a store as of <see cref="Revision"/> (see <see cref="IRequestStore.ReadWorkingSetAsync"/>),

@@ -480,7 +480,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             return null;
         }
         var envelope = RequestDocument.Envelope(doc);
-        return new RequestOutline(envelope.Id, envelope.Number, envelope.State, envelope.CreateTime, envelope.CloseTime);
+        return new RequestOutline(envelope.Id, envelope.Number, envelope.State, envelope.CreateTime, envelope.CloseTime, envelope.Assignee);
     }
 
     public async Task<int> CountClosedBeforeAsync(DateTimeOffset closedBefore, CancellationToken cancellationToken)

@@ -161,10 +161,12 @@ public sealed class WatchSession(
                 await ResetAsync("REVISION_COMPACTED", cancellationToken);
                 return;
             }
+            var holders = new Dictionary<string, string?>(StringComparer.Ordinal);
             foreach (var change in replay.Changes)
             {
+                var now = await AsHeldNowAsync(change, holders, cancellationToken);
                 await SendChangeAsync(change.Revision,
-                    new V1.WatchRequestsResponse { Change = ContractMapping.ToContract(change, _viewer) }, cancellationToken);
+                    new V1.WatchRequestsResponse { Change = ContractMapping.ToContract(now, _viewer) }, cancellationToken);
             }
             if (replay.Changes.Count < ReplayPageSize)
             {
@@ -173,6 +175,28 @@ public sealed class WatchSession(
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// A replayed change shows the request as it was at its revision, holder included; a handle must
+    /// still be shown only as the watcher's rights are now. An operator who held the request then but
+    /// not now gets the handle masked (the holder is looked up once per request and replay page).
+    /// </summary>
+    private async Task<RequestChange> AsHeldNowAsync(RequestChange change, Dictionary<string, string?> holders, CancellationToken cancellationToken)
+    {
+        if (change.Request is not { } request || request.ContactHandle.Length == 0
+            || !ContactVisibility.SeesFullHandle(_viewer, request.Assignee) || _viewer.Role >= Role.Supervisor)
+        {
+            return change;
+        }
+        if (!holders.TryGetValue(request.Id, out var holder))
+        {
+            holder = (await store.OutlineAsync(request.Id, cancellationToken))?.Assignee;
+            holders[request.Id] = holder;
+        }
+        return ContactVisibility.SeesFullHandle(_viewer, holder)
+            ? change
+            : change with { Request = request with { ContactHandle = ContactVisibility.Mask(request.ContactHandle) } };
     }
 
     private async Task ResetAsync(string reason, CancellationToken cancellationToken)
