@@ -79,8 +79,9 @@ public interface IRequestStore
     Task<IWorkingSetSnapshot> ReadWorkingSetAsync(TimeSpan closedWithin, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Up to <paramref name="max"/> changes with revision &gt;= <paramref name="fromRevision"/>, in order;
-    /// <see cref="ChangeReplay.Compacted"/> when some of them are no longer kept.
+    /// Up to <paramref name="max"/> changes with revision &gt;= <paramref name="fromRevision"/>, in order,
+    /// and fewer when their requests are large (a run is bounded in bytes as well as in count: see
+    /// <see cref="ChangeReplay.More"/>); <see cref="ChangeReplay.Compacted"/> when some of them are no longer kept.
     /// </summary>
     Task<ChangeReplay> ReadChangesAsync(long fromRevision, int max, CancellationToken cancellationToken);
 }
@@ -120,7 +121,18 @@ public interface IWorkingSetSnapshot
 
 /// <summary>A run of the change log.</summary>
 /// <param name="Compacted">True when changes at or after the asked revision were already dropped from the log.</param>
-public sealed record ChangeReplay(IReadOnlyList<RequestChange> Changes, bool Compacted);
+public sealed record ChangeReplay(IReadOnlyList<RequestChange> Changes, bool Compacted)
+{
+    /// <summary>
+    /// The run stopped short (at its count or its size) of the newest committed change: read on from
+    /// <see cref="ReadThrough"/> + 1. <see cref="Changes"/> alone cannot tell, as it leaves out the
+    /// changes of a request being purged.
+    /// </summary>
+    public bool More { get; init; }
+
+    /// <summary>The revision the run read up to, changes left out included.</summary>
+    public long ReadThrough { get; init; }
+}
 
 /// <summary>
 /// Told of every change once it is durable, in revision order, from the store's writer thread.

@@ -38,6 +38,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     private readonly ReadGate _scans;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly int _readPageBytes;
     private readonly Lock _disposeLock = new();
     private long _workingSetDocumentsRead;
     private long _listDocumentsRead;
@@ -49,6 +50,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     {
         _time = time;
         _logger = logger;
+        _readPageBytes = options.ReadPageBytes;
         Vault = vault;
         _database = database;
         _directoryLock = directoryLock;
@@ -365,23 +367,60 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
 
     /// <summary>
     /// The requests of a working-set page that are still as they were at <paramref name="revision"/>,
-    /// opened: those changed since are left out (see <see cref="ReadWorkingSetAsync"/>).
+    /// opened: those changed since are left out (see <see cref="ReadWorkingSetAsync"/>). The page
+    /// stops once it holds <see cref="RequestStoreOptions.ReadPageBytes"/> of sealed content;
+    /// <c>Consumed</c> says how many of <paramref name="ids"/> it covered (at least one).
     /// </summary>
-    internal async Task<IReadOnlyList<HelpRequest>> ReadUnchangedAsync(ReadOnlyMemory<string> ids, long revision, CancellationToken cancellationToken)
+    internal async Task<(IReadOnlyList<HelpRequest> Requests, int Consumed)> ReadUnchangedAsync(ReadOnlyMemory<string> ids, long revision, CancellationToken cancellationToken)
     {
         using var scan = await _scans.EnterAsync(cancellationToken).ConfigureAwait(false);
         using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
         var idArray = new BsonArray(ids.Length);
+        var positions = new Dictionary<string, int>(ids.Length, StringComparer.Ordinal);
         foreach (var id in ids.Span)
         {
+            positions[id] = positions.Count;
             idArray.Add(id);
         }
-        var docs = _schema.Requests.Find(BsonExpression.Create(ByIds, idArray)).ToList();
-        Interlocked.Add(ref _workingSetDocumentsRead, docs.Count);
+        var found = _schema.Requests.Find(BsonExpression.Create(ByIds, idArray)).ToList();
+        Interlocked.Add(ref _workingSetDocumentsRead, found.Count);
+        found.Sort((a, b) => positions[a["_id"].AsString].CompareTo(positions[b["_id"].AsString]));
+        var (docs, consumed) = WithinPageBytes(found, doc => positions[doc["_id"].AsString] + 1, ids.Length);
         docs.RemoveAll(doc => doc[RequestDocument.RevisionField].AsInt64 > revision);
         var opened = OpenAll(docs);
         Interlocked.Add(ref _workingSetRequestsOpened, opened.Count);
-        return opened;
+        return (opened, consumed);
+    }
+
+    /// <summary>Roughly the bytes a document holds: its binary (sealed) and text values, 8 for anything else.</summary>
+    private static long ApproximateSize(BsonValue value) => value.Type switch
+    {
+        BsonType.Binary => value.AsBinary.Length,
+        BsonType.String => value.AsString.Length,
+        BsonType.Document => value.AsDocument.Values.Sum(ApproximateSize),
+        BsonType.Array => value.AsArray.Sum(ApproximateSize),
+        _ => 8,
+    };
+
+    /// <summary>
+    /// The leading documents of <paramref name="docs"/> that fit in <see cref="RequestStoreOptions.ReadPageBytes"/>
+    /// (at least one; the rest are removed from the list), and how far they reach: <paramref name="reach"/> of the last one taken, or
+    /// <paramref name="all"/> when every document fits.
+    /// </summary>
+    private (List<BsonDocument> Taken, T Reach) WithinPageBytes<T>(List<BsonDocument> docs, Func<BsonDocument, T> reach, T all)
+    {
+        long bytes = 0;
+        for (var i = 0; i < docs.Count; i++)
+        {
+            bytes += ApproximateSize(docs[i]);
+            if (bytes >= _readPageBytes && i < docs.Count - 1)
+            {
+                var last = docs[i];
+                docs.RemoveRange(i + 1, docs.Count - i - 1);
+                return (docs, reach(last));
+            }
+        }
+        return (docs, all);
     }
 
     /// <summary>
@@ -395,9 +434,13 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
         var from = Math.Max(fromRevision, 1);
         var upTo = CommittedRevision;
-        var docs = from > upTo || max == 0
+        var found = from > upTo || max == 0
             ? []
             : _schema.Changes.Find(ChangeDocument.Between(from, upTo), 0, max).ToList();
+        var foundCount = found.Count;
+        var (docs, readThrough) = WithinPageBytes(found, doc => doc["_id"].AsInt64, foundCount > 0 ? found[^1]["_id"].AsInt64 : from - 1);
+        // Cut short by size or by max, the replay may have more to read from readThrough + 1.
+        var more = docs.Count < foundCount || foundCount == max;
         var changes = new List<RequestChange>(docs.Count);
         if (docs.Count > 0)
         {
@@ -439,7 +482,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         {
             return new ChangeReplay([], Compacted: true);
         }
-        return new ChangeReplay(changes, Compacted: false);
+        return new ChangeReplay(changes, Compacted: false) { More = more && readThrough < upTo, ReadThrough = readThrough };
     }
 
     public async Task<bool> PurgeAsync(string requestId, string actor, CancellationToken cancellationToken)

@@ -29,6 +29,14 @@ public sealed record RequestStoreOptions
     /// </summary>
     public int MaxConcurrentScans { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>
+    /// How much sealed content one page of a watch snapshot or a change replay holds at most (and
+    /// at least one request, whatever its size). A stream holds its page, opened, while its client
+    /// takes it, so this, not the size of the requests, bounds what a watcher that stops reading
+    /// costs: 100 requests of 8,000 characters would be over 3 MB opened and encoded.
+    /// </summary>
+    public int ReadPageBytes { get; init; } = 128 * 1024;
+
     internal void Check()
     {
         ArgumentOutOfRangeException.ThrowIfNegative(ChangeLogRetention);
@@ -37,5 +45,6 @@ public sealed record RequestStoreOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentReads, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxConcurrentReads, 90);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentScans, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(ReadPageBytes, 1);
     }
 }

@@ -6,7 +6,9 @@ namespace Hotline.Storage;
 /// <summary>
 /// The working set found by <see cref="LiteDbRequestStore.ReadWorkingSetAsync"/>: the ids of its
 /// requests, in id order, and the revision they reflect. Each page is read from the store when it
-/// is asked for, so its reader holds the ids and one page, never the whole set opened.
+/// is asked for, so its reader holds the ids and one page, never the whole set opened. A page ends
+/// at <c>pageSize</c> requests or at <see cref="RequestStoreOptions.ReadPageBytes"/> of sealed
+/// content, whichever comes first.
 /// </summary>
 internal sealed class WorkingSetSnapshot(LiteDbRequestStore store, string[] ids, long revision) : IWorkingSetSnapshot
 {
@@ -18,10 +20,11 @@ internal sealed class WorkingSetSnapshot(LiteDbRequestStore store, string[] ids,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
-        for (var start = 0; start < ids.Length; start += pageSize)
+        for (var start = 0; start < ids.Length;)
         {
-            var page = await store.ReadUnchangedAsync(ids.AsMemory(start, Math.Min(pageSize, ids.Length - start)), revision, cancellationToken)
+            var (page, consumed) = await store.ReadUnchangedAsync(ids.AsMemory(start, Math.Min(pageSize, ids.Length - start)), revision, cancellationToken)
                 .ConfigureAwait(false);
+            start += consumed;
             // A page whose every request changed since the revision has nothing to send: those changes follow.
             if (page.Count > 0)
             {

@@ -223,6 +223,39 @@ public sealed class WatchTests(ITestOutputHelper output)
         output.WriteLine($"watch resume: {checks} disconnect/resume rounds, 30 missed changes each, replayed in order with 0 gaps and 0 duplicates");
     }
 
+    /// <summary>
+    /// A replay is read in runs bounded in bytes (about eight requests of this size per run), so a
+    /// resuming stream over large requests crosses many runs: none may lose or repeat a change.
+    /// </summary>
+    [Fact]
+    public async Task Watch_ResumeOverLargeRequests_ReplaysEveryChangeOnceAcrossByteBoundedRuns()
+    {
+        await using var server = await StartAsync();
+        var first = await server.SubmitAsync("first");
+        var start = (await server.Requests.GetRequestAsync(new GetRequestRequest { Name = first.Name }, As(Anna)).ResponseAsync.DefaultTimeout()).Request.Revision;
+        var large = new string('ж', 7_990);
+        for (var i = 0; i < 40; i++)
+        {
+            await server.SubmitAsync($"{i:D3} {large}");
+        }
+
+        using var cts = new CancellationTokenSource();
+        using var call = server.Requests.WatchRequests(new WatchRequestsRequest { StartRevision = start + 1 }, Streaming(Anna, cts.Token));
+        var feed = new WatchFeed(call);
+        var replayed = new List<long>();
+        for (var i = 0; i < 40; i++)
+        {
+            var change = await feed.NextChangeAsync();
+            Assert.StartsWith($"{i:D3} ", change.Request.Message, StringComparison.Ordinal);
+            replayed.Add(change.Revision);
+        }
+        Assert.Equal(Enumerable.Range((int)start + 1, 40).Select(r => (long)r), replayed);
+        var progress = await feed.NextAsync();
+        Assert.Equal(WatchRequestsResponse.EventOneofCase.Progress, progress.EventCase);
+        Assert.Equal(replayed[^1], progress.Progress.Revision);
+        await cts.CancelAsync();
+    }
+
     [Fact]
     public async Task Watch_WhileIdle_SendsProgressWithCurrentRevision()
     {

@@ -147,14 +147,14 @@ public sealed class WorkingSetTests(ITestOutputHelper output)
         await stop.CancelAsync().DefaultTimeout();
         await Task.WhenAll(writers).DefaultTimeout();
 
-        var log = await store.ReadChangesAsync(1, int.MaxValue, CancellationToken.None).DefaultTimeout();
-        Assert.Equal(store.CommittedRevision, log.Changes[^1].Revision);
+        var log = await store.ReadWholeLogAsync();
+        Assert.Equal(store.CommittedRevision, log[^1].Revision);
         var final = (await store.ReadWorkingSetAsync()).Requests.ToDictionary(r => r.Id);
         var leftOut = 0;
         foreach (var (requests, revision) in snapshots)
         {
             // The working set at R, from the log: each request as of its last change at or below R.
-            var atRevision = log.Changes.Where(c => c.Revision <= revision)
+            var atRevision = log.Where(c => c.Revision <= revision)
                 .GroupBy(c => c.RequestId)
                 .Select(g => g.MaxBy(c => c.Revision)!.Request!)
                 .Where(r => r.State != RequestState.Closed || r.CloseTime >= cutoff)
@@ -164,7 +164,7 @@ public sealed class WorkingSetTests(ITestOutputHelper output)
                 Assert.True(atRevision.TryGetValue(request.Id, out var expected), "only requests of the working set at R");
                 TestData.AssertSame(expected, request);
             }
-            var changedAfter = log.Changes.Where(c => c.Revision > revision).Select(c => c.RequestId).ToHashSet();
+            var changedAfter = log.Where(c => c.Revision > revision).Select(c => c.RequestId).ToHashSet();
             foreach (var id in atRevision.Keys.Except(requests.Select(r => r.Id)))
             {
                 Assert.Contains(id, changedAfter);
@@ -172,9 +172,7 @@ public sealed class WorkingSetTests(ITestOutputHelper output)
             }
 
             var copy = requests.ToDictionary(r => r.Id);
-            var replay = await store.ReadChangesAsync(revision + 1, int.MaxValue, CancellationToken.None).DefaultTimeout();
-            Assert.False(replay.Compacted);
-            foreach (var change in replay.Changes)
+            foreach (var change in await store.ReadWholeLogAsync(revision + 1))
             {
                 copy[change.RequestId] = change.Request!;
             }

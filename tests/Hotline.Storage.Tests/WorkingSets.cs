@@ -26,4 +26,20 @@ internal static class WorkingSets
         }
         return requests;
     }
+
+    /// <summary>Every change from <paramref name="fromRevision"/> on, read in runs as a resuming watch reads them; none may be compacted away.</summary>
+    public static async Task<List<RequestChange>> ReadWholeLogAsync(this IRequestStore store, long fromRevision = 1)
+    {
+        var changes = new List<RequestChange>();
+        ChangeReplay run;
+        do
+        {
+            run = await store.ReadChangesAsync(fromRevision, 1_000, CancellationToken.None).DefaultTimeout();
+            Assert.False(run.Compacted);
+            changes.AddRange(run.Changes);
+            fromRevision = run.ReadThrough + 1;
+        }
+        while (run.More);
+        return changes;
+    }
 }

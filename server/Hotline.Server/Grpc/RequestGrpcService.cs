@@ -25,6 +25,7 @@ public sealed class RequestGrpcService(
     ICallerResolver callers,
     SessionRegistry sessions,
     ChangeBroadcaster broadcaster,
+    StreamMemoryReturn memoryReturn,
     IOptions<HotlineOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<RequestGrpcService> logger) : RequestService.RequestServiceBase
@@ -169,7 +170,14 @@ public sealed class RequestGrpcService(
         }
         var watch = new WatchSession(store, broadcaster, watchOptions, responseStream,
             new WatchStreamReset(context.GetHttpContext()), logger);
-        await watch.RunAsync(request.StartRevision, caller.Account, session, context.CancellationToken, lifetime.ApplicationStopping);
+        try
+        {
+            await watch.RunAsync(request.StartRevision, caller.Account, session, context.CancellationToken, lifetime.ApplicationStopping);
+        }
+        finally
+        {
+            memoryReturn.StreamEnded();
+        }
     }
 
     private RpcException TooManyWatches(string limit, WatchOptions watch)

@@ -21,6 +21,7 @@ public static class HotlineServiceCollectionExtensions
         services.Configure<HotlineOptions>(configuration.GetSection(HotlineOptions.Section));
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ChangeBroadcaster>();
+        services.AddSingleton<StreamMemoryReturn>();
         services.AddSingleton<StoreLifetime>();
         services.AddSingleton<IRequestStore>(sp => sp.GetRequiredService<StoreLifetime>().Store);
         services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<StoreLifetime>().Audit);

@@ -168,7 +168,9 @@ public sealed class WatchSession(
                 await SendChangeAsync(change.Revision,
                     new V1.WatchRequestsResponse { Change = ContractMapping.ToContract(now, _viewer) }, cancellationToken);
             }
-            if (replay.Changes.Count < ReplayPageSize)
+            // Changes left out (their request being purged) are passed over, not read again.
+            _delivered = Math.Max(_delivered, replay.ReadThrough);
+            if (!replay.More)
             {
                 // Tells a resuming client at once that the stream is live, even when it missed nothing.
                 await WriteAsync(new V1.WatchRequestsResponse { Progress = new V1.WatchProgress { Revision = _delivered } }, cancellationToken);
