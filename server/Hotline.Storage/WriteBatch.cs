@@ -82,11 +82,11 @@ internal sealed class WriteBatch : IDisposable
 
     public string NewRequestId()
     {
-        // 100 random bits make a collision practically impossible; checking costs one index lookup and makes it impossible.
+        // 60 random bits within one millisecond make a collision practically impossible; checking costs one index lookup and makes it impossible.
         string id;
         do
         {
-            id = RequestIds.New();
+            id = RequestIds.New(Now);
         }
         while (_written.ContainsKey(id) || _lookups.Requests.Find(id) is not null);
         return id;

@@ -140,7 +140,7 @@ public sealed class OutOfOrderCommitRecoveryRegressionTests(ITestOutputHelper ou
 
     private static HelpRequest Request(string message, long number) => new()
     {
-        Id = RequestIds.New(),
+        Id = RequestIds.New(TestData.Start),
         Number = number,
         Channel = Channel.Phone,
         Message = message,
