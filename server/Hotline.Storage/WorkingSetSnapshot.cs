@@ -8,11 +8,16 @@ namespace Hotline.Storage;
 /// requests, in id order, and the revision they reflect. Each page is read from the store when it
 /// is asked for, so its reader holds the ids and one page, never the whole set opened.
 /// </summary>
-internal sealed class WorkingSetSnapshot(LiteDbRequestStore store, string[] ids, long revision) : IWorkingSetSnapshot
+internal sealed class WorkingSetSnapshot(LiteDbRequestStore store, string[] ids, long revision, DateTimeOffset closedSince,
+    DateTimeOffset closedUntil) : IWorkingSetSnapshot
 {
     public long Revision => revision;
 
     public int Count => ids.Length;
+
+    public DateTimeOffset ClosedSince => closedSince;
+
+    public DateTimeOffset ClosedUntil => closedUntil;
 
     public async IAsyncEnumerable<IReadOnlyList<HelpRequest>> ReadPagesAsync(int pageSize,
         [EnumeratorCancellation] CancellationToken cancellationToken)
