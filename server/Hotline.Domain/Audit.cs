@@ -23,6 +23,8 @@ public enum AuditAction
     OperatorEnabled = 17,
     OperatorTokenRotated = 18,
     OperatorTokenRevoked = 19,
+    WatchProgressed = 20,
+    WatchEnded = 21,
 }
 
 /// <summary>
@@ -33,6 +35,12 @@ public enum AuditAction
 /// <param name="PreviousHash">The <paramref name="Hash"/> of the record before; 32 zero bytes for the first.</param>
 /// <param name="Hash">HMAC-SHA256 over the record's canonical encoding, <paramref name="PreviousHash"/> included.</param>
 /// <param name="OperatorId">The account an account change concerns (added, disabled, its token rotated); null for every other record.</param>
+/// <param name="Revision">
+/// For a change to a request (submitted ... reopened): the revision of that change. For PURGED: the
+/// store's revision when the request's data key was destroyed (its DELETED change comes later).
+/// Null for every other record, and for changes recorded before records carried revisions.
+/// </param>
+/// <param name="Watch">For the records of a watch stream (WATCHED, WATCH_PROGRESSED, WATCH_ENDED): what it was sent; null otherwise.</param>
 public sealed record AuditRecord(
     long Sequence,
     DateTimeOffset Time,
@@ -41,7 +49,62 @@ public sealed record AuditRecord(
     IReadOnlyList<string> RequestIds,
     ReadOnlyMemory<byte> PreviousHash,
     ReadOnlyMemory<byte> Hash,
-    string? OperatorId = null);
+    string? OperatorId = null,
+    long? Revision = null,
+    WatchMark? Watch = null)
+{
+    /// <summary>
+    /// Only on a WATCHED record in one request's trail: the stream as its newest record leaves it
+    /// (<see cref="WatchMark.Through"/>, <see cref="WatchMark.Ended"/>). Not part of the record, so
+    /// not covered by its hash; the records it comes from are in the chain.
+    /// </summary>
+    public WatchMark? Reached { get; init; }
+}
+
+/// <summary>
+/// What a record of a WatchRequests stream says the stream sent. A stream sends requests by
+/// revision, not by name, so its records name none; a request's trail works out from these which
+/// streams could have sent it (<see cref="StreamExposure"/>). Every record of a stream is written,
+/// and on disk, before the stream sends anything the record covers.
+/// </summary>
+/// <param name="Stream">The sequence number of the WATCHED record that opened the stream (that record's own).</param>
+/// <param name="FromRevision">Changes above this revision were sent to the stream, replayed or live.</param>
+/// <param name="Through">
+/// Changes up to this revision may have been sent when the record was written. Until the next
+/// record, the stream sends at most <see cref="WatchAudit.RevisionsPerRecord"/> revisions beyond it.
+/// </param>
+/// <param name="SnapshotClosedSince">
+/// On a WATCHED record of a stream that opened with a snapshot of the working set at
+/// <paramref name="FromRevision"/>: the snapshot held every request open then and those closed at
+/// or after this time. Null for a stream resumed from a revision (no snapshot) and on later records.
+/// </param>
+/// <param name="Ended">The stream ended: nothing above <paramref name="Through"/> was sent.</param>
+public sealed record WatchMark(long Stream, long FromRevision, long Through, DateTimeOffset? SnapshotClosedSince, bool Ended);
+
+/// <summary>
+/// What a watch stream may send until it is recorded again: every revision up to
+/// <see cref="Until"/>. Before sending a change above it the stream must record how far it got,
+/// which extends the lease; so when a server dies mid-stream, its last record still bounds what
+/// the stream could have sent.
+/// </summary>
+/// <param name="Stream">The sequence number of the stream's WATCHED record.</param>
+/// <param name="Viewer">The account the stream sends to: the actor of its records.</param>
+public sealed record WatchLease(long Stream, string Viewer, long FromRevision, long Until);
+
+/// <summary>The limits a store's watch records are written and read under.</summary>
+public static class WatchAudit
+{
+    /// <summary>
+    /// Revisions a stream may send beyond its last record. Larger means fewer records (one per
+    /// stream per this many revisions) but a longer span credited to a stream whose end was never
+    /// recorded (a server that died, a lockdown); reading a trail costs about the same either way.
+    /// Changing it would misread older records: keep it, or keep the old value for them.
+    /// </summary>
+    public const long RevisionsPerRecord = 1_000;
+
+    /// <summary>The longest closed window a watch snapshot may hold; a request's trail looks back this far at most.</summary>
+    public static readonly TimeSpan MaxClosedWindow = TimeSpan.FromDays(7);
+}
 
 /// <summary>A page of audit records, oldest first.</summary>
 /// <param name="NextAfterSequence">Pass as the next call's start to continue; null on the last page.</param>
@@ -91,8 +154,11 @@ public sealed record AuditVerification(
 public interface IAuditTrail
 {
     /// <summary>
-    /// Records oldest first, after <paramref name="afterSequence"/>; only those naming
-    /// <paramref name="requestId"/> when it is set.
+    /// Records oldest first, after <paramref name="afterSequence"/>. When <paramref name="requestId"/>
+    /// is set: the records naming it and, resolved when read, the WATCHED record of every watch
+    /// stream that could have sent its content (see <see cref="StreamExposure"/>), each with
+    /// <see cref="AuditRecord.Reached"/> set. Costs in proportion to the request's own records and
+    /// the streams open around its changes, not to the trail.
     /// </summary>
     Task<AuditPage> ListAuditAsync(string? requestId, long afterSequence, int limit, CancellationToken cancellationToken);
 

@@ -43,10 +43,29 @@ public interface IRequestStore
     Task<RequestPage> ListRelatedAsync(string requestId, string reader, long? beforeNumber, int limit, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Appends the audit record of a watch session about to stream requests to <paramref name="reader"/>:
-    /// one per session, not one per request streamed.
+    /// Appends the WATCHED record of a stream about to send <paramref name="reader"/> the pages of
+    /// <paramref name="snapshot"/> and then the changes after its revision: the revision and the
+    /// closed window say which requests it holds, without naming any. Call after the set is found
+    /// and before its first page is read. Throws FAILED_PRECONDITION LOCKED_DOWN while locked.
     /// </summary>
-    Task RecordWatchAsync(string reader, CancellationToken cancellationToken);
+    /// <returns>The lease under which the stream may send changes (see <see cref="WatchLease"/>).</returns>
+    Task<WatchLease> RecordWatchStartAsync(string reader, IWorkingSetSnapshot snapshot, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends the WATCHED record of a stream about to send <paramref name="reader"/> every change
+    /// above <paramref name="fromRevision"/>, replayed from the change log and then live.
+    /// </summary>
+    Task<WatchLease> RecordWatchStartAsync(string reader, long fromRevision, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Appends a WATCH_PROGRESSED record: the stream may have sent changes up to <paramref name="through"/>,
+    /// and is about to send more. Returns the extended lease. One record per
+    /// <see cref="WatchAudit.RevisionsPerRecord"/> revisions a stream follows, not one per request.
+    /// </summary>
+    Task<WatchLease> RecordWatchProgressAsync(WatchLease lease, long through, CancellationToken cancellationToken);
+
+    /// <summary>Appends the WATCH_ENDED record of a stream that sent nothing above <paramref name="through"/>.</summary>
+    Task RecordWatchEndAsync(WatchLease lease, long through, CancellationToken cancellationToken);
 
     /// <summary>
     /// Destroys a request for good: its data key first (so every copy of its sealed fields, in the
@@ -73,7 +92,8 @@ public interface IRequestStore
     /// Which requests those are is settled here, without opening any; their content is read a page
     /// at a time by <see cref="IWorkingSetSnapshot.ReadPagesAsync"/>, so a reader holds a page, not
     /// the set, and nothing it costs grows with the closed history. Not audited here: a watch
-    /// session records itself once (<see cref="RecordWatchAsync"/>).
+    /// stream records what it holds (<see cref="RecordWatchStartAsync(string, IWorkingSetSnapshot, CancellationToken)"/>)
+    /// before reading its first page. <paramref name="closedWithin"/> is at most <see cref="WatchAudit.MaxClosedWindow"/>.
     /// Throws FAILED_PRECONDITION LOCKED_DOWN while the key vault is locked.
     /// </summary>
     Task<IWorkingSetSnapshot> ReadWorkingSetAsync(TimeSpan closedWithin, CancellationToken cancellationToken);
@@ -111,6 +131,15 @@ public interface IWorkingSetSnapshot
 
     /// <summary>How many requests made up the working set at <see cref="Revision"/>; the pages hold this many or fewer.</summary>
     int Count { get; }
+
+    /// <summary>The set holds every request open at <see cref="Revision"/> and those closed at or after this time.</summary>
+    DateTimeOffset ClosedSince { get; }
+
+    /// <summary>
+    /// No request in the set was closed after this time: the later of the clock when the set was
+    /// found and the newest close time in it (a clock set back leaves close times ahead of it).
+    /// </summary>
+    DateTimeOffset ClosedUntil { get; }
 
     /// <summary>
     /// The requests, in pages of at most <paramref name="pageSize"/>, each read from the store only

@@ -114,4 +114,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(37, LogLevel.Warning, "Lockdown persisted: the process exits (code {ExitCode}) so that nothing it read stays in its memory; its supervisor starts it again, locked, until an admin unlocks it.")]
     public static partial void ExitingAfterLockdown(ILogger logger, int exitCode);
+
+    [LoggerMessage(60, LogLevel.Information, "Watcher {WatchId} ended without its end in the audit trail (stream record {Stream}: {Reason}); the trail takes it to have run to its last record's lease.")]
+    public static partial void WatchEndNotRecorded(ILogger logger, long watchId, long stream, string reason);
 }

@@ -17,6 +17,8 @@ internal static class AuditDocument
     public const string Collection = "audit";
     public const string RequestIdsField = "request_ids";
     public const string OperatorField = "operator";
+    public const string RevisionField = "revision";
+    public const string WatchField = "watch";
     public const int HashLength = 32;
 
     /// <summary>Matches the records naming request @0, through the multikey index on <see cref="RequestIdsField"/>.</summary>
@@ -26,10 +28,14 @@ internal static class AuditDocument
 
     private static readonly byte[] Label = "hotline-audit-v1"u8.ToArray();
 
+    private static readonly byte[] RevisionTag = "revision"u8.ToArray();
+    private static readonly byte[] WatchTag = "watch"u8.ToArray();
+
     public static AuditRecord Create(KeyRing ring, long sequence, DateTimeOffset time, string actor, AuditAction action,
-        IReadOnlyList<string> requestIds, byte[] previousHash, string? operatorId = null)
+        IReadOnlyList<string> requestIds, byte[] previousHash, string? operatorId = null, long? revision = null, WatchMark? watch = null)
     {
-        var unsigned = new AuditRecord(sequence, time, actor, action, requestIds, previousHash, ReadOnlyMemory<byte>.Empty, operatorId);
+        var unsigned = new AuditRecord(sequence, time, actor, action, requestIds, previousHash, ReadOnlyMemory<byte>.Empty, operatorId,
+            revision, watch);
         return unsigned with { Hash = ring.AuditHash(Canonical(unsigned)) };
     }
 
@@ -49,6 +55,25 @@ internal static class AuditDocument
         {
             doc[OperatorField] = record.OperatorId;
         }
+        if (record.Revision is { } revision)
+        {
+            doc[RevisionField] = revision;
+        }
+        if (record.Watch is { } watch)
+        {
+            var mark = new BsonDocument
+            {
+                ["stream"] = watch.Stream,
+                ["from"] = watch.FromRevision,
+                ["through"] = watch.Through,
+                ["ended"] = watch.Ended,
+            };
+            if (watch.SnapshotClosedSince is { } closedSince)
+            {
+                mark["closed_since"] = closedSince.UtcTicks;
+            }
+            doc[WatchField] = mark;
+        }
         return doc;
     }
 
@@ -61,13 +86,33 @@ internal static class AuditDocument
         [.. doc[RequestIdsField].AsArray.Select(v => v.AsString ?? throw new InvalidCastException("request id"))],
         doc["prev"].AsBinary ?? throw new InvalidCastException("prev"),
         doc["hash"].AsBinary ?? throw new InvalidCastException("hash"),
-        doc.TryGetValue(OperatorField, out var account) ? account.AsString ?? throw new InvalidCastException(OperatorField) : null);
+        doc.TryGetValue(OperatorField, out var account) ? account.AsString ?? throw new InvalidCastException(OperatorField) : null,
+        doc.TryGetValue(RevisionField, out var revision) ? Int64(revision, RevisionField) : null,
+        doc.TryGetValue(WatchField, out var watch) ? WatchFromBson(watch) : null);
+
+    private static WatchMark WatchFromBson(BsonValue value)
+    {
+        var mark = value.AsDocument ?? throw new InvalidCastException(WatchField);
+        return new WatchMark(
+            Int64(mark["stream"], "stream"),
+            Int64(mark["from"], "from"),
+            Int64(mark["through"], "through"),
+            mark.TryGetValue("closed_since", out var closedSince) ? Time(Int64(closedSince, "closed_since")) : null,
+            mark["ended"].IsBoolean ? mark["ended"].AsBoolean : throw new InvalidCastException("ended"));
+    }
+
+    private static long Int64(BsonValue value, string field) => value.IsInt64 ? value.AsInt64 : throw new InvalidCastException(field);
+
+    private static DateTimeOffset Time(long ticks) => ticks >= 0 && ticks <= DateTimeOffset.MaxValue.UtcTicks
+        ? new DateTimeOffset(ticks, TimeSpan.Zero)
+        : throw new InvalidCastException("closed_since");
 
     /// <summary>
     /// Label, sequence, time, actor, action, request ids, previous hash, then the account concerned
-    /// only when there is one: integers big-endian, strings and lists length-prefixed, so no two
-    /// different records encode alike. Records written before account changes were audited have no
-    /// account and encode exactly as they did, so existing chains still verify.
+    /// only when there is one, then the revision and the watch fields, each behind its tag, only
+    /// when there are any: integers big-endian, strings and lists length-prefixed, so no two
+    /// different records encode alike. Records written before account changes, revisions or watch
+    /// fields were recorded have none of them and encode exactly as they did, so existing chains still verify.
     /// </summary>
     public static byte[] Canonical(AuditRecord record)
     {
@@ -86,6 +131,21 @@ internal static class AuditDocument
         if (record.OperatorId is not null)
         {
             Write(buffer, Encoding.UTF8.GetBytes(record.OperatorId));
+        }
+        if (record.Revision is { } revision)
+        {
+            Write(buffer, RevisionTag);
+            WriteInt64(buffer, revision);
+        }
+        if (record.Watch is { } watch)
+        {
+            Write(buffer, WatchTag);
+            WriteInt64(buffer, watch.Stream);
+            WriteInt64(buffer, watch.FromRevision);
+            WriteInt64(buffer, watch.Through);
+            // Ticks are never negative: -1 says "no snapshot" unlike any time.
+            WriteInt64(buffer, watch.SnapshotClosedSince?.UtcTicks ?? -1);
+            WriteInt64(buffer, watch.Ended ? 1 : 0);
         }
         return buffer.ToArray();
     }

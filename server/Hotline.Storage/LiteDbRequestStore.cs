@@ -25,6 +25,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     private const string AnyOpenKey = "$." + RequestDocument.OpenKeyField + " >= @0";
     private const string OpenKeyOnly = "$." + RequestDocument.OpenKeyField;
     internal const string IdOnly = "{ _id: $._id }";
+    private const string IdAndCloseTime = "{ _id: $._id, closed: $." + RequestDocument.CloseTimeField + " }";
 
     internal static readonly BsonArray OpenStateValues =
         [(int)RequestState.New, (int)RequestState.Assigned, (int)RequestState.Waiting];
@@ -43,6 +44,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     private long _workingSetDocumentsRead;
     private long _listDocumentsRead;
     private long _workingSetRequestsOpened;
+    private long _streamIndexRecordsRead;
     private bool _disposed;
 
     private LiteDbRequestStore(LiteDatabase database, DataDirectoryLock? directoryLock, StoreSchema schema, StoreWriter writer,
@@ -169,6 +171,12 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
 
     /// <summary>Requests that working-set pages have opened (decrypted); see <see cref="WorkingSetDocumentsRead"/>.</summary>
     internal long WorkingSetRequestsOpened => Interlocked.Read(ref _workingSetRequestsOpened);
+
+    /// <summary>
+    /// Documents of the stream index that reading requests' trails has loaded; for tests that a trail
+    /// costs the streams around the request, not every stream ever recorded.
+    /// </summary>
+    internal long StreamIndexRecordsRead => Interlocked.Read(ref _streamIndexRecordsRead);
 
     public async Task<IntakeReceipt> SubmitAsync(NewHelpRequest submission, CancellationToken cancellationToken)
     {
@@ -317,14 +325,36 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         return page;
     }
 
-    public Task RecordWatchAsync(string reader, CancellationToken cancellationToken)
+    public Task<WatchLease> RecordWatchStartAsync(string reader, IWorkingSetSnapshot snapshot, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(reader);
-        if (Vault.IsLocked)
-        {
-            throw DomainException.LockedDown(write: false);
-        }
-        return AuditReadAsync(reader, AuditAction.Watched, [], cancellationToken);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var window = snapshot.ClosedUntil - snapshot.ClosedSince;
+        ArgumentOutOfRangeException.ThrowIfLessThan(window, TimeSpan.Zero);
+        var opening = new WatchMark(0, snapshot.Revision, snapshot.Revision, snapshot.ClosedSince, Ended: false);
+        return RecordWatchAsync(reader, AuditAction.Watched, opening, window, cancellationToken);
+    }
+
+    public Task<WatchLease> RecordWatchStartAsync(string reader, long fromRevision, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reader);
+        ArgumentOutOfRangeException.ThrowIfNegative(fromRevision);
+        var opening = new WatchMark(0, fromRevision, fromRevision, SnapshotClosedSince: null, Ended: false);
+        return RecordWatchAsync(reader, AuditAction.Watched, opening, window: null, cancellationToken);
+    }
+
+    public Task<WatchLease> RecordWatchProgressAsync(WatchLease lease, long through, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var progress = new WatchMark(lease.Stream, lease.FromRevision, Math.Max(through, lease.FromRevision), SnapshotClosedSince: null, Ended: false);
+        return RecordWatchAsync(lease.Viewer, AuditAction.WatchProgressed, progress, window: null, cancellationToken);
+    }
+
+    public Task RecordWatchEndAsync(WatchLease lease, long through, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lease);
+        var end = new WatchMark(lease.Stream, lease.FromRevision, Math.Max(through, lease.FromRevision), SnapshotClosedSince: null, Ended: true);
+        return RecordWatchAsync(lease.Viewer, AuditAction.WatchEnded, end, window: null, cancellationToken);
     }
 
     /// <summary>
@@ -354,15 +384,16 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     public async Task<IWorkingSetSnapshot> ReadWorkingSetAsync(TimeSpan closedWithin, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(closedWithin, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(closedWithin, WatchAudit.MaxClosedWindow);
         if (Vault.IsLocked)
         {
             throw DomainException.LockedDown(write: false);
         }
-        var closedSince = _time.GetUtcNow() - closedWithin;
+        var now = _time.GetUtcNow();
         using var scan = await _scans.EnterAsync(cancellationToken).ConfigureAwait(false);
         using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
-        var (ids, revision) = FindWorkingSet(closedSince);
-        return new WorkingSetSnapshot(this, ids, revision);
+        var (ids, revision, newestClose) = FindWorkingSet(now - closedWithin);
+        return new WorkingSetSnapshot(this, ids, revision, now - closedWithin, newestClose > now ? newestClose : now);
     }
 
     /// <summary>
@@ -536,13 +567,19 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     {
         ArgumentOutOfRangeException.ThrowIfNegative(limit);
         using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
-        IEnumerable<BsonDocument> docs = requestId is null
-            ? _schema.Audit.Find(BsonExpression.Create("_id > @0", afterSequence), 0, limit + 1)
-            : _schema.Audit.Find(BsonExpression.Create(AuditDocument.NamesRequest, requestId))
-                .Where(d => d["_id"].AsInt64 > afterSequence)
-                .OrderBy(d => d["_id"].AsInt64)
-                .Take(limit + 1);
-        var records = docs.Select(AuditDocument.FromBson).ToList();
+        List<AuditRecord> records;
+        if (requestId is null)
+        {
+            records = [.. _schema.Audit.Find(BsonExpression.Create("_id > @0", afterSequence), 0, limit + 1).Select(AuditDocument.FromBson)];
+        }
+        else
+        {
+            var own = _schema.Audit.Find(BsonExpression.Create(AuditDocument.NamesRequest, requestId)).Select(AuditDocument.FromBson).ToList();
+            records = [.. own.Concat(StreamsThatCouldHaveSent(own))
+                .Where(r => r.Sequence > afterSequence)
+                .OrderBy(r => r.Sequence)
+                .Take(limit + 1)];
+        }
         if (records.Count <= limit)
         {
             return new AuditPage(records, null);
@@ -570,6 +607,69 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         var verification = AuditVerifier.Verify(ring, AuditInOrder(), head.AuditSequence,
             head.AuditHead, cancellationToken);
         return verification with { AccountChangesAwaitingUnlock = awaiting };
+    }
+
+    /// <summary>
+    /// The WATCHED records of the streams that could have sent the request whose own records are
+    /// <paramref name="own"/> (see <see cref="StreamExposure"/>), each with how far it got. Three kinds of
+    /// index range over the stream index, never the chain: the records with <see cref="WatchMark.Through"/>
+    /// within <see cref="WatchAudit.RevisionsPerRecord"/> below each change (the streams running
+    /// then); the snapshots read at a revision while the request was open; and the snapshots whose
+    /// closed window began at most the widest window recorded before one of its closes. So the cost
+    /// follows the request's own records and the streams around them, not the length of the trail.
+    /// Synchronous: LiteDB enumerators belong to their thread.
+    /// </summary>
+    private List<AuditRecord> StreamsThatCouldHaveSent(IReadOnlyList<AuditRecord> own)
+    {
+        if (own.Count == 0 || WatchIndexState.Read(_schema.Meta) is not { } index)
+        {
+            return [];
+        }
+        var exposure = StreamExposure.Of(own, index.RevisionsFrom);
+        var streams = new HashSet<long>();
+        var around = new Dictionary<long, List<(long Sequence, WatchMark Mark)>>();
+        var read = 0;
+        foreach (var span in exposure.MarkRangesForChanges())
+        {
+            foreach (var doc in _schema.Watches.Find(WatchDocument.ThroughIn(span)))
+            {
+                read++;
+                var (sequence, mark) = WatchDocument.FromBson(doc);
+                if (!around.TryGetValue(mark.Stream, out var records))
+                {
+                    around[mark.Stream] = records = [];
+                }
+                records.Add((sequence, mark));
+            }
+        }
+        streams.UnionWith(around.Where(stream => exposure.CouldHaveSent(stream.Value)).Select(stream => stream.Key));
+        var snapshots = exposure.OpenSpans
+            .Where(span => span.From < span.Until)
+            .SelectMany(span => _schema.Watches.Find(WatchDocument.SnapshotIn(span)))
+            .Concat(exposure.ClosedSpans.SelectMany(span =>
+                _schema.Watches.Find(WatchDocument.ClosedSinceBetween(span.CloseTime, index.WidestWindow))));
+        foreach (var doc in snapshots)
+        {
+            read++;
+            var (sequence, mark) = WatchDocument.FromBson(doc);
+            if (mark.SnapshotClosedSince is { } closedSince && exposure.InSnapshot(sequence, mark.FromRevision, closedSince))
+            {
+                streams.Add(sequence);
+            }
+        }
+        var opened = new List<AuditRecord>(streams.Count);
+        foreach (var stream in streams)
+        {
+            // Shown from the chain: the opening record, and the stream's newest one for how far it got.
+            var records = _schema.Watches.Find(WatchDocument.OfStream(stream)).Select(d => d["_id"].AsInt64).ToList();
+            read += records.Count;
+            if (_schema.Audit.FindById(stream) is { } opening && _schema.Audit.FindById(records.Max()) is { } latest)
+            {
+                opened.Add(AuditDocument.FromBson(opening) with { Reached = AuditDocument.FromBson(latest).Watch });
+            }
+        }
+        Interlocked.Add(ref _streamIndexRecordsRead, read);
+        return opened;
     }
 
     /// <summary>Chooses how to find a page (see <see cref="ListAsync"/>). Synchronous: LiteDB enumerators belong to their thread.</summary>
@@ -744,7 +844,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     /// transaction so they come from one snapshot (see <see cref="ReadWorkingSetAsync"/>). Must stay
     /// synchronous: the transaction belongs to this thread.
     /// </summary>
-    private (string[] Ids, long Revision) FindWorkingSet(DateTimeOffset closedSince)
+    private (string[] Ids, long Revision, DateTimeOffset NewestClose) FindWorkingSet(DateTimeOffset closedSince)
     {
         if (!_database.BeginTrans())
         {
@@ -767,15 +867,17 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
                 ids.Add(doc["_id"].AsString);
             }
             // Open requests have no close time (a reopen clears it); the index keeps their nulls below every number.
-            foreach (var doc in _schema.Requests.Query().Where(ClosedSince, closedSince.UtcTicks).Select(IdOnly).ToDocuments())
+            var newestClose = closedSince.UtcTicks;
+            foreach (var doc in _schema.Requests.Query().Where(ClosedSince, closedSince.UtcTicks).Select(IdAndCloseTime).ToDocuments())
             {
                 read++;
                 ids.Add(doc["_id"].AsString);
+                newestClose = Math.Max(newestClose, doc["closed"].AsInt64);
             }
             Interlocked.Add(ref _workingSetDocumentsRead, read);
             var ordered = ids.ToArray();
             Array.Sort(ordered, StringComparer.Ordinal);
-            return (ordered, revision);
+            return (ordered, revision, new DateTimeOffset(newestClose, TimeSpan.Zero));
         }
         finally
         {
@@ -828,6 +930,11 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             var schema = new StoreSchema(database);
             vault = OpenVault(schema, masterKey, logger);
             schema.EnsureIndexes();
+            if (WatchIndexState.Read(schema.Meta) is null)
+            {
+                // Changes up to now were audited without their revision (or there are none yet).
+                new WatchIndexState(StoreCounters.Read(schema.Meta).LastRevision, TimeSpan.Zero).Write(schema.Meta);
+            }
             database.Checkpoint();
             var counters = StoreCounters.Read(schema.Meta);
             var writer = new StoreWriter(database, schema, counters, options, timeProvider, changeListener, vault, logger);
@@ -933,6 +1040,18 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             }
         }
         return opened;
+    }
+
+    /// <summary>A watch stream's record, refused while locked as the read it stands for.</summary>
+    private async Task<WatchLease> RecordWatchAsync(string viewer, AuditAction action, WatchMark mark, TimeSpan? window,
+        CancellationToken cancellationToken)
+    {
+        if (Vault.IsLocked)
+        {
+            throw DomainException.LockedDown(write: false);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        return await Enqueue(new WatchRecordWrite(viewer, action, mark, window, cancellationToken)).ConfigureAwait(false);
     }
 
     private async Task AuditReadAsync(string reader, AuditAction action, IReadOnlyList<string> requestIds, CancellationToken cancellationToken)

@@ -20,6 +20,7 @@ internal sealed class StoreSchema
         Keys = database.GetCollection(DataKeyDocument.Collection);
         Audit = database.GetCollection(AuditDocument.Collection);
         Operators = database.GetCollection(OperatorDocument.Collection);
+        Watches = database.GetCollection(WatchDocument.Collection);
     }
 
     public ILiteCollection<BsonDocument> Requests { get; }
@@ -40,6 +41,9 @@ internal sealed class StoreSchema
 
     /// <summary>People and integrations that may call, keyed by operator id, with their token hashes.</summary>
     public ILiteCollection<BsonDocument> Operators { get; }
+
+    /// <summary>The stream index: the watch records of the audit chain, keyed by sequence number (<see cref="WatchDocument"/>).</summary>
+    public ILiteCollection<BsonDocument> Watches { get; }
 
     /// <summary>Writes: call only from the writer, and only after the opening checkpoint.</summary>
     public void EnsureIndexes()
@@ -62,6 +66,11 @@ internal sealed class StoreSchema
         Changes.EnsureIndex(ChangeDocument.RequestIdField, "$." + ChangeDocument.RequestIdField);
         IntakeKeys.EnsureIndex(IntakeKeyDocument.RequestIdField, "$." + IntakeKeyDocument.RequestIdField);
         Audit.EnsureIndex(AuditDocument.RequestIdsField, "$." + AuditDocument.RequestIdsField + "[*]");
+        // A request's trail finds the streams around its changes, its open spans and its closes (LiteDbRequestStore.ListAuditAsync).
+        Watches.EnsureIndex(WatchDocument.ThroughField, "$." + WatchDocument.ThroughField);
+        Watches.EnsureIndex(WatchDocument.StreamField, "$." + WatchDocument.StreamField);
+        Watches.EnsureIndex(WatchDocument.SnapshotAtField, "$." + WatchDocument.SnapshotAtField);
+        Watches.EnsureIndex(WatchDocument.ClosedSinceField, "$." + WatchDocument.ClosedSinceField);
     }
 
     /// <summary>

@@ -314,7 +314,7 @@ internal sealed class StoreWriter
                     foreach (var id in ids)
                     {
                         b.DestroyDataKey(id);
-                        b.Audit(purge.Actor, AuditAction.Purged, [id]);
+                        b.AuditPurge(purge.Actor, id);
                     }
                     if (purge.IsRetention)
                     {

@@ -10,11 +10,16 @@ namespace Hotline.Storage;
 /// at <c>pageSize</c> requests or at <see cref="RequestStoreOptions.ReadPageBytes"/> of sealed
 /// content, whichever comes first.
 /// </summary>
-internal sealed class WorkingSetSnapshot(LiteDbRequestStore store, string[] ids, long revision) : IWorkingSetSnapshot
+internal sealed class WorkingSetSnapshot(LiteDbRequestStore store, string[] ids, long revision, DateTimeOffset closedSince,
+    DateTimeOffset closedUntil) : IWorkingSetSnapshot
 {
     public long Revision => revision;
 
     public int Count => ids.Length;
+
+    public DateTimeOffset ClosedSince => closedSince;
+
+    public DateTimeOffset ClosedUntil => closedUntil;
 
     public async IAsyncEnumerable<IReadOnlyList<HelpRequest>> ReadPagesAsync(int pageSize,
         [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -151,7 +151,7 @@ internal sealed class WriteBatch : IDisposable
         _revisionChanged = true;
         _written[stamped.Id] = stamped;
         _changes.Add(change);
-        Audit(actor, AuditActionOf(kind), [stamped.Id]);
+        AppendRecord(Now, actor, AuditActionOf(kind), [stamped.Id], operatorId: null, revision);
         return stamped;
     }
 
@@ -180,6 +180,36 @@ internal sealed class WriteBatch : IDisposable
     /// <summary>Appends a record to the audit chain, linked to the one before it.</summary>
     public void Audit(string actor, AuditAction action, IReadOnlyList<string> requestIds) =>
         AppendRecord(Now, actor, action, requestIds, operatorId: null);
+
+    /// <summary>
+    /// Appends the PURGED record of a request whose data key this batch destroys, with the store's
+    /// revision now: a watch snapshot read at a later revision cannot have held it (see <see cref="StreamExposure"/>).
+    /// </summary>
+    public void AuditPurge(string actor, string requestId) =>
+        AppendRecord(Now, actor, AuditAction.Purged, [requestId], operatorId: null, Counters.LastRevision);
+
+    /// <summary>
+    /// Appends a watch stream's record and its entry in the stream index. A WATCHED record opens the
+    /// stream: its <see cref="WatchMark.Stream"/> is set here to its own sequence number.
+    /// <paramref name="window"/>, for a snapshot, is the width of its closed window as recorded in
+    /// the index state, which a request's trail reads back that far by.
+    /// </summary>
+    /// <returns>The mark as recorded.</returns>
+    public WatchMark AuditWatch(string actor, AuditAction action, WatchMark mark, TimeSpan? window = null)
+    {
+        var sequence = Counters.AuditSequence + 1;
+        if (action == AuditAction.Watched)
+        {
+            mark = mark with { Stream = sequence };
+        }
+        AppendRecord(Now, actor, action, [], operatorId: null, revision: null, mark);
+        _schema.Watches.Insert(WatchDocument.ToBson(sequence, mark));
+        if (window is { } width && WatchIndexState.Read(_schema.Meta) is { } state && width > state.WidestWindow)
+        {
+            (state with { WidestWindow = width }).Write(_schema.Meta);
+        }
+        return mark;
+    }
 
     /// <summary>
     /// Appends the record of a change to an operator account. During a lockdown the chain's key is
@@ -290,9 +320,11 @@ internal sealed class WriteBatch : IDisposable
         _dataKeys.Clear();
     }
 
-    private void AppendRecord(DateTimeOffset time, string actor, AuditAction action, IReadOnlyList<string> requestIds, string? operatorId)
+    private void AppendRecord(DateTimeOffset time, string actor, AuditAction action, IReadOnlyList<string> requestIds, string? operatorId,
+        long? revision = null, WatchMark? watch = null)
     {
-        var record = AuditDocument.Create(Ring, Counters.AuditSequence + 1, time, actor, action, requestIds, Counters.AuditHead, operatorId);
+        var record = AuditDocument.Create(Ring, Counters.AuditSequence + 1, time, actor, action, requestIds, Counters.AuditHead, operatorId,
+            revision, watch);
         _schema.Audit.Insert(AuditDocument.ToBson(record));
         Counters = Counters with { AuditSequence = record.Sequence, AuditHead = record.Hash.ToArray() };
         _countersChanged = true;

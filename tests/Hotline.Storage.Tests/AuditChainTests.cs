@@ -24,7 +24,9 @@ public sealed class AuditChainTests(ITestOutputHelper output)
         await store.ExecuteAsync(id, new UpdateCommand(Holder, new RequestPatch { Urgency = Urgency.ImmediateDanger }), CancellationToken.None).DefaultTimeout();
         await store.GetAsync(id, "reader-1", CancellationToken.None).DefaultTimeout();
         await store.ListAsync(new RequestQuery(), "reader-2", CancellationToken.None).DefaultTimeout();
-        await store.RecordWatchAsync("watcher", CancellationToken.None).DefaultTimeout();
+        // Ended before the changes below: it sent none of them, so it is in no request's trail.
+        var watch = await store.RecordWatchStartAsync("watcher", store.CommittedRevision, CancellationToken.None).DefaultTimeout();
+        await store.RecordWatchEndAsync(watch, watch.FromRevision, CancellationToken.None).DefaultTimeout();
         await store.ExecuteAsync(id, new CloseCommand(Holder, Resolution.Referred), CancellationToken.None).DefaultTimeout();
         await store.ExecuteAsync(id, new ReopenCommand(Holder), CancellationToken.None).DefaultTimeout();
         await store.ExecuteAsync(id, new ReleaseCommand(Holder), CancellationToken.None).DefaultTimeout();

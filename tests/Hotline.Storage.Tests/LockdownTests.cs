@@ -23,7 +23,7 @@ public sealed class LockdownTests
         AssertRead(await Assert.ThrowsAsync<DomainException>(() => store.ListAsync(new RequestQuery(), TestData.Reader, CancellationToken.None).DefaultTimeout()));
         AssertRead(await Assert.ThrowsAsync<DomainException>(() => store.ReadWorkingSetAsync(WorkingSets.Window, CancellationToken.None).DefaultTimeout()));
         AssertRead(await Assert.ThrowsAsync<DomainException>(() => store.ReadChangesAsync(1, 10, CancellationToken.None).DefaultTimeout()));
-        AssertRead(await Assert.ThrowsAsync<DomainException>(() => store.RecordWatchAsync(TestData.Reader, CancellationToken.None).DefaultTimeout()));
+        AssertRead(await Assert.ThrowsAsync<DomainException>(() => store.RecordWatchStartAsync(TestData.Reader, 0, CancellationToken.None).DefaultTimeout()));
         AssertWrite(await Assert.ThrowsAsync<DomainException>(() => store.SubmitAsync(TestData.Submission("during"), CancellationToken.None).DefaultTimeout()));
         AssertWrite(await Assert.ThrowsAsync<DomainException>(() =>
             store.ExecuteAsync(id, new AssignCommand(TestData.Operator(1), TestData.Operator(1)), CancellationToken.None).DefaultTimeout()));

@@ -125,10 +125,22 @@ public static class ContractMapping
             Action = (V1.AuditAction)record.Action,
             Hash = Convert.ToHexStringLower(record.Hash.Span),
             Operator = record.OperatorId is null ? "" : OperatorName(record.OperatorId),
+            Revision = record.Revision ?? 0,
+            Watch = record.Watch is { } watch ? ToContract(watch) : null,
+            Reached = record.Reached is { } reached ? ToContract(reached) : null,
         };
         message.Requests.AddRange(record.RequestIds.Select(RequestName));
         return message;
     }
+
+    public static V1.AuditWatch ToContract(WatchMark mark) => new()
+    {
+        Stream = mark.Stream,
+        FromRevision = mark.FromRevision,
+        ThroughRevision = mark.Through,
+        SnapshotClosedSince = mark.SnapshotClosedSince is { } closedSince ? Timestamp.FromDateTimeOffset(closedSince) : null,
+        Ended = mark.Ended,
+    };
 
     public static V1.PurgedRequest ToContract(RequestOutline outline) => new()
     {

@@ -114,8 +114,11 @@ public sealed class WatchOptions
     /// <summary>Shortest <see cref="ClosedWindow"/>: less would leave requests closed earlier today out of a console's view.</summary>
     public static readonly TimeSpan MinClosedWindow = TimeSpan.FromDays(1);
 
-    /// <summary>Longest <see cref="ClosedWindow"/>: every snapshot costs what the window holds, so history belongs to ListRequests.</summary>
-    public static readonly TimeSpan MaxClosedWindow = TimeSpan.FromDays(7);
+    /// <summary>
+    /// Longest <see cref="ClosedWindow"/>: every snapshot costs what the window holds, so history belongs to ListRequests.
+    /// The store refuses a longer one, since a request's audit trail looks back this far for the snapshots that held it.
+    /// </summary>
+    public static readonly TimeSpan MaxClosedWindow = WatchAudit.MaxClosedWindow;
 
     /// <exception cref="InvalidOperationException">A setting is out of its range.</exception>
     public void Validate()

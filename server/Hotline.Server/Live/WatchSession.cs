@@ -35,12 +35,24 @@ public sealed class WatchSession(
     /// <summary>After a reset or an abort Kestrel completes a pending write at once; this only bounds a surprise.</summary>
     private static readonly TimeSpan AbandonLimit = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long the end of a stream waits for its WATCH_ENDED record; without it, the record's lease still bounds the stream.</summary>
+    private static readonly TimeSpan EndRecordLimit = TimeSpan.FromSeconds(2);
+
     private static long _nextWatchId;
 
     private long _watchId;
 
     /// <summary>The highest revision delivered; anything at or below it is skipped.</summary>
     private long _delivered;
+
+    /// <summary>
+    /// The highest revision handed to the gRPC writer, delivered or not: a write abandoned when the
+    /// stream was reset may still have reached the client, so the stream's end record counts it.
+    /// </summary>
+    private long _sent;
+
+    /// <summary>The stream's standing in the audit trail: null until its WATCHED record is on disk.</summary>
+    private WatchLease? _lease;
 
     /// <summary>The client went away: a write in progress is then abandoned at once (see <see cref="WriteAsync"/>).</summary>
     private CancellationToken _callCancelled;
@@ -57,8 +69,6 @@ public sealed class WatchSession(
         var watchId = _watchId = Interlocked.Increment(ref _nextWatchId);
         using var subscription = broadcaster.Subscribe();
         _subscription = subscription;
-        // One audit record for the whole session, before the first request is read: it may carry any request until it ends.
-        await store.RecordWatchAsync(viewer.Id, callCancelled);
         // Ending the stream (lockdown, revocation, shutdown) cancels reads and waits at once; a write in
         // progress gets a short grace to finish, so the client sees the status saying why
         // (LOCKED_DOWN, TOKEN_REVOKED, ...) rather than a reset (see WriteAsync). Overflow is not part
@@ -118,6 +128,48 @@ public sealed class WatchSession(
             }
             ServerLog.WatchEnded(logger, watchId, _delivered, "client went away");
         }
+        finally
+        {
+            await RecordEndAsync();
+        }
+    }
+
+    /// <summary>
+    /// Records in the audit trail that the stream opens now, after the set or the start of the replay
+    /// is settled and before anything of either is read: from what revision, and for a snapshot,
+    /// which closed window. Requests are not named; a request's trail works out from this which
+    /// streams could have sent it.
+    /// </summary>
+    private async Task OpenAuditAsync(IWorkingSetSnapshot? snapshot, long fromRevision, CancellationToken cancellationToken)
+    {
+        await RecordEndAsync();
+        _lease = snapshot is null
+            ? await store.RecordWatchStartAsync(_viewer.Id, fromRevision, cancellationToken)
+            : await store.RecordWatchStartAsync(_viewer.Id, snapshot, cancellationToken);
+        _sent = _lease.FromRevision;
+    }
+
+    /// <summary>
+    /// Records that the stream sent nothing above what was handed to the writer. Best effort: a
+    /// stream ended by a lockdown cannot sign it (the chain's key is gone) and one ended by shutdown
+    /// may find the store closed; its last record's lease then bounds what it could have sent.
+    /// </summary>
+    private async Task RecordEndAsync()
+    {
+        if (_lease is not { } lease)
+        {
+            return;
+        }
+        _lease = null;
+        try
+        {
+            await store.RecordWatchEndAsync(lease, _sent, CancellationToken.None).WaitAsync(EndRecordLimit);
+        }
+        catch (Exception ex)
+        {
+            // Whatever went wrong here must not replace the status the stream ends with.
+            ServerLog.WatchEndNotRecorded(logger, _watchId, lease.Stream, ex.GetType().Name);
+        }
     }
 
     /// <summary>
@@ -130,6 +182,7 @@ public sealed class WatchSession(
     {
         var started = Stopwatch.GetTimestamp();
         var snapshot = await store.ReadWorkingSetAsync(options.ClosedWindow, cancellationToken);
+        await OpenAuditAsync(snapshot, snapshot.Revision, cancellationToken);
         var sent = 0;
         var pages = 0;
         await foreach (var page in snapshot.ReadPagesAsync(SnapshotPageSize, cancellationToken))
@@ -152,6 +205,7 @@ public sealed class WatchSession(
             await ResetAsync("REVISION_AHEAD", cancellationToken);
             return;
         }
+        await OpenAuditAsync(snapshot: null, startRevision - 1, cancellationToken);
         _delivered = startRevision - 1;
         while (true)
         {
@@ -245,6 +299,13 @@ public sealed class WatchSession(
         {
             throw new WatcherTooSlowException();
         }
+        var lease = _lease ?? throw new InvalidOperationException("A change was about to be sent before the stream was recorded.");
+        if (revision > lease.Until)
+        {
+            // The record must be on disk before the change leaves: it is what the trail finds the stream by.
+            _lease = await store.RecordWatchProgressAsync(lease, revision - 1, cancellationToken);
+        }
+        _sent = Math.Max(_sent, revision);
         await WriteAsync(message, cancellationToken);
         _delivered = revision;
     }

@@ -28,6 +28,8 @@ public sealed class AuditRowsTests
     [InlineData(AuditAction.Unspecified, "action 0")]
     [InlineData(AuditAction.OperatorAdded, "user added")]
     [InlineData(AuditAction.OperatorTokenRevoked, "token revoked")]
+    [InlineData(AuditAction.WatchProgressed, "watch progress")]
+    [InlineData(AuditAction.WatchEnded, "watch ended")]
     [InlineData((AuditAction)97, "action 97")]
     public void Action_IsReadableWordsOrItsNumber(AuditAction action, string expected) =>
         Assert.Equal(expected, AuditRows.Action(action));
@@ -52,6 +54,18 @@ public sealed class AuditRowsTests
         var audit = Requests.Audit(41, AuditAction.NoteAdded, "operators/timur", Requests.T0.AddSeconds(245), "requests/r7");
 
         Assert.Equal(expected, AuditRows.Cell(audit, column, Context));
+    }
+
+    [Theory]
+    [InlineData(true, "seq 5 · revs 40–95")]
+    [InlineData(false, "seq 5 · revs 40–95+")]
+    public void WatchInARequestsTrail_ShowsTheRevisionsItsStreamCovered_PlusWhileItsEndIsNotRecorded(bool ended, string expected)
+    {
+        var audit = Requests.Audit(5, AuditAction.Watched, "operators/timur", Requests.T0);
+        audit.Watch = new AuditWatch { Stream = 5, FromRevision = 40, ThroughRevision = 40 };
+        audit.Reached = new AuditWatch { Stream = 5, FromRevision = 40, ThroughRevision = 95, Ended = ended };
+
+        Assert.Equal(expected, AuditRows.Detail(audit, Context));
     }
 
     [Fact]

@@ -70,16 +70,28 @@ public static class AuditRows
         AuditAction.OperatorEnabled => "user enabled",
         AuditAction.OperatorTokenRotated => "token rotated",
         AuditAction.OperatorTokenRevoked => "token revoked",
+        AuditAction.WatchProgressed => "watch progress",
+        AuditAction.WatchEnded => "watch ended",
         _ => string.Create(CultureInfo.InvariantCulture, $"action {(int)action}"),
     };
 
-    /// <summary>The event's place in the chain, and the other requests it names: by number when loaded, else only counted.</summary>
+    /// <summary>
+    /// The event's place in the chain, the revisions a watch stream covered (as far as it is known to
+    /// have got; "+" while its end is not recorded), and the other requests it names: by number when
+    /// loaded, else only counted.
+    /// </summary>
     public static string Detail(AuditEvent audit, AuditRowContext context)
     {
         var sequence = string.Create(CultureInfo.InvariantCulture, $"seq {audit.Sequence}");
         if (audit.Operator.Length > 0)
         {
             sequence += " · account " + Labels.OperatorId(audit.Operator);
+        }
+        if (audit.Watch is { } watch)
+        {
+            var reached = audit.Reached ?? watch;
+            sequence += string.Create(CultureInfo.InvariantCulture,
+                $" · revs {watch.FromRevision}–{reached.ThroughRevision}{(reached.Ended ? "" : "+")}");
         }
         var others = audit.Requests.Where(r => r != context.Origin).ToList();
         if (others.Count == 0)
