@@ -96,8 +96,9 @@ public sealed class KeysetListTests
         var writer = Task.Run(async () =>
         {
             // Claims (state NEW -> ASSIGNED, update time moves; the sort position in these orders does not)
-            // and new submissions, interleaved with the paging below.
-            for (var i = 0; !stop.IsCancellationRequested; i++)
+            // and new submissions, interleaved with the paging below. Bounded: in an ascending order new
+            // submissions land ahead of the pager, which must be able to catch up however fast they come.
+            for (var i = 0; i < 300 && !stop.IsCancellationRequested; i++)
             {
                 time.Advance(TimeSpan.FromMilliseconds(300));
                 await store.SubmitAsync(TestData.Submission("during-" + i) with { Urgency = urgencies[i % 3] }, CancellationToken.None);
