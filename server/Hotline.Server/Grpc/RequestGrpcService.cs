@@ -21,6 +21,7 @@ namespace Hotline.Server.Grpc;
 public sealed class RequestGrpcService(
     IRequestStore store,
     RelatedLookupLimiter relatedLookups,
+    RefusalLog refusals,
     OperatorDirectory directory,
     ICallerResolver callers,
     SessionRegistry sessions,
@@ -160,7 +161,7 @@ public sealed class RequestGrpcService(
         }
         var watchOptions = options.Value.Watch;
         using var session = sessions.TryOpen(caller.Account.Id, caller.TokenHash, watchOptions.MaxStreamsPerCaller, watchOptions.MaxStreams, out var limit)
-            ?? throw TooManyWatches(limit!, watchOptions);
+            ?? throw TooManyWatches(limit!, watchOptions, context);
         // Checked again once registered: a revocation that landed between authentication and
         // registration found no session to end, but its change is in the directory by now.
         if (!directory.Accepts(caller.Account.Id, caller.TokenHash))
@@ -172,9 +173,9 @@ public sealed class RequestGrpcService(
         await watch.RunAsync(request.StartRevision, caller.Account, session, context.CancellationToken, lifetime.ApplicationStopping);
     }
 
-    private RpcException TooManyWatches(string limit, WatchOptions watch)
+    private RpcException TooManyWatches(string limit, WatchOptions watch, ServerCallContext context)
     {
-        ServerLog.Refused(logger, nameof(WatchRequests), ErrorReasons.TooManyWatches + " (" + limit + ")");
+        refusals.Refused(context, ErrorReasons.TooManyWatches + " (" + limit + ")");
         return ErrorTranslation.ToRpcException(ErrorReasons.TooManyWatches, StatusCode.ResourceExhausted, limit == "caller"
                 ? $"This account already has {watch.MaxStreamsPerCaller} watch streams open; close one (another console of yours) and try again."
                 : "The server has as many watch streams open as it allows; try again shortly.",
