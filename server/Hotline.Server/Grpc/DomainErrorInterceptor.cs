@@ -77,8 +77,11 @@ public sealed class DomainErrorInterceptor(RefusalLog refusals, ILogger<DomainEr
                 return ErrorTranslation.ToRpcException(domain);
             case RpcException:
                 return null;
-            // As grpc-dotnet judges it: a cancelled call can surface as either.
-            case OperationCanceledException or IOException when context.CancellationToken.IsCancellationRequested:
+            // A cancelled call surfaces as either of the first two, as grpc-dotnet judges it; and its
+            // stream writer refuses a write once the client has gone with InvalidOperationException,
+            // which a handler between two writes can meet before its own token says so (a watch
+            // replaying changes, found by the fuzz). Nobody is left to read the status.
+            case OperationCanceledException or IOException or InvalidOperationException when context.CancellationToken.IsCancellationRequested:
                 return ErrorTranslation.ToRpcException("CANCELLED", StatusCode.Cancelled, "The call was cancelled by the client.");
             default:
                 ServerLog.UnexpectedFailure(logger, context.Method, ex.GetType().FullName ?? "unknown");
