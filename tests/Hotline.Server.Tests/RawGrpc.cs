@@ -15,6 +15,9 @@ internal static class RawGrpc
 {
     public static readonly Marshaller<byte[]> Bytes = Marshallers.Create(b => b, b => b);
 
+    /// <summary>How long <see cref="PostAsync"/> waits for a response stream to end before calling it still open.</summary>
+    private static readonly TimeSpan StreamPatience = TimeSpan.FromSeconds(2);
+
     public static Method<byte[], byte[]> Method(MethodType type, string service, string name) => new(type, service, name, Bytes, Bytes);
 
     /// <summary>One gRPC frame: the compressed flag, the length in big-endian, the message.</summary>
@@ -55,9 +58,22 @@ internal static class RawGrpc
             request.Headers.TryAddWithoutValidation(name, value);
         }
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        await response.Content.ReadAsByteArrayAsync();
-        // A trailers-only response carries the status in its headers; otherwise it is in the trailers.
-        var fields = response.Headers.Contains("grpc-status") ? response.Headers : response.TrailingHeaders;
+        // A trailers-only response carries the status in its headers; otherwise it is in the trailers,
+        // after the body, which a streaming method may never end (a watch that parsed fine).
+        var trailersOnly = response.Headers.Contains("grpc-status");
+        if (!trailersOnly)
+        {
+            using var patience = new CancellationTokenSource(StreamPatience);
+            try
+            {
+                await response.Content.ReadAsByteArrayAsync(patience.Token);
+            }
+            catch (OperationCanceledException) when (patience.IsCancellationRequested)
+            {
+                return new RawOutcome((int)response.StatusCode, null, null, StillStreaming: true);
+            }
+        }
+        var fields = trailersOnly ? response.Headers : response.TrailingHeaders;
         var grpcStatus = fields.TryGetValues("grpc-status", out var statuses) ? int.Parse(statuses.First(), CultureInfo.InvariantCulture) : (int?)null;
         var details = fields.TryGetValues("grpc-status-details-bin", out var encoded)
             ? Google.Rpc.Status.Parser.ParseFrom(Convert.FromBase64String(Padded(encoded.First())))
@@ -71,7 +87,8 @@ internal static class RawGrpc
 /// <param name="HttpStatus">The HTTP status; 200 for every gRPC answer, refusals included.</param>
 /// <param name="GrpcStatus">grpc-status, or null when the server sent none.</param>
 /// <param name="Info">The google.rpc.ErrorInfo of the status details, when there is one.</param>
-internal sealed record RawOutcome(int HttpStatus, int? GrpcStatus, ErrorInfo? Info)
+/// <param name="StillStreaming">The response was still streaming (and so had no status yet) when the caller stopped reading.</param>
+internal sealed record RawOutcome(int HttpStatus, int? GrpcStatus, ErrorInfo? Info, bool StillStreaming = false)
 {
     public StatusCode? Code => GrpcStatus is { } code ? (StatusCode)code : null;
 }

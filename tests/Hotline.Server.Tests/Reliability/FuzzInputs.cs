@@ -243,6 +243,7 @@ internal sealed class FuzzInputs(Random random, FuzzTargets targets)
             var outcome = await RawGrpc.PostAsync(targets.Http, targets.Address, path, body, contentType, headers);
             return outcome.HttpStatus != 200 ? $"HTTP {outcome.HttpStatus}"
                 : outcome.Code is { } code ? code.ToString()
+                : outcome.StillStreaming ? "OK, still streaming"
                 : "200 without grpc-status";
         });
     }
