@@ -103,4 +103,13 @@ public static class ErrorReasons
     public const string WatchTooSlow = "WATCH_TOO_SLOW";
     public const string TooManyWatches = "TOO_MANY_WATCHES";
     public const string OwnSubmission = "OWN_SUBMISSION";
+
+    /// <summary>The request body is not one well-formed gRPC message of the method's request type.</summary>
+    public const string MalformedMessage = "MALFORMED_MESSAGE";
+
+    /// <summary>The request message, or what it inflates to, is larger than the server accepts.</summary>
+    public const string MessageTooLarge = "MESSAGE_TOO_LARGE";
+
+    /// <summary>The request's grpc-encoding is not one the server inflates for that call.</summary>
+    public const string UnsupportedEncoding = "UNSUPPORTED_ENCODING";
 }

@@ -18,8 +18,12 @@ internal static partial class ServerLog
     [LoggerMessage(4, LogLevel.Information, "Request {RequestId} {Change} by {Operator} at revision {Revision}")]
     public static partial void Changed(ILogger logger, string requestId, string change, string @operator, long revision);
 
+    // Only RefusalLog writes these two: refusals come at a rate callers choose, so they are capped there.
     [LoggerMessage(5, LogLevel.Information, "Call {Method} refused: {Reason}")]
     public static partial void Refused(ILogger logger, string method, string reason);
+
+    [LoggerMessage(38, LogLevel.Information, "Call {Method} refused {Count} more times ({Reason}) in the last {Seconds} s; not logged one by one")]
+    public static partial void RefusalsNotLogged(ILogger logger, string method, int count, string reason, int seconds);
 
     [LoggerMessage(6, LogLevel.Error, "Call {Method} failed unexpectedly with {ExceptionType}")]
     public static partial void UnexpectedFailure(ILogger logger, string method, string exceptionType);

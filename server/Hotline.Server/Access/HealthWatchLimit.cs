@@ -14,7 +14,7 @@ namespace Hotline.Server.Access;
 /// is refused with RESOURCE_EXHAUSTED TOO_MANY_WATCHES (limit "health"); Check is never limited.
 /// One instance for the server (registered as a singleton), so the count is shared by every call.
 /// </summary>
-public sealed class HealthWatchLimit(IOptions<HotlineOptions> options, ILogger<HealthWatchLimit> logger) : Interceptor
+public sealed class HealthWatchLimit(IOptions<HotlineOptions> options, RefusalLog refusals) : Interceptor
 {
     private const string WatchMethod = "/grpc.health.v1.Health/Watch";
 
@@ -35,7 +35,7 @@ public sealed class HealthWatchLimit(IOptions<HotlineOptions> options, ILogger<H
         if (Interlocked.Increment(ref _open) > max)
         {
             Interlocked.Decrement(ref _open);
-            ServerLog.Refused(logger, "Health.Watch", ErrorReasons.TooManyWatches + " (health)");
+            refusals.Refused(WatchMethod, ErrorReasons.TooManyWatches + " (health)");
             throw ErrorTranslation.ToRpcException(ErrorReasons.TooManyWatches, StatusCode.ResourceExhausted,
                 $"The server has {max} health watches open, as many as it allows; use Health.Check, or try again shortly.",
                 new Dictionary<string, string> { ["limit"] = "health" });

@@ -10,7 +10,13 @@ public static class ErrorTranslation
 {
     public const string ErrorDomain = "hotline";
 
-    public static RpcException ToRpcException(DomainException error)
+    public static RpcException ToRpcException(DomainException error) => ToStatus(error).ToRpcException();
+
+    /// <summary>
+    /// The google.rpc.Status for <paramref name="error"/>, for code that answers a call before
+    /// grpc-dotnet handles it and so writes the status itself (see <see cref="RequestMessageCheck"/>).
+    /// </summary>
+    public static Google.Rpc.Status ToStatus(DomainException error)
     {
         var info = new ErrorInfo { Reason = error.Reason, Domain = ErrorDomain };
         foreach (var (key, value) in error.Metadata)
@@ -30,7 +36,7 @@ public static class ErrorTranslation
                 new BadRequest.Types.FieldViolation { Field = v.Field, Description = v.Description }));
             status.Details.Add(Any.Pack(badRequest));
         }
-        return status.ToRpcException();
+        return status;
     }
 
     /// <summary>A status for a failure the caller cannot fix; the message never carries request content.</summary>
@@ -38,6 +44,10 @@ public static class ErrorTranslation
         ToRpcException(reason, StatusCode.Internal, message);
 
     public static RpcException ToRpcException(string reason, StatusCode code, string message,
+        IReadOnlyDictionary<string, string>? metadata = null) =>
+        ToStatus(reason, code, message, metadata).ToRpcException();
+
+    public static Google.Rpc.Status ToStatus(string reason, StatusCode code, string message,
         IReadOnlyDictionary<string, string>? metadata = null)
     {
         var info = new ErrorInfo { Reason = reason, Domain = ErrorDomain };
@@ -45,7 +55,7 @@ public static class ErrorTranslation
         {
             info.Metadata[key] = value;
         }
-        return new Google.Rpc.Status { Code = (int)code, Message = message, Details = { Any.Pack(info) } }.ToRpcException();
+        return new Google.Rpc.Status { Code = (int)code, Message = message, Details = { Any.Pack(info) } };
     }
 
     public static StatusCode ToStatusCode(ErrorKind kind) => kind switch

@@ -21,6 +21,7 @@ namespace Hotline.Server.Grpc;
 public sealed class RequestGrpcService(
     IRequestStore store,
     RelatedLookupLimiter relatedLookups,
+    RefusalLog refusals,
     OperatorDirectory directory,
     ICallerResolver callers,
     SessionRegistry sessions,
@@ -161,7 +162,7 @@ public sealed class RequestGrpcService(
         }
         var watchOptions = options.Value.Watch;
         using var session = sessions.TryOpen(caller.Account.Id, caller.TokenHash, watchOptions.MaxStreamsPerCaller, watchOptions.MaxStreams, out var limit)
-            ?? throw TooManyWatches(limit!, watchOptions);
+            ?? throw TooManyWatches(limit!, watchOptions, context);
         // Checked again once registered: a revocation that landed between authentication and
         // registration found no session to end, but its change is in the directory by now.
         if (!directory.Accepts(caller.Account.Id, caller.TokenHash))
@@ -180,9 +181,9 @@ public sealed class RequestGrpcService(
         }
     }
 
-    private RpcException TooManyWatches(string limit, WatchOptions watch)
+    private RpcException TooManyWatches(string limit, WatchOptions watch, ServerCallContext context)
     {
-        ServerLog.Refused(logger, nameof(WatchRequests), ErrorReasons.TooManyWatches + " (" + limit + ")");
+        refusals.Refused(context, ErrorReasons.TooManyWatches + " (" + limit + ")");
         return ErrorTranslation.ToRpcException(ErrorReasons.TooManyWatches, StatusCode.ResourceExhausted, limit == "caller"
                 ? $"This account already has {watch.MaxStreamsPerCaller} watch streams open; close one (another console of yours) and try again."
                 : "The server has as many watch streams open as it allows; try again shortly.",

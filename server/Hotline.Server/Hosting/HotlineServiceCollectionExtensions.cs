@@ -13,7 +13,11 @@ namespace Hotline.Server.Hosting;
 /// <summary>Every registration the server needs, in one place.</summary>
 public static class HotlineServiceCollectionExtensions
 {
-    /// <summary>Requests carry at most 8,000 characters of text; anything near this limit is not a real request.</summary>
+    /// <summary>
+    /// Requests carry at most 8,000 characters of text; anything near this limit is not a real request.
+    /// <see cref="RequestMessageCheck"/> holds a whole message before grpc-dotnet reads it, so this must
+    /// stay below Kestrel's HTTP/2 stream window (768 KiB by default).
+    /// </summary>
     public const int MaxReceiveMessageBytes = 256 * 1024;
 
     public static IServiceCollection AddHotline(this IServiceCollection services, IConfiguration configuration)
@@ -35,6 +39,7 @@ public static class HotlineServiceCollectionExtensions
         configuration.GetSection(HotlineOptions.Section).GetSection("Watch").Get<WatchOptions>()?.Validate();
         services.AddSingleton<IntakeRateLimiter>();
         services.AddSingleton<RelatedLookupLimiter>();
+        services.AddSingleton<RefusalLog>();
         // A singleton, so its count of open health watches is shared by every call.
         services.AddSingleton<HealthWatchLimit>();
         services.AddGrpc(grpc =>
@@ -70,6 +75,8 @@ public static class HotlineServiceCollectionExtensions
     public static WebApplication MapHotline(this WebApplication app)
     {
         app.UseAdminSocketGate();
+        // After the gate, so a call to the wrong door is refused before its body is read.
+        app.UseMiddleware<RequestMessageCheck>();
         app.MapGrpcService<AdminGrpcService>();
         app.MapGrpcService<IntakeGrpcService>();
         app.MapGrpcService<RequestGrpcService>();
