@@ -323,7 +323,17 @@ public sealed class WatchSession(
         // from the token's callback, and a token driven by a timer can fire after the call has
         // finished, when that callback throws on the timer thread and ends the process. Every reset
         // is done here instead, while the call is running.
-        var write = stream.WriteAsync(message);
+        Task write;
+        try
+        {
+            write = stream.WriteAsync(message);
+        }
+        catch (InvalidOperationException) when (_callCancelled.IsCancellationRequested)
+        {
+            // The client left between the check above and the write: grpc-dotnet refuses writes to a
+            // finished request. That is the client going away, not a failure.
+            throw new OperationCanceledException(_callCancelled);
+        }
         if (write.IsCompletedSuccessfully)
         {
             return;
@@ -331,6 +341,10 @@ public sealed class WatchSession(
         try
         {
             await write.WaitAsync(options.WriteTimeout, ended);
+        }
+        catch (InvalidOperationException) when (_callCancelled.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(_callCancelled);
         }
         catch (TimeoutException)
         {
