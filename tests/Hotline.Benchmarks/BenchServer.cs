@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Net.Client;
+using Hotline.Contract.Client;
 using Hotline.Domain;
 using Hotline.Server.Access;
 using Hotline.Server.Hosting;
@@ -53,16 +54,7 @@ internal sealed class BenchServer : IAsyncDisposable
     }
 
     /// <summary>A channel with a connection of its own, as a separate gateway or workstation would have.</summary>
-    public GrpcChannel NewChannel() => GrpcChannel.ForAddress(Address, new GrpcChannelOptions
-    {
-        HttpHandler = new SocketsHttpHandler
-        {
-            EnableMultipleHttp2Connections = true,
-            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-            KeepAlivePingDelay = TimeSpan.FromSeconds(60),
-            KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
-        },
-    });
+    public GrpcChannel NewChannel() => HotlineChannel.Create(Address);
 
     /// <summary>Call options for a unary call made as <paramref name="operatorId"/>.</summary>
     public static CallOptions As(string operatorId) =>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Hotline.Contract.Client;
 using Hotline.Contract.V1;
 using Hotline.Server.Access;
 using Hotline.Server.Flood;
@@ -48,16 +49,7 @@ public sealed class HotlineTestServer : IAsyncDisposable
     public IServiceProvider Services => _app.Services;
 
     /// <summary>A channel with its own connection, as a separate workstation would have.</summary>
-    public GrpcChannel NewChannel() => GrpcChannel.ForAddress(Address, new GrpcChannelOptions
-    {
-        HttpHandler = new SocketsHttpHandler
-        {
-            EnableMultipleHttp2Connections = true,
-            PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan,
-            KeepAlivePingDelay = TimeSpan.FromSeconds(60),
-            KeepAlivePingTimeout = TimeSpan.FromSeconds(30),
-        },
-    });
+    public GrpcChannel NewChannel() => HotlineChannel.Create(Address);
 
     /// <summary>Operator ids op01..op50, all plain operators.</summary>
     public static string OperatorId(int i) => $"op{i:00}";

@@ -4,7 +4,11 @@ using V1 = Hotline.Contract.V1;
 
 namespace Hotline.Server.Grpc;
 
-/// <summary>Every translation between the contract's messages and the domain's records, in one place.</summary>
+/// <summary>
+/// Every translation between the contract's messages and the domain's records, in one place.
+/// Enums are cast by number; ContractEnumMappingTests holds each cast pair to the same numbers
+/// under the same names.
+/// </summary>
 public static class ContractMapping
 {
     public const string RequestPrefix = "requests/";

@@ -1,8 +1,7 @@
 using System.Diagnostics;
-using System.Text;
-using System.Text.RegularExpressions;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Hotline.Contract.Client;
 using Hotline.Contract.V1;
 using Hotline.Tests;
 
@@ -13,27 +12,22 @@ namespace Hotline.Console.Tests.EndToEnd;
 /// data directory; killed (this process only) and its data removed on dispose. Its accounts are
 /// created first with the server's own admin command line, each token in an owner-only file.
 /// </summary>
-internal sealed partial class ServerProcess : IAsyncDisposable
+internal sealed class ServerProcess : ServerBinaryProcess
 {
-    private readonly Process _process;
     private readonly string _dataDirectory;
-    private readonly StringBuilder _output = new();
-    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private GrpcChannel? _channel;
 
-    private ServerProcess(Process process, string dataDirectory)
+    private ServerProcess(string dataDirectory, string masterKey)
+        : base(["--data-dir", dataDirectory], new Dictionary<string, string?> { ["HOTLINE_MASTER_KEY"] = masterKey }, keepOutput: true)
     {
-        _process = process;
         _dataDirectory = dataDirectory;
     }
-
-    public Uri Address => _listening.Task.Result;
 
     public IntakeService.IntakeServiceClient Intake => new(Channel);
 
     public RequestService.RequestServiceClient Requests => new(Channel);
 
-    private GrpcChannel Channel => _channel ??= GrpcChannel.ForAddress(Address);
+    private GrpcChannel Channel => _channel ??= HotlineChannel.Create(Address);
 
     /// <summary>The accounts every test server has: id, display name, role.</summary>
     private static readonly (string Id, string Name, string Role)[] Accounts =
@@ -56,42 +50,10 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             await AdministerAsync(masterKey, "operators", "add", id, "--name", name, "--role", role,
                 "--token-file", Path.Combine(data + "-tokens", id + ".token"), "--data-dir", data);
         }
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(BuiltBinaries.Server)!,
-        };
-        foreach (var arg in new[] { BuiltBinaries.Server, "--listen", "http://127.0.0.1:0", "--data-dir", data })
-        {
-            info.ArgumentList.Add(arg);
-        }
-        info.Environment["HOTLINE_MASTER_KEY"] = masterKey;
-        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
-        var server = new ServerProcess(process, data);
-        process.OutputDataReceived += (_, e) => server.Collect(e.Data);
-        process.ErrorDataReceived += (_, e) => server.Collect(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var started = await Task.WhenAny(server._listening.Task, process.WaitForExitAsync()).WaitAsync(TimeSpan.FromSeconds(30));
-        if (started != server._listening.Task)
-        {
-            throw new InvalidOperationException($"The server exited with {process.ExitCode} before listening:\n{server.Output}");
-        }
+        var server = new ServerProcess(data, masterKey);
+        server.Start();
+        await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(30));
         return server;
-    }
-
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
     }
 
     public CallOptions As(string operatorId) =>
@@ -115,15 +77,10 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         _channel?.Dispose();
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(20));
-        }
-        _process.Dispose();
+        await base.DisposeAsync();
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);
@@ -134,23 +91,4 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             // A temp directory left behind is harmless; the test result is what matters.
         }
     }
-
-    private void Collect(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        lock (_output)
-        {
-            _output.AppendLine(line);
-        }
-        if (ListeningLine().Match(line) is { Success: true } match)
-        {
-            _listening.TrySetResult(new Uri(match.Groups[1].Value));
-        }
-    }
-
-    [GeneratedRegex(@"Hotline listening on (http\S+)")]
-    private static partial Regex ListeningLine();
 }
