@@ -20,7 +20,7 @@ namespace Hotline.Console.Views;
 /// through the <see cref="Keys"/> table; it holds no queue state of its own.
 /// </summary>
 /// <remarks>UI thread only; the model it listens to is fed on the UI thread by the watch inbox.</remarks>
-internal sealed class ConsoleWindow : Runnable
+internal sealed class ConsoleWindow : Runnable, IOperatorScreen
 {
     /// <summary>How long a live event (a new urgent request, a takeover) stays on the alert line.</summary>
     private static readonly TimeSpan AlertTime = TimeSpan.FromSeconds(30);
@@ -45,7 +45,6 @@ internal sealed class ConsoleWindow : Runnable
     private readonly Label _resultLine;
     private readonly Label _hintLine;
     private readonly Label _statusLine;
-    private readonly Dictionary<string, Action> _handlers;
     private QueueFilter _filter = QueueFilter.Default;
     private (string Text, bool Ok)? _result;
     private (string Text, bool Danger, DateTimeOffset Until)? _alert;
@@ -118,7 +117,6 @@ internal sealed class ConsoleWindow : Runnable
         _statusLine = new Label { X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Height = 1 };
 
         Add(_viewLine, _search, _table, _detailFrame, _alertLine, _resultLine, _hintLine, _statusLine);
-        _handlers = BindKeys();
         FrameChanged += (_, _) => UpdateLines();
         // After a resize (or the detail pane changing size) the selected row must still be on screen.
         _table.FrameChanged += (_, _) => _table.EnsureCursorIsVisible();
@@ -184,17 +182,12 @@ internal sealed class ConsoleWindow : Runnable
                 _quitConfirmedByKey = true;
                 app.RequestStop(question);
             }
-            else if (app.TopRunnable == this && key == Key.Esc)
-            {
-                // Esc is Terminal.Gui's quit key; on this screen it only steps back (search, zoom).
-                // Dialogs are not this screen, so there Esc still cancels.
-                key.Handled = true;
-                Escape();
-            }
             else if (app.TopRunnable == this && HandleKey(key))
             {
                 // Taken before any view sees it: whichever pane has focus (even the read-only
-                // detail, which would swallow letters), the action keys do the same thing.
+                // detail, which would swallow letters), the action keys do the same thing. Esc is
+                // Terminal.Gui's quit key; the table makes it only step back here, while dialogs,
+                // which are not this screen, still cancel with it.
                 key.Handled = true;
             }
         };
@@ -289,35 +282,33 @@ internal sealed class ConsoleWindow : Runnable
         base.Dispose(disposing);
     }
 
+    /// <summary>
+    /// Every key of this screen goes through the <see cref="Keys"/> table. While the search field
+    /// has focus it takes the keys it types, and only Enter and Esc stay the screen's.
+    /// </summary>
     private bool HandleKey(Key key)
     {
         if (_panicked)
         {
             return true;
         }
-        if (_search.HasFocus)
-        {
-            if (key == Key.Enter)
-            {
-                _table.SetFocus();
-                return true;
-            }
-            return false;
-        }
-        if (KeyName(key) is not { } name || !_handlers.TryGetValue(name, out var handler))
+        if (KeyName(key) is not { } name || (_search.HasFocus && name is not ("Enter" or "Esc")))
         {
             return false;
         }
-        handler();
-        return true;
+        return Keys.Dispatch(this, name);
     }
 
-    /// <summary>The name a key has in the <see cref="Keys"/> table ("a", "G", "Ctrl+D", "F1", "Enter"), or null.</summary>
+    /// <summary>The name a key has in the <see cref="Keys"/> table ("a", "G", "Ctrl+D", "F1", "Enter", "Esc"), or null.</summary>
     internal static string? KeyName(Key key)
     {
         if (key == Key.Enter)
         {
             return "Enter";
+        }
+        if (key == Key.Esc)
+        {
+            return "Esc";
         }
         if (key == Key.F1)
         {
@@ -345,67 +336,80 @@ internal sealed class ConsoleWindow : Runnable
         return ((char)rune.Value).ToString();
     }
 
-    /// <summary>
-    /// One handler for every name the <see cref="Keys"/> table binds, and none it does not: the
-    /// table is the dispatch, so the help screen and the hints cannot promise a key that does
-    /// nothing. F12 is bound too, though the application-wide hook reaches it first.
-    /// </summary>
-    private Dictionary<string, Action> BindKeys()
+    HelpRequest? IOperatorScreen.Selected => Selected;
+
+    bool IOperatorScreen.Busy => _busy;
+
+    LinkState IOperatorScreen.Link => _model.Connection.State;
+
+    void IOperatorScreen.Tell(ActionOutcome outcome) => ShowResult(outcome.Message, outcome.Succeeded);
+
+    void IOperatorScreen.Claim() => Act(ClaimAsync);
+
+    void IOperatorScreen.Give() => Act(AssignAsync);
+
+    void IOperatorScreen.Release() => Act(ReleaseAsync);
+
+    void IOperatorScreen.Note() => Act(NoteAsync);
+
+    void IOperatorScreen.Triage() => Act(TriageAsync);
+
+    void IOperatorScreen.Close() => Act(CloseAsync);
+
+    void IOperatorScreen.Reopen() => Act(ReopenAsync);
+
+    void IOperatorScreen.ShowEarlierContacts() => ShowRelated();
+
+    void IOperatorScreen.ShowAudit() => ShowAudit();
+
+    void IOperatorScreen.Open()
     {
-        var handlers = new Dictionary<string, Action>(StringComparer.Ordinal)
+        if (_search.HasFocus)
         {
-            ["a"] = () => Act(ClaimAsync),
-            ["A"] = () => Act(AssignAsync),
-            ["r"] = () => Act(ReleaseAsync),
-            ["n"] = () => Act(NoteAsync),
-            ["u"] = () => Act(TriageAsync),
-            ["c"] = () => Act(CloseAsync),
-            ["o"] = () => Act(ReopenAsync),
-            [EarlierContacts.Key] = ShowRelated,
-            [AuditRows.Key] = ShowAudit,
-            ["Enter"] = ToggleZoom,
-            ["!"] = JumpToNewestDanger,
-            ["w"] = JumpToLongestWaiting,
-            ["j"] = () => MoveBy(1),
-            ["k"] = () => MoveBy(-1),
-            ["g"] = () => MoveTo(0),
-            ["G"] = () => MoveTo(_rows.Items.Count - 1),
-            ["Ctrl+D"] = () => MoveBy(HalfPage()),
-            ["Ctrl+U"] = () => MoveBy(-HalfPage()),
-            ["d"] = CycleDetailSize,
-            ["?"] = ShowHelp,
-            ["F1"] = ShowHelp,
-            ["q"] = RequestQuit,
-            ["Ctrl+Q"] = RequestQuit,
-            ["Ctrl+C"] = RequestQuit,
-            ["/"] = StartSearch,
-            ["f"] = ShowFilter,
-            ["1"] = () => SetFilter(_filter with { Scope = QueueScope.Open }),
-            ["2"] = () => SetFilter(_filter with { Scope = QueueScope.Mine }),
-            ["3"] = () => SetFilter(_filter with { Scope = QueueScope.Unassigned }),
-            ["4"] = () => SetFilter(_filter with { Scope = QueueScope.ClosedToday }),
-            ["b"] = ToggleBell,
-            [StatusLine.RetryKey] = RetryNow,
-            ["F12"] = Panic,
-        };
-        var listed = Keys.All.SelectMany(k => k.Bound).ToHashSet(StringComparer.Ordinal);
-        if (!listed.SetEquals(handlers.Keys))
-        {
-            throw new InvalidOperationException("The key table and the screen's handlers disagree: " +
-                string.Join(", ", listed.Except(handlers.Keys).Concat(handlers.Keys.Except(listed))));
+            _table.SetFocus();
         }
-        return handlers;
+        else
+        {
+            ToggleZoom();
+        }
     }
 
-    /// <summary>Runs one action on the selected request; one at a time, so a double key press cannot send twice.</summary>
+    void IOperatorScreen.Back() => Escape();
+
+    void IOperatorScreen.JumpToNewestDanger() => JumpToNewestDanger();
+
+    void IOperatorScreen.JumpToLongestWaiting() => JumpToLongestWaiting();
+
+    void IOperatorScreen.MoveBy(int rows) => MoveBy(rows);
+
+    void IOperatorScreen.MoveToFirst() => MoveTo(0);
+
+    void IOperatorScreen.MoveToLast() => MoveTo(_rows.Items.Count - 1);
+
+    void IOperatorScreen.MoveHalfPage(int direction) => MoveBy(direction * HalfPage());
+
+    void IOperatorScreen.CycleDetailSize() => CycleDetailSize();
+
+    void IOperatorScreen.ShowHelp() => ShowHelp();
+
+    void IOperatorScreen.StartSearch() => StartSearch();
+
+    void IOperatorScreen.ShowFilter() => ShowFilter();
+
+    void IOperatorScreen.ShowScope(QueueScope scope) => SetFilter(_filter with { Scope = scope });
+
+    void IOperatorScreen.ToggleBell() => ToggleBell();
+
+    void IOperatorScreen.RetryNow() => OnRetryNow?.Invoke();
+
+    /// <summary>
+    /// Runs one action on the selected request; one at a time, so a double key press cannot send
+    /// twice (the key table drops an action key while <see cref="IOperatorScreen.Busy"/>).
+    /// </summary>
     private async void Act(Func<HelpRequest, Task<ActionOutcome?>> action)
     {
         if (_busy || Selected is not { } request)
         {
-            if (!_busy)
-            {
-                ShowResult("Select a request first.", ok: false);
-            }
             return;
         }
         _busy = true;
@@ -758,18 +762,6 @@ internal sealed class ConsoleWindow : Runnable
     {
         BellOn = !BellOn;
         ShowResult(BellOn ? "Bell on for new urgent requests." : "Bell off.", ok: true);
-    }
-
-    private void RetryNow()
-    {
-        if (_model.Connection.State != LinkState.Retrying)
-        {
-            ShowResult(_model.Connection.State == LinkState.SignedOut
-                ? "Signed out: a new token and a restart are needed; retrying cannot help."
-                : "Not waiting to reconnect: nothing to retry.", ok: _model.Connection.State != LinkState.SignedOut);
-            return;
-        }
-        OnRetryNow?.Invoke();
     }
 
     private void SetFilter(QueueFilter filter)
