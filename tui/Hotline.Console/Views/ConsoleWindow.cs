@@ -1,4 +1,5 @@
 #pragma warning disable CS0618 // TextView is marked obsolete in Terminal.Gui 2.5.0 but is its only scrollable read-only text view.
+using Hotline.Console.Actions;
 using Hotline.Console.Operations;
 using Hotline.Console.Presentation;
 using Hotline.Console.State;
@@ -20,7 +21,7 @@ namespace Hotline.Console.Views;
 /// through the <see cref="Keys"/> table; it holds no queue state of its own.
 /// </summary>
 /// <remarks>UI thread only; the model it listens to is fed on the UI thread by the watch inbox.</remarks>
-internal sealed class ConsoleWindow : Runnable, IOperatorScreen
+internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
 {
     /// <summary>How long a live event (a new urgent request, a takeover) stays on the alert line.</summary>
     private static readonly TimeSpan AlertTime = TimeSpan.FromSeconds(30);
@@ -29,7 +30,6 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen
     private const int SmallDetailRows = 6;
 
     private readonly QueueModel _model;
-    private readonly RequestOperations _operations;
     private readonly NoteDrafts _drafts;
     private readonly Palette _palette;
     private readonly TimeProvider _time;
@@ -49,13 +49,22 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen
     private (string Text, bool Ok)? _result;
     private (string Text, bool Danger, DateTimeOffset Until)? _alert;
     private HashSet<string> _heldByMe = new(StringComparer.Ordinal);
-    private string? _actingOn;
     private object? _ticker;
     private bool _zoomed;
     private DetailSize _detailSize;
     private bool _quitAllowed;
     private bool _panicked;
-    private bool _busy;
+    private readonly ActionRunner _runner;
+    private readonly ClaimFlow _claim;
+    private readonly AssignFlow _assign;
+    private readonly ReleaseFlow _release;
+    private readonly NoteFlow _note;
+    private readonly TriageFlow _triage;
+    private readonly CloseFlow _close;
+    private readonly ReopenFlow _reopen;
+    private readonly RelatedFlow _related;
+    private readonly AuditFlow _audit;
+    private readonly FilterFlow _filterFlow;
     private ConfirmDialog? _quitQuestion;
     private bool _quitConfirmedByKey;
 
@@ -66,7 +75,6 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen
         TimeZoneInfo zone, bool bell, Action ringBell)
     {
         _model = model;
-        _operations = operations;
         _drafts = drafts;
         _palette = palette;
         _time = time;
@@ -121,6 +129,23 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen
         // After a resize (or the detail pane changing size) the selected row must still be on screen.
         _table.FrameChanged += (_, _) => _table.EnsureCursorIsVisible();
         _model.Changed += OnModelChanged;
+
+        _runner = new ActionRunner(this, () =>
+        {
+            _result = null;
+            UpdateLines();
+        }, RememberMine);
+        var takeover = new TakeoverQuestion(model, palette, this);
+        _claim = new ClaimFlow(operations, takeover);
+        _release = new ReleaseFlow(operations, takeover);
+        _assign = new AssignFlow(model, operations, palette, this);
+        _note = new NoteFlow(drafts, operations, palette, this);
+        _triage = new TriageFlow(operations, palette, this);
+        _close = new CloseFlow(operations, palette, this);
+        _reopen = new ReopenFlow(operations, palette, this);
+        _related = new RelatedFlow(operations, model, palette, time, zone, this);
+        _audit = new AuditFlow(operations, model, palette, zone, this);
+        _filterFlow = new FilterFlow(palette, this);
         RebuildRows();
     }
 
@@ -338,29 +363,44 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen
 
     HelpRequest? IOperatorScreen.Selected => Selected;
 
-    bool IOperatorScreen.Busy => _busy;
+    bool IOperatorScreen.Busy => _runner.Busy;
+
+    /// <summary>The action a key started that has not ended yet (a dialog open, or waiting for the server).</summary>
+    internal Task RunningAction => _runner.Running;
+
+    bool IActionScreen.Panicked => _panicked;
+
+    void IActionScreen.ShowResult(string text, bool ok) => ShowResult(text, ok);
+
+    void IActionScreen.ShowDetail() => ShowDetail();
+
+    void IActionScreen.SetFilter(QueueFilter filter) => SetFilter(filter);
+
+    bool IActionScreen.CanShow(HelpRequest request) => ViewShowing(request) is not null;
+
+    void IActionScreen.JumpTo(HelpRequest request) => JumpTo(request);
 
     LinkState IOperatorScreen.Link => _model.Connection.State;
 
     void IOperatorScreen.Tell(ActionOutcome outcome) => ShowResult(outcome.Message, outcome.Succeeded);
 
-    void IOperatorScreen.Claim() => Act(ClaimAsync);
+    void IOperatorScreen.Claim() => Act(_claim.RunAsync);
 
-    void IOperatorScreen.Give() => Act(AssignAsync);
+    void IOperatorScreen.Give() => Act(_assign.RunAsync);
 
-    void IOperatorScreen.Release() => Act(ReleaseAsync);
+    void IOperatorScreen.Release() => Act(_release.RunAsync);
 
-    void IOperatorScreen.Note() => Act(NoteAsync);
+    void IOperatorScreen.Note() => Act(_note.RunAsync);
 
-    void IOperatorScreen.Triage() => Act(TriageAsync);
+    void IOperatorScreen.Triage() => Act(_triage.RunAsync);
 
-    void IOperatorScreen.Close() => Act(CloseAsync);
+    void IOperatorScreen.Close() => Act(_close.RunAsync);
 
-    void IOperatorScreen.Reopen() => Act(ReopenAsync);
+    void IOperatorScreen.Reopen() => Act(_reopen.RunAsync);
 
-    void IOperatorScreen.ShowEarlierContacts() => ShowRelated();
+    void IOperatorScreen.ShowEarlierContacts() => OnSelected(_related.Run);
 
-    void IOperatorScreen.ShowAudit() => ShowAudit();
+    void IOperatorScreen.ShowAudit() => OnSelected(_audit.Run);
 
     void IOperatorScreen.Open()
     {
@@ -394,7 +434,7 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen
 
     void IOperatorScreen.StartSearch() => StartSearch();
 
-    void IOperatorScreen.ShowFilter() => ShowFilter();
+    void IOperatorScreen.ShowFilter() => _filterFlow.Run();
 
     void IOperatorScreen.ShowScope(QueueScope scope) => SetFilter(_filter with { Scope = scope });
 
@@ -402,190 +442,21 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen
 
     void IOperatorScreen.RetryNow() => OnRetryNow?.Invoke();
 
-    /// <summary>
-    /// Runs one action on the selected request; one at a time, so a double key press cannot send
-    /// twice (the key table drops an action key while <see cref="IOperatorScreen.Busy"/>).
-    /// </summary>
-    private async void Act(Func<HelpRequest, Task<ActionOutcome?>> action)
+    /// <summary>Starts an action on the selected request (the key table has checked there is one and none is running).</summary>
+    private void Act(Func<HelpRequest, Task<ActionOutcome?>> action)
     {
-        if (_busy || Selected is not { } request)
+        if (Selected is { } request)
         {
-            return;
-        }
-        _busy = true;
-        // A new action replaces the last one's outcome; until it has one, the hints show.
-        _result = null;
-        _actingOn = request.Name;
-        UpdateLines();
-        try
-        {
-            var outcome = await action(request);
-            if (outcome is not null && !_panicked)
-            {
-                ShowResult(outcome.Message, outcome.Succeeded);
-            }
-        }
-        catch (Exception error) when (error is not OutOfMemoryException)
-        {
-            // An unexpected failure must not take the console down mid-shift; its type is enough to report.
-            ShowResult($"#{request.Number}: that did not work ({error.GetType().Name}). Nothing was lost; try again.", ok: false);
-        }
-        finally
-        {
-            _busy = false;
-            _actingOn = null;
-            RememberMine();
+            _runner.Start(request, action);
         }
     }
 
-    /// <summary>
-    /// Claims the request. When a colleague holds it (only a supervisor or an admin may take it
-    /// from them), asks first and names the holder: a takeover is never silent.
-    /// </summary>
-    private async Task<ActionOutcome?> ClaimAsync(HelpRequest request)
+    private void OnSelected(Action<HelpRequest> show)
     {
-        if (HeldByColleague(request) is { } holder
-            && !Ask("Take over", $"#{request.Number} is held by {holder}.\nTake it from them? They are told at once.", "_Take it"))
+        if (Selected is { } request)
         {
-            return null;
+            show(request);
         }
-        return await _operations.ClaimAsync(request);
-    }
-
-    /// <summary>Releases the request; asks first, naming the holder, when it is a colleague's.</summary>
-    private async Task<ActionOutcome?> ReleaseAsync(HelpRequest request)
-    {
-        if (HeldByColleague(request) is { } holder
-            && !Ask("Release", $"#{request.Number} is held by {holder}.\nPut it back in the queue? They are told at once.", "_Release it"))
-        {
-            return null;
-        }
-        return await _operations.ReleaseAsync(request);
-    }
-
-    /// <summary>The display name of whoever else holds <paramref name="request"/>, or null when nobody or the operator does.</summary>
-    private string? HeldByColleague(HelpRequest request) =>
-        request.Assignee.Length > 0 && request.Assignee != _model.Me?.Name ? Labels.Person(request.Assignee, _model.DisplayName) : null;
-
-    private bool Ask(string title, string question, string yes)
-    {
-        if (App is not { } app)
-        {
-            return false;
-        }
-        using var confirm = new ConfirmDialog(title, question, yes, _palette);
-        app.Run(confirm);
-        return confirm.Confirmed && !_panicked;
-    }
-
-    private async Task<ActionOutcome?> AssignAsync(HelpRequest request)
-    {
-        var people = _model.Operators.Where(o => o.Role >= OperatorRole.Operator && !o.Disabled).ToList();
-        if (people.Count == 0)
-        {
-            return ActionOutcome.Refused("No operator list yet: the console is not connected.");
-        }
-        using var dialog = new AssignDialog(request.Number, people, request.Assignee, _palette);
-        App!.Run(dialog);
-        return dialog.Chosen is { } chosen && !_panicked ? await _operations.AssignAsync(request, chosen) : null;
-    }
-
-    private async Task<ActionOutcome?> NoteAsync(HelpRequest request)
-    {
-        using var dialog = new NoteDialog(request.Number, _drafts.Find(request.Name)?.Text ?? "", _palette);
-        App!.Run(dialog);
-        var draft = _drafts.Keep(request.Name, dialog.NoteText);
-        ShowDetail();
-        if (_panicked)
-        {
-            return null;
-        }
-        if (dialog.QuitRequested)
-        {
-            RequestQuit();
-            return null;
-        }
-        if (draft is null || !dialog.Saved)
-        {
-            return draft is null ? null : ActionOutcome.Done($"Draft note for #{request.Number} kept; press n to go on with it.");
-        }
-        var outcome = await _operations.AddNoteAsync(request, draft.Text, draft.RequestId);
-        if (outcome.Succeeded)
-        {
-            _drafts.Forget(request.Name);
-            ShowDetail();
-            return outcome;
-        }
-        return ActionOutcome.Refused(outcome.Message + " Your note is kept as a draft (n).");
-    }
-
-    private async Task<ActionOutcome?> TriageAsync(HelpRequest request)
-    {
-        using var dialog = new TriageDialog(request, _palette);
-        App!.Run(dialog);
-        return dialog.Saved && !_panicked ? await _operations.TriageAsync(request, dialog.ChosenUrgency, dialog.ChosenTags) : null;
-    }
-
-    private async Task<ActionOutcome?> CloseAsync(HelpRequest request)
-    {
-        using var dialog = new CloseDialog(request.Number, _palette);
-        App!.Run(dialog);
-        return dialog.Confirmed && !_panicked
-            ? await _operations.CloseAsync(request, dialog.ChosenResolution, dialog.Comment.Text.Trim())
-            : null;
-    }
-
-    private async Task<ActionOutcome?> ReopenAsync(HelpRequest request)
-    {
-        using var dialog = new ReopenDialog(request.Number, _palette);
-        App!.Run(dialog);
-        return dialog.Confirmed && !_panicked ? await _operations.ReopenAsync(request, dialog.Comment.Text.Trim()) : null;
-    }
-
-    /// <summary>
-    /// The other requests from the same requester. One the queue can show is selected there,
-    /// switching to all open or closed today if the current view hides it; others the dialog
-    /// shows read-only itself.
-    /// </summary>
-    private void ShowRelated()
-    {
-        if (Selected is not { } request || App is not { } app)
-        {
-            ShowResult("Select a request first.", ok: false);
-            return;
-        }
-        if (request.ContactHandle.Length == 0)
-        {
-            // The server links requests by their handle: without one there is nothing to ask for.
-            ShowResult($"#{request.Number} came without a contact handle, so no other request is linked to it.", ok: false);
-            return;
-        }
-        using var dialog = new RelatedDialog(app, _operations.Related(request), r => ViewShowing(r) is not null, _model, _palette, _time, _zone);
-        app.Run(dialog);
-        if (dialog.Chosen is { } chosen && !_panicked)
-        {
-            JumpTo(chosen);
-        }
-    }
-
-    /// <summary>
-    /// The audit trail of the selected request. Only supervisors and admins may read it: anyone
-    /// else is told so at once, without a call the server would refuse (and audit) anyway.
-    /// </summary>
-    private void ShowAudit()
-    {
-        if (Selected is not { } request || App is not { } app)
-        {
-            ShowResult("Select a request first.", ok: false);
-            return;
-        }
-        if (!AuditRows.MayRead(_model.Me))
-        {
-            ShowResult(AuditRows.NotForYou(_model.Me), ok: false);
-            return;
-        }
-        using var dialog = new AuditDialog(app, _operations.Audit(request), _model, _palette, _zone);
-        app.Run(dialog);
     }
 
     /// <summary>The current view if it shows <paramref name="request"/>, else all open or closed today; null when none does or it is not loaded.</summary>
@@ -634,16 +505,6 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen
     {
         using var dialog = new HelpDialog(_palette);
         App?.Run(dialog);
-    }
-
-    private void ShowFilter()
-    {
-        using var dialog = new FilterDialog(_filter, _palette);
-        App?.Run(dialog);
-        if (dialog.Apply(_filter) is { } filter && !_panicked)
-        {
-            SetFilter(filter);
-        }
     }
 
     private void StartSearch()
@@ -830,7 +691,7 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen
         }
         foreach (var name in delta.ChangedNames)
         {
-            if (!_heldByMe.Contains(name) || name == _actingOn || _model.Find(name) is not { } now || now.Assignee == me)
+            if (!_heldByMe.Contains(name) || name == _runner.ActingOn || _model.Find(name) is not { } now || now.Assignee == me)
             {
                 continue;
             }
