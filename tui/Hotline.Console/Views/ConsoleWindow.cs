@@ -48,7 +48,6 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
     private QueueFilter _filter = QueueFilter.Default;
     private (string Text, bool Ok)? _result;
     private (string Text, bool Danger, DateTimeOffset Until)? _alert;
-    private HashSet<string> _heldByMe = new(StringComparer.Ordinal);
     private object? _ticker;
     private bool _zoomed;
     private DetailSize _detailSize;
@@ -65,8 +64,8 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
     private readonly RelatedFlow _related;
     private readonly AuditFlow _audit;
     private readonly FilterFlow _filterFlow;
-    private ConfirmDialog? _quitQuestion;
-    private bool _quitConfirmedByKey;
+    private readonly QuitFlow _quit;
+    private readonly HeldRequests _held;
 
     /// <summary>Rows under the detail pane: status and hints, plus the result and alert lines while shown.</summary>
     private int _bottomRows = 2;
@@ -130,11 +129,13 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
         _table.FrameChanged += (_, _) => _table.EnsureCursorIsVisible();
         _model.Changed += OnModelChanged;
 
+        _held = new HeldRequests(model, drafts);
         _runner = new ActionRunner(this, () =>
         {
             _result = null;
             UpdateLines();
-        }, RememberMine);
+        }, () => _held.Remember());
+        _quit = new QuitFlow(drafts, model, palette, this);
         var takeover = new TakeoverQuestion(model, palette, this);
         _claim = new ClaimFlow(operations, takeover);
         _release = new ReleaseFlow(operations, takeover);
@@ -200,12 +201,9 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
                 key.Handled = true;
                 Panic();
             }
-            else if (_quitQuestion is { } question && app.TopRunnable == question && IsQuitKey(key))
+            else if (_quit.AnswerByKey(app, key))
             {
-                // A second q (or Ctrl+Q, Ctrl+C) answers the quit question with Quit, as in most terminal programs.
                 key.Handled = true;
-                _quitConfirmedByKey = true;
-                app.RequestStop(question);
             }
             else if (app.TopRunnable == this && HandleKey(key))
             {
@@ -221,41 +219,12 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
     /// <summary>Quits, asking first only when a note is being written.</summary>
     public void RequestQuit()
     {
-        if (_quitQuestion is not null)
+        if (_quit.Confirm())
         {
-            return;
+            _quitAllowed = true;
+            RequestStop();
         }
-        if (_drafts.Count > 0 && App is { } app)
-        {
-            using var confirm = new ConfirmDialog("Quit", QuitQuestion(), "_Quit", _palette);
-            _quitQuestion = confirm;
-            _quitConfirmedByKey = false;
-            try
-            {
-                app.Run(confirm);
-            }
-            finally
-            {
-                _quitQuestion = null;
-            }
-            if (!(confirm.Confirmed || _quitConfirmedByKey) || _panicked)
-            {
-                return;
-            }
-        }
-        _quitAllowed = true;
-        RequestStop();
     }
-
-    private string QuitQuestion()
-    {
-        var numbers = _drafts.Names.Select(name => _model.Find(name)?.Number).OfType<long>().Order().Select(n => $"#{n}");
-        var which = string.Join(", ", numbers);
-        return (which.Length == 0 ? "A note you were writing has not been saved." : $"Unsaved draft note on {which}.") +
-            "\nQuit and lose it? (q again quits)";
-    }
-
-    private static bool IsQuitKey(Key key) => key == Key.Q.WithCtrl || key == Key.C.WithCtrl || key == new Key('q');
 
     /// <summary>The panic key: nothing sensitive stays on screen, every dialog closes, and the process exits.</summary>
     public void Panic()
@@ -652,7 +621,7 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
             ShowDetail();
             UpdateLines();
         }
-        var takenFromMe = TakenFromMe(delta);
+        var takenFromMe = _held.TakenFromMe(delta, _runner.ActingOn);
         var alarming = delta.Created.Where(r => r.Urgency >= Urgency.Urgent).OrderByDescending(r => r.Urgency).FirstOrDefault();
         if (takenFromMe is not null)
         {
@@ -669,69 +638,13 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
         }
         if (delta.Reloaded)
         {
-            RememberMine();
+            _held.Remember();
         }
         else
         {
-            RememberMine(delta.ChangedNames);
+            _held.Remember(delta.ChangedNames);
         }
     }
-
-    /// <summary>
-    /// A request the operator held that someone else took or released (not by the operator's own
-    /// action), described for the alert line: the holder hears of a takeover at once, and learns
-    /// that their draft note, if any, is kept.
-    /// </summary>
-    private string? TakenFromMe(QueueDelta delta)
-    {
-        var me = _model.Me?.Name;
-        if (me is null || delta.Reloaded)
-        {
-            return null;
-        }
-        foreach (var name in delta.ChangedNames)
-        {
-            if (!_heldByMe.Contains(name) || name == _runner.ActingOn || _model.Find(name) is not { } now || now.Assignee == me)
-            {
-                continue;
-            }
-            var draft = _drafts.Find(name) is null ? "" : " Your draft note is kept (n).";
-            return now.Assignee.Length > 0
-                ? $"#{now.Number} was taken over: {Labels.Person(now.Assignee, _model.DisplayName)} holds it now.{draft}"
-                : now.State == RequestState.Closed
-                    ? $"#{now.Number}, which you held, was closed by someone else.{draft}"
-                    : $"#{now.Number} was put back in the queue by someone else.{draft}";
-        }
-        return null;
-    }
-
-    /// <summary>What the operator holds now, to tell a takeover from the next batch.</summary>
-    private void RememberMine()
-    {
-        var me = _model.Me?.Name;
-        _heldByMe = me is null
-            ? new HashSet<string>(StringComparer.Ordinal)
-            : _model.Requests.Where(r => IsMine(r, me)).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
-    }
-
-    /// <summary>The same for the requests a batch changed: the others are as they were.</summary>
-    private void RememberMine(IEnumerable<string> changedNames)
-    {
-        var me = _model.Me?.Name;
-        foreach (var name in changedNames)
-        {
-            if (me is not null && _model.Find(name) is { } request && IsMine(request, me))
-            {
-                _heldByMe.Add(name);
-            }
-            else
-            {
-                _heldByMe.Remove(name);
-            }
-        }
-    }
-
-    private static bool IsMine(HelpRequest request, string me) => request.Assignee == me && request.State != RequestState.Closed;
 
     /// <summary>Re-filters and re-sorts every request: after a snapshot, a new filter or a burst.</summary>
     private void RebuildRows()
