@@ -41,9 +41,9 @@ public sealed class KeyDispatchTests
         var pressed = new HashSet<string>(StringComparer.Ordinal);
 
         // "/" moves the focus to the search field, which takes letters: press it last, then Esc.
-        foreach (var key in Candidates().OrderBy(k => ConsoleWindow.KeyName(k) is "/" or "Esc"))
+        foreach (var key in Candidates().OrderBy(k => KeyNames.Of(k) is "/" or "Esc"))
         {
-            var name = ConsoleWindow.KeyName(key);
+            var name = KeyNames.Of(key);
             if (name is not null && DialogOrEnd.Contains(name))
             {
                 continue;

@@ -65,6 +65,7 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
     private readonly AuditFlow _audit;
     private readonly FilterFlow _filterFlow;
     private readonly QuitFlow _quit;
+    private readonly QueueJumps _jumps;
     private readonly HeldRequests _held;
 
     /// <summary>Rows under the detail pane: status and hints, plus the result and alert lines while shown.</summary>
@@ -136,6 +137,7 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
             UpdateLines();
         }, () => _held.Remember());
         _quit = new QuitFlow(drafts, model, palette, this);
+        _jumps = new QueueJumps(model, this);
         var takeover = new TakeoverQuestion(model, palette, this);
         _claim = new ClaimFlow(operations, takeover);
         _release = new ReleaseFlow(operations, takeover);
@@ -286,48 +288,11 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
         {
             return true;
         }
-        if (KeyName(key) is not { } name || (_search.HasFocus && name is not ("Enter" or "Esc")))
+        if (KeyNames.Of(key) is not { } name || (_search.HasFocus && name is not ("Enter" or "Esc")))
         {
             return false;
         }
         return Keys.Dispatch(this, name);
-    }
-
-    /// <summary>The name a key has in the <see cref="Keys"/> table ("a", "G", "Ctrl+D", "F1", "Enter", "Esc"), or null.</summary>
-    internal static string? KeyName(Key key)
-    {
-        if (key == Key.Enter)
-        {
-            return "Enter";
-        }
-        if (key == Key.Esc)
-        {
-            return "Esc";
-        }
-        if (key == Key.F1)
-        {
-            return "F1";
-        }
-        if (key == Key.F12)
-        {
-            return "F12";
-        }
-        if (key == Key.F5)
-        {
-            return "F5";
-        }
-        foreach (var letter in (ReadOnlySpan<char>)['C', 'D', 'Q', 'U'])
-        {
-            if (key == new Key(char.ToLowerInvariant(letter)).WithCtrl)
-            {
-                return "Ctrl+" + letter;
-            }
-        }
-        if (key.IsCtrl || key.IsAlt || !key.TryGetPrintableRune(out var rune) || rune.Value > char.MaxValue)
-        {
-            return null;
-        }
-        return ((char)rune.Value).ToString();
     }
 
     HelpRequest? IOperatorScreen.Selected => Selected;
@@ -385,9 +350,9 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
 
     void IOperatorScreen.Back() => Escape();
 
-    void IOperatorScreen.JumpToNewestDanger() => JumpToNewestDanger();
+    void IOperatorScreen.JumpToNewestDanger() => _jumps.ToNewestDanger();
 
-    void IOperatorScreen.JumpToLongestWaiting() => JumpToLongestWaiting();
+    void IOperatorScreen.JumpToLongestWaiting() => _jumps.ToLongestWaiting();
 
     void IOperatorScreen.MoveBy(int rows) => MoveBy(rows);
 
@@ -561,32 +526,6 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
     }
 
     private int HalfPage() => Math.Max(1, (_table.Viewport.Height - 2) / 2);
-
-    /// <summary>!: the newest IMMEDIATE DANGER request (danger rows sort oldest first, so a new one can be off screen).</summary>
-    private void JumpToNewestDanger()
-    {
-        var newest = _model.Requests.Where(r => r.Urgency == Urgency.ImmediateDanger && r.State != RequestState.Closed)
-            .MaxBy(r => (r.CreateTime?.ToDateTimeOffset() ?? DateTimeOffset.MinValue, r.Number));
-        if (newest is null)
-        {
-            ShowResult("No open IMMEDIATE DANGER request.", ok: true);
-            return;
-        }
-        JumpTo(newest);
-    }
-
-    /// <summary>w: the request that has waited longest with nobody holding it.</summary>
-    private void JumpToLongestWaiting()
-    {
-        var oldest = _model.Requests.Where(r => r.State != RequestState.Closed && r.Assignee.Length == 0)
-            .MinBy(r => (r.CreateTime?.ToDateTimeOffset() ?? DateTimeOffset.MaxValue, r.Number));
-        if (oldest is null)
-        {
-            ShowResult("Nobody is waiting: every open request has someone.", ok: true);
-            return;
-        }
-        JumpTo(oldest);
-    }
 
     private void ToggleBell()
     {
