@@ -17,8 +17,9 @@ namespace Hotline.Console.Views;
 /// detail pane of the selected request, and at the bottom the alert line (live events, or the
 /// offline banner; only while there is one), the result line (the outcome of the operator's own
 /// last action, until the next one), the hint line and the status line (who, link, revision).
-/// It renders the <see cref="QueueModel"/> and turns keys into <see cref="RequestOperations"/>
-/// through the <see cref="Keys"/> table; it holds no queue state of its own.
+/// It renders the <see cref="QueueModel"/> and holds no queue state of its own. Every key goes
+/// through the <see cref="Keys"/> table, which calls it as an <see cref="IOperatorScreen"/>; the
+/// action flows in <c>Actions/</c> do the work and touch the screen only as an <see cref="IActionScreen"/>.
 /// </summary>
 /// <remarks>UI thread only; the model it listens to is fed on the UI thread by the watch inbox.</remarks>
 internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
