@@ -4,7 +4,7 @@ using Terminal.Gui.Input;
 
 namespace Hotline.Console.Tests.Views;
 
-/// <summary>The window takes exactly the keys the table binds: a key it is not in the table passes through.</summary>
+/// <summary>The window takes exactly the keys the table binds: a key not in the table passes through to the focused view.</summary>
 [Collection(HeadlessCollection.Name)]
 public sealed class KeyDispatchTests
 {
