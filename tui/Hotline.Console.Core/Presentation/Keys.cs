@@ -1,3 +1,7 @@
+using Hotline.Console.Operations;
+using Hotline.Console.State;
+using Hotline.Contract.V1;
+
 namespace Hotline.Console.Presentation;
 
 /// <summary>Where a key's hint is shown besides the help screen.</summary>
@@ -17,51 +21,194 @@ public enum HintPlace
 }
 
 /// <summary>
-/// One entry of the key table: how it is shown (<see cref="Key"/>, "j k"), what it does, and the
-/// key names the screen dispatches on (<see cref="Names"/>: "j", "k"; "Ctrl+D"; "F1").
+/// What the main screen's keys can do and the little they need to know to decide whether they
+/// may. The console window implements it; <see cref="Keys.All"/> says which key calls what, so
+/// a test can dispatch every key against a recording screen without a terminal.
 /// </summary>
-public sealed record KeyHelp(string Key, string Short, string Long, HintPlace Place, params string[] Names)
+public interface IOperatorScreen
 {
-    /// <summary>The names the screen binds: <see cref="Names"/> when given, else <see cref="Key"/> itself.</summary>
-    public IReadOnlyList<string> Bound => Names.Length > 0 ? Names : [Key];
+    /// <summary>The request the table's selection is on, or null.</summary>
+    HelpRequest? Selected { get; }
+
+    /// <summary>True while an action on a request waits for the server: another is dropped, not queued.</summary>
+    bool Busy { get; }
+
+    LinkState Link { get; }
+
+    /// <summary>Shows why a key did nothing, on the result line.</summary>
+    void Tell(ActionOutcome outcome);
+
+    void Claim();
+
+    void Give();
+
+    void Release();
+
+    void Note();
+
+    void Triage();
+
+    void Close();
+
+    void Reopen();
+
+    void ShowEarlierContacts();
+
+    void ShowAudit();
+
+    /// <summary>Enter: from the search field back to the queue; else the whole request, or back from it.</summary>
+    void Open();
+
+    /// <summary>Esc: leave the search, then the whole request; never quits.</summary>
+    void Back();
+
+    void JumpToNewestDanger();
+
+    void JumpToLongestWaiting();
+
+    void MoveBy(int rows);
+
+    void MoveToFirst();
+
+    void MoveToLast();
+
+    /// <summary>Half a screen down (1) or up (-1).</summary>
+    void MoveHalfPage(int direction);
+
+    void CycleDetailSize();
+
+    void ShowHelp();
+
+    void RequestQuit();
+
+    void StartSearch();
+
+    void ShowFilter();
+
+    void ShowScope(QueueScope scope);
+
+    void ToggleBell();
+
+    void RetryNow();
+
+    void Panic();
+}
+
+/// <summary>One key name the screen dispatches on ("j", "Ctrl+D", "F1", "Esc") and what it does.</summary>
+public sealed record KeyBinding(string Name, Action<IOperatorScreen> Run);
+
+/// <summary>
+/// One entry of the key table: how it is shown (<see cref="Key"/>, "j k"), what it does in a
+/// word (<see cref="Short"/>, the hint lines) and in a phrase (<see cref="Long"/>, the help
+/// screen), and the key names it binds with their handlers. When <see cref="EnabledWhen"/> is
+/// false the handler does not run and the screen is told <see cref="WhyNot"/>, if anything.
+/// </summary>
+public sealed record KeyEntry(string Key, string Short, string Long, HintPlace Place, IReadOnlyList<KeyBinding> Bindings)
+{
+    /// <summary>An entry binding <paramref name="key"/> itself to <paramref name="run"/>.</summary>
+    public KeyEntry(string key, string @short, string @long, HintPlace place, Action<IOperatorScreen> run)
+        : this(key, @short, @long, place, [new KeyBinding(key, run)])
+    {
+    }
+
+    public Func<IOperatorScreen, bool> EnabledWhen { get; init; } = _ => true;
+
+    /// <summary>What the operator is told when a key of this entry is pressed while it is not enabled; null: nothing.</summary>
+    public Func<IOperatorScreen, ActionOutcome?> WhyNot { get; init; } = _ => null;
 }
 
 /// <summary>
-/// Every key of the main screen, in one list. The hint lines and the help screen are built from
-/// it, and the screen dispatches keys through it (each bound name has exactly one handler, which
-/// a test checks), so what is shown and what works cannot disagree. At 80 columns the hints are
-/// split over the view line (top), the hint line and the status line (bottom).
+/// Every key of the main screen, in one table. The hint lines, the help screen and the screen's
+/// key handling are all derived from it (<see cref="Dispatch"/> is the only way a key reaches a
+/// handler), so what is shown and what works cannot disagree. At 80 columns the hints are split
+/// over the view line (top), the hint line and the status line (bottom).
 /// </summary>
 public static class Keys
 {
-    public static IReadOnlyList<KeyHelp> All { get; } =
+    private static readonly ActionOutcome SelectFirst = ActionOutcome.Refused("Select a request first.");
+
+    public static IReadOnlyList<KeyEntry> All { get; } =
     [
-        new("a", "claim", "claim: assign it to me", HintPlace.Actions),
-        new("A", "give", "give it to another operator", HintPlace.Actions),
-        new("r", "release", "release it back to the queue", HintPlace.Actions),
-        new("n", "note", "add a note; F2 saves", HintPlace.Actions),
-        new("u", "urgency", "change urgency and tags", HintPlace.Actions),
-        new("c", "close", "close with a resolution", HintPlace.Actions),
-        new("o", "reopen", "reopen a closed request", HintPlace.Actions),
+        OnRequest("a", "claim", "claim: assign it to me", s => s.Claim()),
+        OnRequest("A", "give", "give it to another operator", s => s.Give()),
+        OnRequest("r", "release", "release it back to the queue", s => s.Release()),
+        OnRequest("n", "note", "add a note; F2 saves", s => s.Note()),
+        OnRequest("u", "urgency", "change urgency and tags", s => s.Triage()),
+        OnRequest("c", "close", "close with a resolution", s => s.Close()),
+        OnRequest("o", "reopen", "reopen a closed request", s => s.Reopen()),
         // Not on the hint line, which is full at 80 columns: the detail pane names it whenever it applies.
-        new(EarlierContacts.Key, "earlier", "requester's other requests (↻N)", HintPlace.HelpOnly),
-        new(AuditRows.Key, "trail", "who read or changed it (audit)", HintPlace.HelpOnly),
-        new("Enter", "open", "whole request (Enter/Esc: back)", HintPlace.HelpOnly),
-        new("!", "danger", "newest IMMEDIATE DANGER request", HintPlace.HelpOnly),
-        new("w", "waiting", "oldest request nobody holds", HintPlace.HelpOnly),
-        new("j k", "move", "next / previous request", HintPlace.HelpOnly, "j", "k"),
-        new("g G", "ends", "first / last request", HintPlace.HelpOnly, "g", "G"),
-        new("^D ^U", "half", "half a screen down / up", HintPlace.HelpOnly, "Ctrl+D", "Ctrl+U"),
-        new("d", "detail", "detail pane half/small/hidden", HintPlace.HelpOnly),
-        new("?", "help", "this help (also F1)", HintPlace.Actions, "?", "F1"),
-        new("q", "quit", "quit (also Ctrl+Q, Ctrl+C)", HintPlace.Actions, "q", "Ctrl+Q", "Ctrl+C"),
-        new("/", "find", "search text, contact, tags", HintPlace.View),
-        new("f", "filter", "filter urgency/channel/language", HintPlace.View),
-        new("1-4", "view", "open / mine / unassigned / closed today", HintPlace.View, "1", "2", "3", "4"),
-        new("b", "bell", "bell for urgent requests on/off", HintPlace.HelpOnly),
-        new(StatusLine.RetryKey, "retry", "offline: reconnect now", HintPlace.HelpOnly),
-        new("F12", "panic", "panic: clear, sign out, exit", HintPlace.Status),
+        OnSelected(EarlierContacts.Key, "earlier", "requester's other requests (↻N)", s => s.ShowEarlierContacts()),
+        OnSelected(AuditRows.Key, "trail", "who read or changed it (audit)", s => s.ShowAudit()),
+        new("Enter", "open", "whole request (Enter/Esc: back)", HintPlace.HelpOnly,
+            [new("Enter", s => s.Open()), new("Esc", s => s.Back())]),
+        new("!", "danger", "newest IMMEDIATE DANGER request", HintPlace.HelpOnly, s => s.JumpToNewestDanger()),
+        new("w", "waiting", "oldest request nobody holds", HintPlace.HelpOnly, s => s.JumpToLongestWaiting()),
+        new("j k", "move", "next / previous request", HintPlace.HelpOnly, [new("j", s => s.MoveBy(1)), new("k", s => s.MoveBy(-1))]),
+        new("g G", "ends", "first / last request", HintPlace.HelpOnly, [new("g", s => s.MoveToFirst()), new("G", s => s.MoveToLast())]),
+        new("^D ^U", "half", "half a screen down / up", HintPlace.HelpOnly,
+            [new("Ctrl+D", s => s.MoveHalfPage(1)), new("Ctrl+U", s => s.MoveHalfPage(-1))]),
+        new("d", "detail", "detail pane half/small/hidden", HintPlace.HelpOnly, s => s.CycleDetailSize()),
+        new("?", "help", "this help (also F1)", HintPlace.Actions, [new("?", s => s.ShowHelp()), new("F1", s => s.ShowHelp())]),
+        new("q", "quit", "quit (also Ctrl+Q, Ctrl+C)", HintPlace.Actions,
+            [new("q", s => s.RequestQuit()), new("Ctrl+Q", s => s.RequestQuit()), new("Ctrl+C", s => s.RequestQuit())]),
+        new("/", "find", "search text, contact, tags", HintPlace.View, s => s.StartSearch()),
+        new("f", "filter", "filter urgency/channel/language", HintPlace.View, s => s.ShowFilter()),
+        new("1-4", "view", "open / mine / unassigned / closed today", HintPlace.View,
+        [
+            new("1", s => s.ShowScope(QueueScope.Open)),
+            new("2", s => s.ShowScope(QueueScope.Mine)),
+            new("3", s => s.ShowScope(QueueScope.Unassigned)),
+            new("4", s => s.ShowScope(QueueScope.ClosedToday)),
+        ]),
+        new("b", "bell", "bell for urgent requests on/off", HintPlace.HelpOnly, s => s.ToggleBell()),
+        new(StatusLine.RetryKey, "retry", "offline: reconnect now", HintPlace.HelpOnly, s => s.RetryNow())
+        {
+            EnabledWhen = s => s.Link == LinkState.Retrying,
+            WhyNot = s => s.Link == LinkState.SignedOut
+                ? ActionOutcome.Refused("Signed out: a new token and a restart are needed; retrying cannot help.")
+                : ActionOutcome.Done("Not waiting to reconnect: nothing to retry."),
+        },
+        new("F12", "panic", "panic: clear, sign out, exit", HintPlace.Status, s => s.Panic()),
     ];
+
+    private static readonly Dictionary<string, (KeyEntry Entry, KeyBinding Binding)> ByName =
+        All.SelectMany(entry => entry.Bindings.Select(binding => (entry, binding))).ToDictionary(b => b.binding.Name, StringComparer.Ordinal);
+
+    /// <summary>Every key name the table binds.</summary>
+    public static IEnumerable<string> Names => ByName.Keys;
+
+    /// <summary>
+    /// Runs the handler bound to <paramref name="name"/> when its entry is enabled, else tells the
+    /// screen why not. False when the table does not bind the name: the key is not the screen's.
+    /// </summary>
+    public static bool Dispatch(IOperatorScreen screen, string name)
+    {
+        if (!ByName.TryGetValue(name, out var bound))
+        {
+            return false;
+        }
+        if (bound.Entry.EnabledWhen(screen))
+        {
+            bound.Binding.Run(screen);
+        }
+        else if (bound.Entry.WhyNot(screen) is { } why)
+        {
+            screen.Tell(why);
+        }
+        return true;
+    }
+
+    /// <summary>An action on the selected request, on the hint line. While another waits for the server the key is dropped.</summary>
+    private static KeyEntry OnRequest(string key, string @short, string @long, Action<IOperatorScreen> run) =>
+        new(key, @short, @long, HintPlace.Actions, run)
+        {
+            EnabledWhen = s => !s.Busy && s.Selected is not null,
+            WhyNot = s => s.Busy ? null : SelectFirst,
+        };
+
+    /// <summary>A dialog about the selected request, only on the help screen.</summary>
+    private static KeyEntry OnSelected(string key, string @short, string @long, Action<IOperatorScreen> run) =>
+        new(key, @short, @long, HintPlace.HelpOnly, run) { EnabledWhen = s => s.Selected is not null, WhyNot = _ => SelectFirst };
 
     /// <summary>The help screen's lines under the keys, on moving and marks.</summary>
     public static IReadOnlyList<string> HelpNotes { get; } =
@@ -106,7 +253,7 @@ public static class Keys
     }
 
     /// <summary>"n     add a note (multi-line; F2" / "      saves, Esc keeps the draft)".</summary>
-    private static List<string> Entry(KeyHelp key, int columnWidth)
+    private static List<string> Entry(KeyEntry key, int columnWidth)
     {
         var lines = TextRows.WrapAll(key.Long, columnWidth - KeyWidth);
         return [.. lines.Select((line, i) => (i == 0 ? key.Key : "").PadRight(KeyWidth) + line)];

@@ -1,4 +1,5 @@
 #pragma warning disable CS0618 // TextView is marked obsolete in Terminal.Gui 2.5.0 but is its only scrollable read-only text view.
+using Hotline.Console.Actions;
 using Hotline.Console.Operations;
 using Hotline.Console.Presentation;
 using Hotline.Console.State;
@@ -16,11 +17,12 @@ namespace Hotline.Console.Views;
 /// detail pane of the selected request, and at the bottom the alert line (live events, or the
 /// offline banner; only while there is one), the result line (the outcome of the operator's own
 /// last action, until the next one), the hint line and the status line (who, link, revision).
-/// It renders the <see cref="QueueModel"/> and turns keys into <see cref="RequestOperations"/>
-/// through the <see cref="Keys"/> table; it holds no queue state of its own.
+/// It renders the <see cref="QueueModel"/> and holds no queue state of its own. Every key goes
+/// through the <see cref="Keys"/> table, which calls it as an <see cref="IOperatorScreen"/>; the
+/// action flows in <c>Actions/</c> do the work and touch the screen only as an <see cref="IActionScreen"/>.
 /// </summary>
 /// <remarks>UI thread only; the model it listens to is fed on the UI thread by the watch inbox.</remarks>
-internal sealed class ConsoleWindow : Runnable
+internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
 {
     /// <summary>How long a live event (a new urgent request, a takeover) stays on the alert line.</summary>
     private static readonly TimeSpan AlertTime = TimeSpan.FromSeconds(30);
@@ -29,7 +31,6 @@ internal sealed class ConsoleWindow : Runnable
     private const int SmallDetailRows = 6;
 
     private readonly QueueModel _model;
-    private readonly RequestOperations _operations;
     private readonly NoteDrafts _drafts;
     private readonly Palette _palette;
     private readonly TimeProvider _time;
@@ -45,20 +46,28 @@ internal sealed class ConsoleWindow : Runnable
     private readonly Label _resultLine;
     private readonly Label _hintLine;
     private readonly Label _statusLine;
-    private readonly Dictionary<string, Action> _handlers;
     private QueueFilter _filter = QueueFilter.Default;
     private (string Text, bool Ok)? _result;
     private (string Text, bool Danger, DateTimeOffset Until)? _alert;
-    private HashSet<string> _heldByMe = new(StringComparer.Ordinal);
-    private string? _actingOn;
     private object? _ticker;
     private bool _zoomed;
     private DetailSize _detailSize;
     private bool _quitAllowed;
     private bool _panicked;
-    private bool _busy;
-    private ConfirmDialog? _quitQuestion;
-    private bool _quitConfirmedByKey;
+    private readonly ActionRunner _runner;
+    private readonly ClaimFlow _claim;
+    private readonly AssignFlow _assign;
+    private readonly ReleaseFlow _release;
+    private readonly NoteFlow _note;
+    private readonly TriageFlow _triage;
+    private readonly CloseFlow _close;
+    private readonly ReopenFlow _reopen;
+    private readonly RelatedFlow _related;
+    private readonly AuditFlow _audit;
+    private readonly FilterFlow _filterFlow;
+    private readonly QuitFlow _quit;
+    private readonly QueueJumps _jumps;
+    private readonly HeldRequests _held;
 
     /// <summary>Rows under the detail pane: status and hints, plus the result and alert lines while shown.</summary>
     private int _bottomRows = 2;
@@ -67,7 +76,6 @@ internal sealed class ConsoleWindow : Runnable
         TimeZoneInfo zone, bool bell, Action ringBell)
     {
         _model = model;
-        _operations = operations;
         _drafts = drafts;
         _palette = palette;
         _time = time;
@@ -118,11 +126,30 @@ internal sealed class ConsoleWindow : Runnable
         _statusLine = new Label { X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Height = 1 };
 
         Add(_viewLine, _search, _table, _detailFrame, _alertLine, _resultLine, _hintLine, _statusLine);
-        _handlers = BindKeys();
         FrameChanged += (_, _) => UpdateLines();
         // After a resize (or the detail pane changing size) the selected row must still be on screen.
         _table.FrameChanged += (_, _) => _table.EnsureCursorIsVisible();
         _model.Changed += OnModelChanged;
+
+        _held = new HeldRequests(model, drafts);
+        _runner = new ActionRunner(this, () =>
+        {
+            _result = null;
+            UpdateLines();
+        }, () => _held.Remember());
+        _quit = new QuitFlow(drafts, model, palette, this);
+        _jumps = new QueueJumps(model, this);
+        var takeover = new TakeoverQuestion(model, palette, this);
+        _claim = new ClaimFlow(operations, takeover);
+        _release = new ReleaseFlow(operations, takeover);
+        _assign = new AssignFlow(model, operations, palette, this);
+        _note = new NoteFlow(drafts, operations, palette, this);
+        _triage = new TriageFlow(operations, palette, this);
+        _close = new CloseFlow(operations, palette, this);
+        _reopen = new ReopenFlow(operations, palette, this);
+        _related = new RelatedFlow(operations, model, palette, time, zone, this);
+        _audit = new AuditFlow(operations, model, palette, zone, this);
+        _filterFlow = new FilterFlow(palette, this);
         RebuildRows();
     }
 
@@ -177,24 +204,16 @@ internal sealed class ConsoleWindow : Runnable
                 key.Handled = true;
                 Panic();
             }
-            else if (_quitQuestion is { } question && app.TopRunnable == question && IsQuitKey(key))
+            else if (_quit.AnswerByKey(app, key))
             {
-                // A second q (or Ctrl+Q, Ctrl+C) answers the quit question with Quit, as in most terminal programs.
                 key.Handled = true;
-                _quitConfirmedByKey = true;
-                app.RequestStop(question);
-            }
-            else if (app.TopRunnable == this && key == Key.Esc)
-            {
-                // Esc is Terminal.Gui's quit key; on this screen it only steps back (search, zoom).
-                // Dialogs are not this screen, so there Esc still cancels.
-                key.Handled = true;
-                Escape();
             }
             else if (app.TopRunnable == this && HandleKey(key))
             {
                 // Taken before any view sees it: whichever pane has focus (even the read-only
-                // detail, which would swallow letters), the action keys do the same thing.
+                // detail, which would swallow letters), the action keys do the same thing. Esc is
+                // Terminal.Gui's quit key; the table makes it only step back here, while dialogs,
+                // which are not this screen, still cancel with it.
                 key.Handled = true;
             }
         };
@@ -203,41 +222,12 @@ internal sealed class ConsoleWindow : Runnable
     /// <summary>Quits, asking first only when a note is being written.</summary>
     public void RequestQuit()
     {
-        if (_quitQuestion is not null)
+        if (_quit.Confirm())
         {
-            return;
+            _quitAllowed = true;
+            RequestStop();
         }
-        if (_drafts.Count > 0 && App is { } app)
-        {
-            using var confirm = new ConfirmDialog("Quit", QuitQuestion(), "_Quit", _palette);
-            _quitQuestion = confirm;
-            _quitConfirmedByKey = false;
-            try
-            {
-                app.Run(confirm);
-            }
-            finally
-            {
-                _quitQuestion = null;
-            }
-            if (!(confirm.Confirmed || _quitConfirmedByKey) || _panicked)
-            {
-                return;
-            }
-        }
-        _quitAllowed = true;
-        RequestStop();
     }
-
-    private string QuitQuestion()
-    {
-        var numbers = _drafts.Names.Select(name => _model.Find(name)?.Number).OfType<long>().Order().Select(n => $"#{n}");
-        var which = string.Join(", ", numbers);
-        return (which.Length == 0 ? "A note you were writing has not been saved." : $"Unsaved draft note on {which}.") +
-            "\nQuit and lose it? (q again quits)";
-    }
-
-    private static bool IsQuitKey(Key key) => key == Key.Q.WithCtrl || key == Key.C.WithCtrl || key == new Key('q');
 
     /// <summary>The panic key: nothing sensitive stays on screen, every dialog closes, and the process exits.</summary>
     public void Panic()
@@ -289,299 +279,119 @@ internal sealed class ConsoleWindow : Runnable
         base.Dispose(disposing);
     }
 
+    /// <summary>
+    /// Every key of this screen goes through the <see cref="Keys"/> table. While the search field
+    /// has focus it takes the keys it types, and only Enter and Esc stay the screen's.
+    /// </summary>
     private bool HandleKey(Key key)
     {
         if (_panicked)
         {
             return true;
         }
+        if (KeyNames.Of(key) is not { } name || (_search.HasFocus && name is not ("Enter" or "Esc")))
+        {
+            return false;
+        }
+        return Keys.Dispatch(this, name);
+    }
+
+    HelpRequest? IOperatorScreen.Selected => Selected;
+
+    bool IOperatorScreen.Busy => _runner.Busy;
+
+    /// <summary>The action a key started that has not ended yet (a dialog open, or waiting for the server).</summary>
+    internal Task RunningAction => _runner.Running;
+
+    bool IActionScreen.Panicked => _panicked;
+
+    void IActionScreen.ShowResult(string text, bool ok) => ShowResult(text, ok);
+
+    void IActionScreen.ShowDetail() => ShowDetail();
+
+    void IActionScreen.SetFilter(QueueFilter filter) => SetFilter(filter);
+
+    bool IActionScreen.CanShow(HelpRequest request) => ViewShowing(request) is not null;
+
+    void IActionScreen.JumpTo(HelpRequest request) => JumpTo(request);
+
+    LinkState IOperatorScreen.Link => _model.Connection.State;
+
+    void IOperatorScreen.Tell(ActionOutcome outcome) => ShowResult(outcome.Message, outcome.Succeeded);
+
+    void IOperatorScreen.Claim() => Act(_claim.RunAsync);
+
+    void IOperatorScreen.Give() => Act(_assign.RunAsync);
+
+    void IOperatorScreen.Release() => Act(_release.RunAsync);
+
+    void IOperatorScreen.Note() => Act(_note.RunAsync);
+
+    void IOperatorScreen.Triage() => Act(_triage.RunAsync);
+
+    void IOperatorScreen.Close() => Act(_close.RunAsync);
+
+    void IOperatorScreen.Reopen() => Act(_reopen.RunAsync);
+
+    void IOperatorScreen.ShowEarlierContacts() => OnSelected(_related.Run);
+
+    void IOperatorScreen.ShowAudit() => OnSelected(_audit.Run);
+
+    void IOperatorScreen.Open()
+    {
         if (_search.HasFocus)
         {
-            if (key == Key.Enter)
-            {
-                _table.SetFocus();
-                return true;
-            }
-            return false;
+            _table.SetFocus();
         }
-        if (KeyName(key) is not { } name || !_handlers.TryGetValue(name, out var handler))
+        else
         {
-            return false;
-        }
-        handler();
-        return true;
-    }
-
-    /// <summary>The name a key has in the <see cref="Keys"/> table ("a", "G", "Ctrl+D", "F1", "Enter"), or null.</summary>
-    internal static string? KeyName(Key key)
-    {
-        if (key == Key.Enter)
-        {
-            return "Enter";
-        }
-        if (key == Key.F1)
-        {
-            return "F1";
-        }
-        if (key == Key.F12)
-        {
-            return "F12";
-        }
-        if (key == Key.F5)
-        {
-            return "F5";
-        }
-        foreach (var letter in (ReadOnlySpan<char>)['C', 'D', 'Q', 'U'])
-        {
-            if (key == new Key(char.ToLowerInvariant(letter)).WithCtrl)
-            {
-                return "Ctrl+" + letter;
-            }
-        }
-        if (key.IsCtrl || key.IsAlt || !key.TryGetPrintableRune(out var rune) || rune.Value > char.MaxValue)
-        {
-            return null;
-        }
-        return ((char)rune.Value).ToString();
-    }
-
-    /// <summary>
-    /// One handler for every name the <see cref="Keys"/> table binds, and none it does not: the
-    /// table is the dispatch, so the help screen and the hints cannot promise a key that does
-    /// nothing. F12 is bound too, though the application-wide hook reaches it first.
-    /// </summary>
-    private Dictionary<string, Action> BindKeys()
-    {
-        var handlers = new Dictionary<string, Action>(StringComparer.Ordinal)
-        {
-            ["a"] = () => Act(ClaimAsync),
-            ["A"] = () => Act(AssignAsync),
-            ["r"] = () => Act(ReleaseAsync),
-            ["n"] = () => Act(NoteAsync),
-            ["u"] = () => Act(TriageAsync),
-            ["c"] = () => Act(CloseAsync),
-            ["o"] = () => Act(ReopenAsync),
-            [EarlierContacts.Key] = ShowRelated,
-            [AuditRows.Key] = ShowAudit,
-            ["Enter"] = ToggleZoom,
-            ["!"] = JumpToNewestDanger,
-            ["w"] = JumpToLongestWaiting,
-            ["j"] = () => MoveBy(1),
-            ["k"] = () => MoveBy(-1),
-            ["g"] = () => MoveTo(0),
-            ["G"] = () => MoveTo(_rows.Items.Count - 1),
-            ["Ctrl+D"] = () => MoveBy(HalfPage()),
-            ["Ctrl+U"] = () => MoveBy(-HalfPage()),
-            ["d"] = CycleDetailSize,
-            ["?"] = ShowHelp,
-            ["F1"] = ShowHelp,
-            ["q"] = RequestQuit,
-            ["Ctrl+Q"] = RequestQuit,
-            ["Ctrl+C"] = RequestQuit,
-            ["/"] = StartSearch,
-            ["f"] = ShowFilter,
-            ["1"] = () => SetFilter(_filter with { Scope = QueueScope.Open }),
-            ["2"] = () => SetFilter(_filter with { Scope = QueueScope.Mine }),
-            ["3"] = () => SetFilter(_filter with { Scope = QueueScope.Unassigned }),
-            ["4"] = () => SetFilter(_filter with { Scope = QueueScope.ClosedToday }),
-            ["b"] = ToggleBell,
-            [StatusLine.RetryKey] = RetryNow,
-            ["F12"] = Panic,
-        };
-        var listed = Keys.All.SelectMany(k => k.Bound).ToHashSet(StringComparer.Ordinal);
-        if (!listed.SetEquals(handlers.Keys))
-        {
-            throw new InvalidOperationException("The key table and the screen's handlers disagree: " +
-                string.Join(", ", listed.Except(handlers.Keys).Concat(handlers.Keys.Except(listed))));
-        }
-        return handlers;
-    }
-
-    /// <summary>Runs one action on the selected request; one at a time, so a double key press cannot send twice.</summary>
-    private async void Act(Func<HelpRequest, Task<ActionOutcome?>> action)
-    {
-        if (_busy || Selected is not { } request)
-        {
-            if (!_busy)
-            {
-                ShowResult("Select a request first.", ok: false);
-            }
-            return;
-        }
-        _busy = true;
-        // A new action replaces the last one's outcome; until it has one, the hints show.
-        _result = null;
-        _actingOn = request.Name;
-        UpdateLines();
-        try
-        {
-            var outcome = await action(request);
-            if (outcome is not null && !_panicked)
-            {
-                ShowResult(outcome.Message, outcome.Succeeded);
-            }
-        }
-        catch (Exception error) when (error is not OutOfMemoryException)
-        {
-            // An unexpected failure must not take the console down mid-shift; its type is enough to report.
-            ShowResult($"#{request.Number}: that did not work ({error.GetType().Name}). Nothing was lost; try again.", ok: false);
-        }
-        finally
-        {
-            _busy = false;
-            _actingOn = null;
-            RememberMine();
+            ToggleZoom();
         }
     }
 
-    /// <summary>
-    /// Claims the request. When a colleague holds it (only a supervisor or an admin may take it
-    /// from them), asks first and names the holder: a takeover is never silent.
-    /// </summary>
-    private async Task<ActionOutcome?> ClaimAsync(HelpRequest request)
-    {
-        if (HeldByColleague(request) is { } holder
-            && !Ask("Take over", $"#{request.Number} is held by {holder}.\nTake it from them? They are told at once.", "_Take it"))
-        {
-            return null;
-        }
-        return await _operations.ClaimAsync(request);
-    }
+    void IOperatorScreen.Back() => Escape();
 
-    /// <summary>Releases the request; asks first, naming the holder, when it is a colleague's.</summary>
-    private async Task<ActionOutcome?> ReleaseAsync(HelpRequest request)
-    {
-        if (HeldByColleague(request) is { } holder
-            && !Ask("Release", $"#{request.Number} is held by {holder}.\nPut it back in the queue? They are told at once.", "_Release it"))
-        {
-            return null;
-        }
-        return await _operations.ReleaseAsync(request);
-    }
+    void IOperatorScreen.JumpToNewestDanger() => _jumps.ToNewestDanger();
 
-    /// <summary>The display name of whoever else holds <paramref name="request"/>, or null when nobody or the operator does.</summary>
-    private string? HeldByColleague(HelpRequest request) =>
-        request.Assignee.Length > 0 && request.Assignee != _model.Me?.Name ? Labels.Person(request.Assignee, _model.DisplayName) : null;
+    void IOperatorScreen.JumpToLongestWaiting() => _jumps.ToLongestWaiting();
 
-    private bool Ask(string title, string question, string yes)
-    {
-        if (App is not { } app)
-        {
-            return false;
-        }
-        using var confirm = new ConfirmDialog(title, question, yes, _palette);
-        app.Run(confirm);
-        return confirm.Confirmed && !_panicked;
-    }
+    void IOperatorScreen.MoveBy(int rows) => MoveBy(rows);
 
-    private async Task<ActionOutcome?> AssignAsync(HelpRequest request)
-    {
-        var people = _model.Operators.Where(o => o.Role >= OperatorRole.Operator && !o.Disabled).ToList();
-        if (people.Count == 0)
-        {
-            return ActionOutcome.Refused("No operator list yet: the console is not connected.");
-        }
-        using var dialog = new AssignDialog(request.Number, people, request.Assignee, _palette);
-        App!.Run(dialog);
-        return dialog.Chosen is { } chosen && !_panicked ? await _operations.AssignAsync(request, chosen) : null;
-    }
+    void IOperatorScreen.MoveToFirst() => MoveTo(0);
 
-    private async Task<ActionOutcome?> NoteAsync(HelpRequest request)
-    {
-        using var dialog = new NoteDialog(request.Number, _drafts.Find(request.Name)?.Text ?? "", _palette);
-        App!.Run(dialog);
-        var draft = _drafts.Keep(request.Name, dialog.NoteText);
-        ShowDetail();
-        if (_panicked)
-        {
-            return null;
-        }
-        if (dialog.QuitRequested)
-        {
-            RequestQuit();
-            return null;
-        }
-        if (draft is null || !dialog.Saved)
-        {
-            return draft is null ? null : ActionOutcome.Done($"Draft note for #{request.Number} kept; press n to go on with it.");
-        }
-        var outcome = await _operations.AddNoteAsync(request, draft.Text, draft.RequestId);
-        if (outcome.Succeeded)
-        {
-            _drafts.Forget(request.Name);
-            ShowDetail();
-            return outcome;
-        }
-        return ActionOutcome.Refused(outcome.Message + " Your note is kept as a draft (n).");
-    }
+    void IOperatorScreen.MoveToLast() => MoveTo(_rows.Items.Count - 1);
 
-    private async Task<ActionOutcome?> TriageAsync(HelpRequest request)
-    {
-        using var dialog = new TriageDialog(request, _palette);
-        App!.Run(dialog);
-        return dialog.Saved && !_panicked ? await _operations.TriageAsync(request, dialog.ChosenUrgency, dialog.ChosenTags) : null;
-    }
+    void IOperatorScreen.MoveHalfPage(int direction) => MoveBy(direction * HalfPage());
 
-    private async Task<ActionOutcome?> CloseAsync(HelpRequest request)
-    {
-        using var dialog = new CloseDialog(request.Number, _palette);
-        App!.Run(dialog);
-        return dialog.Confirmed && !_panicked
-            ? await _operations.CloseAsync(request, dialog.ChosenResolution, dialog.Comment.Text.Trim())
-            : null;
-    }
+    void IOperatorScreen.CycleDetailSize() => CycleDetailSize();
 
-    private async Task<ActionOutcome?> ReopenAsync(HelpRequest request)
-    {
-        using var dialog = new ReopenDialog(request.Number, _palette);
-        App!.Run(dialog);
-        return dialog.Confirmed && !_panicked ? await _operations.ReopenAsync(request, dialog.Comment.Text.Trim()) : null;
-    }
+    void IOperatorScreen.ShowHelp() => ShowHelp();
 
-    /// <summary>
-    /// The other requests from the same requester. One the queue can show is selected there,
-    /// switching to all open or closed today if the current view hides it; others the dialog
-    /// shows read-only itself.
-    /// </summary>
-    private void ShowRelated()
+    void IOperatorScreen.StartSearch() => StartSearch();
+
+    void IOperatorScreen.ShowFilter() => _filterFlow.Run();
+
+    void IOperatorScreen.ShowScope(QueueScope scope) => SetFilter(_filter with { Scope = scope });
+
+    void IOperatorScreen.ToggleBell() => ToggleBell();
+
+    void IOperatorScreen.RetryNow() => OnRetryNow?.Invoke();
+
+    /// <summary>Starts an action on the selected request (the key table has checked there is one and none is running).</summary>
+    private void Act(Func<HelpRequest, Task<ActionOutcome?>> action)
     {
-        if (Selected is not { } request || App is not { } app)
+        if (Selected is { } request)
         {
-            ShowResult("Select a request first.", ok: false);
-            return;
-        }
-        if (request.ContactHandle.Length == 0)
-        {
-            // The server links requests by their handle: without one there is nothing to ask for.
-            ShowResult($"#{request.Number} came without a contact handle, so no other request is linked to it.", ok: false);
-            return;
-        }
-        using var dialog = new RelatedDialog(app, _operations.Related(request), r => ViewShowing(r) is not null, _model, _palette, _time, _zone);
-        app.Run(dialog);
-        if (dialog.Chosen is { } chosen && !_panicked)
-        {
-            JumpTo(chosen);
+            _runner.Start(request, action);
         }
     }
 
-    /// <summary>
-    /// The audit trail of the selected request. Only supervisors and admins may read it: anyone
-    /// else is told so at once, without a call the server would refuse (and audit) anyway.
-    /// </summary>
-    private void ShowAudit()
+    private void OnSelected(Action<HelpRequest> show)
     {
-        if (Selected is not { } request || App is not { } app)
+        if (Selected is { } request)
         {
-            ShowResult("Select a request first.", ok: false);
-            return;
+            show(request);
         }
-        if (!AuditRows.MayRead(_model.Me))
-        {
-            ShowResult(AuditRows.NotForYou(_model.Me), ok: false);
-            return;
-        }
-        using var dialog = new AuditDialog(app, _operations.Audit(request), _model, _palette, _zone);
-        app.Run(dialog);
     }
 
     /// <summary>The current view if it shows <paramref name="request"/>, else all open or closed today; null when none does or it is not loaded.</summary>
@@ -630,16 +440,6 @@ internal sealed class ConsoleWindow : Runnable
     {
         using var dialog = new HelpDialog(_palette);
         App?.Run(dialog);
-    }
-
-    private void ShowFilter()
-    {
-        using var dialog = new FilterDialog(_filter, _palette);
-        App?.Run(dialog);
-        if (dialog.Apply(_filter) is { } filter && !_panicked)
-        {
-            SetFilter(filter);
-        }
     }
 
     private void StartSearch()
@@ -728,48 +528,10 @@ internal sealed class ConsoleWindow : Runnable
 
     private int HalfPage() => Math.Max(1, (_table.Viewport.Height - 2) / 2);
 
-    /// <summary>!: the newest IMMEDIATE DANGER request (danger rows sort oldest first, so a new one can be off screen).</summary>
-    private void JumpToNewestDanger()
-    {
-        var newest = _model.Requests.Where(r => r.Urgency == Urgency.ImmediateDanger && r.State != RequestState.Closed)
-            .MaxBy(r => (r.CreateTime?.ToDateTimeOffset() ?? DateTimeOffset.MinValue, r.Number));
-        if (newest is null)
-        {
-            ShowResult("No open IMMEDIATE DANGER request.", ok: true);
-            return;
-        }
-        JumpTo(newest);
-    }
-
-    /// <summary>w: the request that has waited longest with nobody holding it.</summary>
-    private void JumpToLongestWaiting()
-    {
-        var oldest = _model.Requests.Where(r => r.State != RequestState.Closed && r.Assignee.Length == 0)
-            .MinBy(r => (r.CreateTime?.ToDateTimeOffset() ?? DateTimeOffset.MaxValue, r.Number));
-        if (oldest is null)
-        {
-            ShowResult("Nobody is waiting: every open request has someone.", ok: true);
-            return;
-        }
-        JumpTo(oldest);
-    }
-
     private void ToggleBell()
     {
         BellOn = !BellOn;
         ShowResult(BellOn ? "Bell on for new urgent requests." : "Bell off.", ok: true);
-    }
-
-    private void RetryNow()
-    {
-        if (_model.Connection.State != LinkState.Retrying)
-        {
-            ShowResult(_model.Connection.State == LinkState.SignedOut
-                ? "Signed out: a new token and a restart are needed; retrying cannot help."
-                : "Not waiting to reconnect: nothing to retry.", ok: _model.Connection.State != LinkState.SignedOut);
-            return;
-        }
-        OnRetryNow?.Invoke();
     }
 
     private void SetFilter(QueueFilter filter)
@@ -799,7 +561,7 @@ internal sealed class ConsoleWindow : Runnable
             ShowDetail();
             UpdateLines();
         }
-        var takenFromMe = TakenFromMe(delta);
+        var takenFromMe = _held.TakenFromMe(delta, _runner.ActingOn);
         var alarming = delta.Created.Where(r => r.Urgency >= Urgency.Urgent).OrderByDescending(r => r.Urgency).FirstOrDefault();
         if (takenFromMe is not null)
         {
@@ -816,69 +578,13 @@ internal sealed class ConsoleWindow : Runnable
         }
         if (delta.Reloaded)
         {
-            RememberMine();
+            _held.Remember();
         }
         else
         {
-            RememberMine(delta.ChangedNames);
+            _held.Remember(delta.ChangedNames);
         }
     }
-
-    /// <summary>
-    /// A request the operator held that someone else took or released (not by the operator's own
-    /// action), described for the alert line: the holder hears of a takeover at once, and learns
-    /// that their draft note, if any, is kept.
-    /// </summary>
-    private string? TakenFromMe(QueueDelta delta)
-    {
-        var me = _model.Me?.Name;
-        if (me is null || delta.Reloaded)
-        {
-            return null;
-        }
-        foreach (var name in delta.ChangedNames)
-        {
-            if (!_heldByMe.Contains(name) || name == _actingOn || _model.Find(name) is not { } now || now.Assignee == me)
-            {
-                continue;
-            }
-            var draft = _drafts.Find(name) is null ? "" : " Your draft note is kept (n).";
-            return now.Assignee.Length > 0
-                ? $"#{now.Number} was taken over: {Labels.Person(now.Assignee, _model.DisplayName)} holds it now.{draft}"
-                : now.State == RequestState.Closed
-                    ? $"#{now.Number}, which you held, was closed by someone else.{draft}"
-                    : $"#{now.Number} was put back in the queue by someone else.{draft}";
-        }
-        return null;
-    }
-
-    /// <summary>What the operator holds now, to tell a takeover from the next batch.</summary>
-    private void RememberMine()
-    {
-        var me = _model.Me?.Name;
-        _heldByMe = me is null
-            ? new HashSet<string>(StringComparer.Ordinal)
-            : _model.Requests.Where(r => IsMine(r, me)).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
-    }
-
-    /// <summary>The same for the requests a batch changed: the others are as they were.</summary>
-    private void RememberMine(IEnumerable<string> changedNames)
-    {
-        var me = _model.Me?.Name;
-        foreach (var name in changedNames)
-        {
-            if (me is not null && _model.Find(name) is { } request && IsMine(request, me))
-            {
-                _heldByMe.Add(name);
-            }
-            else
-            {
-                _heldByMe.Remove(name);
-            }
-        }
-    }
-
-    private static bool IsMine(HelpRequest request, string me) => request.Assignee == me && request.State != RequestState.Closed;
 
     /// <summary>Re-filters and re-sorts every request: after a snapshot, a new filter or a burst.</summary>
     private void RebuildRows()
