@@ -1,6 +1,4 @@
 using System.Globalization;
-using Google.Protobuf.WellKnownTypes;
-using Google.Rpc;
 using Grpc.Core;
 using Hotline.Domain;
 using Hotline.Server.Grpc;
@@ -91,16 +89,7 @@ public sealed class BearerCallerResolver(
     private static RpcException RateLimited(TimeSpan wait)
     {
         var seconds = Math.Max(1, (long)Math.Ceiling(wait.TotalSeconds));
-        var status = new Google.Rpc.Status
-        {
-            Code = (int)StatusCode.ResourceExhausted,
-            Message = $"Too many failed sign-ins from this address; try again in {seconds.ToString(CultureInfo.InvariantCulture)} s.",
-            Details =
-            {
-                Any.Pack(new ErrorInfo { Reason = ErrorReasons.RateLimited, Domain = ErrorTranslation.ErrorDomain }),
-                Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(TimeSpan.FromSeconds(seconds)) }),
-            },
-        };
-        return status.ToRpcException();
+        return ErrorTranslation.RateLimited($"Too many failed sign-ins from this address; try again in {seconds.ToString(CultureInfo.InvariantCulture)} s.",
+            TimeSpan.FromSeconds(seconds), limit: null, pushback: false);
     }
 }

@@ -47,6 +47,33 @@ public static class ErrorTranslation
         IReadOnlyDictionary<string, string>? metadata = null) =>
         ToStatus(reason, code, message, metadata).ToRpcException();
 
+    /// <summary>
+    /// RESOURCE_EXHAUSTED `RATE_LIMITED`, the one way every limit refuses: ErrorInfo (with
+    /// <c>limit</c> naming which, when given), RetryInfo with <paramref name="retryDelay"/>, and,
+    /// when <paramref name="pushback"/>, the <c>grpc-retry-pushback-ms</c> trailer that gRPC retry
+    /// policies honour.
+    /// </summary>
+    public static RpcException RateLimited(string message, TimeSpan retryDelay, string? limit, bool pushback)
+    {
+        var info = new ErrorInfo { Reason = ErrorReasons.RateLimited, Domain = ErrorDomain };
+        if (limit is not null)
+        {
+            info.Metadata["limit"] = limit;
+        }
+        var status = new Google.Rpc.Status
+        {
+            Code = (int)StatusCode.ResourceExhausted,
+            Message = message,
+            Details = { Any.Pack(info), Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(retryDelay) }) },
+        };
+        var exception = status.ToRpcException();
+        if (pushback)
+        {
+            exception.Trailers.Add("grpc-retry-pushback-ms", ((long)retryDelay.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return exception;
+    }
+
     public static Google.Rpc.Status ToStatus(string reason, StatusCode code, string message,
         IReadOnlyDictionary<string, string>? metadata = null)
     {

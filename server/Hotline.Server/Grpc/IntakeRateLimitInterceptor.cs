@@ -1,6 +1,3 @@
-using System.Globalization;
-using Google.Protobuf.WellKnownTypes;
-using Google.Rpc;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Hotline.Domain;
@@ -42,21 +39,10 @@ public sealed class IntakeRateLimitInterceptor(ICallerResolver callers, IntakeRa
     {
         var scope = admission.RefusedBy == IntakeLimit.Caller ? "caller" : "global";
         var delay = TimeSpan.FromMilliseconds(Math.Ceiling(admission.RetryAfter.TotalMilliseconds)) + RetryMargin;
-        var status = new Google.Rpc.Status
-        {
-            Code = (int)StatusCode.ResourceExhausted,
-            Message = admission.RefusedBy == IntakeLimit.Caller
+        return ErrorTranslation.RateLimited(admission.RefusedBy == IntakeLimit.Caller
                 ? "Too many submissions from this caller; nothing was stored. Retry after the RetryInfo delay with the same request_id."
                 : "The hotline is receiving too many submissions; nothing was stored. Retry after the RetryInfo delay with the same request_id.",
-            Details =
-            {
-                Any.Pack(new ErrorInfo { Reason = ErrorReasons.RateLimited, Domain = ErrorTranslation.ErrorDomain, Metadata = { ["limit"] = scope } }),
-                Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(delay) }),
-            },
-        };
-        var exception = status.ToRpcException();
-        exception.Trailers.Add("grpc-retry-pushback-ms", ((long)delay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
-        return exception;
+            delay, scope, pushback: true);
     }
 
     private void Report(IntakeAdmission admission, string callerId)

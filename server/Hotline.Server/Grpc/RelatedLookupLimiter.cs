@@ -1,6 +1,3 @@
-using System.Globalization;
-using Google.Protobuf.WellKnownTypes;
-using Google.Rpc;
 using Grpc.Core;
 using Hotline.Domain;
 using Hotline.Server.Flood;
@@ -44,18 +41,7 @@ public sealed class RelatedLookupLimiter(TimeProvider time)
             wait = bucket.TimeToNextToken;
         }
         var delay = TimeSpan.FromMilliseconds(Math.Ceiling(wait.TotalMilliseconds)) + IntakeRateLimitInterceptor.RetryMargin;
-        var status = new Google.Rpc.Status
-        {
-            Code = (int)StatusCode.ResourceExhausted,
-            Message = "Too many related-request lookups from this caller; retry after the RetryInfo delay.",
-            Details =
-            {
-                Any.Pack(new ErrorInfo { Reason = ErrorReasons.RateLimited, Domain = ErrorTranslation.ErrorDomain, Metadata = { ["limit"] = "related" } }),
-                Any.Pack(new RetryInfo { RetryDelay = Duration.FromTimeSpan(delay) }),
-            },
-        };
-        var exception = status.ToRpcException();
-        exception.Trailers.Add("grpc-retry-pushback-ms", ((long)delay.TotalMilliseconds).ToString(CultureInfo.InvariantCulture));
-        throw exception;
+        throw ErrorTranslation.RateLimited("Too many related-request lookups from this caller; retry after the RetryInfo delay.",
+            delay, "related", pushback: true);
     }
 }
