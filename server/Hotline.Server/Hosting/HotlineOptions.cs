@@ -42,6 +42,27 @@ public sealed class HotlineOptions
     /// <summary>How often the retention job looks for closed requests past <see cref="RetentionDays"/>.</summary>
     public TimeSpan RetentionCheckInterval { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>Checks the settings of this level (retention and the change log); each sub-section checks its own.</summary>
+    /// <exception cref="InvalidOperationException">A setting is out of its range.</exception>
+    public void Validate()
+    {
+        if (!double.IsFinite(RetentionDays) || RetentionDays < 0)
+        {
+            throw new InvalidOperationException(
+                $"Hotline:RetentionDays must be 0 (keep closed requests) or a number of days after closing; it is {RetentionDays}.");
+        }
+        // Tests run the job every few hundred milliseconds; nothing sensible runs it more often.
+        if (RetentionCheckInterval < TimeSpan.FromMilliseconds(100) || RetentionCheckInterval > TimeSpan.FromDays(1))
+        {
+            throw new InvalidOperationException(
+                $"Hotline:RetentionCheckInterval must be between 00:00:00.1 and 1.00:00:00 (d.hh:mm:ss); it is {RetentionCheckInterval}.");
+        }
+        if (ChangeLogRetention < 0)
+        {
+            throw new InvalidOperationException($"Hotline:ChangeLogRetention must be 0 or more; it is {ChangeLogRetention}.");
+        }
+    }
+
     private static string DefaultDataDirectory()
     {
         var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
@@ -72,6 +93,20 @@ public sealed class AuthenticationOptions
 
     /// <summary>How long a window lasts; a source that reached the limit waits until its window ends.</summary>
     public TimeSpan FailureWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <exception cref="InvalidOperationException">A setting is out of its range.</exception>
+    public void Validate()
+    {
+        if (MaxFailures < 1)
+        {
+            throw new InvalidOperationException($"Hotline:Authentication:MaxFailures must be at least 1; it is {MaxFailures}.");
+        }
+        if (FailureWindow < TimeSpan.FromSeconds(1) || FailureWindow > TimeSpan.FromDays(1))
+        {
+            throw new InvalidOperationException(
+                $"Hotline:Authentication:FailureWindow must be between 00:00:01 and 1.00:00:00 (d.hh:mm:ss); it is {FailureWindow}.");
+        }
+    }
 }
 
 /// <summary>Live feed limits. The defaults suit a hotline's console fleet; tests shorten them.</summary>

@@ -35,6 +35,8 @@ public static class HotlineServiceCollectionExtensions
         services.AddHostedService<RetentionService>();
         services.AddHotlineAccess();
 
+        configuration.GetSection(HotlineOptions.Section).Get<HotlineOptions>()?.Validate();
+        configuration.GetSection(HotlineOptions.Section).GetSection("Authentication").Get<AuthenticationOptions>()?.Validate();
         configuration.GetSection(HotlineOptions.Section).GetSection("Intake").Get<IntakeOptions>()?.Validate();
         configuration.GetSection(HotlineOptions.Section).GetSection("Watch").Get<WatchOptions>()?.Validate();
         services.AddSingleton<IntakeRateLimiter>();

@@ -131,6 +131,21 @@ public sealed class TransportStartupTests : IDisposable
         Assert.Contains("Hotline:Watch:ClosedWindow", refused.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Hotline:Authentication:MaxFailures", "0")]
+    [InlineData("Hotline:Authentication:FailureWindow", "00:00:00")]
+    [InlineData("Hotline:Authentication:FailureWindow", "2.00:00:00")]
+    [InlineData("Hotline:RetentionDays", "-1")]
+    [InlineData("Hotline:RetentionDays", "NaN")]
+    [InlineData("Hotline:RetentionCheckInterval", "00:00:00")]
+    [InlineData("Hotline:ChangeLogRetention", "-5")]
+    public void AuthenticationOrRetentionSettingOutOfRange_IsAConfigurationErrorNamingIt(string setting, string value)
+    {
+        var refused = Assert.Throws<InvalidOperationException>(() => Build("--urls", "http://127.0.0.1:0", "--" + setting, value));
+
+        Assert.Contains(setting, refused.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void WatchStreamLimitsThatContradict_AreAConfigurationError()
     {
