@@ -416,9 +416,12 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         var found = _schema.Requests.Find(BsonExpression.Create(ByIds, idArray)).ToList();
         Interlocked.Add(ref _workingSetDocumentsRead, found.Count);
         found.Sort((a, b) => positions[a["_id"].AsString].CompareTo(positions[b["_id"].AsString]));
-        var (docs, consumed) = WithinPageBytes(found, doc => positions[doc["_id"].AsString] + 1, ids.Length);
-        docs.RemoveAll(doc => doc[RequestDocument.RevisionField].AsInt64 > revision);
-        var opened = OpenAll(docs);
+        var taken = CountWithinPageBytes(found);
+        // Cut short, the page covers the ids up to its last document (those not found included); else all of them.
+        var consumed = taken < found.Count ? positions[found[taken - 1]["_id"].AsString] + 1 : ids.Length;
+        found.RemoveRange(taken, found.Count - taken);
+        found.RemoveAll(doc => doc[RequestDocument.RevisionField].AsInt64 > revision);
+        var opened = OpenAll(found);
         Interlocked.Add(ref _workingSetRequestsOpened, opened.Count);
         return (opened, consumed);
     }
@@ -434,24 +437,21 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     };
 
     /// <summary>
-    /// The leading documents of <paramref name="docs"/> that fit in <see cref="RequestStoreOptions.ReadPageBytes"/>
-    /// (at least one; the rest are removed from the list), and how far they reach: <paramref name="reach"/> of the last one taken, or
-    /// <paramref name="all"/> when every document fits.
+    /// How many leading documents of <paramref name="docs"/> fit in <see cref="RequestStoreOptions.ReadPageBytes"/>:
+    /// up to and including the one that reaches it, and at least one.
     /// </summary>
-    private (List<BsonDocument> Taken, T Reach) WithinPageBytes<T>(List<BsonDocument> docs, Func<BsonDocument, T> reach, T all)
+    private int CountWithinPageBytes(List<BsonDocument> docs)
     {
         long bytes = 0;
         for (var i = 0; i < docs.Count; i++)
         {
             bytes += ApproximateSize(docs[i]);
-            if (bytes >= _readPageBytes && i < docs.Count - 1)
+            if (bytes >= _readPageBytes)
             {
-                var last = docs[i];
-                docs.RemoveRange(i + 1, docs.Count - i - 1);
-                return (docs, reach(last));
+                return i + 1;
             }
         }
-        return (docs, all);
+        return docs.Count;
     }
 
     /// <summary>
@@ -468,10 +468,11 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         var found = from > upTo || max == 0
             ? []
             : _schema.Changes.Find(ChangeDocument.Between(from, upTo), 0, max).ToList();
-        var foundCount = found.Count;
-        var (docs, readThrough) = WithinPageBytes(found, doc => doc["_id"].AsInt64, foundCount > 0 ? found[^1]["_id"].AsInt64 : from - 1);
+        var taken = CountWithinPageBytes(found);
+        var readThrough = taken > 0 ? found[taken - 1]["_id"].AsInt64 : from - 1;
         // Cut short by size or by max, the replay may have more to read from readThrough + 1.
-        var more = docs.Count < foundCount || foundCount == max;
+        var more = taken < found.Count || found.Count == max;
+        var docs = found[..taken];
         var changes = new List<RequestChange>(docs.Count);
         if (docs.Count > 0)
         {
