@@ -83,6 +83,47 @@ internal sealed class ServerProcess : ServerBinaryProcess
         }
     }
 
+    /// <summary>
+    /// Submits <paramref name="count"/> requests from 32 callers at once, each message
+    /// <paramref name="messageLength"/> characters of two-byte text led by its number, with intake
+    /// request ids <paramref name="idPrefix"/>-N from <paramref name="firstId"/> on.
+    /// </summary>
+    public async Task SubmitManyAsync(int count, int messageLength, string idPrefix, int firstId = 0)
+    {
+        var body = new string('ж', messageLength - 12);
+        var intake = Intakes;
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                var id = firstId + i;
+                await intake.SubmitRequestAsync(new SubmitRequestRequest { RequestId = $"{idPrefix}-{id}", Channel = Hotline.Contract.V1.Channel.WebForm, Message = $"{id:D10} {body}" },
+                    As(Intake));
+            }
+        }))).WaitAsync(TimeSpan.FromMinutes(3));
+    }
+
+    /// <summary>Reads a watch up to its snapshot's end; returns how many requests the snapshot held.</summary>
+    public static async Task<int> ReadToSnapshotEndAsync(AsyncServerStreamingCall<WatchRequestsResponse> call)
+    {
+        var requests = 0;
+        while (await call.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout())
+        {
+            var message = call.ResponseStream.Current;
+            if (message.EventCase == WatchRequestsResponse.EventOneofCase.Snapshot)
+            {
+                requests += message.Snapshot.Requests.Count;
+            }
+            else if (message.EventCase == WatchRequestsResponse.EventOneofCase.SnapshotEnd)
+            {
+                return requests;
+            }
+        }
+        throw new InvalidOperationException("The watch ended before its snapshot did.");
+    }
+
     /// <summary>The key the server will be given, so the seeding store seals with the same one.</summary>
     private static byte[]? MasterKeyIn(IReadOnlyDictionary<string, string?> environment) =>
         environment.GetValueOrDefault("Hotline__MasterKeyFile") is { } file ? Convert.FromBase64String(File.ReadAllText(file).Trim())

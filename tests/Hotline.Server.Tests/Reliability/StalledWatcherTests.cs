@@ -287,22 +287,8 @@ public sealed partial class StalledWatcherTests(ITestOutputHelper output) : IDis
             "--Hotline:Watch:MaxStreamsPerCaller", maxStreams.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--Hotline:Watch:MaxStreams", maxStreams.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    private static async Task SeedAsync(ServerProcess server, int count, int messageLength, int firstId = 0)
-    {
-        var body = new string('ж', messageLength - 12);
-        var intake = server.Intakes;
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < count)
-            {
-                var id = firstId + i;
-                await intake.SubmitRequestAsync(new SubmitRequestRequest { RequestId = $"stall-{id}", Channel = Channel.WebForm, Message = $"{id:D10} {body}" },
-                    ServerProcess.As(ServerProcess.Intake));
-            }
-        }))).WaitAsync(TimeSpan.FromMinutes(3));
-    }
+    private static Task SeedAsync(ServerProcess server, int count, int messageLength, int firstId = 0) =>
+        server.SubmitManyAsync(count, messageLength, "stall", firstId);
 
     private static GrpcChannel NewChannel(Uri address) => GrpcChannel.ForAddress(address);
 
@@ -318,23 +304,8 @@ public sealed partial class StalledWatcherTests(ITestOutputHelper output) : IDis
     private static AsyncServerStreamingCall<WatchRequestsResponse> Watch(GrpcChannel channel, string operatorId) =>
         Watch(channel, operatorId, TimeSpan.FromMinutes(10));
 
-    private static async Task<int> ReadToSnapshotEndAsync(AsyncServerStreamingCall<WatchRequestsResponse> call)
-    {
-        var requests = 0;
-        while (await call.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout())
-        {
-            var message = call.ResponseStream.Current;
-            if (message.EventCase == WatchRequestsResponse.EventOneofCase.Snapshot)
-            {
-                requests += message.Snapshot.Requests.Count;
-            }
-            else if (message.EventCase == WatchRequestsResponse.EventOneofCase.SnapshotEnd)
-            {
-                return requests;
-            }
-        }
-        throw new InvalidOperationException("The watch ended before its snapshot did.");
-    }
+    private static Task<int> ReadToSnapshotEndAsync(AsyncServerStreamingCall<WatchRequestsResponse> call) =>
+        ServerProcess.ReadToSnapshotEndAsync(call);
 
     private static async Task<RpcException> DrainUntilFailureAsync(AsyncServerStreamingCall<WatchRequestsResponse> call)
     {

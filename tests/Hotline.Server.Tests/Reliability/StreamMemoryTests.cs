@@ -154,38 +154,13 @@ public sealed class StreamMemoryTests(ITestOutputHelper output) : IDisposable
             "--Hotline:Watch:MaxStreamsPerCaller", perCaller.ToString(CultureInfo.InvariantCulture),
             "--Hotline:Watch:MaxStreams", total.ToString(CultureInfo.InvariantCulture));
 
-    private static async Task SeedAsync(ServerProcess server)
-    {
-        var body = new string('ж', MessageLength - 12);
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < StoredRequests)
-            {
-                await server.Intakes.SubmitRequestAsync(new SubmitRequestRequest { RequestId = $"mem-{i}", Channel = Channel.WebForm, Message = $"{i:D10} {body}" },
-                    ServerProcess.As(ServerProcess.Intake));
-            }
-        }))).WaitAsync(TimeSpan.FromMinutes(3));
-    }
+    private static Task SeedAsync(ServerProcess server) => server.SubmitManyAsync(StoredRequests, MessageLength, "mem");
 
     private static async Task AssertWatchCompleteAsync(ServerProcess server)
     {
         using var channel = GrpcChannel.ForAddress(server.Address);
         using var call = new RequestService.RequestServiceClient(channel).WatchRequests(new WatchRequestsRequest(), ServerProcess.As(ServerProcess.Supervisor));
-        var requests = 0;
-        while (await call.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout())
-        {
-            if (call.ResponseStream.Current.EventCase == WatchRequestsResponse.EventOneofCase.Snapshot)
-            {
-                requests += call.ResponseStream.Current.Snapshot.Requests.Count;
-            }
-            else if (call.ResponseStream.Current.EventCase == WatchRequestsResponse.EventOneofCase.SnapshotEnd)
-            {
-                break;
-            }
-        }
-        Assert.Equal(StoredRequests, requests);
+        Assert.Equal(StoredRequests, await ServerProcess.ReadToSnapshotEndAsync(call));
     }
 
     private static async Task<(double P50, double Max)> TimeWhoAmIAsync(ServerProcess server, int calls)
