@@ -86,7 +86,7 @@ internal static class ScaleBenchmark
         var channels = Enumerable.Range(0, Consoles).Select(_ => server.NewChannel()).ToList();
         using var leave = new CancellationTokenSource();
         var started = Stopwatch.GetTimestamp();
-        var live = channels.Select((c, i) => HoldAsync(c, ScaleCallers.Consoles[i], leave.Token)).ToList();
+        var live = channels.Select((c, i) => Hold(c, ScaleCallers.Consoles[i], leave.Token)).ToList();
         await Task.WhenAll(live.Select(l => l.Live));
         var allLive = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         await Task.Delay(1_000);
@@ -173,7 +173,7 @@ internal static class ScaleBenchmark
     }
 
     /// <summary>A console: takes the snapshot, then stays connected until told to leave.</summary>
-    private static (Task Live, Task Ended) HoldAsync(Grpc.Net.Client.GrpcChannel channel, string caller, CancellationToken leave)
+    private static (Task Live, Task Ended) Hold(Grpc.Net.Client.GrpcChannel channel, string caller, CancellationToken leave)
     {
         var live = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var ended = Task.Run(async () =>

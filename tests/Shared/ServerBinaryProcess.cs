@@ -27,6 +27,7 @@ internal partial class ServerBinaryProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StringBuilder? _output;
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile Uri? _address;
 
     /// <param name="arguments">The server's arguments after `--listen http://127.0.0.1:0`; a later `--listen` wins.</param>
     /// <param name="environment">Variables to set, or with a null value remove, in the inherited environment.</param>
@@ -66,7 +67,8 @@ internal partial class ServerBinaryProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>The address from the server's "listening" line; only after <see cref="WaitUntilListeningAsync"/>.</summary>
-    public Uri Address => _listening.Task.Result;
+    public Uri Address => _address
+        ?? throw new InvalidOperationException("The server has not said where it listens yet; await WaitUntilListeningAsync first.");
 
     /// <summary>Everything the server has printed so far, standard error included; empty unless the output is kept.</summary>
     public string Output
@@ -181,7 +183,9 @@ internal partial class ServerBinaryProcess : IAsyncDisposable
         }
         if (ListeningLine().Match(line) is { Success: true } match)
         {
-            _listening.TrySetResult(new Uri(match.Groups[1].Value));
+            var address = new Uri(match.Groups[1].Value);
+            _address ??= address;
+            _listening.TrySetResult(address);
         }
     }
 
