@@ -9,13 +9,19 @@ public interface IKeyVault
 {
     bool IsLocked { get; }
 
-    /// <summary>Drops the master key and every unwrapped data key from memory, and records the lockdown durably.</summary>
-    void Lock();
+    /// <summary>
+    /// Records the lockdown durably (naming <paramref name="actor"/>) and drops the master key and every
+    /// unwrapped data key from memory. The keys are dropped even when recording fails, times out or
+    /// <paramref name="cancellationToken"/> fires; the exception then says the lockdown holds only
+    /// until the process ends.
+    /// </summary>
+    Task LockAsync(string actor, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Takes the master key back after checking it against the one the data was sealed with;
-    /// throws <see cref="DomainException"/> (PERMISSION_DENIED, reason MASTER_KEY_MISMATCH) when it is not.
+    /// Takes the master key back after checking it against the one the data was sealed with, and
+    /// records the unlock; throws <see cref="DomainException"/> (PERMISSION_DENIED, reason
+    /// MASTER_KEY_MISMATCH) when it is not. The caller keeps <paramref name="masterKey"/> and erases it.
     /// </summary>
     /// <returns>True when it ended a lockdown; false when it was not locked (the key was only checked).</returns>
-    bool Unlock(ReadOnlySpan<byte> masterKey);
+    Task<bool> UnlockAsync(byte[] masterKey, string actor, CancellationToken cancellationToken);
 }

@@ -22,6 +22,9 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     internal const string OpenStates = "$." + RequestDocument.StateField + " IN @0";
     internal const string ClosedSince = "$." + RequestDocument.CloseTimeField + " >= @0";
     private const string ByIds = "$._id IN @0";
+
+    /// <summary>How long closing waits for queued writes and running reads to finish.</summary>
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
     private const string AnyOpenKey = "$." + RequestDocument.OpenKeyField + " >= @0";
     private const string OpenKeyOnly = "$." + RequestDocument.OpenKeyField;
     internal const string IdOnly = "{ _id: $._id }";
@@ -182,7 +185,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     {
         ArgumentNullException.ThrowIfNull(submission);
         cancellationToken.ThrowIfCancellationRequested();
-        return await Enqueue(new SubmitWrite(submission, cancellationToken)).ConfigureAwait(false);
+        return await EnqueueAsync(new SubmitWrite(submission, cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<HelpRequest> ExecuteAsync(string requestId, RequestCommand command, CancellationToken cancellationToken)
@@ -195,7 +198,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             DomainException.ThrowRequestNotFound(requestId);
         }
         cancellationToken.ThrowIfCancellationRequested();
-        return await Enqueue(new CommandWrite(requestId, command, cancellationToken)).ConfigureAwait(false);
+        return await EnqueueAsync(new CommandWrite(requestId, command, cancellationToken)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -207,7 +210,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     public async Task<int> CompactAsync(CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return await Enqueue(new PendingCompaction(cancellationToken)).ConfigureAwait(false);
+        return await EnqueueAsync(new PendingCompaction(cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<OperatorRecord> ExecuteAsync(OperatorCommand command, CancellationToken cancellationToken)
@@ -215,7 +218,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         ArgumentNullException.ThrowIfNull(command);
         command.Validate();
         cancellationToken.ThrowIfCancellationRequested();
-        return await Enqueue(new OperatorWrite(command, cancellationToken)).ConfigureAwait(false);
+        return await EnqueueAsync(new OperatorWrite(command, cancellationToken)).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<OperatorRecord>> ReadOperatorsAsync(CancellationToken cancellationToken)
@@ -526,7 +529,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             return false;
         }
         cancellationToken.ThrowIfCancellationRequested();
-        return await Enqueue(PendingPurge.One(requestId, actor, cancellationToken)).ConfigureAwait(false) > 0;
+        return await EnqueueAsync(PendingPurge.One(requestId, actor, cancellationToken)).ConfigureAwait(false) > 0;
     }
 
     /// <summary>Purges in rounds of <see cref="RetentionRoundSize"/>, each its own turn on the writer.</summary>
@@ -537,7 +540,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var purged = await Enqueue(PendingPurge.ClosedBefore(closedBefore, actor, RetentionRoundSize, cancellationToken)).ConfigureAwait(false);
+            var purged = await EnqueueAsync(PendingPurge.ClosedBefore(closedBefore, actor, RetentionRoundSize, cancellationToken)).ConfigureAwait(false);
             total += purged;
             if (purged < RetentionRoundSize)
             {
@@ -901,9 +904,17 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             {
                 return;
             }
-            _writer.Stop();
-            _reads.Close();
-            if (_writer.Failed)
+            // Bounded: a disk that stops answering must not hold the process's shutdown for ever.
+            var writerStopped = _writer.Stop(StopTimeout);
+            var readsEnded = _reads.Close(StopTimeout);
+            if (!writerStopped || !readsEnded)
+            {
+                // Disposing LiteDB under a running transaction or read could corrupt the file; the
+                // log it keeps is replayed at the next start instead.
+                BrokenDatabases.Keep(_database, _directoryLock);
+                _logger.StopTimedOut(StopTimeout.TotalSeconds, writerStopped ? "a read" : "the writer");
+            }
+            else if (_writer.Failed)
             {
                 BrokenDatabases.Keep(_database, _directoryLock);
                 _logger.KeptBrokenDatabase();
@@ -939,10 +950,10 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             database.Checkpoint();
             var counters = StoreCounters.Read(schema.Meta);
             var writer = new StoreWriter(database, schema, counters, options, timeProvider, changeListener, vault, logger);
+            FinishInterruptedPurges(schema, writer, logger);
             writer.Start();
             var store = new LiteDbRequestStore(database, directoryLock, schema, writer, vault, options, timeProvider, logger);
-            vault.ConnectWriter((locked, actor) => store.Enqueue(new LockStateWrite(locked, actor)));
-            store.FinishInterruptedPurges();
+            vault.ConnectWriter((locked, actor) => store.EnqueueAsync(new LockStateWrite(locked, actor)));
             logger.Opened(location, counters.LastRevision, counters.NextNumber, counters.CompactedThrough);
             return store;
         }
@@ -993,21 +1004,19 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
     }
 
     /// <summary>A purge cut short between its two transactions left requests without keys; remove them now.</summary>
-    private void FinishInterruptedPurges()
+    private static void FinishInterruptedPurges(StoreSchema schema, StoreWriter writer, ILogger logger)
     {
-        var unfinished = PurgeInProgress.Read(_schema.Meta);
+        var unfinished = PurgeInProgress.Read(schema.Meta);
         if (unfinished.Count == 0)
         {
             return;
         }
-        _logger.FinishingPurges(unfinished.Count);
-        try
+        logger.FinishingPurges(unfinished.Count);
+        var purge = PendingPurge.Unfinished();
+        writer.PurgeBeforeStart(purge);
+        if (purge.Task.Exception?.InnerException is { } failure)
         {
-            Enqueue(PendingPurge.Unfinished()).GetAwaiter().GetResult();
-        }
-        catch (Exception ex)
-        {
-            _logger.FinishingPurgesFailed(ex);
+            logger.FinishingPurgesFailed(failure);
         }
     }
 
@@ -1052,16 +1061,16 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             throw DomainException.LockedDown(write: false);
         }
         cancellationToken.ThrowIfCancellationRequested();
-        return await Enqueue(new WatchRecordWrite(viewer, action, mark, window, cancellationToken)).ConfigureAwait(false);
+        return await EnqueueAsync(new WatchRecordWrite(viewer, action, mark, window, cancellationToken)).ConfigureAwait(false);
     }
 
     private async Task AuditReadAsync(string reader, AuditAction action, IReadOnlyList<string> requestIds, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        await Enqueue(new AuditedReadWrite(reader, action, requestIds, cancellationToken)).ConfigureAwait(false);
+        await EnqueueAsync(new AuditedReadWrite(reader, action, requestIds, cancellationToken)).ConfigureAwait(false);
     }
 
-    private async Task<TResult> Enqueue<TResult>(PendingWrite<TResult> write)
+    private async Task<TResult> EnqueueAsync<TResult>(PendingWrite<TResult> write)
     {
         try
         {

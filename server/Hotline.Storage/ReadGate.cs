@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Hotline.Storage;
 
 /// <summary>
@@ -25,15 +27,32 @@ internal sealed class ReadGate(int capacity)
     }
 
     /// <summary>Refuses new reads and returns once every read in flight has finished.</summary>
-    public void Close()
+    /// <returns>False when a read was still inside after <paramref name="timeout"/>.</returns>
+    public bool Close(TimeSpan timeout)
     {
         _closed = true;
         // Holding every slot at once proves no read is inside; readers still waiting then see the gate closed.
-        for (var i = 0; i < capacity; i++)
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        var held = 0;
+        try
         {
-            _slots.Wait();
+            for (; held < capacity; held++)
+            {
+                var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+                if (left < TimeSpan.Zero || !_slots.Wait(left))
+                {
+                    return false;
+                }
+            }
+            return true;
         }
-        _slots.Release(capacity);
+        finally
+        {
+            if (held > 0)
+            {
+                _slots.Release(held);
+            }
+        }
     }
 
     public readonly struct Lease(SemaphoreSlim slots) : IDisposable

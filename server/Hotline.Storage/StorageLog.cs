@@ -53,6 +53,9 @@ internal static partial class StorageLog
     [LoggerMessage(15, LogLevel.Error, "The final checkpoint at shutdown failed.")]
     public static partial void FinalCheckpointFailed(this ILogger logger, Exception exception);
 
+    [LoggerMessage(23, LogLevel.Critical, "Closing the store: {Busy} was still busy after {Seconds} s; the database is left open for the process's exit and its log is replayed at the next start.")]
+    public static partial void StopTimedOut(this ILogger logger, double seconds, string busy);
+
     [LoggerMessage(17, LogLevel.Critical, "The store's database was left open after a disk failure, to keep LiteDB from crashing the process; restart the server.")]
     public static partial void KeptBrokenDatabase(this ILogger logger);
 

@@ -37,22 +37,6 @@ public sealed class StoreKeyVault : IKeyVault, IDisposable
     /// <summary>The ring in use, for tests that check it is erased on lock.</summary>
     internal KeyRing? CurrentRing => Volatile.Read(ref _ring);
 
-    public void Lock() => Wait(LockAsync(DefaultActor, CancellationToken.None));
-
-    public bool Unlock(ReadOnlySpan<byte> masterKey)
-    {
-        var copy = masterKey.ToArray();
-        try
-        {
-            var unlock = UnlockAsync(copy, DefaultActor, CancellationToken.None);
-            Wait(unlock);
-            return unlock.Result;
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(copy);
-        }
-    }
 
     /// <summary>
     /// Records the lockdown (audited as <paramref name="actor"/>), then erases the keys. The keys are
@@ -69,7 +53,7 @@ public sealed class StoreKeyVault : IKeyVault, IDisposable
         Exception? failure = null;
         try
         {
-            await Persist(locked: true, actor).WaitAsync(PersistTimeout, cancellationToken).ConfigureAwait(false);
+            await PersistAsync(locked: true, actor).WaitAsync(PersistTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (DomainException ex) when (ex.Reason == ErrorReasons.LockedDown)
         {
@@ -105,7 +89,7 @@ public sealed class StoreKeyVault : IKeyVault, IDisposable
         }
         try
         {
-            await Persist(locked: false, actor).WaitAsync(PersistTimeout, cancellationToken).ConfigureAwait(false);
+            await PersistAsync(locked: false, actor).WaitAsync(PersistTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -168,7 +152,7 @@ public sealed class StoreKeyVault : IKeyVault, IDisposable
         new(ErrorKind.PermissionDenied, ErrorReasons.MasterKeyMismatch,
             "That is not the master key this installation's data was sealed with; the server stays locked.");
 
-    private Task Persist(bool locked, string actor) =>
+    private Task PersistAsync(bool locked, string actor) =>
         (_persist ?? throw new InvalidOperationException("The vault is not connected to a store."))(locked, actor);
 
     /// <returns>False when the vault was already unlocked (the ring passed in is then erased).</returns>
@@ -203,18 +187,6 @@ public sealed class StoreKeyVault : IKeyVault, IDisposable
         finally
         {
             _gate.ExitWriteLock();
-        }
-    }
-
-    private static void Wait(Task task)
-    {
-        try
-        {
-            task.GetAwaiter().GetResult();
-        }
-        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
-        {
-            throw ex.InnerExceptions[0];
         }
     }
 }

@@ -71,6 +71,21 @@ internal sealed class StoreWriter
 
     public void Start() => _thread.Start();
 
+    /// <summary>
+    /// Runs <paramref name="purge"/> on the calling thread, before <see cref="Start"/>: the opening
+    /// thread is then the only writer, as the writer thread is afterwards, and nobody has to block
+    /// on a write queued to a thread that is not running yet. The purge's outcome is in its task,
+    /// already complete on return.
+    /// </summary>
+    public void PurgeBeforeStart(PendingPurge purge)
+    {
+        if ((_thread.ThreadState & System.Threading.ThreadState.Unstarted) == 0)
+        {
+            throw new InvalidOperationException("The writer thread has started; queue the purge instead.");
+        }
+        Purge(purge);
+    }
+
     /// <summary>Queues a write, or throws UNAVAILABLE once shutdown has begun.</summary>
     public void Enqueue(PendingWrite write)
     {
@@ -90,7 +105,8 @@ internal sealed class StoreWriter
     }
 
     /// <summary>Refuses new writes, lets the writer finish every queued one, and waits for it to end.</summary>
-    public void Stop()
+    /// <returns>False when the writer was still busy after <paramref name="timeout"/> (a disk that stopped answering).</returns>
+    public bool Stop(TimeSpan timeout)
     {
         if (Environment.CurrentManagedThreadId == _thread.ManagedThreadId)
         {
@@ -105,7 +121,7 @@ internal sealed class StoreWriter
                 Monitor.Pulse(_gate);
             }
         }
-        _thread.Join();
+        return _thread.Join(timeout);
     }
 
     private void Run()

@@ -93,7 +93,7 @@ public sealed class AtRestServiceTests
         Assert.True(await watch.ResponseStream.MoveNext(cts.Token).DefaultTimeout());
         await Task.Delay(TimeSpan.FromSeconds(1));
 
-        server.Services.GetRequiredService<LockdownSwitch>().Lockdown();
+        await server.Services.GetRequiredService<LockdownSwitch>().LockdownAsync(CancellationToken.None);
 
         var received = 1;
         var ended = await Assert.ThrowsAsync<RpcException>(async () =>
@@ -116,7 +116,7 @@ public sealed class AtRestServiceTests
         using var watch = first.Requests.WatchRequests(new WatchRequestsRequest(), Streaming(Anna, cts.Token));
         Assert.True(await watch.ResponseStream.MoveNext(cts.Token).DefaultTimeout());
 
-        first.Services.GetRequiredService<LockdownSwitch>().Lockdown();
+        await first.Services.GetRequiredService<LockdownSwitch>().LockdownAsync(CancellationToken.None);
 
         var ended = await Assert.ThrowsAsync<RpcException>(async () =>
         {
@@ -132,11 +132,11 @@ public sealed class AtRestServiceTests
         {
             await AssertLockedAsync(restarted, name);
             var vault = restarted.Services.GetRequiredService<IKeyVault>();
-            var wrong = Assert.Throws<DomainException>(() => vault.Unlock(new byte[32]));
+            var wrong = await Assert.ThrowsAsync<DomainException>(() => vault.UnlockAsync(new byte[32], "admin", CancellationToken.None));
             Assert.Equal(ErrorReasons.MasterKeyMismatch, wrong.Reason);
             Assert.True(vault.IsLocked);
 
-            vault.Unlock(Convert.FromBase64String(MasterKey));
+            await vault.UnlockAsync(Convert.FromBase64String(MasterKey), "admin", CancellationToken.None);
 
             var read = await restarted.Requests.GetRequestAsync(new GetRequestRequest { Name = name }, As(Anna)).ResponseAsync.DefaultTimeout();
             Assert.Equal("держимся", read.Request.Message);

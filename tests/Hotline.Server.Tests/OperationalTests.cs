@@ -23,9 +23,9 @@ public sealed class OperationalTests
         var health = new Health.HealthClient(server.Channel);
         var lockdown = server.Services.GetRequiredService<Hotline.Server.Admin.LockdownSwitch>();
 
-        lockdown.Lockdown();
+        await lockdown.LockdownAsync(CancellationToken.None);
         var locked = await health.CheckAsync(new HealthCheckRequest()).ResponseAsync.DefaultTimeout();
-        lockdown.Unlock(Convert.FromBase64String(MasterKey));
+        await lockdown.UnlockAsync(Convert.FromBase64String(MasterKey), CancellationToken.None);
         var unlocked = await health.CheckAsync(new HealthCheckRequest()).ResponseAsync.DefaultTimeout();
 
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, locked.Status);

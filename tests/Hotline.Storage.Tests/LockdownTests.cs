@@ -78,16 +78,16 @@ public sealed class LockdownTests
         using (var store = TestStore.InDirectory(directory.Path))
         {
             id = (await store.SubmitAsync(TestData.Submission("kept", "still here"), CancellationToken.None).DefaultTimeout()).RequestId;
-            store.Vault.Lock();
+            await store.Vault.LockAsync(StoreKeyVault.DefaultActor, CancellationToken.None);
         }
         using (var locked = TestStore.InDirectory(directory.Path, withoutKey: true))
         {
             Assert.True(locked.Vault.IsLocked);
             AssertRead(await Assert.ThrowsAsync<DomainException>(() => locked.GetAsync(id, TestData.Reader, CancellationToken.None).DefaultTimeout()));
 
-            var wrong = Assert.Throws<DomainException>(() => locked.Vault.Unlock(new byte[32]));
+            var wrong = await Assert.ThrowsAsync<DomainException>(() => locked.Vault.UnlockAsync(new byte[32], StoreKeyVault.DefaultActor, CancellationToken.None));
             Assert.Equal((ErrorKind.PermissionDenied, ErrorReasons.MasterKeyMismatch), (wrong.Kind, wrong.Reason));
-            var malformed = Assert.Throws<DomainException>(() => locked.Vault.Unlock(new byte[5]));
+            var malformed = await Assert.ThrowsAsync<DomainException>(() => locked.Vault.UnlockAsync(new byte[5], StoreKeyVault.DefaultActor, CancellationToken.None));
             Assert.Equal(ErrorReasons.MasterKeyMismatch, malformed.Reason);
             Assert.True(locked.Vault.IsLocked);
         }
@@ -95,7 +95,7 @@ public sealed class LockdownTests
         {
             // Offering the right key at start does not lift a lockdown: only an explicit unlock does.
             Assert.True(stillLocked.Vault.IsLocked);
-            stillLocked.Vault.Unlock(TestStore.MasterKey);
+            await stillLocked.Vault.UnlockAsync(TestStore.MasterKey, StoreKeyVault.DefaultActor, CancellationToken.None);
             Assert.Equal("still here", (await stillLocked.GetAsync(id, TestData.Reader, CancellationToken.None).DefaultTimeout())!.Message);
             await stillLocked.SubmitAsync(TestData.Submission("after"), CancellationToken.None).DefaultTimeout();
         }
@@ -140,8 +140,8 @@ public sealed class LockdownTests
     {
         using var store = TestStore.InMemory();
 
-        store.Vault.Unlock(TestStore.MasterKey);
-        Assert.Throws<DomainException>(() => store.Vault.Unlock(new byte[32]));
+        await store.Vault.UnlockAsync(TestStore.MasterKey, StoreKeyVault.DefaultActor, CancellationToken.None);
+        await Assert.ThrowsAsync<DomainException>(() => store.Vault.UnlockAsync(new byte[32], StoreKeyVault.DefaultActor, CancellationToken.None));
 
         Assert.False(store.Vault.IsLocked);
         var trail = await store.ListAuditAsync(null, 0, 10, CancellationToken.None).DefaultTimeout();

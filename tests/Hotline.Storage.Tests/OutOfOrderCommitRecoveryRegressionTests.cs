@@ -21,9 +21,9 @@ public sealed class OutOfOrderCommitRecoveryRegressionTests(ITestOutputHelper ou
     private const int TransactionIdOffset = 14;
 
     [Fact]
-    public void RawLiteDb_WritingOnAnOutOfOrderLogWithoutCheckpoint_LosesAnAcknowledgedDocument()
+    public async Task RawLiteDb_WritingOnAnOutOfOrderLogWithoutCheckpoint_LosesAnAcknowledgedDocument()
     {
-        var crash = OutOfOrderCommits(out var lower, out var higher);
+        var crash = OutOfOrderCommits(await SeededDatabaseAsync(), out var lower, out var higher);
 
         // Session two writes elsewhere and dies before a checkpoint; its only transaction reuses the higher id.
         var second = crash.Open();
@@ -57,7 +57,7 @@ public sealed class OutOfOrderCommitRecoveryRegressionTests(ITestOutputHelper ou
     [Fact]
     public async Task Store_OpenedOnAnOutOfOrderLog_KeepsEveryAcknowledgedDocumentThroughWritesAndReopens()
     {
-        var crash = OutOfOrderCommits(out var lower, out var higher);
+        var crash = OutOfOrderCommits(await SeededDatabaseAsync(), out var lower, out var higher);
         using var first = new TempDirectory();
         using var afterCrash = new TempDirectory();
         crash.WriteTo(first.Path);
@@ -90,17 +90,23 @@ public sealed class OutOfOrderCommitRecoveryRegressionTests(ITestOutputHelper ou
         }
     }
 
-    /// <summary>
-    /// A Hotline database (made by the store) plus two requests committed by two threads on a raw
-    /// LiteDatabase, the lower transaction id last, copied before any checkpoint.
-    /// </summary>
-    private CrashImage OutOfOrderCommits(out HelpRequest lower, out HelpRequest higher)
+    /// <summary>A Hotline database made by the store, holding one request.</summary>
+    private static async Task<MemoryStream> SeededDatabaseAsync()
     {
         var data = new MemoryStream();
         using (var store = TestStore.OnStreams(data, log: null))
         {
-            store.SubmitAsync(TestData.Submission("seed"), CancellationToken.None).DefaultTimeout().GetAwaiter().GetResult();
+            await store.SubmitAsync(TestData.Submission("seed"), CancellationToken.None).DefaultTimeout();
         }
+        return data;
+    }
+
+    /// <summary>
+    /// <paramref name="data"/> plus two requests committed by two threads on a raw
+    /// LiteDatabase, the lower transaction id last, copied before any checkpoint.
+    /// </summary>
+    private CrashImage OutOfOrderCommits(MemoryStream data, out HelpRequest lower, out HelpRequest higher)
+    {
         var log = new MemoryStream();
         var first = Request("began-first-committed-last", 1001);
         var second = Request("began-second-committed-first", 1002);

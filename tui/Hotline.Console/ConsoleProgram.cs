@@ -56,22 +56,24 @@ public static class ConsoleProgram
         app.Run(window);
         // Terminal.Gui's synchronization context outlives its loop: an await resuming on it now would never run.
         SynchronizationContext.SetSynchronizationContext(null);
-        stop.Cancel();
+        await stop.CancelAsync().ConfigureAwait(false);
         if (panicked)
         {
             // Restore the terminal and wipe it first; then, for at most two seconds, revoke this
             // console's token so a seized laptop cannot reconnect, and leave whatever the network says.
             app.Dispose();
-            System.Console.Out.Write(ClearTerminal);
-            System.Console.Out.Flush();
+            await System.Console.Out.WriteAsync(ClearTerminal).ConfigureAwait(false);
+            await System.Console.Out.FlushAsync().ConfigureAwait(false);
             try
             {
                 using var revoke = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                client.EndMySessionAsync(revoke.Token).Wait(TimeSpan.FromSeconds(2));
+                await client.EndMySessionAsync(revoke.Token).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
             }
-            catch (AggregateException)
+#pragma warning disable CA1031 // Whatever went wrong (offline, already revoked, timed out), the console must still exit now.
+            catch (Exception)
+#pragma warning restore CA1031
             {
-                // Offline or already revoked: the screen is clear, which matters most.
+                // The screen is clear, which matters most.
             }
             Environment.Exit(0);
         }

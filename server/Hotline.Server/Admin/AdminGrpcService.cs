@@ -38,15 +38,15 @@ public sealed class AdminGrpcService(OperatorAdministration operators, IServiceP
         return new RotateOperatorTokenResponse { Account = ToContract(issued.Record), Token = issued.Token, EndedSessions = issued.EndedSessions };
     }
 
-    public override Task<LockdownResponse> Lockdown(LockdownRequest request, ServerCallContext context)
+    public override async Task<LockdownResponse> Lockdown(LockdownRequest request, ServerCallContext context)
     {
         var lockdown = services.GetRequiredService<LockdownSwitch>();
-        var (ended, already) = lockdown.Lockdown();
+        var (ended, already) = await lockdown.LockdownAsync(context.CancellationToken);
         var exiting = lockdown.ExitAfter(context.GetHttpContext().Response);
-        return Task.FromResult(new LockdownResponse { EndedSessions = ended, AlreadyLocked = already, ProcessExiting = exiting });
+        return new LockdownResponse { EndedSessions = ended, AlreadyLocked = already, ProcessExiting = exiting };
     }
 
-    public override Task<UnlockResponse> Unlock(UnlockRequest request, ServerCallContext context)
+    public override async Task<UnlockResponse> Unlock(UnlockRequest request, ServerCallContext context)
     {
         if (request.MasterKey.IsEmpty)
         {
@@ -54,8 +54,8 @@ public sealed class AdminGrpcService(OperatorAdministration operators, IServiceP
         }
         try
         {
-            var unlocked = services.GetRequiredService<LockdownSwitch>().Unlock(request.MasterKey.Span);
-            return Task.FromResult(new UnlockResponse { AlreadyUnlocked = !unlocked });
+            var unlocked = await services.GetRequiredService<LockdownSwitch>().UnlockAsync(request.MasterKey.Memory, context.CancellationToken);
+            return new UnlockResponse { AlreadyUnlocked = !unlocked };
         }
         finally
         {

@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Hotline.Domain;
 using Hotline.Server.Access;
 using Hotline.Server.Hosting;
@@ -31,11 +32,12 @@ public sealed class LockdownSwitch(
     public bool ProcessExitRequested => Volatile.Read(ref _exitRequested) != 0;
 
     /// <returns>How many watch streams ended, and whether it was locked already.</returns>
-    public (int EndedSessions, bool AlreadyLocked) Lockdown()
+    public async Task<(int EndedSessions, bool AlreadyLocked)> LockdownAsync(CancellationToken cancellationToken)
     {
         var already = vault.IsLocked;
-        // Keys first: a stream still ending must not be able to read anything more.
-        vault.Lock();
+        // Keys first: a stream still ending must not be able to read anything more. The vault drops
+        // them even if recording the lockdown fails or the admin's call goes away meanwhile.
+        await vault.LockAsync(OperatorCommand.AdministratorActor, cancellationToken).ConfigureAwait(false);
         var ended = sessions.EndAll(SessionEnd.LockedDown);
         ServerLog.LockedDown(logger, ended);
         return (ended, already);
@@ -45,7 +47,7 @@ public sealed class LockdownSwitch(
     /// After a lockdown has been persisted: stops the host once <paramref name="response"/> (the
     /// lockdown's answer to the admin) has been sent, so the admin learns it worked. The host stops
     /// gracefully: writes already queued finish, then the store closes. Called only after
-    /// <see cref="Lockdown"/> returned; when recording the lock failed, exiting would bring the
+    /// <see cref="LockdownAsync"/> returned; when recording the lock failed, exiting would bring the
     /// server back unlocked, so the process stays.
     /// </summary>
     /// <returns>False when <see cref="LockdownOptions.ExitProcess"/> is off.</returns>
@@ -71,13 +73,21 @@ public sealed class LockdownSwitch(
     }
 
     /// <returns>True when it ended a lockdown; false when there was none (the key was only checked).</returns>
-    public bool Unlock(ReadOnlySpan<byte> masterKey)
+    public async Task<bool> UnlockAsync(ReadOnlyMemory<byte> masterKey, CancellationToken cancellationToken)
     {
-        var unlocked = vault.Unlock(masterKey);
-        if (unlocked)
+        var copy = masterKey.ToArray();
+        try
         {
-            ServerLog.Unlocked(logger);
+            var unlocked = await vault.UnlockAsync(copy, OperatorCommand.AdministratorActor, cancellationToken).ConfigureAwait(false);
+            if (unlocked)
+            {
+                ServerLog.Unlocked(logger);
+            }
+            return unlocked;
         }
-        return unlocked;
+        finally
+        {
+            CryptographicOperations.ZeroMemory(copy);
+        }
     }
 }

@@ -31,7 +31,7 @@ public sealed class WatchLoopTests
         await WaitUntil(() => Posted().OfType<ConnectionChanged>().Any(c => c.Status.State == LinkState.Retrying));
         _time.Advance(TimeSpan.FromSeconds(1));
         await second.Task.DefaultTimeout();
-        stop.Cancel();
+        await stop.CancelAsync();
         await running.DefaultTimeout();
 
         Assert.Equal([0L, 42L], _client.WatchStarts);
@@ -57,7 +57,7 @@ public sealed class WatchLoopTests
 
         var running = Task.Run(() => loop.RunAsync(stop.Token));
         await second.Task.DefaultTimeout();
-        stop.Cancel();
+        await stop.CancelAsync();
         await running.DefaultTimeout();
 
         Assert.Equal([0L, 11L], _client.WatchStarts);
@@ -77,7 +77,7 @@ public sealed class WatchLoopTests
 
         var running = Task.Run(() => loop.RunAsync(stop.Token));
         await second.Task.DefaultTimeout();
-        stop.Cancel();
+        await stop.CancelAsync();
         await running.DefaultTimeout();
 
         Assert.Equal([0L, 12L], _client.WatchStarts);
@@ -101,7 +101,7 @@ public sealed class WatchLoopTests
 
         var running = Task.Run(() => loop.RunAsync(stop.Token));
         await third.Task.DefaultTimeout();
-        stop.Cancel();
+        await stop.CancelAsync();
         await running.DefaultTimeout();
 
         Assert.Equal([0L, 11L, 0L], _client.WatchStarts);
@@ -172,7 +172,7 @@ public sealed class WatchLoopTests
         Assert.Equal("too many failed sign-ins from this address", retry.Problem);
         _time.Advance(TimeSpan.FromSeconds(40));
         await second.Task.DefaultTimeout();
-        stop.Cancel();
+        await stop.CancelAsync();
         await running.DefaultTimeout();
 
         Assert.Equal(2, _client.WatchStarts.Count);
@@ -187,7 +187,7 @@ public sealed class WatchLoopTests
 
         var running = Task.Run(() => loop.RunAsync(stop.Token));
         var retry = await NextRetry(0);
-        stop.Cancel();
+        await stop.CancelAsync();
         await running.DefaultTimeout();
 
         Assert.Equal(Requests.T0.AddHours(1), retry.RetryAt);
@@ -202,7 +202,7 @@ public sealed class WatchLoopTests
 
         var running = Task.Run(() => loop.RunAsync(stop.Token));
         var retry = await NextRetry(0);
-        stop.Cancel();
+        await stop.CancelAsync();
         await running.DefaultTimeout();
 
         Assert.Equal(Requests.T0.AddSeconds(3), retry.RetryAt);
@@ -219,7 +219,7 @@ public sealed class WatchLoopTests
 
         var running = Task.Run(() => loop.RunAsync(stop.Token));
         var retry = await NextRetry(0);
-        stop.Cancel();
+        await stop.CancelAsync();
         await running.DefaultTimeout();
 
         Assert.Equal("the hotline is locked down by an admin", retry.Problem);
@@ -234,7 +234,7 @@ public sealed class WatchLoopTests
 
         var running = Task.Run(() => loop.RunAsync(stop.Token));
         var retry = await NextRetry(0);
-        stop.Cancel();
+        await stop.CancelAsync();
         await running.DefaultTimeout();
 
         Assert.Equal("too many live feeds open (close another console of yours)", retry.Problem);
@@ -254,7 +254,7 @@ public sealed class WatchLoopTests
         // From another thread, as the UI calls it; the fake clock never moves.
         Assert.True(await Task.Run(loop.RetryNow).DefaultTimeout());
         await second.Task.DefaultTimeout();
-        stop.Cancel();
+        await stop.CancelAsync();
         await running.DefaultTimeout();
 
         Assert.Equal(2, _client.WatchStarts.Count);
@@ -272,7 +272,7 @@ public sealed class WatchLoopTests
         var running = Task.Run(() => loop.RunAsync(stop.Token));
         await first.Task.DefaultTimeout();
         Assert.False(loop.RetryNow());
-        stop.Cancel();
+        await stop.CancelAsync();
         await running.DefaultTimeout();
 
         Assert.Equal([0L], _client.WatchStarts);
@@ -300,7 +300,7 @@ public sealed class WatchLoopTests
             var next = retries + 1;
             await WaitUntil(() => reconnected.Task.IsCompleted || Retries().Count > next);
         }
-        stop.Cancel();
+        await stop.CancelAsync();
         await running.DefaultTimeout();
 
         Assert.InRange(_time.GetUtcNow() - back, TimeSpan.Zero, TimeSpan.FromSeconds(5));
@@ -329,7 +329,7 @@ public sealed class WatchLoopTests
             _time.Advance(retry.RetryAt!.Value - _time.GetUtcNow());
         }
         await third.Task.DefaultTimeout();
-        stop.Cancel();
+        await stop.CancelAsync();
         await running.DefaultTimeout();
 
         var retries = Retries();

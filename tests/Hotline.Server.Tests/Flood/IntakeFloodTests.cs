@@ -63,7 +63,7 @@ public sealed class IntakeFloodTests(ITestOutputHelper output)
             $"flood: {FloodCallers} callers offered {flood.Offered} submissions in {floodSeconds:F1} s ({offeredPerSecond:F0}/s = {offeredPerSecond / GlobalPerSecond:F1}x the global limit of {GlobalPerSecond}/s); admitted {flood.Admitted}, refused {flood.RefusedByCaller} by the caller limit and {flood.RefusedByGlobal} by the global limit, {flood.Skipped} not sent (32 in flight per caller)"));
         if (File.Exists("/proc/loadavg"))
         {
-            output.WriteLine($"machine load average (1, 5, 15 min): {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3))} on {Environment.ProcessorCount} cores");
+            output.WriteLine($"machine load average (1, 5, 15 min): {string.Join(' ', (await File.ReadAllTextAsync("/proc/loadavg")).Split(' ').Take(3))} on {Environment.ProcessorCount} cores");
         }
         Report("ListRequests", unloaded.List, loaded.List);
         Report("AssignRequest", unloaded.Assign, loaded.Assign);
@@ -136,7 +136,7 @@ public sealed class IntakeFloodTests(ITestOutputHelper output)
                     break;
                 }
             }
-            if (!inFlight.Wait(0))
+            if (!await inFlight.WaitAsync(0))
             {
                 Interlocked.Increment(ref counters.Skipped);
                 continue;

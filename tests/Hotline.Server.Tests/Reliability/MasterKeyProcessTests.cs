@@ -112,11 +112,11 @@ public sealed class MasterKeyProcessTests : IDisposable
 
         Assert.Equal(0, exit);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
-        var key = File.ReadAllText(file).Trim();
+        var key = (await File.ReadAllTextAsync(file)).Trim();
         Assert.Equal(32, Convert.FromBase64String(key).Length);
         Assert.DoesNotContain(key, output, StringComparison.Ordinal);
         Assert.NotEqual(0, (await RunAsync("keygen", "--out", file)).Exit);
-        Assert.Equal(key, File.ReadAllText(file).Trim());
+        Assert.Equal(key, (await File.ReadAllTextAsync(file)).Trim());
         await using var server = await ServerProcess.StartAsync(DataDirectory, new Dictionary<string, string?> { ["HOTLINE_MASTER_KEY"] = null, ["Hotline__MasterKeyFile"] = file });
     }
 

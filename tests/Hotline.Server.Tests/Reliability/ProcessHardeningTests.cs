@@ -18,7 +18,7 @@ public sealed class ProcessHardeningTests : IDisposable
 
         // Linux's own view of the process: both the soft and the hard core-file limit are zero, so
         // not even the process itself can raise them again.
-        var core = File.ReadLines($"/proc/{server.Pid}/limits").Single(l => l.StartsWith("Max core file size", StringComparison.Ordinal));
+        var core = (await File.ReadAllLinesAsync($"/proc/{server.Pid}/limits")).Single(l => l.StartsWith("Max core file size", StringComparison.Ordinal));
         Assert.Equal(["0", "0", "bytes"], core["Max core file size".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries));
         // PR_GET_DUMPABLE can only be asked by the process itself, which reports it at start.
         Assert.Contains("Process hardened: not dumpable True, no core files True", server.Output, StringComparison.Ordinal);
@@ -31,7 +31,7 @@ public sealed class ProcessHardeningTests : IDisposable
         // ServerProcess gives the key as HOTLINE_MASTER_KEY, the way the reviewer found it in /proc/PID/environ.
         await using var server = await ServerProcess.StartAsync(_dataDirectory);
 
-        var environ = Encoding.ASCII.GetString(File.ReadAllBytes($"/proc/{server.Pid}/environ"));
+        var environ = Encoding.ASCII.GetString(await File.ReadAllBytesAsync($"/proc/{server.Pid}/environ"));
         Assert.Contains("HOTLINE_MASTER_KEY=", environ, StringComparison.Ordinal);
         Assert.DoesNotContain(HotlineTestServer.MasterKey, environ, StringComparison.Ordinal);
         Assert.DoesNotContain(HotlineTestServer.MasterKey.TrimEnd('='), environ, StringComparison.Ordinal);

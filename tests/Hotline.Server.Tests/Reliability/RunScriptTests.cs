@@ -190,8 +190,8 @@ public sealed class RunScriptTests : IDisposable
             script.Kill(entireProcessTree: true);
             throw new TimeoutException($"run.sh did not finish within {ScriptTimeout.TotalSeconds} s:\n{Text(output)}");
         }
-        // The exit event can come before the last lines are read.
-        script.WaitForExit();
+        // The exit event can come before the last lines are read; this second wait also drains the output.
+        await script.WaitForExitAsync();
         return (script.ExitCode, Text(output));
     }
 

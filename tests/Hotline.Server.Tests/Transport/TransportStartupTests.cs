@@ -166,6 +166,9 @@ public sealed class TransportStartupTests : IDisposable
         }
     }
 
-    private void Build(params string[] arguments) =>
-        HotlineHost.Build([.. arguments, "--Hotline:DataDirectory", _dataDirectory]).DisposeAsync().AsTask().Wait();
+    /// <summary>Builds the host (where every refusal these tests expect is thrown) and disposes it unstarted.</summary>
+    private void Build(params string[] arguments)
+    {
+        using var host = HotlineHost.Build([.. arguments, "--Hotline:DataDirectory", _dataDirectory]);
+    }
 }
