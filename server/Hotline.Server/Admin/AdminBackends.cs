@@ -6,7 +6,8 @@ using Grpc.Net.Client;
 using Hotline.Contract.V1;
 using Hotline.Domain;
 using Hotline.Server.Access;
-using Hotline.Server.Hosting;
+using Hotline.Server.Mapping;
+using Hotline.Server.Store;
 using Hotline.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -43,7 +44,7 @@ internal interface IAdminBackend : IAsyncDisposable
 /// The master key as the server reads it (<see cref="MasterKeyFile"/>): read once, when first
 /// needed, so commands that need no key work without one; erased when the command ends.
 /// </summary>
-internal sealed class MasterKeySource(HotlineOptions options) : IDisposable
+internal sealed class MasterKeySource(StoreOptions options) : IDisposable
 {
     private byte[]? _key;
     private bool _read;
@@ -78,7 +79,7 @@ internal static class AdminBackends
 {
     /// <summary>The running server if its admin socket answers, else the data directory opened directly.</summary>
     /// <exception cref="DataDirectoryInUseException">A server holds the directory but its socket does not answer.</exception>
-    public static async Task<IAdminBackend> ConnectAsync(HotlineOptions options, MasterKeySource masterKey)
+    public static async Task<IAdminBackend> ConnectAsync(StoreOptions options, MasterKeySource masterKey)
     {
         var socket = AdminSocketGate.PathFor(options.DataDirectory);
         if (await AnswersAsync(socket))
@@ -218,7 +219,7 @@ internal sealed class LocalAdminBackend : IAdminBackend
 
     public string Describe { get; }
 
-    public static async Task<LocalAdminBackend> OpenAsync(HotlineOptions options, MasterKeySource masterKey)
+    public static async Task<LocalAdminBackend> OpenAsync(StoreOptions options, MasterKeySource masterKey)
     {
         // The key as the server reads it; a locked data directory opens without one.
         var store = LiteDbRequestStore.Open(options.DataDirectory, new RequestStoreOptions { ChangeLogRetention = options.ChangeLogRetention },
@@ -252,14 +253,14 @@ internal sealed class LocalAdminBackend : IAdminBackend
 
     public async Task<SetOperatorDisabledResponse> SetOperatorDisabledAsync(SetOperatorDisabledRequest request)
     {
-        var id = Grpc.ContractMapping.ParseOperatorName(request.Name, "name");
+        var id = ContractMapping.ParseOperatorName(request.Name, "name");
         var (record, ended) = await _operators.SetDisabledAsync(id, request.Disabled, CancellationToken.None);
         return new SetOperatorDisabledResponse { Account = AdminGrpcService.ToContract(record), EndedSessions = ended };
     }
 
     public async Task<RotateOperatorTokenResponse> RotateOperatorTokenAsync(RotateOperatorTokenRequest request)
     {
-        var id = Grpc.ContractMapping.ParseOperatorName(request.Name, "name");
+        var id = ContractMapping.ParseOperatorName(request.Name, "name");
         var issued = await _operators.RotateAsync(id, CancellationToken.None);
         return new RotateOperatorTokenResponse { Account = AdminGrpcService.ToContract(issued.Record), Token = issued.Token, EndedSessions = issued.EndedSessions };
     }

@@ -5,8 +5,8 @@ using Grpc.Core;
 using Hotline.Contract.V1;
 using Hotline.Domain;
 using Hotline.Server.Access;
-using Hotline.Server.Grpc;
-using Hotline.Server.Hosting;
+using Hotline.Server.Mapping;
+using Hotline.Server.Store;
 using Hotline.Storage;
 
 namespace Hotline.Server.Admin;
@@ -20,11 +20,7 @@ namespace Hotline.Server.Admin;
 /// </summary>
 public static class AdminCommandLine
 {
-    public const int ExitRefused = 1;
-    public const int ExitUsage = 2;
 
-    /// <summary>`audit verify` found the chain edited, cut or reordered: distinct, so cron and monitoring can alert on it.</summary>
-    public const int ExitAuditChainBroken = 8;
 
     public const string Usage = """
         Usage: Hotline.Server <command> [--data-dir DIR] [--Hotline:Key value ...]
@@ -80,7 +76,7 @@ public static class AdminCommandLine
         catch (ArgumentException ex)
         {
             await error.WriteLineAsync("hotline-server: " + ex.Message + "\n\n" + Usage);
-            return ExitUsage;
+            return ExitCodes.Usage;
         }
         if (command.Help)
         {
@@ -98,12 +94,12 @@ public static class AdminCommandLine
         {
             await error.WriteLineAsync($"hotline-server: a server holds {Path.GetFullPath(options.DataDirectory)} but its admin socket " +
                 $"{AdminSocketGate.PathFor(options.DataDirectory)} does not answer; run this as the server's user on its machine, or stop the server.");
-            return HotlineHost.ExitDataDirectoryInUse;
+            return ExitCodes.DataDirectoryInUse;
         }
         catch (MasterKeyException ex)
         {
             await error.WriteLineAsync("hotline-server: " + ex.Message);
-            return HotlineHost.ExitMasterKeyRefused;
+            return ExitCodes.MasterKeyRefused;
         }
         await using (backend)
         {
@@ -116,17 +112,17 @@ public static class AdminCommandLine
             {
                 var reason = ex.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason;
                 await error.WriteLineAsync($"hotline-server: refused ({ex.StatusCode}{(reason is null ? "" : ", " + reason)}): {ex.Status.Detail}");
-                return reason == ErrorReasons.MasterKeyMismatch ? HotlineHost.ExitMasterKeyRefused : ExitRefused;
+                return reason == ErrorReasons.MasterKeyMismatch ? ExitCodes.MasterKeyRefused : ExitCodes.Refused;
             }
             catch (DomainException ex)
             {
                 await error.WriteLineAsync($"hotline-server: refused ({ex.Reason}): {ex.Message}");
-                return ex.Reason == ErrorReasons.MasterKeyMismatch ? HotlineHost.ExitMasterKeyRefused : ExitRefused;
+                return ex.Reason == ErrorReasons.MasterKeyMismatch ? ExitCodes.MasterKeyRefused : ExitCodes.Refused;
             }
             catch (MasterKeyException ex)
             {
                 await error.WriteLineAsync("hotline-server: " + ex.Message);
-                return HotlineHost.ExitMasterKeyRefused;
+                return ExitCodes.MasterKeyRefused;
             }
         }
     }
@@ -169,7 +165,7 @@ public static class AdminCommandLine
                 if (locked.ProcessExiting)
                 {
                     await output.WriteLineAsync(
-                        $"The server is stopping (exit code {HotlineHost.ExitLockedDown}) so that nothing it read stays in its memory. Its supervisor must start it again " +
+                        $"The server is stopping (exit code {ExitCodes.LockedDown}) so that nothing it read stays in its memory. Its supervisor must start it again " +
                         "(systemd Restart=always, or run.sh does); it comes up locked and waits for `unlock`.");
                 }
                 break;
@@ -215,7 +211,7 @@ public static class AdminCommandLine
             $"AUDIT CHAIN BROKEN at record {result.Position}: {ProblemName(result.Problem)}. {result.Detail}."));
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"{result.EventsChecked} record(s) checked; records 1 to {result.HeadSequence} are intact. Treat the trail after that as untrustworthy."));
-        return ExitAuditChainBroken;
+        return ExitCodes.AuditChainBroken;
     }
 
     private static string ProblemName(Contract.V1.AuditChainProblem problem) => problem switch
@@ -268,9 +264,9 @@ public static class AdminCommandLine
                 ? "Nothing to purge."
                 : "Nothing was purged yet. Purging is irreversible (each request's data key is destroyed, so no copy of it, " +
                     "backups included, can be read again); run the same command with --yes to do it.");
-            return ExitRefused;
+            return ExitCodes.Refused;
         }
-        return response.NotFound.Count > 0 ? ExitRefused : 0;
+        return response.NotFound.Count > 0 ? ExitCodes.Refused : 0;
     }
 
     private static string Describe(PurgedRequest request)
@@ -338,14 +334,14 @@ public static class AdminCommandLine
             "--role must be intake, operator, supervisor or admin"),
     };
 
-    private static HotlineOptions LoadOptions(IReadOnlyList<string> configurationArguments)
+    private static StoreOptions LoadOptions(IReadOnlyList<string> configurationArguments)
     {
         var configuration = new ConfigurationBuilder()
             .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
             .AddEnvironmentVariables()
             .AddCommandLine([.. configurationArguments], new Dictionary<string, string> { ["--data-dir"] = "Hotline:DataDirectory" })
             .Build();
-        return configuration.GetSection(HotlineOptions.Section).Get<HotlineOptions>() ?? new HotlineOptions();
+        return StoreOptions.From(configuration);
     }
 
     private static string Quote(string text) =>

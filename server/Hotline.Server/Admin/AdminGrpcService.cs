@@ -4,7 +4,7 @@ using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Hotline.Contract.V1;
 using Hotline.Domain;
-using Hotline.Server.Grpc;
+using Hotline.Server.Mapping;
 
 namespace Hotline.Server.Admin;
 

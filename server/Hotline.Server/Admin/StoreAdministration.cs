@@ -1,6 +1,6 @@
 using Hotline.Contract.V1;
 using Hotline.Domain;
-using Hotline.Server.Grpc;
+using Hotline.Server.Mapping;
 
 namespace Hotline.Server.Admin;
 

@@ -1,5 +1,6 @@
 using Hotline.Server.Access;
 using Hotline.Server.Admin;
+using Hotline.Server.Store;
 using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Hosting;
@@ -13,7 +14,7 @@ namespace Hotline.Server.Hosting;
 internal sealed class AccessStartup(
     StoreLifetime store,
     OperatorDirectory directory,
-    IOptions<HotlineOptions> options,
+    IOptions<StoreOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<AccessStartup> logger) : IHostedService
 {

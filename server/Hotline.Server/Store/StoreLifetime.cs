@@ -1,10 +1,9 @@
 using System.Security.Cryptography;
 using Hotline.Domain;
-using Hotline.Server.Live;
 using Hotline.Storage;
 using Microsoft.Extensions.Options;
 
-namespace Hotline.Server.Hosting;
+namespace Hotline.Server.Store;
 
 /// <summary>
 /// Opens the store when the host starts, so a second server on the same data directory, or a
@@ -12,9 +11,9 @@ namespace Hotline.Server.Hosting;
 /// stopped, so every write already accepted is finished and on disk before the process exits.
 /// </summary>
 internal sealed class StoreLifetime(
-    IOptions<HotlineOptions> options,
+    IOptions<StoreOptions> options,
     TimeProvider time,
-    ChangeBroadcaster broadcaster,
+    IChangeListener broadcaster,
     ILoggerFactory loggers) : IHostedService, IDisposable
 {
     private LiteDbRequestStore? _store;
