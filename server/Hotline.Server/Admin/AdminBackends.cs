@@ -6,7 +6,6 @@ using Grpc.Net.Client;
 using Hotline.Contract.V1;
 using Hotline.Domain;
 using Hotline.Server.Access;
-using Hotline.Server.Mapping;
 using Hotline.Server.Store;
 using Hotline.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -204,16 +203,14 @@ internal sealed class SocketAdminBackend : IAdminBackend
 internal sealed class LocalAdminBackend : IAdminBackend
 {
     private readonly LiteDbRequestStore _store;
-    private readonly OperatorAdministration _operators;
-    private readonly StoreAdministration _administration;
+    private readonly Administration _administration;
     private readonly MasterKeySource _masterKey;
 
-    private LocalAdminBackend(LiteDbRequestStore store, OperatorAdministration operators, MasterKeySource masterKey, string dataDirectory)
+    private LocalAdminBackend(LiteDbRequestStore store, Administration administration, MasterKeySource masterKey, string dataDirectory)
     {
         _store = store;
-        _operators = operators;
+        _administration = administration;
         _masterKey = masterKey;
-        _administration = new StoreAdministration(store, store, store.Vault, NullLogger<StoreAdministration>.Instance);
         Describe = $"No server running: administering {dataDirectory} directly.";
     }
 
@@ -226,10 +223,11 @@ internal sealed class LocalAdminBackend : IAdminBackend
             TimeProvider.System, NoChangeListener.Instance, NullLogger.Instance, masterKey.Read());
         try
         {
-            var directory = new OperatorDirectory(new SessionRegistry());
-            await directory.LoadAsync(store, CancellationToken.None);
-            return new LocalAdminBackend(store, new OperatorAdministration(directory, NullLogger<OperatorAdministration>.Instance), masterKey,
-                Path.GetFullPath(options.DataDirectory));
+            var directory = new OperatorDirectory(store, new SessionRegistry());
+            await directory.LoadAsync(CancellationToken.None);
+            var administration = new Administration(new OperatorAdministration(directory, NullLogger<OperatorAdministration>.Instance),
+                new StoreAdministration(store, store, store.Vault, NullLogger<StoreAdministration>.Instance));
+            return new LocalAdminBackend(store, administration, masterKey, Path.GetFullPath(options.DataDirectory));
         }
         catch
         {
@@ -238,32 +236,17 @@ internal sealed class LocalAdminBackend : IAdminBackend
         }
     }
 
-    public async Task<AddOperatorResponse> AddOperatorAsync(AddOperatorRequest request)
-    {
-        var issued = await _operators.AddAsync(request.Id, request.DisplayName, (Domain.Role)request.Role, CancellationToken.None);
-        return new AddOperatorResponse { Account = AdminGrpcService.ToContract(issued.Record), Token = issued.Token };
-    }
+    public Task<AddOperatorResponse> AddOperatorAsync(AddOperatorRequest request) =>
+        _administration.AddOperatorAsync(request, CancellationToken.None);
 
-    public Task<ListOperatorAccountsResponse> ListOperatorAccountsAsync()
-    {
-        var response = new ListOperatorAccountsResponse();
-        response.Accounts.AddRange(_operators.List().Select(AdminGrpcService.ToContract));
-        return Task.FromResult(response);
-    }
+    public Task<ListOperatorAccountsResponse> ListOperatorAccountsAsync() =>
+        Task.FromResult(_administration.ListOperatorAccounts());
 
-    public async Task<SetOperatorDisabledResponse> SetOperatorDisabledAsync(SetOperatorDisabledRequest request)
-    {
-        var id = ContractMapping.ParseOperatorName(request.Name, "name");
-        var (record, ended) = await _operators.SetDisabledAsync(id, request.Disabled, CancellationToken.None);
-        return new SetOperatorDisabledResponse { Account = AdminGrpcService.ToContract(record), EndedSessions = ended };
-    }
+    public Task<SetOperatorDisabledResponse> SetOperatorDisabledAsync(SetOperatorDisabledRequest request) =>
+        _administration.SetOperatorDisabledAsync(request, CancellationToken.None);
 
-    public async Task<RotateOperatorTokenResponse> RotateOperatorTokenAsync(RotateOperatorTokenRequest request)
-    {
-        var id = ContractMapping.ParseOperatorName(request.Name, "name");
-        var issued = await _operators.RotateAsync(id, CancellationToken.None);
-        return new RotateOperatorTokenResponse { Account = AdminGrpcService.ToContract(issued.Record), Token = issued.Token, EndedSessions = issued.EndedSessions };
-    }
+    public Task<RotateOperatorTokenResponse> RotateOperatorTokenAsync(RotateOperatorTokenRequest request) =>
+        _administration.RotateOperatorTokenAsync(request, CancellationToken.None);
 
     public async Task<LockdownResponse> LockdownAsync()
     {
@@ -283,7 +266,7 @@ internal sealed class LocalAdminBackend : IAdminBackend
             CancellationToken.None);
 
     public Task<PurgeRequestsResponse> PurgeRequestsAsync(PurgeRequestsRequest request) =>
-        _administration.PurgeAsync(request, CancellationToken.None);
+        _administration.PurgeRequestsAsync(request, CancellationToken.None);
 
     public ValueTask DisposeAsync()
     {

@@ -15,12 +15,6 @@ namespace Hotline.Server.Hosting;
 /// <summary>Builds and runs the server; tests build it the same way, on a port of their own.</summary>
 public static class HotlineHost
 {
-    private static readonly Dictionary<string, string> SwitchMappings = new()
-    {
-        ["--data-dir"] = "Hotline:DataDirectory",
-        ["--listen"] = "Urls",
-    };
-
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -28,7 +22,7 @@ public static class HotlineHost
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Configuration.AddCommandLine(args, SwitchMappings);
+        builder.Configuration.AddCommandLine(args, HotlineConfiguration.SwitchMappings);
         builder.Logging.ClearProviders();
         // The host logs a failed start with the whole stack trace, which buries a refusal such as
         // "another server uses this data directory" under thirty lines. RunAsync reports every

@@ -27,11 +27,17 @@ public static class HotlineServiceCollectionExtensions
         services.AddSingleton<ChangeBroadcaster>();
         services.AddSingleton<IChangeListener>(sp => sp.GetRequiredService<ChangeBroadcaster>());
         services.AddSingleton<StreamMemoryReturn>();
-        services.AddSingleton<StoreLifetime>();
+        // Built (and so opened) by the start-up sequence, the first hosted service; see StartupSequence.
+        services.AddSingleton(sp => StoreLifetime.Open(sp.GetRequiredService<IOptions<StoreOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IChangeListener>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => sp.GetRequiredService<StoreLifetime>().Operators);
         services.AddSingleton<IRequestStore>(sp => sp.GetRequiredService<StoreLifetime>().Store);
         services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<StoreLifetime>().Audit);
         services.AddSingleton(sp => sp.GetRequiredService<StoreLifetime>().Vault);
         services.AddSingleton<IKeyVault>(sp => sp.GetRequiredService<StoreKeyVault>());
+        // Hosted services start in this order and stop in the reverse one, after the web server has
+        // stopped: the sequence first; the store's lifetime, which closes it, last of all to stop.
+        services.AddHostedService<StartupSequence>();
         services.AddHostedService(sp => sp.GetRequiredService<StoreLifetime>());
         services.AddHostedService<RetentionService>();
         services.AddHotlineAccess();
@@ -55,7 +61,7 @@ public static class HotlineServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Accounts, tokens, sessions and administration. Registered after the store, whose hosted service must start first.</summary>
+    /// <summary>Accounts, tokens, sessions and administration.</summary>
     private static IServiceCollection AddHotlineAccess(this IServiceCollection services)
     {
         services.AddSingleton<SessionRegistry>();
@@ -67,7 +73,7 @@ public static class HotlineServiceCollectionExtensions
         services.AddSingleton<OperatorAdministration>();
         services.AddSingleton<LockdownSwitch>();
         services.AddSingleton<StoreAdministration>();
-        services.AddHostedService<AccessStartup>();
+        services.AddSingleton<Administration>();
         return services;
     }
 

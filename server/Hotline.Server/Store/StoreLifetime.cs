@@ -1,50 +1,56 @@
 using System.Security.Cryptography;
 using Hotline.Domain;
 using Hotline.Storage;
-using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Store;
 
 /// <summary>
-/// Opens the store when the host starts, so a second server on the same data directory, or a
-/// missing or wrong master key, fails before it listens, and closes it after the web server has
-/// stopped, so every write already accepted is finished and on disk before the process exits.
+/// The open store, from the moment it exists: <see cref="Open"/> opens it (so a second server on
+/// the same data directory, or a missing or wrong master key, fails before the server listens),
+/// and every service that needs the store is built from an instance that has it, never from one
+/// that might not yet. As a hosted service it closes the store after the web server has stopped,
+/// so every write already accepted is finished and on disk before the process exits.
 /// </summary>
-internal sealed class StoreLifetime(
-    IOptions<StoreOptions> options,
-    TimeProvider time,
-    IChangeListener broadcaster,
-    ILoggerFactory loggers) : IHostedService, IDisposable
+internal sealed class StoreLifetime : IHostedService, IDisposable
 {
-    private LiteDbRequestStore? _store;
+    private readonly LiteDbRequestStore _store;
+    private int _closed;
 
-    public IRequestStore Store => Opened;
+    private StoreLifetime(LiteDbRequestStore store, string dataDirectory)
+    {
+        _store = store;
+        DataDirectory = dataDirectory;
+    }
 
-    public IAuditTrail Audit => Opened;
+    /// <summary>The full path of the data directory this store holds the lock of.</summary>
+    public string DataDirectory { get; }
 
-    public StoreKeyVault Vault => Opened.Vault;
+    /// <summary>The revision of the last committed change.</summary>
+    public long CommittedRevision => _store.CommittedRevision;
 
-    public IOperatorStore Operators => _store ?? throw new InvalidOperationException("The store is used before the host started.");
+    public IRequestStore Store => _store;
+
+    public IAuditTrail Audit => _store;
+
+    public StoreKeyVault Vault => _store.Vault;
+
+    public IOperatorStore Operators => _store;
 
     /// <summary>True while the store takes writes: open, and not stopped by a disk failure.</summary>
-    public bool AcceptsWrites => _store is { WritesFailed: false };
+    public bool AcceptsWrites => Volatile.Read(ref _closed) == 0 && !_store.WritesFailed;
 
-    private LiteDbRequestStore Opened => _store ?? throw new InvalidOperationException("The store is used before the host started.");
-
-    /// <summary>Drops change-log entries beyond the configured retention now, instead of waiting for the writer to do it.</summary>
-    public Task CompactAsync() =>
-        (_store ?? throw new InvalidOperationException("The store is not open.")).CompactAsync(CancellationToken.None);
-
-    public Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Opens the data directory named by <paramref name="settings"/> with the master key as configured.</summary>
+    /// <exception cref="DataDirectoryInUseException">Another process holds the data directory.</exception>
+    /// <exception cref="MasterKeyException">The master key is missing, misconfigured or wrong.</exception>
+    public static StoreLifetime Open(StoreOptions settings, TimeProvider time, IChangeListener changes, ILoggerFactory loggers)
     {
-        var settings = options.Value;
-        var logger = loggers.CreateLogger("Hotline.Server");
         var masterKey = MasterKeyFile.Read(settings.MasterKeyFile, settings.DataDirectory);
+        LiteDbRequestStore store;
         try
         {
-            _store = LiteDbRequestStore.Open(settings.DataDirectory,
+            store = LiteDbRequestStore.Open(settings.DataDirectory,
                 new RequestStoreOptions { ChangeLogRetention = settings.ChangeLogRetention },
-                time, broadcaster, loggers.CreateLogger<LiteDbRequestStore>(), masterKey);
+                time, changes, loggers.CreateLogger<LiteDbRequestStore>(), masterKey);
         }
         finally
         {
@@ -53,13 +59,14 @@ internal sealed class StoreLifetime(
                 CryptographicOperations.ZeroMemory(masterKey);
             }
         }
-        ServerLog.StoreOpened(logger, Path.GetFullPath(settings.DataDirectory), _store.CommittedRevision);
-        if (_store.Vault.IsLocked)
-        {
-            ServerLog.StartedLocked(logger);
-        }
-        return Task.CompletedTask;
+        return new StoreLifetime(store, Path.GetFullPath(settings.DataDirectory));
     }
+
+    /// <summary>Drops change-log entries beyond the configured retention now, instead of waiting for the writer to do it.</summary>
+    public Task CompactAsync() => _store.CompactAsync(CancellationToken.None);
+
+    /// <summary>Nothing to do: the store was opened when this was built, which the start-up sequence makes happen first.</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken)
     {
@@ -69,7 +76,9 @@ internal sealed class StoreLifetime(
 
     public void Dispose()
     {
-        var store = Interlocked.Exchange(ref _store, null);
-        store?.Dispose();
+        if (Interlocked.Exchange(ref _closed, 1) == 0)
+        {
+            _store.Dispose();
+        }
     }
 }
