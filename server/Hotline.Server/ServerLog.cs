@@ -25,8 +25,17 @@ internal static partial class ServerLog
     [LoggerMessage(38, LogLevel.Information, "Call {Method} refused {Count} more times ({Reason}) in the last {Seconds} s; not logged one by one")]
     public static partial void RefusalsNotLogged(ILogger logger, string method, int count, string reason, int seconds);
 
-    [LoggerMessage(6, LogLevel.Error, "Call {Method} failed unexpectedly with {ExceptionType}")]
-    public static partial void UnexpectedFailure(ILogger logger, string method, string exceptionType);
+    [LoggerMessage(6, LogLevel.Error, "{Activity} failed unexpectedly with {ExceptionType}; {Outcome}{StackTrace}")]
+    private static partial void Unexpected(ILogger logger, string activity, string exceptionType, string outcome, string stackTrace);
+
+    /// <summary>
+    /// The one way a failure nobody expected is logged, wherever it is caught: type and stack
+    /// (see <see cref="FailureDescription"/>), never the exception's message.
+    /// </summary>
+    /// <param name="activity">What failed, e.g. "Call /hotline.v1.RequestService/GetRequest" or "Retention run".</param>
+    /// <param name="outcome">What happens now, e.g. "it runs again at the next interval."</param>
+    public static void UnexpectedFailure(ILogger logger, string activity, string outcome, Exception exception) =>
+        Unexpected(logger, activity, FailureDescription.TypeOf(exception), outcome, FailureDescription.StackOf(exception));
 
     [LoggerMessage(7, LogLevel.Information, "Watcher {WatchId} for {Operator} started (start revision {StartRevision})")]
     public static partial void WatchStarted(ILogger logger, long watchId, string @operator, long startRevision);
@@ -48,10 +57,18 @@ internal static partial class ServerLog
 
     // Exception messages are left out: a library's message may quote input. Type and stack say where.
     [LoggerMessage(32, LogLevel.Critical, "Unhandled exception {ExceptionType} on a background thread; the process ends. {StackTrace}")]
-    public static partial void UnhandledException(ILogger logger, string exceptionType, string? stackTrace);
+    private static partial void UnhandledException(ILogger logger, string exceptionType, string stackTrace);
+
+    /// <summary>An exception nobody caught, as <see cref="UnexpectedFailure"/> describes one.</summary>
+    public static void UnhandledException(ILogger logger, Exception? exception) =>
+        UnhandledException(logger, FailureDescription.TypeOf(exception), FailureDescription.StackOf(exception));
 
     [LoggerMessage(33, LogLevel.Error, "Unobserved task exception {ExceptionType}; the process carries on. {StackTrace}")]
-    public static partial void UnobservedTaskException(ILogger logger, string exceptionType, string? stackTrace);
+    private static partial void UnobservedTaskException(ILogger logger, string exceptionType, string stackTrace);
+
+    /// <summary>A faulted task nobody awaited, as <see cref="UnexpectedFailure"/> describes one.</summary>
+    public static void UnobservedTaskException(ILogger logger, Exception exception) =>
+        UnobservedTaskException(logger, FailureDescription.TypeOf(exception), FailureDescription.StackOf(exception));
 
     [LoggerMessage(10, LogLevel.Critical, "{Message}")]
     public static partial void StartupRefused(ILogger logger, string message);
@@ -94,9 +111,6 @@ internal static partial class ServerLog
 
     [LoggerMessage(24, LogLevel.Warning, "Retention run skipped: {Reason}; it runs again at the next interval.")]
     public static partial void RetentionSkipped(ILogger logger, string reason);
-
-    [LoggerMessage(25, LogLevel.Error, "Retention run failed with {ExceptionType}; it runs again at the next interval.")]
-    public static partial void RetentionFailed(ILogger logger, string exceptionType);
 
     [LoggerMessage(26, LogLevel.Warning, "Admin: purged {Count} named requests ({RequestIds}); {NotFound} names matched none")]
     public static partial void AdminPurged(ILogger logger, int count, string requestIds, int notFound);

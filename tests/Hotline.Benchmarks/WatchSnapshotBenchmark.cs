@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Google.Protobuf;
 using Hotline.Domain;
-using Hotline.Server.Grpc;
+using Hotline.Server.Mapping;
 using Hotline.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using V1 = Hotline.Contract.V1;
@@ -22,7 +22,7 @@ internal static class WatchSnapshotBenchmark
     private const int Submitters = 64;
     private const int SnapshotsPerTurn = 7;
 
-    private static readonly TimeSpan Window = new Server.Hosting.WatchOptions().ClosedWindow;
+    private static readonly TimeSpan Window = new Server.Live.WatchOptions().ClosedWindow;
     private static readonly OperatorAccount Closer = new("bench-closer", "Closer", Role.Supervisor);
     private static readonly OperatorAccount Viewer = new(Synthetic.OperatorCaller, "Viewer", Role.Operator);
 

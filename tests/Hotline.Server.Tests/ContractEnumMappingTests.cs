@@ -2,6 +2,7 @@ using System.Reflection;
 using Google.Protobuf.Reflection;
 using Hotline.Domain;
 using Hotline.Server.Grpc;
+using Hotline.Server.Mapping;
 using V1 = Hotline.Contract.V1;
 
 namespace Hotline.Server.Tests;

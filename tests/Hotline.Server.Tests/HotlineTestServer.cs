@@ -5,8 +5,11 @@ using Grpc.Net.Client;
 using Hotline.Contract.Client;
 using Hotline.Contract.V1;
 using Hotline.Server.Access;
+using Hotline.Server.Admin;
 using Hotline.Server.Flood;
 using Hotline.Server.Hosting;
+using Hotline.Server.Live;
+using Hotline.Server.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -58,7 +61,7 @@ public sealed class HotlineTestServer : IAsyncDisposable
     public const string MasterKey = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
 
     /// <param name="time">The clock of the server and its store, for tests that move time (a FakeTimeProvider); the system clock by default.</param>
-    public static async Task<HotlineTestServer> StartAsync(Action<HotlineOptions>? configure = null, string? dataDirectory = null,
+    public static async Task<HotlineTestServer> StartAsync(Action<TestServerSettings>? configure = null, string? dataDirectory = null,
         TimeProvider? time = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "hotline-test-" + Guid.NewGuid().ToString("N"));
@@ -70,18 +73,17 @@ public sealed class HotlineTestServer : IAsyncDisposable
             {
                 builder.Services.AddSingleton(time);
             }
-            builder.Services.PostConfigure<HotlineOptions>(options =>
-            {
-                options.Watch.ProgressInterval = TimeSpan.FromMilliseconds(300);
-                // Tests make many deliberate bad calls from 127.0.0.1; the rate limit has tests of its own.
-                options.Authentication.MaxFailures = 100_000;
-                // Tests submit hundreds of requests at once; the flood-control tests set their own limits.
-                options.Intake = new IntakeOptions { PerCallerPerSecond = 1e6, Burst = 1_000_000, GlobalPerSecond = 1e6, GlobalBurst = 1_000_000 };
-                // In this process there is no supervisor to restart it: tests that look at a locked server
-                // keep it running; those of the exit turn it back on, and Reliability/ tests the real binary's.
-                options.Lockdown.ExitProcess = false;
-                configure?.Invoke(options);
-            });
+            var settings = new TestServerSettings();
+            settings.Watch.ProgressInterval = TimeSpan.FromMilliseconds(300);
+            // Tests make many deliberate bad calls from 127.0.0.1; the rate limit has tests of its own.
+            settings.Authentication.MaxFailures = 100_000;
+            // Tests submit hundreds of requests at once; the flood-control tests set their own limits.
+            settings.Intake = new IntakeOptions { PerCallerPerSecond = 1e6, Burst = 1_000_000, GlobalPerSecond = 1e6, GlobalBurst = 1_000_000 };
+            // In this process there is no supervisor to restart it: tests that look at a locked server
+            // keep it running; those of the exit turn it back on, and Reliability/ tests the real binary's.
+            settings.Lockdown.ExitProcess = false;
+            configure?.Invoke(settings);
+            settings.ApplyTo(builder.Services);
         });
         await app.StartAsync().DefaultTimeout();
         await SeedAsync(app.Services.GetRequiredService<OperatorDirectory>());
@@ -164,4 +166,36 @@ public sealed class HotlineTestServer : IAsyncDisposable
     }
 
     internal static bool IsLoopback(Uri address) => IPAddress.TryParse(address.Host, out var ip) && IPAddress.IsLoopback(ip);
+}
+
+/// <summary>
+/// The settings a test may change on its server, one object per feature as the server binds them;
+/// each replaces what configuration gave, and the server checks them at start as it checks its own.
+/// </summary>
+public sealed class TestServerSettings
+{
+    public WatchOptions Watch { get; set; } = new();
+    public AuthenticationOptions Authentication { get; set; } = new();
+    public IntakeOptions Intake { get; set; } = new();
+    public LockdownOptions Lockdown { get; set; } = new();
+
+    /// <summary>The store's change-log length; the server's default when null.</summary>
+    public int? ChangeLogRetention { get; set; }
+
+    internal void ApplyTo(IServiceCollection services)
+    {
+        services.PostConfigure<WatchOptions>(o => CopyInto(Watch, o));
+        services.PostConfigure<AuthenticationOptions>(o => CopyInto(Authentication, o));
+        services.PostConfigure<IntakeOptions>(o => CopyInto(Intake, o));
+        services.PostConfigure<LockdownOptions>(o => CopyInto(Lockdown, o));
+        services.PostConfigure<StoreOptions>(o => o.ChangeLogRetention = ChangeLogRetention ?? o.ChangeLogRetention);
+    }
+
+    private static void CopyInto<T>(T source, T target)
+    {
+        foreach (var property in typeof(T).GetProperties().Where(p => p.CanRead && p.CanWrite))
+        {
+            property.SetValue(target, property.GetValue(source));
+        }
+    }
 }

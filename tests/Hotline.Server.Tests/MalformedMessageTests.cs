@@ -68,7 +68,7 @@ public sealed class MalformedMessageTests
         var refused = await RawGrpc.PostAsync(http, server.Address, Submit, RawGrpc.Frame(Gzip(bomb), flag: 1), headers: gzip).DefaultTimeout();
 
         Assert.Equal(StatusCode.OK, health.Code);
-        Assert.True(Gzip(bomb).Length < HotlineServiceCollectionExtensions.MaxReceiveMessageBytes);
+        Assert.True(Gzip(bomb).Length < Grpc.RequestMessageCheck.MaxReceiveMessageBytes);
         Assert.Equal(StatusCode.ResourceExhausted, refused.Code);
         Assert.Equal("MESSAGE_TOO_LARGE", refused.Info?.Reason);
         Assert.Equal("262144", refused.Info?.Metadata["max_bytes"]);

@@ -2,6 +2,7 @@ using Google.Rpc;
 using Grpc.Core;
 using Hotline.Domain;
 using Hotline.Server.Grpc;
+using Hotline.Server.Mapping;
 
 namespace Hotline.Server.Tests;
 

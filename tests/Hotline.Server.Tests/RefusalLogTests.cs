@@ -13,7 +13,7 @@ public sealed class RefusalLogTests
     public void RefusalsPastTheLimit_AreCountedAndSummedUpInOneLineWhenTheWindowCloses()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var lines = new LinesLogger();
+        var lines = new LinesLogger<RefusalLog>();
         using var log = new RefusalLog(time, lines);
 
         for (var i = 0; i < 1_000; i++)
@@ -43,7 +43,7 @@ public sealed class RefusalLogTests
     public void RefusalsOfMoreMethodsThanItTracks_ShareOneCount_SoMemoryStaysBounded()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var lines = new LinesLogger();
+        var lines = new LinesLogger<RefusalLog>();
         using var log = new RefusalLog(time, lines);
 
         for (var i = 0; i < RefusalLog.MaxTracked + 100; i++)
@@ -55,22 +55,5 @@ public sealed class RefusalLogTests
         Assert.Equal(RefusalLog.MaxTracked + RefusalLog.LinesPerWindow + 1, lines.Written.Count);
         Assert.Equal($"Call {RefusalLog.OtherMethods} refused {100 - RefusalLog.LinesPerWindow} more times (MALFORMED_MESSAGE) in the last 60 s; not logged one by one",
             lines.Written[^1]);
-    }
-
-    private sealed class LinesLogger : ILogger<RefusalLog>
-    {
-        public List<string> Written { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
-        {
-            lock (Written)
-            {
-                Written.Add(formatter(state, exception));
-            }
-        }
     }
 }

@@ -13,7 +13,7 @@ public sealed class WatchTests(ITestOutputHelper output)
     private static readonly string Anna = OperatorId(1);
 
     /// <summary>The server's default: a snapshot holds requests closed within it.</summary>
-    private static readonly TimeSpan ClosedWindow = new Hosting.WatchOptions().ClosedWindow;
+    private static readonly TimeSpan ClosedWindow = new Live.WatchOptions().ClosedWindow;
 
     [Fact]
     public async Task Watch_WithoutStart_SendsSnapshotThenSnapshotEndThenLiveChanges()
@@ -279,7 +279,7 @@ public sealed class WatchTests(ITestOutputHelper output)
         {
             await server.SubmitAsync($"r{i}");
         }
-        await server.Services.GetRequiredService<Hosting.StoreLifetime>().CompactAsync().DefaultTimeout();
+        await server.Services.GetRequiredService<Store.StoreLifetime>().CompactAsync().DefaultTimeout();
 
         using var cts = new CancellationTokenSource();
         using var call = server.Requests.WatchRequests(new WatchRequestsRequest { StartRevision = 2 }, Streaming(Anna, cts.Token));

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Hotline.Domain;
-using Hotline.Server.Grpc;
+using Hotline.Server.Mapping;
 
 namespace Hotline.Server.Access;
 

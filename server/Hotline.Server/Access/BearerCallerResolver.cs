@@ -1,7 +1,7 @@
 using System.Globalization;
 using Grpc.Core;
 using Hotline.Domain;
-using Hotline.Server.Grpc;
+using Hotline.Server.Mapping;
 
 namespace Hotline.Server.Access;
 

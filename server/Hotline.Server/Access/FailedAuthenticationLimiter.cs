@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using Hotline.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Access;
@@ -13,7 +12,7 @@ namespace Hotline.Server.Access;
 /// flood of bad tokens from filling the logs and costing every other caller time.
 /// IPv6 sources are grouped by /64, the block one subscriber usually holds. Safe from any thread.
 /// </summary>
-public sealed class FailedAuthenticationLimiter(TimeProvider time, IOptions<HotlineOptions> options)
+public sealed class FailedAuthenticationLimiter(TimeProvider time, IOptions<AuthenticationOptions> options)
 {
     /// <summary>Sources tracked at once. Past it, expired windows are dropped; a source that still finds no room is not limited.</summary>
     public const int MaxTrackedSources = 100_000;
@@ -21,7 +20,7 @@ public sealed class FailedAuthenticationLimiter(TimeProvider time, IOptions<Hotl
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Window> _windows = new(StringComparer.Ordinal);
 
-    private AuthenticationOptions Limits => options.Value.Authentication;
+    private AuthenticationOptions Limits => options.Value;
 
     /// <summary>How long <paramref name="source"/> must wait; null when it may try now.</summary>
     public TimeSpan? RetryAfter(string source)

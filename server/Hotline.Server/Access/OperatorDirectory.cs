@@ -8,26 +8,25 @@ namespace Hotline.Server.Access;
 /// The accounts stored in the database, cached in memory so authenticating a call reads no disk.
 /// Every change goes through <see cref="ExecuteAsync"/>: the store's writer decides and commits
 /// it, then the cache takes the result and the sessions whose token it no longer accepts end.
-/// Reads see an immutable snapshot, swapped whole; safe from any thread.
+/// Reads see an immutable snapshot, swapped whole; safe from any thread. Empty until
+/// <see cref="LoadAsync"/>, which the server's start-up sequence runs before any call can arrive.
 /// </summary>
-public sealed class OperatorDirectory(SessionRegistry sessions) : IOperatorDirectory
+public sealed class OperatorDirectory(IOperatorStore store, SessionRegistry sessions) : IOperatorDirectory
 {
     private readonly Lock _gate = new();
     private volatile Snapshot _snapshot = new([]);
-    private IOperatorStore? _store;
 
     /// <summary>True once an enabled admin exists; false on a new installation.</summary>
     public bool HasAdmin => _snapshot.Records.Any(r => r.Account.Role == Role.Admin && !r.Account.Disabled);
 
     public IReadOnlyList<OperatorRecord> Records => _snapshot.Records;
 
-    /// <summary>Reads every account from <paramref name="store"/>; changes go to it from then on.</summary>
-    public async Task LoadAsync(IOperatorStore store, CancellationToken cancellationToken)
+    /// <summary>Reads every account from the store into the cache.</summary>
+    public async Task LoadAsync(CancellationToken cancellationToken)
     {
         var records = await store.ReadOperatorsAsync(cancellationToken);
         lock (_gate)
         {
-            _store = store;
             _snapshot = new Snapshot(records);
         }
     }
@@ -62,7 +61,6 @@ public sealed class OperatorDirectory(SessionRegistry sessions) : IOperatorDirec
     /// <returns>The account after the change, and how many sessions it ended.</returns>
     public async Task<(OperatorRecord Record, int EndedSessions)> ExecuteAsync(OperatorCommand command, CancellationToken cancellationToken)
     {
-        var store = _store ?? throw new InvalidOperationException("The operator directory is used before it was loaded.");
         var record = await store.ExecuteAsync(command, cancellationToken);
         Take(record);
         // After the cache: a session that registers from now on re-checks its token against the

@@ -6,7 +6,7 @@ using Grpc.Net.Client;
 using Hotline.Contract.V1;
 using Hotline.Domain;
 using Hotline.Server.Access;
-using Hotline.Server.Hosting;
+using Hotline.Server.Store;
 using Hotline.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -43,7 +43,7 @@ internal interface IAdminBackend : IAsyncDisposable
 /// The master key as the server reads it (<see cref="MasterKeyFile"/>): read once, when first
 /// needed, so commands that need no key work without one; erased when the command ends.
 /// </summary>
-internal sealed class MasterKeySource(HotlineOptions options) : IDisposable
+internal sealed class MasterKeySource(StoreOptions options) : IDisposable
 {
     private byte[]? _key;
     private bool _read;
@@ -78,7 +78,7 @@ internal static class AdminBackends
 {
     /// <summary>The running server if its admin socket answers, else the data directory opened directly.</summary>
     /// <exception cref="DataDirectoryInUseException">A server holds the directory but its socket does not answer.</exception>
-    public static async Task<IAdminBackend> ConnectAsync(HotlineOptions options, MasterKeySource masterKey)
+    public static async Task<IAdminBackend> ConnectAsync(StoreOptions options, MasterKeySource masterKey)
     {
         var socket = AdminSocketGate.PathFor(options.DataDirectory);
         if (await AnswersAsync(socket))
@@ -203,32 +203,31 @@ internal sealed class SocketAdminBackend : IAdminBackend
 internal sealed class LocalAdminBackend : IAdminBackend
 {
     private readonly LiteDbRequestStore _store;
-    private readonly OperatorAdministration _operators;
-    private readonly StoreAdministration _administration;
+    private readonly Administration _administration;
     private readonly MasterKeySource _masterKey;
 
-    private LocalAdminBackend(LiteDbRequestStore store, OperatorAdministration operators, MasterKeySource masterKey, string dataDirectory)
+    private LocalAdminBackend(LiteDbRequestStore store, Administration administration, MasterKeySource masterKey, string dataDirectory)
     {
         _store = store;
-        _operators = operators;
+        _administration = administration;
         _masterKey = masterKey;
-        _administration = new StoreAdministration(store, store, store.Vault, NullLogger<StoreAdministration>.Instance);
         Describe = $"No server running: administering {dataDirectory} directly.";
     }
 
     public string Describe { get; }
 
-    public static async Task<LocalAdminBackend> OpenAsync(HotlineOptions options, MasterKeySource masterKey)
+    public static async Task<LocalAdminBackend> OpenAsync(StoreOptions options, MasterKeySource masterKey)
     {
         // The key as the server reads it; a locked data directory opens without one.
         var store = LiteDbRequestStore.Open(options.DataDirectory, new RequestStoreOptions { ChangeLogRetention = options.ChangeLogRetention },
             TimeProvider.System, NoChangeListener.Instance, NullLogger.Instance, masterKey.Read());
         try
         {
-            var directory = new OperatorDirectory(new SessionRegistry());
-            await directory.LoadAsync(store, CancellationToken.None);
-            return new LocalAdminBackend(store, new OperatorAdministration(directory, NullLogger<OperatorAdministration>.Instance), masterKey,
-                Path.GetFullPath(options.DataDirectory));
+            var directory = new OperatorDirectory(store, new SessionRegistry());
+            await directory.LoadAsync(CancellationToken.None);
+            var administration = new Administration(new OperatorAdministration(directory, NullLogger<OperatorAdministration>.Instance),
+                new StoreAdministration(store, store, store.Vault, NullLogger<StoreAdministration>.Instance));
+            return new LocalAdminBackend(store, administration, masterKey, Path.GetFullPath(options.DataDirectory));
         }
         catch
         {
@@ -237,32 +236,17 @@ internal sealed class LocalAdminBackend : IAdminBackend
         }
     }
 
-    public async Task<AddOperatorResponse> AddOperatorAsync(AddOperatorRequest request)
-    {
-        var issued = await _operators.AddAsync(request.Id, request.DisplayName, (Domain.Role)request.Role, CancellationToken.None);
-        return new AddOperatorResponse { Account = AdminGrpcService.ToContract(issued.Record), Token = issued.Token };
-    }
+    public Task<AddOperatorResponse> AddOperatorAsync(AddOperatorRequest request) =>
+        _administration.AddOperatorAsync(request, CancellationToken.None);
 
-    public Task<ListOperatorAccountsResponse> ListOperatorAccountsAsync()
-    {
-        var response = new ListOperatorAccountsResponse();
-        response.Accounts.AddRange(_operators.List().Select(AdminGrpcService.ToContract));
-        return Task.FromResult(response);
-    }
+    public Task<ListOperatorAccountsResponse> ListOperatorAccountsAsync() =>
+        Task.FromResult(_administration.ListOperatorAccounts());
 
-    public async Task<SetOperatorDisabledResponse> SetOperatorDisabledAsync(SetOperatorDisabledRequest request)
-    {
-        var id = Grpc.ContractMapping.ParseOperatorName(request.Name, "name");
-        var (record, ended) = await _operators.SetDisabledAsync(id, request.Disabled, CancellationToken.None);
-        return new SetOperatorDisabledResponse { Account = AdminGrpcService.ToContract(record), EndedSessions = ended };
-    }
+    public Task<SetOperatorDisabledResponse> SetOperatorDisabledAsync(SetOperatorDisabledRequest request) =>
+        _administration.SetOperatorDisabledAsync(request, CancellationToken.None);
 
-    public async Task<RotateOperatorTokenResponse> RotateOperatorTokenAsync(RotateOperatorTokenRequest request)
-    {
-        var id = Grpc.ContractMapping.ParseOperatorName(request.Name, "name");
-        var issued = await _operators.RotateAsync(id, CancellationToken.None);
-        return new RotateOperatorTokenResponse { Account = AdminGrpcService.ToContract(issued.Record), Token = issued.Token, EndedSessions = issued.EndedSessions };
-    }
+    public Task<RotateOperatorTokenResponse> RotateOperatorTokenAsync(RotateOperatorTokenRequest request) =>
+        _administration.RotateOperatorTokenAsync(request, CancellationToken.None);
 
     public async Task<LockdownResponse> LockdownAsync()
     {
@@ -282,7 +266,7 @@ internal sealed class LocalAdminBackend : IAdminBackend
             CancellationToken.None);
 
     public Task<PurgeRequestsResponse> PurgeRequestsAsync(PurgeRequestsRequest request) =>
-        _administration.PurgeAsync(request, CancellationToken.None);
+        _administration.PurgeRequestsAsync(request, CancellationToken.None);
 
     public ValueTask DisposeAsync()
     {

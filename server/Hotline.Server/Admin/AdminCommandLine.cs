@@ -5,8 +5,8 @@ using Grpc.Core;
 using Hotline.Contract.V1;
 using Hotline.Domain;
 using Hotline.Server.Access;
-using Hotline.Server.Grpc;
-using Hotline.Server.Hosting;
+using Hotline.Server.Mapping;
+using Hotline.Server.Store;
 using Hotline.Storage;
 
 namespace Hotline.Server.Admin;
@@ -20,11 +20,7 @@ namespace Hotline.Server.Admin;
 /// </summary>
 public static class AdminCommandLine
 {
-    public const int ExitRefused = 1;
-    public const int ExitUsage = 2;
 
-    /// <summary>`audit verify` found the chain edited, cut or reordered: distinct, so cron and monitoring can alert on it.</summary>
-    public const int ExitAuditChainBroken = 8;
 
     public const string Usage = """
         Usage: Hotline.Server <command> [--data-dir DIR] [--Hotline:Key value ...]
@@ -80,14 +76,14 @@ public static class AdminCommandLine
         catch (ArgumentException ex)
         {
             await error.WriteLineAsync("hotline-server: " + ex.Message + "\n\n" + Usage);
-            return ExitUsage;
+            return ExitCodes.Usage;
         }
         if (command.Help)
         {
             await output.WriteLineAsync(Usage);
             return 0;
         }
-        var options = LoadOptions(command.ConfigurationArguments);
+        var options = StoreOptions.From(HotlineConfiguration.ForVerb(command.ConfigurationArguments));
         using var masterKey = new MasterKeySource(options);
         IAdminBackend backend;
         try
@@ -98,12 +94,12 @@ public static class AdminCommandLine
         {
             await error.WriteLineAsync($"hotline-server: a server holds {Path.GetFullPath(options.DataDirectory)} but its admin socket " +
                 $"{AdminSocketGate.PathFor(options.DataDirectory)} does not answer; run this as the server's user on its machine, or stop the server.");
-            return HotlineHost.ExitDataDirectoryInUse;
+            return ExitCodes.DataDirectoryInUse;
         }
         catch (MasterKeyException ex)
         {
             await error.WriteLineAsync("hotline-server: " + ex.Message);
-            return HotlineHost.ExitMasterKeyRefused;
+            return ExitCodes.MasterKeyRefused;
         }
         await using (backend)
         {
@@ -116,17 +112,17 @@ public static class AdminCommandLine
             {
                 var reason = ex.GetRpcStatus()?.GetDetail<ErrorInfo>()?.Reason;
                 await error.WriteLineAsync($"hotline-server: refused ({ex.StatusCode}{(reason is null ? "" : ", " + reason)}): {ex.Status.Detail}");
-                return reason == ErrorReasons.MasterKeyMismatch ? HotlineHost.ExitMasterKeyRefused : ExitRefused;
+                return reason == ErrorReasons.MasterKeyMismatch ? ExitCodes.MasterKeyRefused : ExitCodes.Refused;
             }
             catch (DomainException ex)
             {
                 await error.WriteLineAsync($"hotline-server: refused ({ex.Reason}): {ex.Message}");
-                return ex.Reason == ErrorReasons.MasterKeyMismatch ? HotlineHost.ExitMasterKeyRefused : ExitRefused;
+                return ex.Reason == ErrorReasons.MasterKeyMismatch ? ExitCodes.MasterKeyRefused : ExitCodes.Refused;
             }
             catch (MasterKeyException ex)
             {
                 await error.WriteLineAsync("hotline-server: " + ex.Message);
-                return HotlineHost.ExitMasterKeyRefused;
+                return ExitCodes.MasterKeyRefused;
             }
         }
     }
@@ -142,24 +138,24 @@ public static class AdminCommandLine
                     DisplayName = command.Require("--name"),
                     Role = ParseRole(command.Require("--role")),
                 });
-                await output.WriteLineAsync($"Added {Describe(added.Account)}.");
-                await HandOverAsync(added.Token, command.Option("--token-file"), output);
+                await output.WriteLineAsync($"Added {AdminReport.Describe(added.Account)}.");
+                await AdminReport.HandOverAsync(added.Token, command.Option("--token-file"), output);
                 break;
             case ["operators", "list"]:
                 var list = await backend.ListOperatorAccountsAsync();
-                await output.WriteLineAsync(FormatList(list.Accounts));
+                await output.WriteLineAsync(AdminReport.FormatList(list.Accounts));
                 break;
             case ["operators", "disable" or "enable", var id]:
                 var disable = command.Words[1] == "disable";
                 var changed = await backend.SetOperatorDisabledAsync(new SetOperatorDisabledRequest { Name = ContractMapping.OperatorName(id), Disabled = disable });
                 await output.WriteLineAsync(disable
-                    ? $"Disabled {Describe(changed.Account)}: its token is refused from the next call on; ended {changed.EndedSessions} open watch stream(s)."
-                    : $"Enabled {Describe(changed.Account)}.");
+                    ? $"Disabled {AdminReport.Describe(changed.Account)}: its token is refused from the next call on; ended {changed.EndedSessions} open watch stream(s)."
+                    : $"Enabled {AdminReport.Describe(changed.Account)}.");
                 break;
             case ["operators", "rotate", var id]:
                 var rotated = await backend.RotateOperatorTokenAsync(new RotateOperatorTokenRequest { Name = ContractMapping.OperatorName(id) });
-                await output.WriteLineAsync($"Issued a new token for {Describe(rotated.Account)}; the old one no longer works. Ended {rotated.EndedSessions} open watch stream(s).");
-                await HandOverAsync(rotated.Token, command.Option("--token-file"), output);
+                await output.WriteLineAsync($"Issued a new token for {AdminReport.Describe(rotated.Account)}; the old one no longer works. Ended {rotated.EndedSessions} open watch stream(s).");
+                await AdminReport.HandOverAsync(rotated.Token, command.Option("--token-file"), output);
                 break;
             case ["lockdown"]:
                 var locked = await backend.LockdownAsync();
@@ -169,7 +165,7 @@ public static class AdminCommandLine
                 if (locked.ProcessExiting)
                 {
                     await output.WriteLineAsync(
-                        $"The server is stopping (exit code {HotlineHost.ExitLockedDown}) so that nothing it read stays in its memory. Its supervisor must start it again " +
+                        $"The server is stopping (exit code {ExitCodes.LockedDown}) so that nothing it read stays in its memory. Its supervisor must start it again " +
                         "(systemd Restart=always, or run.sh does); it comes up locked and waits for `unlock`.");
                 }
                 break;
@@ -212,20 +208,11 @@ public static class AdminCommandLine
             return 0;
         }
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"AUDIT CHAIN BROKEN at record {result.Position}: {ProblemName(result.Problem)}. {result.Detail}."));
+            $"AUDIT CHAIN BROKEN at record {result.Position}: {AdminReport.ProblemName(result.Problem)}. {result.Detail}."));
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"{result.EventsChecked} record(s) checked; records 1 to {result.HeadSequence} are intact. Treat the trail after that as untrustworthy."));
-        return ExitAuditChainBroken;
+        return ExitCodes.AuditChainBroken;
     }
-
-    private static string ProblemName(Contract.V1.AuditChainProblem problem) => problem switch
-    {
-        Contract.V1.AuditChainProblem.RecordAltered => "record altered",
-        Contract.V1.AuditChainProblem.RecordMissing => "record missing",
-        Contract.V1.AuditChainProblem.ChainBroken => "chain broken",
-        Contract.V1.AuditChainProblem.ChainTruncated => "chain truncated",
-        _ => "unknown problem",
-    };
 
     private static async Task<int> PurgeAsync(ParsedCommand command, IReadOnlyList<string> ids, IAdminBackend backend, TextWriter output, TextWriter error)
     {
@@ -251,7 +238,7 @@ public static class AdminCommandLine
         var verb = request.ValidateOnly ? "Would purge" : "Purged";
         foreach (var purged in response.Requests)
         {
-            await output.WriteLineAsync($"{verb} {Describe(purged)}.");
+            await output.WriteLineAsync($"{verb} {AdminReport.Describe(purged)}.");
         }
         if (cutoff is { } closedBefore)
         {
@@ -268,65 +255,10 @@ public static class AdminCommandLine
                 ? "Nothing to purge."
                 : "Nothing was purged yet. Purging is irreversible (each request's data key is destroyed, so no copy of it, " +
                     "backups included, can be read again); run the same command with --yes to do it.");
-            return ExitRefused;
+            return ExitCodes.Refused;
         }
-        return response.NotFound.Count > 0 ? ExitRefused : 0;
+        return response.NotFound.Count > 0 ? ExitCodes.Refused : 0;
     }
-
-    private static string Describe(PurgedRequest request)
-    {
-        var closed = request.CloseTime is null
-            ? "not closed"
-            : "closed " + request.CloseTime.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) + " UTC";
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{request.Name} (number {request.Number}, {StateName(request.State)}, submitted {request.CreateTime.ToDateTimeOffset():yyyy-MM-dd HH:mm} UTC, {closed})");
-    }
-
-    private static string StateName(Contract.V1.RequestState state) => state.ToString().ToLowerInvariant();
-
-    private static async Task HandOverAsync(string token, string? tokenFile, TextWriter output)
-    {
-        if (tokenFile is null)
-        {
-            await output.WriteLineAsync("Token (shown only now; the server keeps only its hash; give it to its holder over a safe channel):");
-            await output.WriteLineAsync("  " + token);
-            return;
-        }
-        TokenFile.Write(tokenFile, token);
-        await output.WriteLineAsync($"Token written to {Path.GetFullPath(tokenFile)} (readable by its owner only).");
-    }
-
-    private static string Describe(Contract.V1.OperatorAccount account) =>
-        $"{account.Operator.Name} \"{account.Operator.DisplayName}\" ({RoleName(account.Operator.Role)})";
-
-    private static string FormatList(IReadOnlyCollection<Contract.V1.OperatorAccount> accounts)
-    {
-        if (accounts.Count == 0)
-        {
-            return "No accounts yet.";
-        }
-        var rows = accounts.Select(a => new[]
-        {
-            a.Operator.Name,
-            a.Operator.DisplayName,
-            RoleName(a.Operator.Role),
-            a.Operator.Disabled ? "disabled" : "enabled",
-            a.HasToken ? "yes" : "none",
-            a.CreateTime.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-            a.RotateTime is null ? "-" : a.RotateTime.ToDateTimeOffset().ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture),
-        }).Prepend(["NAME", "DISPLAY NAME", "ROLE", "STATE", "TOKEN", "CREATED (UTC)", "ROTATED (UTC)"]).ToList();
-        var widths = Enumerable.Range(0, rows[0].Length).Select(c => rows.Max(r => r[c].Length)).ToArray();
-        return string.Join('\n', rows.Select(r => string.Join("  ", r.Select((cell, c) => cell.PadRight(widths[c]))).TrimEnd()));
-    }
-
-    private static string RoleName(OperatorRole role) => role switch
-    {
-        OperatorRole.Intake => "intake",
-        OperatorRole.Operator => "operator",
-        OperatorRole.Supervisor => "supervisor",
-        OperatorRole.Admin => "admin",
-        _ => "unspecified",
-    };
 
     private static OperatorRole ParseRole(string role) => role.ToLowerInvariant() switch
     {
@@ -337,16 +269,6 @@ public static class AdminCommandLine
         _ => throw new DomainException(ErrorKind.InvalidArgument, ErrorReasons.InvalidFields,
             "--role must be intake, operator, supervisor or admin"),
     };
-
-    private static HotlineOptions LoadOptions(IReadOnlyList<string> configurationArguments)
-    {
-        var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true)
-            .AddEnvironmentVariables()
-            .AddCommandLine([.. configurationArguments], new Dictionary<string, string> { ["--data-dir"] = "Hotline:DataDirectory" })
-            .Build();
-        return configuration.GetSection(HotlineOptions.Section).Get<HotlineOptions>() ?? new HotlineOptions();
-    }
 
     private static string Quote(string text) =>
         text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || "/._-+:=@".Contains(c)) ? text : "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";

@@ -1,46 +1,31 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Hotline.Contract.V1;
 using Hotline.Domain;
-using Hotline.Server.Grpc;
 
 namespace Hotline.Server.Admin;
 
-/// <summary>AdminService, reachable only through the admin socket (see <see cref="Access.AdminSocketGate"/>).</summary>
-public sealed class AdminGrpcService(OperatorAdministration operators, IServiceProvider services) : AdminService.AdminServiceBase
+/// <summary>
+/// AdminService, reachable only through the admin socket (see <see cref="Access.AdminSocketGate"/>):
+/// <see cref="Administration"/> for the work, <see cref="LockdownSwitch"/> for what only a running server does.
+/// </summary>
+public sealed class AdminGrpcService(Administration administration, LockdownSwitch lockdown) : AdminService.AdminServiceBase
 {
-    public override async Task<AddOperatorResponse> AddOperator(AddOperatorRequest request, ServerCallContext context)
-    {
-        var issued = await operators.AddAsync(request.Id, request.DisplayName, (Domain.Role)request.Role, context.CancellationToken);
-        return new AddOperatorResponse { Account = ToContract(issued.Record), Token = issued.Token };
-    }
+    public override Task<AddOperatorResponse> AddOperator(AddOperatorRequest request, ServerCallContext context) =>
+        administration.AddOperatorAsync(request, context.CancellationToken);
 
-    public override Task<ListOperatorAccountsResponse> ListOperatorAccounts(ListOperatorAccountsRequest request, ServerCallContext context)
-    {
-        var response = new ListOperatorAccountsResponse();
-        response.Accounts.AddRange(operators.List().Select(ToContract));
-        return Task.FromResult(response);
-    }
+    public override Task<ListOperatorAccountsResponse> ListOperatorAccounts(ListOperatorAccountsRequest request, ServerCallContext context) =>
+        Task.FromResult(administration.ListOperatorAccounts());
 
-    public override async Task<SetOperatorDisabledResponse> SetOperatorDisabled(SetOperatorDisabledRequest request, ServerCallContext context)
-    {
-        var id = ContractMapping.ParseOperatorName(request.Name, "name");
-        var (record, ended) = await operators.SetDisabledAsync(id, request.Disabled, context.CancellationToken);
-        return new SetOperatorDisabledResponse { Account = ToContract(record), EndedSessions = ended };
-    }
+    public override Task<SetOperatorDisabledResponse> SetOperatorDisabled(SetOperatorDisabledRequest request, ServerCallContext context) =>
+        administration.SetOperatorDisabledAsync(request, context.CancellationToken);
 
-    public override async Task<RotateOperatorTokenResponse> RotateOperatorToken(RotateOperatorTokenRequest request, ServerCallContext context)
-    {
-        var id = ContractMapping.ParseOperatorName(request.Name, "name");
-        var issued = await operators.RotateAsync(id, context.CancellationToken);
-        return new RotateOperatorTokenResponse { Account = ToContract(issued.Record), Token = issued.Token, EndedSessions = issued.EndedSessions };
-    }
+    public override Task<RotateOperatorTokenResponse> RotateOperatorToken(RotateOperatorTokenRequest request, ServerCallContext context) =>
+        administration.RotateOperatorTokenAsync(request, context.CancellationToken);
 
     public override async Task<LockdownResponse> Lockdown(LockdownRequest request, ServerCallContext context)
     {
-        var lockdown = services.GetRequiredService<LockdownSwitch>();
         var (ended, already) = await lockdown.LockdownAsync(context.CancellationToken);
         var exiting = lockdown.ExitAfter(context.GetHttpContext().Response);
         return new LockdownResponse { EndedSessions = ended, AlreadyLocked = already, ProcessExiting = exiting };
@@ -54,7 +39,7 @@ public sealed class AdminGrpcService(OperatorAdministration operators, IServiceP
         }
         try
         {
-            var unlocked = await services.GetRequiredService<LockdownSwitch>().UnlockAsync(request.MasterKey.Memory, context.CancellationToken);
+            var unlocked = await lockdown.UnlockAsync(request.MasterKey.Memory, context.CancellationToken);
             return new UnlockResponse { AlreadyUnlocked = !unlocked };
         }
         finally
@@ -68,7 +53,7 @@ public sealed class AdminGrpcService(OperatorAdministration operators, IServiceP
     {
         try
         {
-            return await services.GetRequiredService<StoreAdministration>().VerifyAuditAsync(request.MasterKey.Memory, context.CancellationToken);
+            return await administration.VerifyAuditAsync(request.MasterKey.Memory, context.CancellationToken);
         }
         finally
         {
@@ -77,13 +62,5 @@ public sealed class AdminGrpcService(OperatorAdministration operators, IServiceP
     }
 
     public override Task<PurgeRequestsResponse> PurgeRequests(PurgeRequestsRequest request, ServerCallContext context) =>
-        services.GetRequiredService<StoreAdministration>().PurgeAsync(request, context.CancellationToken);
-
-    public static Contract.V1.OperatorAccount ToContract(OperatorRecord record) => new()
-    {
-        Operator = ContractMapping.ToContract(record.Account),
-        CreateTime = Timestamp.FromDateTimeOffset(record.CreateTime),
-        RotateTime = record.RotateTime is { } rotated ? Timestamp.FromDateTimeOffset(rotated) : null,
-        HasToken = record.TokenHash is not null,
-    };
+        administration.PurgeRequestsAsync(request, context.CancellationToken);
 }

@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Hotline.Domain;
 using Hotline.Server.Access;
-using Hotline.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Admin;
@@ -17,7 +16,7 @@ namespace Hotline.Server.Admin;
 public sealed class LockdownSwitch(
     IKeyVault vault,
     SessionRegistry sessions,
-    IOptions<HotlineOptions> options,
+    IOptions<LockdownOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<LockdownSwitch> logger)
 {
@@ -54,13 +53,13 @@ public sealed class LockdownSwitch(
     public bool ExitAfter(HttpResponse response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        if (!options.Value.Lockdown.ExitProcess || !vault.IsLocked)
+        if (!options.Value.ExitProcess || !vault.IsLocked)
         {
             return false;
         }
         if (Interlocked.Exchange(ref _exitRequested, 1) == 0)
         {
-            ServerLog.ExitingAfterLockdown(logger, HotlineHost.ExitLockedDown);
+            ServerLog.ExitingAfterLockdown(logger, ExitCodes.LockedDown);
         }
         response.OnCompleted(() =>
         {

@@ -1,12 +1,10 @@
-using Hotline.Contract.V1;
 using Hotline.Domain;
-using Hotline.Server.Grpc;
 
 namespace Hotline.Server.Admin;
 
 /// <summary>
-/// Purging requests and checking the audit chain on an admin's demand: what the admin socket and
-/// the command line on a stopped server both run. Purges are recorded in the audit trail as
+/// Purging requests and checking the audit chain on an admin's demand, in domain terms; see
+/// <see cref="Administration"/> for the contract side. Purges are recorded in the audit trail as
 /// <see cref="OperatorCommand.AdministratorActor"/>; nothing here reads sealed fields.
 /// </summary>
 public sealed class StoreAdministration(IRequestStore store, IAuditTrail audit, IKeyVault vault, ILogger<StoreAdministration> logger)
@@ -14,64 +12,63 @@ public sealed class StoreAdministration(IRequestStore store, IAuditTrail audit, 
     public const int MaxNames = 1_000;
 
     /// <summary>
-    /// Purges every named request that exists (reporting the others), then those closed before the
-    /// cutoff; with <see cref="PurgeRequestsRequest.ValidateOnly"/> only says what it would purge.
-    /// Refused as a whole, before anything changes, for a malformed name or during a lockdown.
+    /// Purges every named request that exists (reporting the others), then those closed before
+    /// <paramref name="closedBefore"/>; with <paramref name="validateOnly"/> only says what it would purge.
+    /// Refused as a whole, before anything changes, during a lockdown.
     /// </summary>
-    public async Task<PurgeRequestsResponse> PurgeAsync(PurgeRequestsRequest request, CancellationToken cancellationToken)
+    /// <param name="ids">Request ids, already parsed from their names.</param>
+    public async Task<PurgeOutcome> PurgeAsync(IReadOnlyList<string> ids, DateTimeOffset? closedBefore, bool validateOnly, CancellationToken cancellationToken)
     {
-        if (request.Names.Count == 0 && request.ClosedBefore is null)
+        if (ids.Count == 0 && closedBefore is null)
         {
             DomainException.ThrowInvalid("names", "name at least one request, or set closed_before");
         }
-        if (request.Names.Count > MaxNames)
+        if (ids.Count > MaxNames)
         {
             DomainException.ThrowInvalid("names", $"at most {MaxNames} per call");
         }
-        var ids = request.Names.Select((name, i) => ContractMapping.ParseRequestName(name, $"names[{i}]")).Distinct(StringComparer.Ordinal).ToList();
         if (vault.IsLocked)
         {
             // Destroying a data key is sealed work like any other change; a preview that then fails would mislead.
             throw DomainException.LockedDown(write: false);
         }
-        var response = new PurgeRequestsResponse();
-        var purged = new List<string>();
-        foreach (var id in ids)
+        var purged = new List<RequestOutline>();
+        var notFound = new List<string>();
+        foreach (var id in ids.Distinct(StringComparer.Ordinal))
         {
             var outline = await store.OutlineAsync(id, cancellationToken);
-            if (outline is null || (!request.ValidateOnly && !await store.PurgeAsync(id, OperatorCommand.AdministratorActor, cancellationToken)))
+            if (outline is null || (!validateOnly && !await store.PurgeAsync(id, OperatorCommand.AdministratorActor, cancellationToken)))
             {
-                response.NotFound.Add(ContractMapping.RequestName(id));
+                notFound.Add(id);
                 continue;
             }
-            response.Requests.Add(ContractMapping.ToContract(outline));
-            purged.Add(id);
+            purged.Add(outline);
         }
-        if (!request.ValidateOnly && ids.Count > 0)
+        if (!validateOnly && ids.Count > 0)
         {
-            ServerLog.AdminPurged(logger, purged.Count, string.Join(' ', purged), response.NotFound.Count);
+            ServerLog.AdminPurged(logger, purged.Count, string.Join(' ', purged.Select(p => p.Id)), notFound.Count);
         }
-        if (request.ClosedBefore is { } closedBefore)
+        var closedCount = 0;
+        if (closedBefore is { } cutoff)
         {
-            var cutoff = closedBefore.ToDateTimeOffset();
-            if (request.ValidateOnly)
+            if (validateOnly)
             {
-                response.ClosedBeforeCount = await store.CountClosedBeforeAsync(cutoff, cancellationToken);
+                closedCount = await store.CountClosedBeforeAsync(cutoff, cancellationToken);
             }
             else
             {
-                response.ClosedBeforeCount = await store.PurgeClosedBeforeAsync(cutoff, OperatorCommand.AdministratorActor, cancellationToken);
-                ServerLog.AdminPurgedClosed(logger, response.ClosedBeforeCount, cutoff);
+                closedCount = await store.PurgeClosedBeforeAsync(cutoff, OperatorCommand.AdministratorActor, cancellationToken);
+                ServerLog.AdminPurgedClosed(logger, closedCount, cutoff);
             }
         }
-        return response;
+        return new PurgeOutcome(purged, notFound, closedCount);
     }
 
     /// <summary>
     /// Checks the chain with the keys in memory, or with <paramref name="masterKey"/> when one is
     /// given (needed while locked down, which it leaves in place).
     /// </summary>
-    public async Task<VerifyAuditResponse> VerifyAuditAsync(ReadOnlyMemory<byte> masterKey, CancellationToken cancellationToken)
+    public async Task<AuditCheck> VerifyAuditAsync(ReadOnlyMemory<byte> masterKey, CancellationToken cancellationToken)
     {
         var locked = vault.IsLocked;
         var result = masterKey.IsEmpty
@@ -85,11 +82,13 @@ public sealed class StoreAdministration(IRequestStore store, IAuditTrail audit, 
         {
             ServerLog.AuditBroken(logger, result.Position, result.Problem.ToString(), result.Detail);
         }
-        return new VerifyAuditResponse
-        {
-            Verification = ContractMapping.ToContract(result),
-            Locked = locked,
-            AccountChangesAwaitingUnlock = result.AccountChangesAwaitingUnlock,
-        };
+        return new AuditCheck(result, locked);
     }
 }
+
+/// <summary>What a purge did (or, validating only, would do).</summary>
+/// <param name="NotFound">Ids that matched no request: never existed, or already purged.</param>
+public sealed record PurgeOutcome(IReadOnlyList<RequestOutline> Purged, IReadOnlyList<string> NotFound, int ClosedBeforeCount);
+
+/// <summary>An audit chain check, and whether the installation was locked down while it ran.</summary>
+public sealed record AuditCheck(AuditVerification Verification, bool Locked);

@@ -1,4 +1,3 @@
-using Hotline.Server.Hosting;
 
 namespace Hotline.Server.Admin;
 

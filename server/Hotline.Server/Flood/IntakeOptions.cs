@@ -6,8 +6,10 @@ namespace Hotline.Server.Flood;
 /// a request but never loses it. The defaults are far above what a hotline's people can answer
 /// and far below what fills a disk or starves the operators' consoles.
 /// </summary>
-public sealed class IntakeOptions
+public sealed class IntakeOptions : ICheckedOptions
 {
+    public const string Section = "Hotline:Intake";
+
     /// <summary>Sustained submissions per second allowed to one caller (integration key or operator).</summary>
     public double PerCallerPerSecond { get; set; } = 10;
 
@@ -20,28 +22,13 @@ public sealed class IntakeOptions
     /// <summary>Submissions all callers together may make at once before <see cref="GlobalPerSecond"/> applies.</summary>
     public int GlobalBurst { get; set; } = 200;
 
-    /// <exception cref="InvalidOperationException">A limit is zero, negative or not a finite number.</exception>
-    public void Validate()
-    {
-        RequireRate(PerCallerPerSecond, nameof(PerCallerPerSecond));
-        RequireRate(GlobalPerSecond, nameof(GlobalPerSecond));
-        RequireBurst(Burst, nameof(Burst));
-        RequireBurst(GlobalBurst, nameof(GlobalBurst));
-    }
+    public IEnumerable<string> Problems() =>
+        new[] { RateProblem(PerCallerPerSecond, nameof(PerCallerPerSecond)), RateProblem(GlobalPerSecond, nameof(GlobalPerSecond)),
+            BurstProblem(Burst, nameof(Burst)), BurstProblem(GlobalBurst, nameof(GlobalBurst)) }.OfType<string>();
 
-    private static void RequireRate(double value, string name)
-    {
-        if (!double.IsFinite(value) || value <= 0)
-        {
-            throw new InvalidOperationException($"Hotline:Intake:{name} must be a positive number; it is {value}.");
-        }
-    }
+    private static string? RateProblem(double value, string name) =>
+        double.IsFinite(value) && value > 0 ? null : $"{Section}:{name} must be a positive number; it is {value}.";
 
-    private static void RequireBurst(int value, string name)
-    {
-        if (value < 1)
-        {
-            throw new InvalidOperationException($"Hotline:Intake:{name} must be at least 1; it is {value}.");
-        }
-    }
+    private static string? BurstProblem(int value, string name) =>
+        value >= 1 ? null : $"{Section}:{name} must be at least 1; it is {value}.";
 }

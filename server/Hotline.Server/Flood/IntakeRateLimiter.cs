@@ -1,4 +1,3 @@
-using Hotline.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Flood;
@@ -48,10 +47,9 @@ public sealed class IntakeRateLimiter
     private readonly TimeProvider _time;
     private long _lastPrune;
 
-    public IntakeRateLimiter(IOptions<HotlineOptions> options, TimeProvider time)
+    public IntakeRateLimiter(IOptions<IntakeOptions> options, TimeProvider time)
     {
-        _limits = options.Value.Intake;
-        _limits.Validate();
+        _limits = options.Value;
         _time = time;
         _lastPrune = time.GetTimestamp();
         _global = new TokenBucket(_limits.GlobalPerSecond, _limits.GlobalBurst, _lastPrune);

@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Hotline.Domain;
+using Hotline.Server.Mapping;
 
 namespace Hotline.Server.Grpc;
 
@@ -82,9 +83,9 @@ public sealed class DomainErrorInterceptor(RefusalLog refusals, ILogger<DomainEr
             // which a handler between two writes can meet before its own token says so (a watch
             // replaying changes, found by the fuzz). Nobody is left to read the status.
             case OperationCanceledException or IOException or InvalidOperationException when context.CancellationToken.IsCancellationRequested:
-                return ErrorTranslation.ToRpcException("CANCELLED", StatusCode.Cancelled, "The call was cancelled by the client.");
+                return ErrorTranslation.Cancelled("The call was cancelled by the client.");
             default:
-                ServerLog.UnexpectedFailure(logger, context.Method, ex.GetType().FullName ?? "unknown");
+                ServerLog.UnexpectedFailure(logger, "Call " + context.Method, "the caller gets INTERNAL.", ex);
                 return ErrorTranslation.Internal("INTERNAL", "The server failed to handle the call; nothing was lost that it acknowledged. Retry, and report it if it persists.");
         }
     }
@@ -117,7 +118,7 @@ public sealed class DomainErrorInterceptor(RefusalLog refusals, ILogger<DomainEr
             }
             catch (IOException)
             {
-                throw new RpcException(new Status(StatusCode.Cancelled, "The client reset its request stream."));
+                throw ErrorTranslation.Cancelled("The client reset its request stream.");
             }
         }
     }

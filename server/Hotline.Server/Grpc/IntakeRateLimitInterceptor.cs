@@ -1,7 +1,9 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Hotline.Domain;
+using Hotline.Server.Access;
 using Hotline.Server.Flood;
+using Hotline.Server.Mapping;
 using Hotline.Server.Transport;
 
 namespace Hotline.Server.Grpc;

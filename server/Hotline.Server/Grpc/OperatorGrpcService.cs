@@ -2,6 +2,7 @@ using Grpc.Core;
 using Hotline.Contract.V1;
 using Hotline.Domain;
 using Hotline.Server.Access;
+using Hotline.Server.Mapping;
 
 namespace Hotline.Server.Grpc;
 

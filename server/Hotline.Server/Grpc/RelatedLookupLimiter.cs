@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Hotline.Domain;
 using Hotline.Server.Flood;
+using Hotline.Server.Mapping;
 
 namespace Hotline.Server.Grpc;
 

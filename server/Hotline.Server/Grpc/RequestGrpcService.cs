@@ -7,8 +7,8 @@ using Grpc.Core;
 using Hotline.Contract.V1;
 using Hotline.Domain;
 using Hotline.Server.Access;
-using Hotline.Server.Hosting;
 using Hotline.Server.Live;
+using Hotline.Server.Mapping;
 using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Grpc;
@@ -27,7 +27,7 @@ public sealed class RequestGrpcService(
     SessionRegistry sessions,
     ChangeBroadcaster broadcaster,
     StreamMemoryReturn memoryReturn,
-    IOptions<HotlineOptions> options,
+    IOptions<WatchOptions> options,
     IHostApplicationLifetime lifetime,
     ILogger<RequestGrpcService> logger) : RequestService.RequestServiceBase
 {
@@ -160,7 +160,7 @@ public sealed class RequestGrpcService(
         {
             DomainException.ThrowInvalid("start_revision", "must be 0 (snapshot) or a revision to resume from");
         }
-        var watchOptions = options.Value.Watch;
+        var watchOptions = options.Value;
         using var session = sessions.TryOpen(caller.Account.Id, caller.TokenHash, watchOptions.MaxStreamsPerCaller, watchOptions.MaxStreams, out var limit)
             ?? throw TooManyWatches(limit!, watchOptions, context);
         // Checked again once registered: a revocation that landed between authentication and
@@ -184,10 +184,9 @@ public sealed class RequestGrpcService(
     private RpcException TooManyWatches(string limit, WatchOptions watch, ServerCallContext context)
     {
         refusals.Refused(context, ErrorReasons.TooManyWatches + " (" + limit + ")");
-        return ErrorTranslation.ToRpcException(ErrorReasons.TooManyWatches, StatusCode.ResourceExhausted, limit == "caller"
+        return ErrorTranslation.TooManyWatches(limit == "caller"
                 ? $"This account already has {watch.MaxStreamsPerCaller} watch streams open; close one (another console of yours) and try again."
-                : "The server has as many watch streams open as it allows; try again shortly.",
-            new Dictionary<string, string> { ["limit"] = limit });
+                : "The server has as many watch streams open as it allows; try again shortly.", limit);
     }
 
     private async Task<Domain.HelpRequest> ExecuteAsync(string id, RequestCommand command, ServerCallContext context)

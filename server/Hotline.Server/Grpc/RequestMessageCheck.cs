@@ -8,7 +8,7 @@ using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Grpc.Net.Compression;
 using Hotline.Domain;
-using Hotline.Server.Hosting;
+using Hotline.Server.Mapping;
 using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Grpc;
@@ -44,6 +44,13 @@ namespace Hotline.Server.Grpc;
 /// </summary>
 public sealed class RequestMessageCheck(RequestDelegate next, IOptions<GrpcServiceOptions> grpcOptions, RefusalLog refusals)
 {
+    /// <summary>
+    /// Requests carry at most 8,000 characters of text; anything near this limit is not a real request.
+    /// This check holds a whole message before grpc-dotnet reads it, so this must
+    /// stay below Kestrel's HTTP/2 stream window (768 KiB by default).
+    /// </summary>
+    public const int MaxReceiveMessageBytes = 256 * 1024;
+
     private const int HeaderSize = 5;
     private const string GrpcContentType = "application/grpc";
     private const string EncodingHeader = "grpc-encoding";
@@ -88,7 +95,7 @@ public sealed class RequestMessageCheck(RequestDelegate next, IOptions<GrpcServi
     private async Task<Refusal?> CheckAsync(HttpContext context, IMethod method)
     {
         var reader = context.Request.BodyReader;
-        var maxBytes = grpcOptions.Value.MaxReceiveMessageSize ?? HotlineServiceCollectionExtensions.MaxReceiveMessageBytes;
+        var maxBytes = grpcOptions.Value.MaxReceiveMessageSize ?? MaxReceiveMessageBytes;
         while (true)
         {
             var read = await reader.ReadAsync(context.RequestAborted);

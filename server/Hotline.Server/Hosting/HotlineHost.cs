@@ -2,38 +2,19 @@ using System.Net.Sockets;
 using System.Text;
 using Hotline.Server.Access;
 using Hotline.Server.Admin;
+using Hotline.Server.Store;
 using Hotline.Server.Transport;
 using Hotline.Storage;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Hosting;
 
 /// <summary>Builds and runs the server; tests build it the same way, on a port of their own.</summary>
 public static class HotlineHost
 {
-    public const int ExitDataDirectoryInUse = 3;
-    public const int ExitConfigurationError = 4;
-    public const int ExitMasterKeyRefused = 5;
-    public const int ExitPlaintextNotLoopback = 6;
-    public const int ExitCertificateUnusable = 7;
-
-    /// <summary>9, not 8: the admin command line's 8 means a broken audit chain.</summary>
-    public const int ExitAddressInUse = 9;
-
-    /// <summary>
-    /// The process ended itself after a lockdown (see <see cref="LockdownOptions.ExitProcess"/>):
-    /// not a failure; a supervisor starts it again, and it comes up locked.
-    /// </summary>
-    public const int ExitLockedDown = 10;
-
-    private static readonly Dictionary<string, string> SwitchMappings = new()
-    {
-        ["--data-dir"] = "Hotline:DataDirectory",
-        ["--listen"] = "Urls",
-    };
-
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -41,7 +22,7 @@ public static class HotlineHost
             Args = args,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Configuration.AddCommandLine(args, SwitchMappings);
+        builder.Configuration.AddCommandLine(args, HotlineConfiguration.SwitchMappings);
         builder.Logging.ClearProviders();
         // The host logs a failed start with the whole stack trace, which buries a refusal such as
         // "another server uses this data directory" under thirty lines. RunAsync reports every
@@ -76,14 +57,44 @@ public static class HotlineHost
             kestrel.Limits.Http2.KeepAlivePingDelay = TimeSpan.FromSeconds(30);
             kestrel.Limits.Http2.KeepAlivePingTimeout = TimeSpan.FromSeconds(20);
         });
-        builder.Services.AddHotline(builder.Configuration);
+        builder.Services.AddHotline();
         configure?.Invoke(builder);
         ListenOnAdminSocket(builder);
         ListenPlan.Configure(builder);
 
         var app = builder.Build();
+        try
+        {
+            CheckOptions(app.Services);
+        }
+        catch
+        {
+            ((IDisposable)app).Dispose();
+            throw;
+        }
         app.MapHotline();
         return app;
+    }
+
+    /// <summary>
+    /// Runs the checks the host would run at start (ValidateOnStart) now, before the store is opened
+    /// or a socket bound, and reports them as the configuration error they are.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">A setting is out of its range; the message names it.</exception>
+    private static void CheckOptions(IServiceProvider services)
+    {
+        try
+        {
+            services.GetService<IStartupValidator>()?.Validate();
+        }
+        catch (OptionsValidationException ex)
+        {
+            throw new InvalidOperationException(ex.Message, ex);
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is OptionsValidationException))
+        {
+            throw new InvalidOperationException(string.Join(" ", ex.InnerExceptions.Select(e => e.Message)), ex);
+        }
     }
 
     /// <summary>
@@ -93,27 +104,12 @@ public static class HotlineHost
     /// </summary>
     private static void ReportStrayExceptions(ILogger logger)
     {
-        AppDomain.CurrentDomain.UnhandledException += (_, e) =>
-        {
-            var exception = e.ExceptionObject as Exception;
-            ServerLog.UnhandledException(logger, e.ExceptionObject.GetType().FullName ?? "unknown", Describe(exception));
-        };
+        AppDomain.CurrentDomain.UnhandledException += (_, e) => ServerLog.UnhandledException(logger, e.ExceptionObject as Exception);
         TaskScheduler.UnobservedTaskException += (_, e) =>
         {
-            ServerLog.UnobservedTaskException(logger, e.Exception.InnerException?.GetType().FullName ?? e.Exception.GetType().FullName ?? "unknown", Describe(e.Exception));
+            ServerLog.UnobservedTaskException(logger, e.Exception);
             e.SetObserved();
         };
-    }
-
-    /// <summary>Types and stack frames of an exception and its inner ones, without their messages.</summary>
-    private static string Describe(Exception? exception)
-    {
-        var text = new StringBuilder();
-        for (var current = exception; current is not null; current = current.InnerException)
-        {
-            text.Append(" <- ").Append(current.GetType().FullName).Append(' ').Append(current.StackTrace);
-        }
-        return text.ToString();
     }
 
     /// <summary>The addresses callers reach the server on: everything it listens on but the admin socket.</summary>
@@ -126,8 +122,7 @@ public static class HotlineHost
     /// </summary>
     private static void ListenOnAdminSocket(WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(HotlineOptions.Section).Get<HotlineOptions>() ?? new HotlineOptions();
-        var socket = AdminSocketGate.PathFor(options.DataDirectory);
+        var socket = AdminSocketGate.PathFor(StoreOptions.From(builder.Configuration).DataDirectory);
         if (Encoding.UTF8.GetByteCount(socket) > AdminSocketGate.MaxSocketPathBytes)
         {
             throw new InvalidOperationException(
@@ -143,7 +138,7 @@ public static class HotlineHost
         if (args is not ["--out", var path] || string.IsNullOrWhiteSpace(path))
         {
             await Console.Error.WriteLineAsync("usage: Hotline.Server keygen --out FILE   (FILE must not exist; keep it outside the data directory)");
-            return ExitConfigurationError;
+            return ExitCodes.ConfigurationError;
         }
         try
         {
@@ -152,7 +147,7 @@ public static class HotlineHost
         catch (IOException ex)
         {
             await Console.Error.WriteLineAsync($"hotline-server: cannot create {path}: {ex.Message}");
-            return ExitConfigurationError;
+            return ExitCodes.ConfigurationError;
         }
         await Console.Out.WriteLineAsync(
             $"Wrote a new master key to {Path.GetFullPath(path)} (owner-only). Keep a copy offline: without it the data cannot be read. " +
@@ -181,7 +176,7 @@ public static class HotlineHost
         catch (Exception ex) when (ex is InvalidOperationException or FormatException)
         {
             await Console.Error.WriteLineAsync("hotline-server: configuration error: " + ex.Message);
-            return ExitConfigurationError;
+            return ExitCodes.ConfigurationError;
         }
         await using (app)
         {
@@ -204,13 +199,13 @@ public static class HotlineHost
             {
                 ServerLog.StartupRefused(logger, ex.Message);
                 await Console.Error.WriteLineAsync("hotline-server: " + ex.Message);
-                return ExitDataDirectoryInUse;
+                return ExitCodes.DataDirectoryInUse;
             }
             catch (MasterKeyException ex)
             {
                 ServerLog.StartupRefused(logger, ex.Message);
                 await Console.Error.WriteLineAsync("hotline-server: " + ex.Message);
-                return ExitMasterKeyRefused;
+                return ExitCodes.MasterKeyRefused;
             }
             catch (IOException ex) when (ex.InnerException is AddressInUseException)
             {
@@ -218,7 +213,7 @@ public static class HotlineHost
                 var message = ex.Message.TrimEnd('.') + ". Another program, perhaps another Hotline server, listens there; stop it or give this one another --listen address.";
                 ServerLog.StartupRefused(logger, message);
                 await Console.Error.WriteLineAsync("hotline-server: " + message);
-                return ExitAddressInUse;
+                return ExitCodes.AddressInUse;
             }
             foreach (var address in NetworkAddresses(app))
             {
@@ -229,7 +224,7 @@ public static class HotlineHost
             await app.WaitForShutdownAsync();
             if (lockdown.ProcessExitRequested)
             {
-                return ExitLockedDown;
+                return ExitCodes.LockedDown;
             }
         }
         return 0;

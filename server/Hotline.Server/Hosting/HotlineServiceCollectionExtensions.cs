@@ -4,6 +4,7 @@ using Hotline.Server.Admin;
 using Hotline.Server.Flood;
 using Hotline.Server.Grpc;
 using Hotline.Server.Live;
+using Hotline.Server.Store;
 using Hotline.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -13,32 +14,34 @@ namespace Hotline.Server.Hosting;
 /// <summary>Every registration the server needs, in one place.</summary>
 public static class HotlineServiceCollectionExtensions
 {
-    /// <summary>
-    /// Requests carry at most 8,000 characters of text; anything near this limit is not a real request.
-    /// <see cref="RequestMessageCheck"/> holds a whole message before grpc-dotnet reads it, so this must
-    /// stay below Kestrel's HTTP/2 stream window (768 KiB by default).
-    /// </summary>
-    public const int MaxReceiveMessageBytes = 256 * 1024;
-
-    public static IServiceCollection AddHotline(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddHotline(this IServiceCollection services)
     {
-        services.Configure<HotlineOptions>(configuration.GetSection(HotlineOptions.Section));
+        // Each feature's settings, bound to its own section and checked when the host starts.
+        services.AddCheckedOptions<StoreOptions>(StoreOptions.Section);
+        services.AddCheckedOptions<RetentionOptions>(RetentionOptions.Section);
+        services.AddCheckedOptions<AuthenticationOptions>(AuthenticationOptions.Section);
+        services.AddCheckedOptions<IntakeOptions>(IntakeOptions.Section);
+        services.AddCheckedOptions<WatchOptions>(WatchOptions.Section);
+        services.AddCheckedOptions<LockdownOptions>(LockdownOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ChangeBroadcaster>();
+        services.AddSingleton<IChangeListener>(sp => sp.GetRequiredService<ChangeBroadcaster>());
         services.AddSingleton<StreamMemoryReturn>();
-        services.AddSingleton<StoreLifetime>();
+        // Built (and so opened) by the start-up sequence, the first hosted service; see StartupSequence.
+        services.AddSingleton(sp => StoreLifetime.Open(sp.GetRequiredService<IOptions<StoreOptions>>().Value,
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IChangeListener>(), sp.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(sp => sp.GetRequiredService<StoreLifetime>().Operators);
         services.AddSingleton<IRequestStore>(sp => sp.GetRequiredService<StoreLifetime>().Store);
         services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<StoreLifetime>().Audit);
         services.AddSingleton(sp => sp.GetRequiredService<StoreLifetime>().Vault);
         services.AddSingleton<IKeyVault>(sp => sp.GetRequiredService<StoreKeyVault>());
+        // Hosted services start in this order and stop in the reverse one, after the web server has
+        // stopped: the sequence first; the store's lifetime, which closes it, last of all to stop.
+        services.AddHostedService<StartupSequence>();
         services.AddHostedService(sp => sp.GetRequiredService<StoreLifetime>());
         services.AddHostedService<RetentionService>();
         services.AddHotlineAccess();
 
-        configuration.GetSection(HotlineOptions.Section).Get<HotlineOptions>()?.Validate();
-        configuration.GetSection(HotlineOptions.Section).GetSection("Authentication").Get<AuthenticationOptions>()?.Validate();
-        configuration.GetSection(HotlineOptions.Section).GetSection("Intake").Get<IntakeOptions>()?.Validate();
-        configuration.GetSection(HotlineOptions.Section).GetSection("Watch").Get<WatchOptions>()?.Validate();
         services.AddSingleton<IntakeRateLimiter>();
         services.AddSingleton<RelatedLookupLimiter>();
         services.AddSingleton<RefusalLog>();
@@ -46,7 +49,7 @@ public static class HotlineServiceCollectionExtensions
         services.AddSingleton<HealthWatchLimit>();
         services.AddGrpc(grpc =>
         {
-            grpc.MaxReceiveMessageSize = MaxReceiveMessageBytes;
+            grpc.MaxReceiveMessageSize = RequestMessageCheck.MaxReceiveMessageBytes;
             grpc.EnableDetailedErrors = false;
             grpc.Interceptors.Add<DomainErrorInterceptor>();
             grpc.Interceptors.Add<AccessInterceptor>();
@@ -58,7 +61,7 @@ public static class HotlineServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Accounts, tokens, sessions and administration. Registered after the store, whose hosted service must start first.</summary>
+    /// <summary>Accounts, tokens, sessions and administration.</summary>
     private static IServiceCollection AddHotlineAccess(this IServiceCollection services)
     {
         services.AddSingleton<SessionRegistry>();
@@ -70,7 +73,7 @@ public static class HotlineServiceCollectionExtensions
         services.AddSingleton<OperatorAdministration>();
         services.AddSingleton<LockdownSwitch>();
         services.AddSingleton<StoreAdministration>();
-        services.AddHostedService<AccessStartup>();
+        services.AddSingleton<Administration>();
         return services;
     }
 

@@ -31,7 +31,7 @@ internal static class InitialEnvironment
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or NotSupportedException or ArgumentException)
         {
-            return (value, $"{name} could not be erased from /proc/self/environ: {ex.GetType().Name}");
+            return (value, $"{name} could not be erased from /proc/self/environ: {FailureDescription.TypeOf(ex)}");
         }
     }
 

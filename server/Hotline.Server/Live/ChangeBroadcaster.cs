@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Hotline.Domain;
-using Hotline.Server.Grpc;
-using Hotline.Server.Hosting;
+using Hotline.Server.Mapping;
 using Microsoft.Extensions.Options;
 using V1 = Hotline.Contract.V1;
 
@@ -12,7 +11,7 @@ namespace Hotline.Server.Live;
 /// never blocks it: each watcher has a bounded queue, and a watcher whose queue is full is cut
 /// off (it resumes from its last revision) rather than slowing the writer or anyone else.
 /// </summary>
-public sealed class ChangeBroadcaster(IOptions<HotlineOptions> options) : IChangeListener
+public sealed class ChangeBroadcaster(IOptions<WatchOptions> options) : IChangeListener
 {
     private readonly Lock _gate = new();
     private readonly List<WatchSubscription> _subscribers = [];
@@ -34,7 +33,7 @@ public sealed class ChangeBroadcaster(IOptions<HotlineOptions> options) : IChang
     {
         lock (_gate)
         {
-            var subscription = new WatchSubscription(this, options.Value.Watch.SubscriberBuffer, _lastPublished);
+            var subscription = new WatchSubscription(this, options.Value.SubscriberBuffer, _lastPublished);
             _subscribers.Add(subscription);
             return subscription;
         }

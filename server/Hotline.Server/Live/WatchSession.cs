@@ -2,8 +2,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using Hotline.Domain;
 using Hotline.Server.Access;
-using Hotline.Server.Grpc;
-using Hotline.Server.Hosting;
+using Hotline.Server.Mapping;
 using V1 = Hotline.Contract.V1;
 
 namespace Hotline.Server.Live;
@@ -104,23 +103,20 @@ public sealed class WatchSession(
             if (session.Reason == SessionEnd.LockedDown)
             {
                 ServerLog.WatchEnded(logger, watchId, _delivered, "lockdown");
-                throw ErrorTranslation.ToRpcException(ErrorReasons.LockedDown, StatusCode.Unavailable,
-                    "The installation was locked down by an administrator; resume after it is unlocked.",
-                    new Dictionary<string, string> { ["resume_revision"] = (_delivered + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                throw ErrorTranslation.WatchEnded(ErrorReasons.LockedDown, StatusCode.Unavailable,
+                    "The installation was locked down by an administrator; resume after it is unlocked.", _delivered + 1);
             }
             if (subscription.IsOverflowed || ex is WatcherTooSlowException)
             {
                 ServerLog.WatchTooSlow(logger, watchId, subscription.Buffered, _delivered);
-                throw ErrorTranslation.ToRpcException(ErrorReasons.WatchTooSlow, StatusCode.ResourceExhausted,
-                    "This watcher fell too far behind the live feed and was cut off; resume with start_revision = resume_revision.",
-                    new Dictionary<string, string> { ["resume_revision"] = (_delivered + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                throw ErrorTranslation.WatchEnded(ErrorReasons.WatchTooSlow, StatusCode.ResourceExhausted,
+                    "This watcher fell too far behind the live feed and was cut off; resume with start_revision = resume_revision.", _delivered + 1);
             }
             if (serverStopping.IsCancellationRequested && !callCancelled.IsCancellationRequested)
             {
                 ServerLog.WatchEnded(logger, watchId, _delivered, "server shutting down");
-                throw ErrorTranslation.ToRpcException(ErrorReasons.ShuttingDown, StatusCode.Unavailable,
-                    "The server is shutting down; resume the watch against the restarted server.",
-                    new Dictionary<string, string> { ["resume_revision"] = (_delivered + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                throw ErrorTranslation.WatchEnded(ErrorReasons.ShuttingDown, StatusCode.Unavailable,
+                    "The server is shutting down; resume the watch against the restarted server.", _delivered + 1);
             }
             if (!callCancelled.IsCancellationRequested)
             {
@@ -168,7 +164,7 @@ public sealed class WatchSession(
         catch (Exception ex)
         {
             // Whatever went wrong here must not replace the status the stream ends with.
-            ServerLog.WatchEndNotRecorded(logger, _watchId, lease.Stream, ex.GetType().Name);
+            ServerLog.WatchEndNotRecorded(logger, _watchId, lease.Stream, FailureDescription.TypeOf(ex));
         }
     }
 

@@ -1,6 +1,5 @@
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using Hotline.Server.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Hotline.Server.Transport;
@@ -53,7 +52,7 @@ internal sealed class ListenPlan : IDisposable
                 $"refusing to listen without TLS on {string.Join(", ", exposed)}: plaintext (http://) is allowed only on loopback "
                 + "(127.0.0.1, ::1, localhost). Listen on https:// with Hotline:Tls:CertificatePath and Hotline:Tls:KeyPath set; "
                 + "`Hotline.Server tls selfsigned --out DIR --host NAME` creates a certificate for a first deployment.",
-                HotlineHost.ExitPlaintextNotLoopback);
+                ExitCodes.PlaintextNotLoopback);
         }
         var certificate = addresses.Any(a => a.Tls)
             ? ServerCertificate.Load(configuration.GetSection(TlsOptions.Section).Get<TlsOptions>() ?? new TlsOptions())

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Hotline.Server.Hosting;
 
 namespace Hotline.Server.Transport;
 
@@ -70,5 +69,5 @@ internal static class ServerCertificate
     }
 
     private static TransportRefusedException Refused(string message) =>
-        new("TLS: " + message, HotlineHost.ExitCertificateUnusable);
+        new("TLS: " + message, ExitCodes.CertificateUnusable);
 }

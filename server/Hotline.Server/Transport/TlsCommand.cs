@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography.X509Certificates;
 using Hotline.Contract.Client;
-using Hotline.Server.Hosting;
 
 namespace Hotline.Server.Transport;
 

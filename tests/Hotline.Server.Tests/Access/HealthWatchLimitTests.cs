@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Health.V1;
 using Hotline.Server.Access;
+using Hotline.Server.Live;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Hotline.Server.Tests.Access;

@@ -3,7 +3,6 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Hotline.Contract.V1;
 using Hotline.Server.Access;
-using Hotline.Server.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using static Hotline.Server.Tests.HotlineTestServer;
@@ -61,10 +60,7 @@ public sealed class RateLimitTests
     public void Limiter_CountsPerSource_AndForgetsAfterTheWindow()
     {
         var time = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
-        var limiter = new FailedAuthenticationLimiter(time, Options.Create(new HotlineOptions
-        {
-            Authentication = new AuthenticationOptions { MaxFailures = 3, FailureWindow = TimeSpan.FromSeconds(60) },
-        }));
+        var limiter = new FailedAuthenticationLimiter(time, Options.Create(new AuthenticationOptions { MaxFailures = 3, FailureWindow = TimeSpan.FromSeconds(60) }));
         Assert.False(limiter.RecordFailure("10.0.0.1"));
         Assert.False(limiter.RecordFailure("10.0.0.1"));
         Assert.Null(limiter.RetryAfter("10.0.0.1"));

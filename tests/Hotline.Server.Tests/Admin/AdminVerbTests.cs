@@ -101,14 +101,14 @@ public sealed class AdminVerbTests : IAsyncLifetime
         var unknown = "requests/" + new string('a', 20);
 
         var preview = await RunAsync("purge", doomed);
-        Assert.Equal(AdminCommandLine.ExitRefused, preview.Exit);
+        Assert.Equal(ExitCodes.Refused, preview.Exit);
         Assert.Contains($"Would purge {doomed} (number ", preview.Output, StringComparison.Ordinal);
         Assert.Contains("--yes", preview.Output, StringComparison.Ordinal);
         await _server.Requests.GetRequestAsync(new GetRequestRequest { Name = doomed }, As(Supervisor)).ResponseAsync.DefaultTimeout();
 
         var purged = await RunAsync("purge", doomed[("requests/".Length)..], unknown, "--yes");
 
-        Assert.Equal(AdminCommandLine.ExitRefused, purged.Exit);
+        Assert.Equal(ExitCodes.Refused, purged.Exit);
         Assert.Contains($"Purged {doomed} (number ", purged.Output, StringComparison.Ordinal);
         Assert.Contains($"{unknown} matches no request", purged.Output, StringComparison.Ordinal);
         var deleted = await ReadUntilAsync(watch, r => r.Change is { Kind: ChangeKind.Deleted });
@@ -122,7 +122,7 @@ public sealed class AdminVerbTests : IAsyncLifetime
         Assert.DoesNotContain(Message, preview.Output + purged.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("@someone", preview.Output + purged.Output, StringComparison.Ordinal);
         var again = await RunAsync("purge", doomed, "--yes");
-        Assert.Equal(AdminCommandLine.ExitRefused, again.Exit);
+        Assert.Equal(ExitCodes.Refused, again.Exit);
         Assert.Contains("already purged", again.Output, StringComparison.Ordinal);
     }
 
@@ -142,11 +142,11 @@ public sealed class AdminVerbTests : IAsyncLifetime
 
         Assert.Equal(0, notYet.Exit);
         Assert.Contains("Purged 0 request(s) closed before", notYet.Output, StringComparison.Ordinal);
-        Assert.Equal(AdminCommandLine.ExitRefused, preview.Exit);
+        Assert.Equal(ExitCodes.Refused, preview.Exit);
         Assert.Contains("Would purge 1 request(s) closed before", preview.Output, StringComparison.Ordinal);
         Assert.Equal(0, purged.Exit);
         Assert.Contains("Purged 1 request(s) closed before", purged.Output, StringComparison.Ordinal);
-        Assert.Equal(AdminCommandLine.ExitRefused, bad.Exit);
+        Assert.Equal(ExitCodes.Refused, bad.Exit);
         Assert.Contains("whole number of days", bad.Output, StringComparison.Ordinal);
         await RpcAssert.FailsAsync(StatusCode.NotFound, () => _server.Requests.GetRequestAsync(new GetRequestRequest { Name = closed }, As(Supervisor)).ResponseAsync);
         await _server.Requests.GetRequestAsync(new GetRequestRequest { Name = open }, As(Supervisor)).ResponseAsync.DefaultTimeout();
@@ -159,7 +159,7 @@ public sealed class AdminVerbTests : IAsyncLifetime
 
         var refused = await RunAsync("purge", request, "requests/bad name", "--yes");
 
-        Assert.Equal(AdminCommandLine.ExitRefused, refused.Exit);
+        Assert.Equal(ExitCodes.Refused, refused.Exit);
         Assert.Contains("INVALID_FIELDS", refused.Output, StringComparison.Ordinal);
         await _server.Requests.GetRequestAsync(new GetRequestRequest { Name = request }, As(Supervisor)).ResponseAsync.DefaultTimeout();
     }
@@ -173,7 +173,7 @@ public sealed class AdminVerbTests : IAsyncLifetime
         var refused = await RunAsync("purge", request, "--yes");
         await RunAsync("unlock");
 
-        Assert.Equal(AdminCommandLine.ExitRefused, refused.Exit);
+        Assert.Equal(ExitCodes.Refused, refused.Exit);
         Assert.Contains("LOCKED_DOWN", refused.Output, StringComparison.Ordinal);
         await _server.Requests.GetRequestAsync(new GetRequestRequest { Name = request }, As(Supervisor)).ResponseAsync.DefaultTimeout();
     }
@@ -242,7 +242,7 @@ public sealed class AdminVerbTests : IAsyncLifetime
 
         var tampered = await RunAsync("audit", "verify");
 
-        Assert.Equal(AdminCommandLine.ExitAuditChainBroken, tampered.Exit);
+        Assert.Equal(ExitCodes.AuditChainBroken, tampered.Exit);
         Assert.Contains("AUDIT CHAIN BROKEN at record 3: record altered.", tampered.Output, StringComparison.Ordinal);
         Assert.Contains("records 1 to 2 are intact", tampered.Output, StringComparison.Ordinal);
         Assert.DoesNotContain(Message, purged.Output + intact.Output + tampered.Output, StringComparison.Ordinal);

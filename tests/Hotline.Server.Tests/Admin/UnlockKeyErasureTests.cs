@@ -15,7 +15,7 @@ public sealed class UnlockKeyErasureTests
         await using var server = await HotlineTestServer.StartAsync();
         await server.Services.GetRequiredService<LockdownSwitch>().LockdownAsync(CancellationToken.None);
         var request = new UnlockRequest { MasterKey = ByteString.CopyFrom(Convert.FromBase64String(HotlineTestServer.MasterKey)) };
-        var service = new AdminGrpcService(server.Services.GetRequiredService<OperatorAdministration>(), server.Services);
+        var service = ActivatorUtilities.CreateInstance<AdminGrpcService>(server.Services);
 
         var response = await service.Unlock(request, new DirectCallContext()).DefaultTimeout();
 

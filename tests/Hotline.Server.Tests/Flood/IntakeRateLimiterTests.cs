@@ -1,5 +1,4 @@
 using Hotline.Server.Flood;
-using Hotline.Server.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -113,8 +112,5 @@ public sealed class IntakeRateLimiterTests
     }
 
     private IntakeRateLimiter Limiter(double perCaller, int burst, double global, int globalBurst) =>
-        new(Options.Create(new HotlineOptions
-        {
-            Intake = new IntakeOptions { PerCallerPerSecond = perCaller, Burst = burst, GlobalPerSecond = global, GlobalBurst = globalBurst },
-        }), _time);
+        new(Options.Create(new IntakeOptions { PerCallerPerSecond = perCaller, Burst = burst, GlobalPerSecond = global, GlobalBurst = globalBurst }), _time);
 }

@@ -148,7 +148,7 @@ public sealed partial class AdminCommandLineTests(ITestOutputHelper output) : ID
             locked = await RunAsync("lockdown", "--data-dir", _dataDirectory);
 
             // The process ends itself once the lock is on disk, so nothing it read stays in memory.
-            Assert.Equal(Hosting.HotlineHost.ExitLockedDown, await first.WaitForExitAsync());
+            Assert.Equal(ExitCodes.LockedDown, await first.WaitForExitAsync());
             firstOutput = first.Output;
         }
         Assert.Contains("The server is stopping (exit code 10)", locked.Output, StringComparison.Ordinal);

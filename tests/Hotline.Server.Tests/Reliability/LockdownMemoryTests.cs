@@ -13,7 +13,7 @@ namespace Hotline.Server.Tests.Reliability;
 /// <summary>
 /// Issue 11, item 1: after a lockdown no secret is left in any server process. The real binary
 /// reads canary requests for an operator, is locked down through the real command line and exits
-/// with <see cref="HotlineHost.ExitLockedDown"/>; started again on the same data directory, as its
+/// with <see cref="ExitCodes.LockedDown"/>; started again on the same data directory, as its
 /// supervisor would, it is locked, and its whole memory, read as root through /proc, holds no
 /// canary, no token the first process saw and no form of the master key.
 /// </summary>
@@ -67,7 +67,7 @@ public sealed class LockdownMemoryTests(ITestOutputHelper output) : IDisposable
 
             Assert.Equal(0, locked.ExitCode);
             Assert.Contains("The server is stopping", locked.Output, StringComparison.Ordinal);
-            Assert.Equal(HotlineHost.ExitLockedDown, await first.WaitForExitAsync());
+            Assert.Equal(ExitCodes.LockedDown, await first.WaitForExitAsync());
             Assert.Contains("Lockdown persisted: the process exits", first.Output, StringComparison.Ordinal);
         }
 

@@ -130,7 +130,7 @@ public sealed partial class StalledWatcherTests(ITestOutputHelper output) : IDis
         {
             // The process ends itself after a lockdown; started again, as its supervisor would, and
             // unlocked, it has lost nothing.
-            Assert.Equal(Hosting.HotlineHost.ExitLockedDown, await server.WaitForExitAsync());
+            Assert.Equal(ExitCodes.LockedDown, await server.WaitForExitAsync());
             await using var restarted = await StartAsync();
             Assert.Equal(0, (await AdminAsync("unlock")).ExitCode);
             await AssertStillServingAsync(restarted, expectedRequests: 1_500);

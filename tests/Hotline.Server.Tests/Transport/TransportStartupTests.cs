@@ -18,7 +18,7 @@ public sealed class TransportStartupTests : IDisposable
     {
         var refused = Assert.Throws<TransportRefusedException>(() => Build("--urls", listen));
 
-        Assert.Equal(HotlineHost.ExitPlaintextNotLoopback, refused.ExitCode);
+        Assert.Equal(ExitCodes.PlaintextNotLoopback, refused.ExitCode);
         Assert.Contains("refusing to listen without TLS", refused.Message, StringComparison.Ordinal);
         Assert.Contains("only on loopback", refused.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(_dataDirectory), "nothing is opened before the refusal");
@@ -29,7 +29,7 @@ public sealed class TransportStartupTests : IDisposable
     {
         var exitCode = await HotlineHost.RunAsync(["--listen", "http://0.0.0.0:0", "--data-dir", _dataDirectory]).DefaultTimeout();
 
-        Assert.Equal(HotlineHost.ExitPlaintextNotLoopback, exitCode);
+        Assert.Equal(ExitCodes.PlaintextNotLoopback, exitCode);
         Assert.False(Directory.Exists(_dataDirectory));
     }
 
@@ -38,7 +38,7 @@ public sealed class TransportStartupTests : IDisposable
     {
         var refused = Assert.Throws<TransportRefusedException>(() => Build("--urls", "https://0.0.0.0:5171"));
 
-        Assert.Equal(HotlineHost.ExitCertificateUnusable, refused.ExitCode);
+        Assert.Equal(ExitCodes.CertificateUnusable, refused.ExitCode);
         Assert.Contains("Hotline:Tls:CertificatePath", refused.Message, StringComparison.Ordinal);
         Assert.Contains("tls selfsigned", refused.Message, StringComparison.Ordinal);
     }
@@ -50,7 +50,7 @@ public sealed class TransportStartupTests : IDisposable
         var refused = Assert.Throws<TransportRefusedException>(() =>
             Build("--urls", "https://127.0.0.1:0", "--Hotline:Tls:CertificatePath", missing, "--Hotline:Tls:KeyPath", missing + ".key"));
 
-        Assert.Equal(HotlineHost.ExitCertificateUnusable, refused.ExitCode);
+        Assert.Equal(ExitCodes.CertificateUnusable, refused.ExitCode);
         Assert.Contains(missing, refused.Message, StringComparison.Ordinal);
         Assert.Contains("cannot be read", refused.Message, StringComparison.Ordinal);
     }
@@ -63,7 +63,7 @@ public sealed class TransportStartupTests : IDisposable
 
         var refused = Assert.Throws<TransportRefusedException>(() => Build(["--urls", "https://127.0.0.1:0", .. certificate.ServerArguments]));
 
-        Assert.Equal(HotlineHost.ExitCertificateUnusable, refused.ExitCode);
+        Assert.Equal(ExitCodes.CertificateUnusable, refused.ExitCode);
         Assert.Contains("cannot be loaded", refused.Message, StringComparison.Ordinal);
     }
 
@@ -76,7 +76,7 @@ public sealed class TransportStartupTests : IDisposable
         var refused = Assert.Throws<TransportRefusedException>(() => Build("--urls", "https://127.0.0.1:0",
             "--Hotline:Tls:CertificatePath", certificate.CertificatePath, "--Hotline:Tls:KeyPath", other.KeyPath));
 
-        Assert.Equal(HotlineHost.ExitCertificateUnusable, refused.ExitCode);
+        Assert.Equal(ExitCodes.CertificateUnusable, refused.ExitCode);
         Assert.Contains("cannot be loaded", refused.Message, StringComparison.Ordinal);
     }
 
@@ -88,7 +88,7 @@ public sealed class TransportStartupTests : IDisposable
         var refused = Assert.Throws<TransportRefusedException>(() => Build("--urls", "https://127.0.0.1:0",
             "--Hotline:Tls:CertificatePath", certificate.CertificatePath));
 
-        Assert.Equal(HotlineHost.ExitCertificateUnusable, refused.ExitCode);
+        Assert.Equal(ExitCodes.CertificateUnusable, refused.ExitCode);
     }
 
     [Fact]
@@ -100,7 +100,7 @@ public sealed class TransportStartupTests : IDisposable
 
         var refused = Assert.Throws<TransportRefusedException>(() => Build(["--urls", "https://127.0.0.1:0", .. certificate.ServerArguments]));
 
-        Assert.Equal(HotlineHost.ExitCertificateUnusable, refused.ExitCode);
+        Assert.Equal(ExitCodes.CertificateUnusable, refused.ExitCode);
         Assert.Contains("chmod 600", refused.Message, StringComparison.Ordinal);
     }
 

@@ -1,16 +1,16 @@
 using Hotline.Domain;
 using Microsoft.Extensions.Options;
 
-namespace Hotline.Server.Hosting;
+namespace Hotline.Server.Store;
 
 /// <summary>
-/// Purges closed requests older than <see cref="HotlineOptions.RetentionDays"/>, once at start and
-/// then every <see cref="HotlineOptions.RetentionCheckInterval"/>, through the store's writer like
+/// Purges closed requests older than <see cref="RetentionOptions.RetentionDays"/>, once at start and
+/// then every <see cref="RetentionOptions.RetentionCheckInterval"/>, through the store's writer like
 /// any other change. While the installation is locked down it waits: purging is audited, and the
 /// audit chain needs the master key.
 /// </summary>
 internal sealed class RetentionService(
-    IOptions<HotlineOptions> options,
+    IOptions<RetentionOptions> options,
     StoreLifetime lifetime,
     TimeProvider time,
     ILogger<RetentionService> logger) : BackgroundService
@@ -64,7 +64,7 @@ internal sealed class RetentionService(
         }
         catch (Exception ex)
         {
-            ServerLog.RetentionFailed(logger, ex.GetType().FullName ?? "unknown");
+            ServerLog.UnexpectedFailure(logger, "Retention run", "it runs again at the next interval.", ex);
         }
     }
 }

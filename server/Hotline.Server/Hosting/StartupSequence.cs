@@ -1,25 +1,33 @@
 using Hotline.Server.Access;
 using Hotline.Server.Admin;
+using Hotline.Server.Store;
 using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Hosting;
 
 /// <summary>
-/// Runs after the store is open (and its lock file held): loads the accounts before the first
-/// call can arrive, clears an admin socket left by a server that was killed, makes the new one
-/// owner-only as soon as it exists, and tells the administrator of a new installation how to
-/// create the first admin.
+/// What must be ready before the first call, in the order it must happen, in one place; the first
+/// hosted service, so it runs before the web server listens. Building it opens the store (its
+/// <see cref="StoreLifetime"/> is made by <see cref="StoreLifetime.Open"/>), holding the data
+/// directory's lock; then it loads the accounts, clears an admin socket left by a server that was
+/// killed, makes the new one owner-only as soon as it exists, and tells the administrator of a new
+/// installation how to create the first admin.
 /// </summary>
-internal sealed class AccessStartup(
+internal sealed class StartupSequence(
     StoreLifetime store,
     OperatorDirectory directory,
-    IOptions<HotlineOptions> options,
+    IOptions<StoreOptions> options,
     IHostApplicationLifetime lifetime,
-    ILogger<AccessStartup> logger) : IHostedService
+    ILogger<StartupSequence> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await directory.LoadAsync(store.Operators, cancellationToken);
+        ServerLog.StoreOpened(logger, store.DataDirectory, store.CommittedRevision);
+        if (store.Vault.IsLocked)
+        {
+            ServerLog.StartedLocked(logger);
+        }
+        await directory.LoadAsync(cancellationToken);
         var socket = AdminSocketGate.PathFor(options.Value.DataDirectory);
         if (File.Exists(socket))
         {

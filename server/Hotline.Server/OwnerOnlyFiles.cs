@@ -1,4 +1,4 @@
-namespace Hotline.Server.Hosting;
+namespace Hotline.Server;
 
 /// <summary>
 /// The secrets the server's commands write (tokens, the master key, TLS keys) are readable by

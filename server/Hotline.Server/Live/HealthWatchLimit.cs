@@ -1,11 +1,10 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Hotline.Domain;
-using Hotline.Server.Grpc;
-using Hotline.Server.Hosting;
+using Hotline.Server.Mapping;
 using Microsoft.Extensions.Options;
 
-namespace Hotline.Server.Access;
+namespace Hotline.Server.Live;
 
 /// <summary>
 /// The standard health service's Watch needs no token (monitors and load balancers call it), so
@@ -14,7 +13,7 @@ namespace Hotline.Server.Access;
 /// is refused with RESOURCE_EXHAUSTED TOO_MANY_WATCHES (limit "health"); Check is never limited.
 /// One instance for the server (registered as a singleton), so the count is shared by every call.
 /// </summary>
-public sealed class HealthWatchLimit(IOptions<HotlineOptions> options, RefusalLog refusals) : Interceptor
+public sealed class HealthWatchLimit(IOptions<WatchOptions> options, RefusalLog refusals) : Interceptor
 {
     private const string WatchMethod = "/grpc.health.v1.Health/Watch";
 
@@ -31,14 +30,13 @@ public sealed class HealthWatchLimit(IOptions<HotlineOptions> options, RefusalLo
             await continuation(request, responseStream, context);
             return;
         }
-        var max = options.Value.Watch.MaxHealthWatches;
+        var max = options.Value.MaxHealthWatches;
         if (Interlocked.Increment(ref _open) > max)
         {
             Interlocked.Decrement(ref _open);
             refusals.Refused(WatchMethod, ErrorReasons.TooManyWatches + " (health)");
-            throw ErrorTranslation.ToRpcException(ErrorReasons.TooManyWatches, StatusCode.ResourceExhausted,
-                $"The server has {max} health watches open, as many as it allows; use Health.Check, or try again shortly.",
-                new Dictionary<string, string> { ["limit"] = "health" });
+            throw ErrorTranslation.TooManyWatches(
+                $"The server has {max} health watches open, as many as it allows; use Health.Check, or try again shortly.", "health");
         }
         try
         {

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Hotline.Storage;
 
-namespace Hotline.Server.Hosting;
+namespace Hotline.Server.Store;
 
 /// <summary>
 /// Where the master key comes from: a file (owner-only, outside the data directory, so a copy of
@@ -17,7 +17,7 @@ public static class MasterKeyFile
 
     /// <summary>
     /// The server's own process takes <see cref="EnvironmentVariable"/> at start and erases it from
-    /// its initial environment (<see cref="InitialEnvironment"/>), after which the environment reads
+    /// its initial environment (the host does that at start), after which the environment reads
     /// empty; the value taken is kept here for <see cref="Read"/>. Null elsewhere (tools, tests).
     /// </summary>
     internal static string? TakenFromEnvironment { get; set; }

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Hotline.Domain;
 
-namespace Hotline.Server.Grpc;
+namespace Hotline.Server.Access;
 
 /// <summary>
 /// The one place that answers "who is calling". The access interceptor asks it before any

@@ -2,7 +2,7 @@ using Google.Protobuf.WellKnownTypes;
 using Hotline.Domain;
 using V1 = Hotline.Contract.V1;
 
-namespace Hotline.Server.Grpc;
+namespace Hotline.Server.Mapping;
 
 /// <summary>
 /// Every translation between the contract's messages and the domain's records, in one place.

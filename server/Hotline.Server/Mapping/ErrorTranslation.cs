@@ -3,7 +3,7 @@ using Google.Rpc;
 using Grpc.Core;
 using Hotline.Domain;
 
-namespace Hotline.Server.Grpc;
+namespace Hotline.Server.Mapping;
 
 /// <summary>Turns domain refusals into gRPC statuses carrying google.rpc.ErrorInfo (and BadRequest for bad fields).</summary>
 public static class ErrorTranslation
@@ -14,7 +14,7 @@ public static class ErrorTranslation
 
     /// <summary>
     /// The google.rpc.Status for <paramref name="error"/>, for code that answers a call before
-    /// grpc-dotnet handles it and so writes the status itself (see <see cref="RequestMessageCheck"/>).
+    /// grpc-dotnet handles it and so writes the status itself (the request-message check, for one).
     /// </summary>
     public static Google.Rpc.Status ToStatus(DomainException error)
     {
@@ -46,6 +46,22 @@ public static class ErrorTranslation
     public static RpcException ToRpcException(string reason, StatusCode code, string message,
         IReadOnlyDictionary<string, string>? metadata = null) =>
         ToStatus(reason, code, message, metadata).ToRpcException();
+
+    /// <summary>CANCELLED: the client went away; nobody is left to read more than the code.</summary>
+    public static RpcException Cancelled(string message) =>
+        ToRpcException("CANCELLED", StatusCode.Cancelled, message);
+
+    /// <summary>RESOURCE_EXHAUSTED `TOO_MANY_WATCHES`, with <c>limit</c> naming which limit (caller, server, health).</summary>
+    public static RpcException TooManyWatches(string message, string limit) =>
+        ToRpcException(ErrorReasons.TooManyWatches, StatusCode.ResourceExhausted, message, new Dictionary<string, string> { ["limit"] = limit });
+
+    /// <summary>
+    /// The end of a watch stream the client can resume from: <c>resume_revision</c> is the first
+    /// revision it has not been sent, the one to pass as start_revision.
+    /// </summary>
+    public static RpcException WatchEnded(string reason, StatusCode code, string message, long resumeRevision) =>
+        ToRpcException(reason, code, message,
+            new Dictionary<string, string> { ["resume_revision"] = resumeRevision.ToString(System.Globalization.CultureInfo.InvariantCulture) });
 
     /// <summary>
     /// RESOURCE_EXHAUSTED `RATE_LIMITED`, the one way every limit refuses: ErrorInfo (with

@@ -1,0 +1,40 @@
+namespace Hotline.Server.Store;
+
+/// <summary>The store's settings, at the top of the `Hotline` section: where the data lives and where its key comes from.</summary>
+public sealed class StoreOptions : ICheckedOptions
+{
+    public const string Section = "Hotline";
+
+    /// <summary>Where the database and its lock file live; created (owner-only) if missing.</summary>
+    public string DataDirectory { get; set; } = DefaultDataDirectory();
+
+    /// <summary>
+    /// A file holding the master key (base64 of 32 random bytes): owner-only, outside the data
+    /// directory. The alternative is the HOTLINE_MASTER_KEY environment variable; set one, not both.
+    /// </summary>
+    public string? MasterKeyFile { get; set; }
+
+    /// <summary>How many changes the change log keeps for resuming watchers.</summary>
+    public int ChangeLogRetention { get; set; } = 100_000;
+
+    public IEnumerable<string> Problems()
+    {
+        if (ChangeLogRetention < 0)
+        {
+            yield return $"{Section}:ChangeLogRetention must be 0 or more; it is {ChangeLogRetention}.";
+        }
+    }
+
+    /// <summary>The settings as <paramref name="configuration"/> gives them, for code that runs before (or without) a host.</summary>
+    public static StoreOptions From(IConfiguration configuration) =>
+        configuration.GetSection(Section).Get<StoreOptions>() ?? new StoreOptions();
+
+    private static string DefaultDataDirectory()
+    {
+        var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        var root = string.IsNullOrEmpty(xdg)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share")
+            : xdg;
+        return Path.Combine(root, "hotline");
+    }
+}
