@@ -491,7 +491,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
                     var id = ChangeDocument.RequestId(doc);
                     if (!sealers.TryGetValue(id, out var sealer))
                     {
-                        sealer = RequestSealer.ForStored(keys.Ring, id, _schema.Keys.FindById(id));
+                        sealer = DataKeyDocument.OpenSealer(keys.Ring, id, _schema.Keys.FindById(id));
                         sealers[id] = sealer;
                     }
                     if (sealer is not null)
@@ -595,7 +595,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         using var keys = Vault.Enter(write: false);
         // The head first: records committed after it only make the chain longer, never shorter.
         var head = StoreCounters.Read(_schema.Meta);
-        return AuditVerifier.Verify(keys.Ring, AuditInOrder(), head.AuditSequence, head.AuditHead,
+        return AuditChain.Verify(keys.Ring, AuditInOrder().Select(AuditDocument.ToStored), head.AuditSequence, head.AuditHead,
             cancellationToken);
     }
 
@@ -605,7 +605,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         using var ring = Vault.Verify(masterKey.Span);
         var head = StoreCounters.Read(_schema.Meta);
         var awaiting = DeferredAccountAudit.Count(_schema.Meta);
-        var verification = AuditVerifier.Verify(ring, AuditInOrder(), head.AuditSequence,
+        var verification = AuditChain.Verify(ring, AuditInOrder().Select(AuditDocument.ToStored), head.AuditSequence,
             head.AuditHead, cancellationToken);
         return verification with { AccountChangesAwaitingUnlock = awaiting };
     }
@@ -967,7 +967,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
             {
                 throw MasterKeyException.UnencryptedData();
             }
-            var fresh = KeyRing.Derive(masterKey ?? throw MasterKeyException.Missing());
+            var fresh = StoreKeyVault.DeriveRing(masterKey ?? throw MasterKeyException.Missing());
             new SecurityDocument(fresh.NewKeyCheck(), Locked: false).Write(schema.Meta);
             logger.KeyCheckCreated();
             return new StoreKeyVault(SecurityDocument.Read(schema.Meta)!.KeyCheck, fresh);
@@ -975,7 +975,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         KeyRing? ring = null;
         if (masterKey is not null)
         {
-            ring = KeyRing.Derive(masterKey);
+            ring = StoreKeyVault.DeriveRing(masterKey);
             if (!ring.Opens(security.KeyCheck))
             {
                 ring.Dispose();
@@ -1034,7 +1034,7 @@ public sealed class LiteDbRequestStore : IRequestStore, IOperatorStore, IAuditTr
         {
             var id = doc["_id"].AsString;
             var keyDoc = wrapped is null ? _schema.Keys.FindById(id) : wrapped.GetValueOrDefault(id);
-            using var sealer = RequestSealer.ForStored(keys.Ring, id, keyDoc);
+            using var sealer = DataKeyDocument.OpenSealer(keys.Ring, id, keyDoc);
             if (sealer is not null)
             {
                 opened.Add(RequestDocument.FromBson(doc, sealer, earlier.Of(doc)));

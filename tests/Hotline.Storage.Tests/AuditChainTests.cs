@@ -213,7 +213,7 @@ public sealed class AuditChainTests(ITestOutputHelper output)
                 Update(audit, Record(9), d =>
                 {
                     d["actor"] = "covered-up";
-                    d["hash"] = System.Security.Cryptography.SHA256.HashData(AuditDocument.Canonical(AuditDocument.FromBson(d)));
+                    d["hash"] = System.Security.Cryptography.SHA256.HashData(AuditChain.Canonical(AuditDocument.FromBson(d)));
                 });
                 break;
             default:
