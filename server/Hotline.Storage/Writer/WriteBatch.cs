@@ -56,7 +56,7 @@ internal sealed class WriteBatch : IDisposable
         {
             return written;
         }
-        if (_lookups.Requests.Find(requestId) is not { } doc || RevisionWatermark.Is(doc))
+        if (_lookups.Requests.Find(requestId) is not { } doc || !RevisionWatermark.IsRequest(doc))
         {
             return null;
         }
@@ -307,7 +307,7 @@ internal sealed class WriteBatch : IDisposable
         Counters.Write(_schema.Meta);
         if (_revisionChanged)
         {
-            _schema.Requests.Upsert(RevisionWatermark.ToBson(Counters.LastRevision));
+            RevisionWatermark.Write(_schema.Requests, Counters.LastRevision);
         }
     }
 
