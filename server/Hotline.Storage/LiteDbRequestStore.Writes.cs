@@ -16,7 +16,6 @@ public sealed partial class LiteDbRequestStore
     {
         ArgumentNullException.ThrowIfNull(requestId);
         ArgumentNullException.ThrowIfNull(command);
-        command.Validate();
         if (!RequestIds.IsWellFormed(requestId))
         {
             DomainException.ThrowRequestNotFound(requestId);

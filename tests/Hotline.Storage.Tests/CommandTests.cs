@@ -7,21 +7,6 @@ public sealed class CommandTests
     private static readonly OperatorAccount Holder = TestData.Operator(1);
 
     [Fact]
-    public async Task InvalidCommand_FailsBeforeReachingTheWriter()
-    {
-        using var store = TestStore.InMemory();
-        var receipt = await store.SubmitAsync(TestData.Submission("k"), CancellationToken.None).DefaultTimeout();
-        var batches = store.BatchCount;
-
-        var error = await Assert.ThrowsAsync<DomainException>(() =>
-            store.ExecuteAsync(receipt.RequestId, new AddNoteCommand(Holder, "   "), CancellationToken.None).DefaultTimeout());
-
-        Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
-        Assert.Equal("text", Assert.Single(error.Violations).Field);
-        Assert.Equal(batches, store.BatchCount);
-    }
-
-    [Fact]
     public async Task RefusedCommandInABatch_DoesNotStopTheOthers()
     {
         var listener = new RecordingListener();
