@@ -16,7 +16,8 @@ public interface IRequestStore
     /// <summary>
     /// Decides <paramref name="command"/> against the current request on the store's single writer
     /// and stores the outcome. Throws <see cref="DomainException"/> (NOT_FOUND, FAILED_PRECONDITION,
-    /// ABORTED, ...) with nothing changed.
+    /// ABORTED, ...) with nothing changed. The command's input was checked by the caller
+    /// (<see cref="RequestCommand.Validate"/>), as a submission's is: the store stores, it does not validate.
     /// </summary>
     Task<HelpRequest> ExecuteAsync(string requestId, RequestCommand command, CancellationToken cancellationToken);
 

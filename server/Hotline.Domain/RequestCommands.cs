@@ -12,9 +12,10 @@ public sealed record MutationOutcome(HelpRequest Request, ChangeKind Kind)
 }
 
 /// <summary>
-/// An operator's action on one request. <see cref="Validate"/> checks the input alone and runs on
-/// the caller's thread; <see cref="Apply"/> decides against the current stored request and runs on
-/// the store's single writer, so two commands never decide against the same stale row.
+/// An operator's action on one request. <see cref="Validate"/> checks the input alone; the adapter
+/// calls it before handing the command to a store, which does not check it again. <see cref="Apply"/>
+/// decides against the current stored request and runs on the store's single writer, so two
+/// commands never decide against the same stale row.
 /// Role checks per method belong to the caller; per-object rights (holder or supervisor) are here.
 /// </summary>
 public abstract record RequestCommand(OperatorAccount Caller, string? Etag)

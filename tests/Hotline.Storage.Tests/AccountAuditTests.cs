@@ -10,36 +10,6 @@ namespace Hotline.Storage.Tests;
 public sealed class AccountAuditTests
 {
     [Fact]
-    public async Task AccountChanges_AreChainedNamingActorAndAccount_AndNoOpsAreNot()
-    {
-        using var store = TestStore.InMemory();
-        var tokenHash = AccessTokens.Hash(AccessTokens.New());
-        var newHash = AccessTokens.Hash(AccessTokens.New());
-        await store.ExecuteAsync(new AddOperatorCommand("anna", "Anna K.", Role.Operator, tokenHash), CancellationToken.None).DefaultTimeout();
-        await store.ExecuteAsync(new SetDisabledCommand("anna", Disabled: true), CancellationToken.None).DefaultTimeout();
-        await store.ExecuteAsync(new SetDisabledCommand("anna", Disabled: true), CancellationToken.None).DefaultTimeout();
-        await store.ExecuteAsync(new SetDisabledCommand("anna", Disabled: false), CancellationToken.None).DefaultTimeout();
-        await store.ExecuteAsync(new ReplaceTokenCommand("anna", newHash), CancellationToken.None).DefaultTimeout();
-        await store.ExecuteAsync(new ReplaceTokenCommand("anna", null, OnlyIfCurrent: tokenHash) { Actor = "anna" }, CancellationToken.None).DefaultTimeout();
-        await store.ExecuteAsync(new ReplaceTokenCommand("anna", null, OnlyIfCurrent: newHash) { Actor = "anna" }, CancellationToken.None).DefaultTimeout();
-        await Assert.ThrowsAsync<DomainException>(() =>
-            store.ExecuteAsync(new SetDisabledCommand("nobody", Disabled: true), CancellationToken.None).DefaultTimeout());
-
-        var all = (await store.ListAuditAsync(null, 0, 100, CancellationToken.None).DefaultTimeout()).Records;
-
-        Assert.Equal(
-            [AuditAction.OperatorAdded, AuditAction.OperatorDisabled, AuditAction.OperatorEnabled, AuditAction.OperatorTokenRotated,
-                AuditAction.OperatorTokenRevoked],
-            all.Select(r => r.Action));
-        Assert.All(all, r => Assert.Equal("anna", r.OperatorId));
-        Assert.All(all, r => Assert.Empty(r.RequestIds));
-        Assert.Equal(["admin", "admin", "admin", "admin", "anna"], all.Select(r => r.Actor));
-        var verified = await store.VerifyAuditAsync(CancellationToken.None).DefaultTimeout();
-        Assert.True(verified.Intact, verified.Detail);
-        Assert.Equal(5, verified.RecordsChecked);
-    }
-
-    [Fact]
     public async Task AccountRecords_HoldNoTokenOrHash()
     {
         using var directory = new TempDirectory();
@@ -156,29 +126,4 @@ public sealed class AccountAuditTests
         Assert.Equal(ErrorReasons.MasterKeyMismatch, wrong.Reason);
     }
 
-    [Fact]
-    public async Task Outline_ShowsOnlyClearFields_AndCountClosedBefore_MatchesWhatAPurgeTakes()
-    {
-        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestData.Start);
-        using var store = TestStore.InMemory(time: time);
-        var holder = TestData.Operator(1);
-        var closed = (await store.SubmitAsync(TestData.Submission("c"), CancellationToken.None).DefaultTimeout()).RequestId;
-        var open = (await store.SubmitAsync(TestData.Submission("o"), CancellationToken.None).DefaultTimeout()).RequestId;
-        await store.ExecuteAsync(closed, new AssignCommand(holder, holder), CancellationToken.None).DefaultTimeout();
-        await store.ExecuteAsync(closed, new CloseCommand(holder, Resolution.Referred), CancellationToken.None).DefaultTimeout();
-        time.Advance(TimeSpan.FromDays(3));
-        var auditBefore = (await store.ListAuditAsync(null, 0, 100, CancellationToken.None).DefaultTimeout()).Records.Count;
-
-        var outline = await store.OutlineAsync(closed, CancellationToken.None).DefaultTimeout();
-
-        Assert.Equal(RequestState.Closed, outline!.State);
-        Assert.Equal(TestData.Start, outline.CloseTime);
-        Assert.Null(await store.OutlineAsync("nonexistent", CancellationToken.None).DefaultTimeout());
-        Assert.Null((await store.OutlineAsync(open, CancellationToken.None).DefaultTimeout())!.CloseTime);
-        Assert.Equal(auditBefore, (await store.ListAuditAsync(null, 0, 100, CancellationToken.None).DefaultTimeout()).Records.Count);
-        Assert.Equal(1, await store.CountClosedBeforeAsync(time.GetUtcNow().AddDays(-1), CancellationToken.None).DefaultTimeout());
-        Assert.Equal(0, await store.CountClosedBeforeAsync(TestData.Start, CancellationToken.None).DefaultTimeout());
-        Assert.Equal(1, await store.PurgeClosedBeforeAsync(time.GetUtcNow().AddDays(-1), "admin", CancellationToken.None).DefaultTimeout());
-        Assert.Null(await store.OutlineAsync(closed, CancellationToken.None).DefaultTimeout());
-    }
 }

@@ -18,7 +18,7 @@ public sealed class PageBytesTests
     public async Task WorkingSetOfLargeRequests_PagesStopAtTheByteBudget_EveryRequestOnce()
     {
         using var store = TestStore.InMemory(options: SmallPages);
-        await SubmitAsync(store, 20, LargeMessage);
+        await StoreSteps.SubmitManyAsync(store, 20, LargeMessage);
         await store.SubmitAsync(TestData.Submission("small", "short"), CancellationToken.None).DefaultTimeout();
 
         var snapshot = await store.ReadWorkingSetAsync(WorkingSets.Window, CancellationToken.None).DefaultTimeout();
@@ -41,7 +41,7 @@ public sealed class PageBytesTests
     public async Task WorkingSetOfSmallRequests_PagesStillHoldPageSize()
     {
         using var store = TestStore.InMemory(options: SmallPages);
-        await SubmitAsync(store, 25, "Need help");
+        await StoreSteps.SubmitManyAsync(store, 25, "Need help");
 
         var snapshot = await store.ReadWorkingSetAsync(WorkingSets.Window, CancellationToken.None).DefaultTimeout();
         var sizes = new List<int>();
@@ -57,7 +57,7 @@ public sealed class PageBytesTests
     public async Task ReplayOfLargeChanges_RunsStopAtTheByteBudget_ReadingOnGivesEveryRevisionOnce()
     {
         using var store = TestStore.InMemory(options: SmallPages);
-        await SubmitAsync(store, 12, LargeMessage);
+        await StoreSteps.SubmitManyAsync(store, 12, LargeMessage);
 
         var first = await store.ReadChangesAsync(1, 500, CancellationToken.None).DefaultTimeout();
         Assert.InRange(first.Changes.Count, 1, 3);
@@ -77,28 +77,5 @@ public sealed class PageBytesTests
 
         Assert.Equal(Enumerable.Range(1, 12).Select(i => (long)i), revisions);
         Assert.Equal(store.CommittedRevision, run.ReadThrough);
-    }
-
-    [Fact]
-    public async Task ReplayCutByCount_SaysThereIsMore_AndTheLastRunDoesNot()
-    {
-        using var store = TestStore.InMemory();
-        await SubmitAsync(store, 6, "Need help");
-
-        var cut = await store.ReadChangesAsync(1, 4, CancellationToken.None).DefaultTimeout();
-        var rest = await store.ReadChangesAsync(cut.ReadThrough + 1, 4, CancellationToken.None).DefaultTimeout();
-
-        Assert.True(cut.More);
-        Assert.Equal(4, cut.ReadThrough);
-        Assert.False(rest.More);
-        Assert.Equal([5L, 6L], rest.Changes.Select(c => c.Revision));
-    }
-
-    private static async Task SubmitAsync(LiteDbRequestStore store, int count, string message)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            await store.SubmitAsync(TestData.Submission($"page-{message.Length}-{i}", message), CancellationToken.None).DefaultTimeout();
-        }
     }
 }

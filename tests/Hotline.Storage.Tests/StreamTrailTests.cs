@@ -13,85 +13,7 @@ namespace Hotline.Storage.Tests;
 /// </summary>
 public sealed class StreamTrailTests(ITestOutputHelper output)
 {
-    private const string Anna = "op-anna";
-    private const string Boris = "op-boris";
     private static readonly OperatorAccount Holder = TestData.Operator(1);
-
-    [Fact]
-    public async Task SnapshotStream_IsInTheTrailOfWhatItSent_NotOfRequestsOutsideItsSetOrCreatedAfterItEnded()
-    {
-        var time = new FakeTimeProvider(TestData.Start);
-        using var store = TestStore.InMemory(time: time);
-        var closedLongAgo = await SubmitAsync(store, "closed long ago");
-        await CloseAsync(store, closedLongAgo);
-        time.Advance(WorkingSets.Window + TimeSpan.FromHours(1));
-        var closedRecently = await SubmitAsync(store, "closed recently");
-        await CloseAsync(store, closedRecently);
-        var open = await SubmitAsync(store, "open");
-
-        // As a watch session does it: the set found, the stream recorded, the pages read, then a live change.
-        var snapshot = await store.ReadWorkingSetAsync(WorkingSets.Window, CancellationToken.None).DefaultTimeout();
-        var lease = await store.RecordWatchStartAsync(Anna, snapshot, CancellationToken.None).DefaultTimeout();
-        await snapshot.ReadAllAsync();
-        var live = await SubmitAsync(store, "sent live");
-        var ended = store.CommittedRevision;
-        await store.RecordWatchEndAsync(lease, ended, CancellationToken.None).DefaultTimeout();
-        var afterEnd = await SubmitAsync(store, "created after the stream ended");
-
-        var stream = Assert.Single(await StreamsInTrailAsync(store, live));
-        Assert.Equal(Anna, stream.Actor);
-        Assert.Equal(AuditAction.Watched, stream.Action);
-        Assert.Equal(lease.Stream, stream.Sequence);
-        Assert.Empty(stream.RequestIds);
-        Assert.Equal(new WatchMark(lease.Stream, snapshot.Revision, snapshot.Revision, snapshot.ClosedSince, Ended: false), stream.Watch);
-        Assert.Equal(new WatchMark(lease.Stream, snapshot.Revision, ended, null, Ended: true), stream.Reached);
-        Assert.Equal([lease.Stream], (await StreamsInTrailAsync(store, open)).Select(r => r.Sequence));
-        Assert.Equal([lease.Stream], (await StreamsInTrailAsync(store, closedRecently)).Select(r => r.Sequence));
-        Assert.Empty(await StreamsInTrailAsync(store, closedLongAgo));
-        Assert.Empty(await StreamsInTrailAsync(store, afterEnd));
-        var verified = await store.VerifyAuditAsync(CancellationToken.None).DefaultTimeout();
-        Assert.True(verified.Intact, verified.Detail);
-    }
-
-    [Fact]
-    public async Task ResumedStream_IsInTheTrailOfRequestsChangedWhileItRan_NotOfOnesUnchangedSinceItsStart()
-    {
-        using var store = TestStore.InMemory();
-        var untouched = await SubmitAsync(store, "untouched");
-        var touched = await SubmitAsync(store, "touched");
-        var lease = await store.RecordWatchStartAsync(Anna, store.CommittedRevision, CancellationToken.None).DefaultTimeout();
-
-        await store.ExecuteAsync(touched, new AssignCommand(Holder, Holder), CancellationToken.None).DefaultTimeout();
-        await store.RecordWatchEndAsync(lease, store.CommittedRevision, CancellationToken.None).DefaultTimeout();
-        await store.ExecuteAsync(untouched, new AssignCommand(Holder, Holder), CancellationToken.None).DefaultTimeout();
-
-        Assert.Equal([lease.Stream], (await StreamsInTrailAsync(store, touched)).Select(r => r.Sequence));
-        Assert.Empty(await StreamsInTrailAsync(store, untouched));
-    }
-
-    [Fact]
-    public async Task StreamWhoseEndWasNeverRecorded_CountsAsSentUpToItsLease_OneThatRecordedProgressBeyond()
-    {
-        using var store = TestStore.InMemory();
-        // Anna's server "died" right after her stream opened: no progress, no end. Boris's recorded
-        // how far it got before going past its lease, as a live stream must.
-        var anna = await store.RecordWatchStartAsync(Anna, 0, CancellationToken.None).DefaultTimeout();
-        var boris = await store.RecordWatchStartAsync(Boris, 0, CancellationToken.None).DefaultTimeout();
-        Assert.Equal(WatchAudit.RevisionsPerRecord, anna.Until);
-        var receipts = await Task.WhenAll(Enumerable.Range(0, (int)anna.Until + 2)
-            .Select(i => store.SubmitAsync(TestData.Submission("r" + i), CancellationToken.None))).DefaultTimeout();
-        boris = await store.RecordWatchProgressAsync(boris, anna.Until, CancellationToken.None).DefaultTimeout();
-        await store.RecordWatchEndAsync(boris, store.CommittedRevision, CancellationToken.None).DefaultTimeout();
-
-        // Only submissions so far: a request's number is the revision that created it.
-        var lastInLease = receipts.Single(r => r.Number == anna.Until).RequestId;
-        var pastLease = receipts.Single(r => r.Number == anna.Until + 1).RequestId;
-        Assert.Equal([Anna, Boris], (await StreamsInTrailAsync(store, lastInLease)).Select(r => r.Actor));
-        Assert.Equal([Boris], (await StreamsInTrailAsync(store, pastLease)).Select(r => r.Actor));
-        var annas = (await StreamsInTrailAsync(store, lastInLease))[0];
-        Assert.False(annas.Reached!.Ended);
-        Assert.Equal(0, annas.Reached.Through);
-    }
 
     [Fact]
     public async Task StreamRecords_AreChained_AndAnEditedRangeIsCaughtByVerify()
@@ -100,8 +22,8 @@ public sealed class StreamTrailTests(ITestOutputHelper output)
         long progressed;
         using (var store = TestStore.InDirectory(directory.Path))
         {
-            await SubmitAsync(store, "one");
-            var lease = await store.RecordWatchStartAsync(Anna, 0, CancellationToken.None).DefaultTimeout();
+            await StoreSteps.SubmitAsync(store, "one");
+            var lease = await store.RecordWatchStartAsync(StoreSteps.Anna, 0, CancellationToken.None).DefaultTimeout();
             lease = await store.RecordWatchProgressAsync(lease, 1, CancellationToken.None).DefaultTimeout();
             await store.RecordWatchEndAsync(lease, 1, CancellationToken.None).DefaultTimeout();
             var all = await store.ListAuditAsync(null, 0, 100, CancellationToken.None).DefaultTimeout();
@@ -134,8 +56,8 @@ public sealed class StreamTrailTests(ITestOutputHelper output)
     {
         var time = new FakeTimeProvider(TestData.Start);
         using var store = TestStore.InMemory(time: time);
-        var old = await SubmitAsync(store, "old");
-        await CloseAsync(store, old);
+        var old = await StoreSteps.SubmitAsync(store, "old");
+        await StoreSteps.CloseAsync(store, old);
         time.Advance(WorkingSets.Window + TimeSpan.FromHours(1));
         const int rounds = 20;
         const int streamsPerRound = 100;
@@ -146,16 +68,16 @@ public sealed class StreamTrailTests(ITestOutputHelper output)
                 .Select(i => store.SubmitAsync(TestData.Submission($"h{round}.{i}"), CancellationToken.None))).DefaultTimeout();
             var from = store.CommittedRevision;
             var leases = await Task.WhenAll(Enumerable.Range(0, streamsPerRound)
-                .Select(_ => store.RecordWatchStartAsync(Anna, from, CancellationToken.None))).DefaultTimeout();
+                .Select(_ => store.RecordWatchStartAsync(StoreSteps.Anna, from, CancellationToken.None))).DefaultTimeout();
             await Task.WhenAll(leases.Select(l => store.RecordWatchEndAsync(l, from, CancellationToken.None))).DefaultTimeout();
             var snapshot = await store.ReadWorkingSetAsync(WorkingSets.Window, CancellationToken.None).DefaultTimeout();
-            await store.RecordWatchEndAsync(await store.RecordWatchStartAsync(Boris, snapshot, CancellationToken.None).DefaultTimeout(),
+            await store.RecordWatchEndAsync(await store.RecordWatchStartAsync(StoreSteps.Boris, snapshot, CancellationToken.None).DefaultTimeout(),
                 snapshot.Revision, CancellationToken.None).DefaultTimeout();
         }
-        var recent = await SubmitAsync(store, "recent");
+        var recent = await StoreSteps.SubmitAsync(store, "recent");
         const int streams = rounds * (streamsPerRound + 1);
         // Once first, so that the figures below are not the cost of compiling LiteDB's expressions.
-        await StreamsInTrailAsync(store, await SubmitAsync(store, "warm-up"));
+        await StoreSteps.StreamsInTrailAsync(store, await StoreSteps.SubmitAsync(store, "warm-up"));
 
         var (oldStreams, oldRead, oldTime) = await MeasureTrailAsync(store, old);
         var (recentStreams, recentRead, recentTime) = await MeasureTrailAsync(store, recent);
@@ -176,21 +98,7 @@ public sealed class StreamTrailTests(ITestOutputHelper output)
     {
         var before = store.StreamIndexRecordsRead;
         var started = Stopwatch.GetTimestamp();
-        var streams = await StreamsInTrailAsync(store, requestId);
+        var streams = await StoreSteps.StreamsInTrailAsync(store, requestId);
         return (streams, store.StreamIndexRecordsRead - before, Stopwatch.GetElapsedTime(started));
     }
-
-    private static async Task<List<AuditRecord>> StreamsInTrailAsync(LiteDbRequestStore store, string requestId)
-    {
-        var trail = await store.ListAuditAsync(requestId, 0, 1_000, CancellationToken.None).DefaultTimeout();
-        Assert.Null(trail.NextAfterSequence);
-        Assert.All(trail.Records, r => Assert.True(r.RequestIds.Contains(requestId) || r.Action == AuditAction.Watched));
-        return [.. trail.Records.Where(r => r.Action == AuditAction.Watched)];
-    }
-
-    private static async Task<string> SubmitAsync(LiteDbRequestStore store, string key) =>
-        (await store.SubmitAsync(TestData.Submission(key), CancellationToken.None).DefaultTimeout()).RequestId;
-
-    private static async Task CloseAsync(LiteDbRequestStore store, string id) =>
-        await store.ExecuteAsync(id, new CloseCommand(Holder, Resolution.InformationGiven), CancellationToken.None).DefaultTimeout();
 }

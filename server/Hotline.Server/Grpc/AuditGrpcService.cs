@@ -7,15 +7,17 @@ using Hotline.Server.Mapping;
 
 namespace Hotline.Server.Grpc;
 
-/// <summary>AuditService: supervisors and admins read the audit trail and check its chain.</summary>
-public sealed class AuditGrpcService(IAuditTrail audit, ICallerResolver callers) : AuditService.AuditServiceBase
+/// <summary>
+/// AuditService: supervisors and admins read the audit trail and check its chain. Who may call it
+/// is the access policy's to decide (<c>AccessPolicy</c>, checked before any method runs), not this adapter's.
+/// </summary>
+public sealed class AuditGrpcService(IAuditTrail audit) : AuditService.AuditServiceBase
 {
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 1_000;
 
     public override async Task<ListAuditEventsResponse> ListAuditEvents(ListAuditEventsRequest request, ServerCallContext context)
     {
-        Supervisor(context);
         if (request.PageSize < 0)
         {
             DomainException.ThrowInvalid("page_size", "must not be negative");
@@ -35,16 +37,7 @@ public sealed class AuditGrpcService(IAuditTrail audit, ICallerResolver callers)
 
     public override async Task<VerifyAuditChainResponse> VerifyAuditChain(VerifyAuditChainRequest request, ServerCallContext context)
     {
-        Supervisor(context);
         return ContractMapping.ToContract(await audit.VerifyAuditAsync(context.CancellationToken));
-    }
-
-    private void Supervisor(ServerCallContext context)
-    {
-        if (!callers.Resolve(context).Can(Role.Supervisor))
-        {
-            DomainException.ThrowPermissionDenied(Role.Supervisor, "Only supervisors and admins may read the audit trail.");
-        }
     }
 
     /// <summary>The token is the sequence number of the last event returned: events are immutable, so it stays valid forever.</summary>

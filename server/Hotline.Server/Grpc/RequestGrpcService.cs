@@ -191,6 +191,7 @@ public sealed class RequestGrpcService(
 
     private async Task<Domain.HelpRequest> ExecuteAsync(string id, RequestCommand command, ServerCallContext context)
     {
+        command.Validate();
         var updated = await store.ExecuteAsync(id, command, context.CancellationToken);
         ServerLog.Changed(logger, id, command.Kind.ToString(), command.Caller.Id, updated.Revision);
         return updated;

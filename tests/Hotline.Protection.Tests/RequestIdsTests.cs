@@ -1,4 +1,4 @@
-namespace Hotline.Storage.Tests;
+namespace Hotline.Protection.Tests;
 
 public sealed class RequestIdsTests
 {

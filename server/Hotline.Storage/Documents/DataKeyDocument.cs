@@ -18,4 +18,8 @@ internal static class DataKeyDocument
     };
 
     public static byte[] Wrapped(BsonDocument doc) => doc["wrapped"].AsBinary;
+
+    /// <summary>The sealer of the request whose keys document is <paramref name="doc"/>; null when it is gone (purged) or does not open.</summary>
+    public static RequestSealer? OpenSealer(KeyRing ring, string requestId, BsonDocument? doc) =>
+        RequestSealer.ForWrapped(ring, requestId, doc is null ? null : Wrapped(doc));
 }

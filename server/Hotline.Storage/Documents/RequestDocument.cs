@@ -158,15 +158,15 @@ internal static class RequestDocument
 
     public static HelpRequest FromBson(BsonDocument doc, RequestSealer sealer, int earlierContacts)
     {
-        var tags = sealer.Open("tags", doc["tags"]);
+        var tags = sealer.Open("tags", doc["tags"].AsBinary);
         return Envelope(doc) with
         {
-            ContactHandle = sealer.Open("contact_handle", doc["contact_handle"]),
-            Message = sealer.Open("message", doc["message"]),
-            Region = sealer.Open("region", doc["region"]),
+            ContactHandle = sealer.Open("contact_handle", doc["contact_handle"].AsBinary),
+            Message = sealer.Open("message", doc["message"].AsBinary),
+            Region = sealer.Open("region", doc["region"].AsBinary),
             Tags = tags.Length == 0 ? [] : tags.Split(TagSeparator),
             Notes = [.. doc["notes"].AsArray.Select(n => NoteFromBson(n.AsDocument, sealer))],
-            ResolutionComment = sealer.Open("resolution_comment", doc["resolution_comment"]),
+            ResolutionComment = sealer.Open("resolution_comment", doc["resolution_comment"].AsBinary),
             EarlierContacts = earlierContacts,
         };
     }
@@ -185,8 +185,8 @@ internal static class RequestDocument
         doc["id"].AsString,
         doc["author"].AsString,
         Utc(doc["create_time"]),
-        sealer.Open(NoteField(doc["id"].AsString, "text"), doc["text"]),
-        doc["request_id"].IsNull ? null : sealer.Open(NoteField(doc["id"].AsString, "request_id"), doc["request_id"]));
+        sealer.Open(NoteField(doc["id"].AsString, "text"), doc["text"].AsBinary),
+        doc["request_id"].IsNull ? null : sealer.Open(NoteField(doc["id"].AsString, "request_id"), doc["request_id"].AsBinary));
 
     /// <summary>Each note is bound to its own id, so notes cannot be swapped or replayed within a request either.</summary>
     private static string NoteField(string noteId, string field) => "notes/" + noteId + "/" + field;

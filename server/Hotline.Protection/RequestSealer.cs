@@ -1,14 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
-using LiteDB;
 
-namespace Hotline.Storage;
+namespace Hotline.Protection;
 
 /// <summary>
 /// Seals and opens the sensitive fields of one request under its data key. Holds the key only as
 /// an AesGcm instance; disposing it erases that. Not thread-safe: one per operation.
 /// </summary>
-internal sealed class RequestSealer : IDisposable
+public sealed class RequestSealer : IDisposable
 {
     private readonly AesGcm _aes;
 
@@ -20,14 +19,18 @@ internal sealed class RequestSealer : IDisposable
 
     public string RequestId { get; }
 
-    /// <summary>Unwraps the request's data key from its keys document; null when it is gone (purged) or does not open.</summary>
-    public static RequestSealer? ForStored(KeyRing ring, string requestId, BsonDocument? keyDocument)
+    /// <summary>
+    /// Unwraps the request's data key as the store kept it; null when it is gone (purged, so
+    /// <paramref name="wrappedDataKey"/> is null) or does not open.
+    /// </summary>
+    public static RequestSealer? ForWrapped(KeyRing ring, string requestId, byte[]? wrappedDataKey)
     {
-        if (keyDocument is null)
+        ArgumentNullException.ThrowIfNull(ring);
+        if (wrappedDataKey is null)
         {
             return null;
         }
-        var dataKey = ring.UnwrapDataKey(requestId, DataKeyDocument.Wrapped(keyDocument));
+        var dataKey = ring.UnwrapDataKey(requestId, wrappedDataKey);
         if (dataKey is null)
         {
             return null;
@@ -46,9 +49,9 @@ internal sealed class RequestSealer : IDisposable
         FieldCipher.SealPadded(_aes, FieldCipher.AssociatedData(RequestId, field), Encoding.UTF8.GetBytes(text));
 
     /// <exception cref="CryptographicException">The blob was altered, or belongs to another request or field.</exception>
-    public string Open(string field, BsonValue sealedValue)
+    public string Open(string field, byte[] sealedBlob)
     {
-        var plaintext = FieldCipher.TryOpenPadded(_aes, FieldCipher.AssociatedData(RequestId, field), sealedValue.AsBinary)
+        var plaintext = FieldCipher.TryOpenPadded(_aes, FieldCipher.AssociatedData(RequestId, field), sealedBlob)
             ?? throw new CryptographicException($"Field {field} of request {RequestId} does not open under its data key: it was altered or moved.");
         return Encoding.UTF8.GetString(plaintext);
     }

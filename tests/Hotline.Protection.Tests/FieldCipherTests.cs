@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Hotline.Storage.Tests;
+namespace Hotline.Protection.Tests;
 
 public sealed class FieldCipherTests
 {
@@ -37,8 +37,8 @@ public sealed class FieldCipherTests
     [Fact]
     public void WrappedDataKey_UnwrapsOnlyForItsRequestUnderItsMasterKey()
     {
-        using var ring = KeyRing.Derive(TestStore.MasterKey);
-        var other = TestStore.MasterKey;
+        using var ring = KeyRing.Derive(TestKeys.MasterKey);
+        var other = TestKeys.MasterKey;
         other[31] ^= 1;
         using var otherRing = KeyRing.Derive(other);
         var (dataKey, wrapped) = ring.NewDataKey("aaaaaaaaaaaaaaaaaaaa");

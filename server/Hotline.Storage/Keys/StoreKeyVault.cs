@@ -126,6 +126,12 @@ public sealed class StoreKeyVault : IKeyVault, IDisposable
         return new KeyLease(ring, _gate);
     }
 
+    /// <summary>The ring of <paramref name="masterKey"/>; a key of the wrong length is refused with the advice an operator needs.</summary>
+    /// <exception cref="MasterKeyException">The key is not 32 bytes.</exception>
+    internal static KeyRing DeriveRing(ReadOnlySpan<byte> masterKey) => masterKey.Length == KeyRing.MasterKeyLength
+        ? KeyRing.Derive(masterKey)
+        : throw MasterKeyException.Malformed($"it is {masterKey.Length} bytes long, not {KeyRing.MasterKeyLength}");
+
     internal void ConnectWriter(Func<bool, string, Task> persist) => _persist = persist;
 
     /// <summary>Checks a master key without changing anything.</summary>
@@ -134,7 +140,7 @@ public sealed class StoreKeyVault : IKeyVault, IDisposable
         KeyRing ring;
         try
         {
-            ring = KeyRing.Derive(masterKey);
+            ring = DeriveRing(masterKey);
         }
         catch (MasterKeyException)
         {

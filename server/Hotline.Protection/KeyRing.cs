@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Hotline.Storage;
+namespace Hotline.Protection;
 
 /// <summary>
 /// The keys derived from the master key while the store is unlocked. The master key itself is not
@@ -14,10 +14,10 @@ namespace Hotline.Storage;
 /// <item>key check: AES-256-GCM over a fixed value stored at creation, to tell a wrong master key from the right one;</item>
 /// <item>intake keys: HMAC-SHA256 over integrators' idempotency keys, which they may have built from content.</item>
 /// </list>
-/// Not thread-safe to dispose while in use: <see cref="StoreKeyVault"/> only disposes it once no
+/// Not thread-safe to dispose while in use: the store's key vault only disposes it once no
 /// operation holds it. Every method that only reads it is safe from any thread.
 /// </summary>
-internal sealed class KeyRing : IDisposable
+public sealed class KeyRing : IDisposable
 {
     public const int MasterKeyLength = 32;
     public const int DataKeyLength = 32;
@@ -40,12 +40,12 @@ internal sealed class KeyRing : IDisposable
         _checkKey = checkKey;
     }
 
-    /// <exception cref="MasterKeyException">The key is not 32 bytes.</exception>
+    /// <exception cref="ArgumentException">The key is not <see cref="MasterKeyLength"/> bytes; a store checks this first and says what to do.</exception>
     public static KeyRing Derive(ReadOnlySpan<byte> masterKey)
     {
         if (masterKey.Length != MasterKeyLength)
         {
-            throw MasterKeyException.Malformed($"it is {masterKey.Length} bytes long, not {MasterKeyLength}");
+            throw new ArgumentException($"The master key is {masterKey.Length} bytes long, not {MasterKeyLength}.", nameof(masterKey));
         }
         return new KeyRing(
             DeriveKey(masterKey, "hotline/v1/data-key-wrap"),
@@ -75,6 +75,7 @@ internal sealed class KeyRing : IDisposable
     public byte[]? UnwrapDataKey(string requestId, ReadOnlySpan<byte> wrapped) =>
         FieldCipher.TryOpen(_wrapKey, DataKeyAssociatedData(requestId), wrapped);
 
+    /// <summary>The keyed hash of a contact handle already normalised (see <see cref="RequesterPseudonym"/>).</summary>
     public byte[] Pseudonym(string normalisedHandle) =>
         HMACSHA256.HashData(_pseudonymKey, Encoding.UTF8.GetBytes(normalisedHandle));
 

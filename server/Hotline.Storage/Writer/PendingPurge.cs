@@ -48,7 +48,7 @@ internal sealed class PendingPurge : PendingWrite<int>
         }
         if (_requestId is not null)
         {
-            return schema.Requests.FindById(_requestId) is { } doc && !RevisionWatermark.Is(doc) ? [_requestId] : [];
+            return RevisionWatermark.IsRequest(schema.Requests.FindById(_requestId)) ? [_requestId] : [];
         }
         return [.. FindClosedBefore(schema, _closedBefore!.Value)
             .OrderBy(doc => doc[RequestDocument.CloseTimeField].AsInt64)

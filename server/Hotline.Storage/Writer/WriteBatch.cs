@@ -56,7 +56,7 @@ internal sealed class WriteBatch : IDisposable
         {
             return written;
         }
-        if (_lookups.Requests.Find(requestId) is not { } doc || RevisionWatermark.Is(doc))
+        if (_lookups.Requests.Find(requestId) is not { } doc || !RevisionWatermark.IsRequest(doc))
         {
             return null;
         }
@@ -120,8 +120,8 @@ internal sealed class WriteBatch : IDisposable
         var revision = Counters.LastRevision + 1;
         var dataKey = DataKey(request.Id) ?? throw new InvalidOperationException($"Request {request.Id} has no data key.");
         var stamped = request with { Revision = revision };
-        var requester = ContactHandles.Normalise(request.Channel, request.ContactHandle) is { } normal
-            ? RequesterIndex.Key(Ring.Pseudonym(normal), stamped.Number)
+        var requester = RequesterPseudonym.Of(Ring, request.Channel, request.ContactHandle) is { } pseudonym
+            ? RequesterIndex.Key(pseudonym, stamped.Number)
             : null;
         if (kind == ChangeKind.Created)
         {
@@ -307,7 +307,7 @@ internal sealed class WriteBatch : IDisposable
         Counters.Write(_schema.Meta);
         if (_revisionChanged)
         {
-            _schema.Requests.Upsert(RevisionWatermark.ToBson(Counters.LastRevision));
+            RevisionWatermark.Write(_schema.Requests, Counters.LastRevision);
         }
     }
 
@@ -323,7 +323,7 @@ internal sealed class WriteBatch : IDisposable
     private void AppendRecord(DateTimeOffset time, string actor, AuditAction action, IReadOnlyList<string> requestIds, string? operatorId,
         long? revision = null, WatchMark? watch = null)
     {
-        var record = AuditDocument.Create(Ring, Counters.AuditSequence + 1, time, actor, action, requestIds, Counters.AuditHead, operatorId,
+        var record = AuditChain.Create(Ring, Counters.AuditSequence + 1, time, actor, action, requestIds, Counters.AuditHead, operatorId,
             revision, watch);
         _schema.Audit.Insert(AuditDocument.ToBson(record));
         Counters = Counters with { AuditSequence = record.Sequence, AuditHead = record.Hash.ToArray() };

@@ -12,7 +12,7 @@ internal sealed record StoreCounters(long LastRevision, long NextNumber, long Co
 {
     public const string Collection = "meta";
 
-    public static readonly StoreCounters Empty = new(0, 1, 0, 0, AuditDocument.GenesisHash);
+    public static readonly StoreCounters Empty = new(0, 1, 0, 0, AuditChain.GenesisHash.ToArray());
 
     private const string Id = "counters";
 
@@ -20,7 +20,7 @@ internal sealed record StoreCounters(long LastRevision, long NextNumber, long Co
         meta.FindById(Id) is { } doc
             ? new StoreCounters(doc["last_revision"].AsInt64, doc["next_number"].AsInt64, doc["compacted_through"].AsInt64,
                 doc["audit_sequence"].IsNull ? 0 : doc["audit_sequence"].AsInt64,
-                doc["audit_head"].IsNull ? AuditDocument.GenesisHash : doc["audit_head"].AsBinary)
+                doc["audit_head"].IsNull ? AuditChain.GenesisHash.ToArray() : doc["audit_head"].AsBinary)
             : Empty;
 
     public void Write(ILiteCollection<BsonDocument> meta) => meta.Upsert(new BsonDocument

@@ -114,7 +114,7 @@ internal sealed class StoreSchema
         var missing = Query.EQ(RequestDocument.QueueKeyField, BsonValue.Null);
         while (true)
         {
-            var batch = Requests.Find(missing, 0, BackfillBatchSize + 1).Where(d => !RevisionWatermark.Is(d)).Take(BackfillBatchSize).ToList();
+            var batch = Requests.Find(missing, 0, BackfillBatchSize + 1).Where(RevisionWatermark.IsRequest).Take(BackfillBatchSize).ToList();
             if (batch.Count == 0)
             {
                 return;

@@ -3,7 +3,7 @@ using System.Numerics;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Hotline.Storage;
+namespace Hotline.Protection;
 
 /// <summary>
 /// AES-256-GCM with a random 96-bit nonce per seal. A sealed blob is
@@ -17,7 +17,7 @@ namespace Hotline.Storage;
 /// Random nonces are safe here: each data key seals a few fields of one request, far below the
 /// 2^32 seals per key where a nonce repeat becomes plausible.
 /// </summary>
-internal static class FieldCipher
+public static class FieldCipher
 {
     public const byte Version = 1;
     public const byte PaddedVersion = 2;

@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
 
-namespace Hotline.Storage;
+namespace Hotline.Protection;
 
 /// <summary>
 /// Request ids: 20 characters of lowercase base32. The first 8 encode the creation time in
 /// milliseconds since 2020 (40 bits, see <see cref="PrefixCharacters"/>), in an alphabet ordered as
-/// LiteDB and ordinal comparison order it,
+/// databases and ordinal comparison order it,
 /// so new ids sort after older ones; the other 12 are 60 random bits from the system's cryptographic
 /// generator. They appear in URLs and resource names, so they must be URL-safe, and they must not be
 /// guessable: holding one id tells nothing about any other request beyond roughly when it was made
@@ -20,7 +20,7 @@ namespace Hotline.Storage;
 /// index. Measured with the store intake benchmark, this raised group-committed intake by about a
 /// third. Ids issued before this scheme (20 random characters) stay valid: the format is the same.
 /// </remarks>
-internal static class RequestIds
+public static class RequestIds
 {
     public const int Length = 20;
 

@@ -3,14 +3,14 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Hotline.Storage.Tests;
 
-public sealed class RetentionTests
+public abstract partial class RequestStoreContract<TStore>
 {
     [Fact]
     public async Task PurgeClosedBefore_RemovesOnlyRequestsClosedBeforeTheCutoff_InRounds()
     {
         var time = new FakeTimeProvider(TestData.Start);
         var listener = new RecordingListener();
-        using var store = TestStore.InMemory(listener, time: time);
+        using var store = CreateStore(listener, time: time);
         var holder = TestData.Operator(1);
         async Task<string> Closed(string key)
         {
@@ -19,7 +19,7 @@ public sealed class RetentionTests
             return id;
         }
         var old = new List<string>();
-        for (var i = 0; i < LiteDbRequestStore.RetentionRoundSize + 3; i++)
+        for (var i = 0; i < PurgeRoundSize + 3; i++)
         {
             old.Add(await Closed("old-" + i));
         }
@@ -46,7 +46,7 @@ public sealed class RetentionTests
     [Fact]
     public async Task AWatcherResumingFromBeforeAPurge_GetsTheDeletionButNoneOfTheContent()
     {
-        using var store = TestStore.InMemory();
+        using var store = CreateStore();
         var id = (await store.SubmitAsync(TestData.Submission("gone"), CancellationToken.None).DefaultTimeout()).RequestId;
         await store.ExecuteAsync(id, new AddNoteCommand(TestData.Operator(1), "note"), CancellationToken.None).DefaultTimeout();
         await store.PurgeAsync(id, "admin", CancellationToken.None).DefaultTimeout();

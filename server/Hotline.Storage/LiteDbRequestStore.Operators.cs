@@ -1,0 +1,21 @@
+using Hotline.Domain;
+
+namespace Hotline.Storage;
+
+// Operator accounts: changes go through the writer like every other write; the list is read on the caller's thread.
+public sealed partial class LiteDbRequestStore : IOperatorStore
+{
+    public async Task<OperatorRecord> ExecuteAsync(OperatorCommand command, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+        return await EnqueueAsync(new OperatorWrite(command, cancellationToken)).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<OperatorRecord>> ReadOperatorsAsync(CancellationToken cancellationToken)
+    {
+        using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
+        return [.. _schema.Operators.FindAll().Select(OperatorDocument.FromBson).OrderBy(o => o.Id, StringComparer.Ordinal)];
+    }
+}
