@@ -20,6 +20,12 @@ internal sealed class FakeHotlineClient : IHotlineClient
     /// <summary>The next mutation fails with this.</summary>
     public RpcException? RefuseNext { get; set; }
 
+    /// <summary>The next mutation fails with this: a failure no refusal describes (a bug, a broken library).</summary>
+    public Exception? FailNext { get; set; }
+
+    /// <summary>While set, mutations wait for it to complete first (or for their cancellation): a server that does not answer.</summary>
+    public TaskCompletionSource? HoldMutations { get; set; }
+
     public Operator Me { get; set; } = Requests.Anna;
 
     public List<Operator> People { get; } = [Requests.Anna, Requests.Lena, Requests.Timur];
@@ -166,6 +172,11 @@ internal sealed class FakeHotlineClient : IHotlineClient
         {
             RefuseNext = null;
             return Task.FromException<HelpRequest>(refusal);
+        }
+        if (FailNext is { } failure)
+        {
+            FailNext = null;
+            return Task.FromException<HelpRequest>(failure);
         }
         var updated = Stored[name].Clone();
         change(updated);
