@@ -25,7 +25,7 @@ internal sealed class ConsoleHarness : IDisposable
         Time = new FakeTimeProvider(Requests.T0.AddMinutes(30));
         var all = requests.ToArray();
         Client.Store(all);
-        Window = new ConsoleWindow(Model, new RequestOperations(Client, Model), Drafts, new Palette(colors), Time, TimeZoneInfo.Utc, bell: true,
+        Window = new ConsoleWindow(Model, new RequestOperations(Client, Model, Time, CancellationToken.None), Drafts, new Palette(colors), Time, TimeZoneInfo.Utc, bell: true,
             () => Bells++);
         _session = App.Begin(Window)!;
         Window.Attach(App);

@@ -125,64 +125,68 @@ internal sealed class FakeHotlineClient : IHotlineClient
     }
 
     public Task<HelpRequest> AssignAsync(string name, string assignee, CancellationToken cancellationToken) =>
-        Mutate($"assign {name} to '{assignee}'", name, r =>
+        MutateAsync($"assign {name} to '{assignee}'", name, r =>
         {
             r.Assignee = assignee.Length == 0 ? Me.Name : assignee;
             r.State = RequestState.Assigned;
-        });
+        }, cancellationToken);
 
     public Task<HelpRequest> ReleaseAsync(string name, string etag, CancellationToken cancellationToken) =>
-        Mutate($"release {name} etag {etag}", name, r =>
+        MutateAsync($"release {name} etag {etag}", name, r =>
         {
             r.Assignee = "";
             r.State = RequestState.New;
-        });
+        }, cancellationToken);
 
     public Task<HelpRequest> AddNoteAsync(string name, string text, string requestId, CancellationToken cancellationToken) =>
-        Mutate($"note {name} '{text}' id {requestId}", name, r => r.Notes.Add(new Note { Id = requestId, Author = Me.Name, Text = text }));
+        MutateAsync($"note {name} '{text}' id {requestId}", name, r => r.Notes.Add(new Note { Id = requestId, Author = Me.Name, Text = text }), cancellationToken);
 
     public Task<HelpRequest> TriageAsync(string name, Urgency urgency, IReadOnlyList<string> tags, string etag, CancellationToken cancellationToken) =>
-        Mutate($"triage {name} {urgency} [{string.Join(",", tags)}] etag {etag}", name, r =>
+        MutateAsync($"triage {name} {urgency} [{string.Join(",", tags)}] etag {etag}", name, r =>
         {
             r.Urgency = urgency;
             r.Tags.Clear();
             r.Tags.AddRange(tags);
-        });
+        }, cancellationToken);
 
     public Task<HelpRequest> CloseAsync(string name, Resolution resolution, string comment, string etag, CancellationToken cancellationToken) =>
-        Mutate($"close {name} {resolution} '{comment}' etag {etag}", name, r =>
+        MutateAsync($"close {name} {resolution} '{comment}' etag {etag}", name, r =>
         {
             r.State = RequestState.Closed;
             r.Resolution = resolution;
             r.ResolutionComment = comment;
             r.ClosedBy = Me.Name;
-        });
+        }, cancellationToken);
 
     public Task<HelpRequest> ReopenAsync(string name, string comment, string etag, CancellationToken cancellationToken) =>
-        Mutate($"reopen {name} '{comment}' etag {etag}", name, r =>
+        MutateAsync($"reopen {name} '{comment}' etag {etag}", name, r =>
         {
             r.State = r.Assignee.Length > 0 ? RequestState.Assigned : RequestState.New;
             r.Resolution = Resolution.Unspecified;
-        });
+        }, cancellationToken);
 
-    private Task<HelpRequest> Mutate(string call, string name, Action<HelpRequest> change)
+    private async Task<HelpRequest> MutateAsync(string call, string name, Action<HelpRequest> change, CancellationToken cancellationToken)
     {
         Calls.Add(call);
+        if (HoldMutations is { } hold)
+        {
+            await hold.Task.WaitAsync(cancellationToken);
+        }
         if (RefuseNext is { } refusal)
         {
             RefuseNext = null;
-            return Task.FromException<HelpRequest>(refusal);
+            throw refusal;
         }
         if (FailNext is { } failure)
         {
             FailNext = null;
-            return Task.FromException<HelpRequest>(failure);
+            throw failure;
         }
         var updated = Stored[name].Clone();
         change(updated);
         updated.Revision = ++_revision;
         updated.Etag = $"e{updated.Revision}";
         Stored[name] = updated;
-        return Task.FromResult(updated.Clone());
+        return updated.Clone();
     }
 }

@@ -1,3 +1,4 @@
+using Hotline.Console.Operations;
 using Hotline.Console.Views;
 using Hotline.Contract.V1;
 using Terminal.Gui.Input;
@@ -238,5 +239,22 @@ public sealed class ActionFlowTests
 
         Assert.Equal(Hotline.Console.Presentation.AuditRows.NotForYou(flows.Client.Me), flows.Screen.Result);
         Assert.Empty(flows.Client.Calls);
+    }
+
+    [Fact]
+    public async Task ClaimTheServerNeverAnswers_GivesUpAfterTheOperationTimeoutAndSaysSo()
+    {
+        using var flows = Flows();
+        flows.Client.HoldMutations = new TaskCompletionSource();
+
+        flows.Runner.Start(flows.Model.Find("requests/r1")!, flows.Flows.Claim.RunAsync);
+        Assert.True(flows.Runner.Busy);
+        flows.Time.Advance(RequestOperations.OperationTimeout - TimeSpan.FromSeconds(1));
+        Assert.True(flows.Runner.Busy);
+        flows.Time.Advance(TimeSpan.FromSeconds(1));
+        await flows.Runner.Running.DefaultTimeout();
+
+        Assert.False(flows.Runner.Busy);
+        Assert.Equal("Could not claim #1: the server did not answer. Nothing was changed; try again when connected.", flows.Screen.Result);
     }
 }

@@ -29,7 +29,7 @@ internal sealed class FlowHarness : IDisposable
             Requests.SnapshotEnd(100),
         ]);
         Screen = new ResultLineScreen(App);
-        Flows = new ActionFlows(Model, new RequestOperations(Client, Model), Drafts, new Palette(ColorMode.Monochrome), Time, TimeZoneInfo.Utc, Screen);
+        Flows = new ActionFlows(Model, new RequestOperations(Client, Model, Time, CancellationToken.None), Drafts, new Palette(ColorMode.Monochrome), Time, TimeZoneInfo.Utc, Screen);
         Runner = new ActionRunner(Screen, () => Screen.Result = null, () => Finished++);
     }
 

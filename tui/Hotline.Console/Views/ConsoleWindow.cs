@@ -94,9 +94,6 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
     /// <summary>True while the search field has focus and takes the keys typed.</summary>
     internal bool Searching => _viewLine.Search.HasFocus;
 
-    /// <summary>The action a key started that has not ended yet (a dialog open, or waiting for the server).</summary>
-    internal Task RunningAction => _runner.Running;
-
     /// <summary>
     /// Hooks the window to its application: the one-second tick (ages, countdowns, notices), the
     /// screen's keys, the keys that must work everywhere, even inside a dialog (F12 panic), and
