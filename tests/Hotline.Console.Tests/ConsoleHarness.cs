@@ -29,14 +29,7 @@ internal sealed class ConsoleHarness : IDisposable
             () => Bells++);
         _session = App.Begin(Window)!;
         Window.Attach(App);
-        Model.Apply(
-        [
-            new IdentityKnown(Client.Me, Client.People),
-            new StreamOpened(0),
-            new ConnectionChanged(ConnectionStatus.Connected),
-            Requests.Snapshot(all),
-            Requests.SnapshotEnd(revision),
-        ]);
+        Model.Apply(Client.SignedIn(all, revision));
         Window.Table.SetFocus();
     }
 

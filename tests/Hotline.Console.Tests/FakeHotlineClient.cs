@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Hotline.Console.Remote;
+using Hotline.Console.State;
 using Hotline.Contract.V1;
 
 namespace Hotline.Console.Tests;
@@ -34,6 +35,16 @@ internal sealed class FakeHotlineClient : IHotlineClient
     public Func<long, CancellationToken, IAsyncEnumerable<WatchRequestsResponse>>? Watch { get; set; }
 
     public List<long> WatchStarts { get; } = [];
+
+    /// <summary>What the watch loop posts on signing in to this server and loading <paramref name="requests"/>: a model fed these is connected and loaded.</summary>
+    public FeedEvent[] SignedIn(HelpRequest[] requests, long revision) =>
+    [
+        new IdentityKnown(Me, People),
+        new StreamOpened(0),
+        new ConnectionChanged(ConnectionStatus.Connected),
+        Requests.Snapshot(requests),
+        Requests.SnapshotEnd(revision),
+    ];
 
     public void Store(params HelpRequest[] requests)
     {

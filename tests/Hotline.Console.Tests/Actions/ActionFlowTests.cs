@@ -1,3 +1,4 @@
+using Hotline.Console.Actions;
 using Hotline.Console.Operations;
 using Hotline.Console.Views;
 using Hotline.Contract.V1;
@@ -18,25 +19,66 @@ public sealed class ActionFlowTests
 
     private static readonly HelpRequest Closed = Requests.Make(4, state: RequestState.Closed, assignee: "operators/anna");
 
-    private static FlowHarness Flows() => new(Open, Mine, Timurs, Closed);
+    /// <summary>The flow a key starts, the request it is on, how the server answers (null: it does it), and what the result line then says.</summary>
+    public static TheoryData<string, long, string?, string> Outcomes => new()
+    {
+        { "a claim", 1, null, "#1 is yours now." },
+        { "a claim", 1, "taken", "Could not claim #1: Timur B. (timur) already holds it." },
+        { "A give", 1, null, "#1 is now held by Timur B. (timur)." },
+        { "A give", 1, "disabled", "Could not assign #1: that operator is disabled." },
+        { "r release", 2, null, "#2 is back in the queue." },
+        { "r release", 2, "changed", "Could not release #2: someone changed it a moment ago. The view is refreshed; check it and try again." },
+        { "n note", 2, null, "Note added to #2." },
+        {
+            "n note", 2, "offline",
+            "Could not add a note to #2: the server did not answer. Nothing was changed; try again when connected. Your note is kept as a draft (n)."
+        },
+        { "u urgency", 1, null, "#1 is now urgent." },
+        { "u urgency", 1, "bad tags", "Could not update #1: check tags[0]: must be at most 40 characters." },
+        { "c close", 2, null, "#2 closed: referred." },
+        { "c close", 2, "changed", "Could not close #2: someone changed it a moment ago. The view is refreshed; check it and try again." },
+        { "o reopen", 4, null, "#4 is open again." },
+        { "o reopen", 1, "open", "Could not reopen #1: it is already open." },
+    };
 
-    [Fact]
-    public async Task Claim_SaysItIsMine()
+    [Theory]
+    [MemberData(nameof(Outcomes))]
+    public async Task Flow_SaysOnTheResultLineWhatHappened(string flow, long number, string? answer, string expected)
     {
         using var flows = Flows();
+        flows.Client.RefuseNext = answer switch
+        {
+            null => null,
+            "taken" => RpcErrors.AlreadyAssigned("operators/timur"),
+            "disabled" => RpcErrors.Refusal(Grpc.Core.StatusCode.FailedPrecondition, "OPERATOR_DISABLED"),
+            "changed" => RpcErrors.EtagMismatch(),
+            "offline" => RpcErrors.Unavailable(),
+            "bad tags" => RpcErrors.InvalidFields(("tags[0]", "must be at most 40 characters")),
+            "open" => RpcErrors.Refusal(Grpc.Core.StatusCode.FailedPrecondition, "REQUEST_OPEN"),
+            _ => throw new ArgumentOutOfRangeException(nameof(answer), answer, null),
+        };
+        var (run, dialogKeys) = Started(flows.Flows, flow);
 
-        Assert.Equal("#1 is yours now.", await flows.RunAsync(1, f => f.Claim.RunAsync));
-        Assert.True(flows.Screen.ResultOk);
+        var result = await flows.RunAsync(number, run, dialogKeys);
+
+        Assert.Equal(expected, result);
+        Assert.Equal(answer is null, flows.Screen.ResultOk);
+        Assert.Single(flows.Client.Calls, call => !call.StartsWith("get ", StringComparison.Ordinal));
     }
 
     [Fact]
-    public async Task ClaimTakenFirst_NamesTheHolder()
+    public async Task NoteTheServerRefuses_KeepsTheDraft_AndOneItTakes_ForgetsIt()
     {
         using var flows = Flows();
-        flows.Client.RefuseNext = RpcErrors.AlreadyAssigned("operators/timur");
+        flows.Client.RefuseNext = RpcErrors.Unavailable();
+        var (note, keys) = Started(flows.Flows, "n note");
 
-        Assert.Equal("Could not claim #1: Timur B. (timur) already holds it.", await flows.RunAsync(1, f => f.Claim.RunAsync));
-        Assert.False(flows.Screen.ResultOk);
+        await flows.RunAsync(2, note, keys);
+        Assert.Equal(1, flows.Drafts.Count);
+        await flows.RunAsync(2, note, Key.F2);
+
+        Assert.Equal("Note added to #2.", flows.Screen.Result);
+        Assert.Equal(0, flows.Drafts.Count);
     }
 
     [Fact]
@@ -44,25 +86,8 @@ public sealed class ActionFlowTests
     {
         using var flows = Flows();
 
-        var result = await flows.RunAsync<ConfirmDialog>(3, f => f.Claim.RunAsync, _ => flows.App.InjectKey(Key.Esc));
-
-        Assert.Null(result);
+        Assert.Null(await flows.RunAsync(3, flows.Flows.Claim.RunAsync, Key.Esc));
         Assert.Empty(flows.Client.Calls);
-    }
-
-    [Fact]
-    public async Task Give_SaysWhoHoldsItNow()
-    {
-        using var flows = Flows();
-
-        var result = await flows.RunAsync<AssignDialog>(1, f => f.Assign.RunAsync, _ =>
-        {
-            flows.App.InjectKey(Key.CursorDown);
-            flows.App.InjectKey(Key.CursorDown);
-            flows.App.InjectKey(Key.Enter);
-        });
-
-        Assert.Equal("#1 is now held by Timur B. (timur).", result);
     }
 
     [Fact]
@@ -71,138 +96,8 @@ public sealed class ActionFlowTests
         using var flows = Flows();
         flows.Model.Apply([new Hotline.Console.State.IdentityKnown(flows.Client.Me, [])]);
 
-        Assert.Equal("No operator list yet: the console is not connected.", await flows.RunAsync(1, f => f.Assign.RunAsync));
+        Assert.Equal("No operator list yet: the console is not connected.", await flows.RunAsync(1, flows.Flows.Assign.RunAsync));
         Assert.Empty(flows.Client.Calls);
-    }
-
-    [Fact]
-    public async Task Release_SaysItIsBackInTheQueue()
-    {
-        using var flows = Flows();
-
-        Assert.Equal("#2 is back in the queue.", await flows.RunAsync(2, f => f.Release.RunAsync));
-    }
-
-    [Fact]
-    public async Task ReleaseOfAChangedRequest_IsRefusedAndRefreshed()
-    {
-        using var flows = Flows();
-        flows.Client.RefuseNext = RpcErrors.EtagMismatch();
-
-        var result = await flows.RunAsync(2, f => f.Release.RunAsync);
-
-        Assert.Equal("Could not release #2: someone changed it a moment ago. The view is refreshed; check it and try again.", result);
-        Assert.Contains("get requests/r2", flows.Client.Calls);
-    }
-
-    [Fact]
-    public async Task Note_SavedWithF2_SaysAddedAndForgetsTheDraft()
-    {
-        using var flows = Flows();
-
-        var result = await flows.RunAsync<NoteDialog>(2, f => f.Note.RunAsync, _ =>
-        {
-            foreach (var c in "перезвонить")
-            {
-                flows.App.InjectKey(new Key(c));
-            }
-            flows.App.InjectKey(Key.F2);
-        });
-
-        Assert.Equal("Note added to #2.", result);
-        Assert.Equal(0, flows.Drafts.Count);
-    }
-
-    [Fact]
-    public async Task NoteTheServerRefuses_SaysSoAndKeepsTheDraft()
-    {
-        using var flows = Flows();
-        flows.Client.RefuseNext = RpcErrors.Unavailable();
-
-        var result = await flows.RunAsync<NoteDialog>(2, f => f.Note.RunAsync, _ =>
-        {
-            flows.App.InjectKey(new Key('x'));
-            flows.App.InjectKey(Key.F2);
-        });
-
-        Assert.StartsWith("Could not add a note to #2: ", result, StringComparison.Ordinal);
-        Assert.EndsWith(" Your note is kept as a draft (n).", result, StringComparison.Ordinal);
-        Assert.Equal(1, flows.Drafts.Count);
-    }
-
-    [Fact]
-    public async Task Triage_SaysTheNewUrgency()
-    {
-        using var flows = Flows();
-
-        var result = await flows.RunAsync<TriageDialog>(1, f => f.Triage.RunAsync, _ =>
-        {
-            flows.App.InjectKey(Key.CursorDown);
-            flows.App.InjectKey(Key.Enter);
-        });
-
-        Assert.Equal("#1 is now urgent.", result);
-    }
-
-    [Fact]
-    public async Task TriageRejected_NamesTheField()
-    {
-        using var flows = Flows();
-        flows.Client.RefuseNext = RpcErrors.InvalidFields(("tags[0]", "must be at most 40 characters"));
-
-        var result = await flows.RunAsync<TriageDialog>(1, f => f.Triage.RunAsync, _ => flows.App.InjectKey(Key.Enter));
-
-        Assert.Equal("Could not update #1: check tags[0]: must be at most 40 characters.", result);
-    }
-
-    [Fact]
-    public async Task Close_SaysHowItWasResolved()
-    {
-        using var flows = Flows();
-
-        var result = await flows.RunAsync<CloseDialog>(2, f => f.Close.RunAsync, _ =>
-        {
-            flows.App.InjectKey(Key.CursorDown);
-            flows.App.InjectKey(Key.Enter);
-        });
-
-        Assert.Equal("#2 closed: referred.", result);
-    }
-
-    [Fact]
-    public async Task CloseOfAStaleView_IsRefused()
-    {
-        using var flows = Flows();
-        flows.Client.RefuseNext = RpcErrors.EtagMismatch();
-
-        var result = await flows.RunAsync<CloseDialog>(2, f => f.Close.RunAsync, _ => flows.App.InjectKey(Key.Enter));
-
-        Assert.Equal("Could not close #2: someone changed it a moment ago. The view is refreshed; check it and try again.", result);
-    }
-
-    [Fact]
-    public async Task Reopen_SaysItIsOpenAgain()
-    {
-        using var flows = Flows();
-
-        var result = await flows.RunAsync<ReopenDialog>(4, f => f.Reopen.RunAsync, _ =>
-        {
-            flows.App.InjectKey(new Key('y'));
-            flows.App.InjectKey(Key.Enter);
-        });
-
-        Assert.Equal("#4 is open again.", result);
-    }
-
-    [Fact]
-    public async Task ReopenOfAnOpenRequest_IsRefusedClearly()
-    {
-        using var flows = Flows();
-        flows.Client.RefuseNext = RpcErrors.Refusal(Grpc.Core.StatusCode.FailedPrecondition, "REQUEST_OPEN");
-
-        var result = await flows.RunAsync<ReopenDialog>(1, f => f.Reopen.RunAsync, _ => flows.App.InjectKey(Key.Enter));
-
-        Assert.Equal("Could not reopen #1: it is already open.", result);
     }
 
     [Fact]
@@ -211,11 +106,28 @@ public sealed class ActionFlowTests
         using var flows = Flows();
         flows.Client.FailNext = new InvalidOperationException("Анна: адрес ул. Ленина 5");
 
-        var result = await flows.RunAsync(1, f => f.Claim.RunAsync);
+        var result = await flows.RunAsync(1, flows.Flows.Claim.RunAsync);
 
         Assert.Equal("#1: that did not work (InvalidOperationException). Nothing was lost; try again.", result);
         Assert.False(flows.Screen.ResultOk);
-        Assert.Equal("#1 is yours now.", await flows.RunAsync(1, f => f.Claim.RunAsync));
+        Assert.Equal("#1 is yours now.", await flows.RunAsync(1, flows.Flows.Claim.RunAsync));
+    }
+
+    [Fact]
+    public async Task ClaimTheServerNeverAnswers_GivesUpAfterTheOperationTimeoutAndSaysSo()
+    {
+        using var flows = Flows();
+        flows.Client.HoldMutations = new TaskCompletionSource();
+
+        flows.Runner.Start(flows.Model.Find("requests/r1")!, flows.Flows.Claim.RunAsync);
+        Assert.True(flows.Runner.Busy);
+        flows.Time.Advance(RequestOperations.OperationTimeout - TimeSpan.FromSeconds(1));
+        Assert.True(flows.Runner.Busy);
+        flows.Time.Advance(TimeSpan.FromSeconds(1));
+        await flows.Runner.Running.DefaultTimeout();
+
+        Assert.False(flows.Runner.Busy);
+        Assert.Equal("Could not claim #1: the server did not answer. Nothing was changed; try again when connected.", flows.Screen.Result);
     }
 
     [Fact]
@@ -241,20 +153,18 @@ public sealed class ActionFlowTests
         Assert.Empty(flows.Client.Calls);
     }
 
-    [Fact]
-    public async Task ClaimTheServerNeverAnswers_GivesUpAfterTheOperationTimeoutAndSaysSo()
+    private static FlowHarness Flows() => new(Open, Mine, Timurs, Closed);
+
+    /// <summary>The flow a key of the hint line starts ("c close"), and the keys that fill in and accept its dialog.</summary>
+    private static (Func<HelpRequest, Task<ActionOutcome?>> Run, Key[] DialogKeys) Started(ActionFlows flows, string key) => key switch
     {
-        using var flows = Flows();
-        flows.Client.HoldMutations = new TaskCompletionSource();
-
-        flows.Runner.Start(flows.Model.Find("requests/r1")!, flows.Flows.Claim.RunAsync);
-        Assert.True(flows.Runner.Busy);
-        flows.Time.Advance(RequestOperations.OperationTimeout - TimeSpan.FromSeconds(1));
-        Assert.True(flows.Runner.Busy);
-        flows.Time.Advance(TimeSpan.FromSeconds(1));
-        await flows.Runner.Running.DefaultTimeout();
-
-        Assert.False(flows.Runner.Busy);
-        Assert.Equal("Could not claim #1: the server did not answer. Nothing was changed; try again when connected.", flows.Screen.Result);
-    }
+        "a claim" => (flows.Claim.RunAsync, []),
+        "A give" => (flows.Assign.RunAsync, [Key.CursorDown, Key.CursorDown, Key.Enter]),
+        "r release" => (flows.Release.RunAsync, []),
+        "n note" => (flows.Note.RunAsync, [new Key('x'), Key.F2]),
+        "u urgency" => (flows.Triage.RunAsync, [Key.CursorDown, Key.Enter]),
+        "c close" => (flows.Close.RunAsync, [Key.CursorDown, Key.Enter]),
+        "o reopen" => (flows.Reopen.RunAsync, [new Key('y'), Key.Enter]),
+        _ => throw new ArgumentOutOfRangeException(nameof(key), key, null),
+    };
 }

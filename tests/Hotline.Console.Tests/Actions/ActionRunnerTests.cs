@@ -23,14 +23,14 @@ public sealed class ActionRunnerTests
     {
         using var flows = new FlowHarness(Requests.Make(1));
 
-        var thrownAtOnce = await flows.RunAsync(1, _ => _ => throw failure);
-        var thrownLater = await flows.RunAsync(1, _ => _ => Task.FromException<ActionOutcome?>(failure));
+        var thrownAtOnce = await flows.RunAsync(1, _ => throw failure);
+        var thrownLater = await flows.RunAsync(1, _ => Task.FromException<ActionOutcome?>(failure));
 
         var expected = $"#1: that did not work ({failure.GetType().Name}). Nothing was lost; try again.";
         Assert.Equal(expected, thrownAtOnce);
         Assert.Equal(expected, thrownLater);
         Assert.Equal(2, flows.Finished);
-        Assert.Equal("#1 is yours now.", await flows.RunAsync(1, f => f.Claim.RunAsync));
+        Assert.Equal("#1 is yours now.", await flows.RunAsync(1, flows.Flows.Claim.RunAsync));
     }
 
     [Fact]
@@ -66,6 +66,6 @@ public sealed class ActionRunnerTests
         using var flows = new FlowHarness(Requests.Make(1));
         flows.Screen.Panicked = true;
 
-        Assert.Null(await flows.RunAsync(1, f => f.Claim.RunAsync));
+        Assert.Null(await flows.RunAsync(1, flows.Flows.Claim.RunAsync));
     }
 }
