@@ -13,7 +13,7 @@ public sealed record LiveAlert(string Text, bool Danger, bool Rings);
 /// </summary>
 public static class BellPolicy
 {
-    /// <param name="takenFromMe">The alert for a request taken from the operator in this batch, if any (<see cref="HeldRequests.TakenFromMe"/>).</param>
+    /// <param name="takenFromMe">The alert for a request taken from the operator in this batch, if any (<see cref="HeldRequests.Follow"/>).</param>
     /// <param name="bellOn">The operator's bell setting (b, --no-bell).</param>
     public static LiveAlert? For(QueueDelta delta, string? takenFromMe, bool bellOn)
     {

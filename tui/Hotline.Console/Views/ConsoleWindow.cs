@@ -345,7 +345,7 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
         // Whether or not a row changed, a refreshed operator list can change a name the detail pane shows.
         _table.Follow(delta);
         _detail.Show(Selected);
-        if (BellPolicy.For(delta, _held.TakenFromMe(delta, _runner.ActingOn), BellOn) is { } alert)
+        if (BellPolicy.For(delta, _held.Follow(delta, _runner.ActingOn), BellOn) is { } alert)
         {
             _lines.ShowAlert(alert.Text, alert.Danger);
             if (alert.Rings)
@@ -354,14 +354,6 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
             }
         }
         UpdateLines();
-        if (delta.Reloaded)
-        {
-            _held.Remember();
-        }
-        else
-        {
-            _held.Remember(delta.ChangedNames);
-        }
     }
 
     private void ShowResult(string text, bool ok)
