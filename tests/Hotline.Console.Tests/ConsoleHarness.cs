@@ -25,18 +25,11 @@ internal sealed class ConsoleHarness : IDisposable
         Time = new FakeTimeProvider(Requests.T0.AddMinutes(30));
         var all = requests.ToArray();
         Client.Store(all);
-        Window = new ConsoleWindow(Model, new RequestOperations(Client, Model), Drafts, new Palette(colors), Time, TimeZoneInfo.Utc, bell: true,
+        Window = new ConsoleWindow(Model, new RequestOperations(Client, Model, Time, CancellationToken.None), Drafts, new Palette(colors), Time, TimeZoneInfo.Utc, bell: true,
             () => Bells++);
         _session = App.Begin(Window)!;
         Window.Attach(App);
-        Model.Apply(
-        [
-            new IdentityKnown(Client.Me, Client.People),
-            new StreamOpened(0),
-            new ConnectionChanged(ConnectionStatus.Connected),
-            Requests.Snapshot(all),
-            Requests.SnapshotEnd(revision),
-        ]);
+        Model.Apply(Client.SignedIn(all, revision));
         Window.Table.SetFocus();
     }
 

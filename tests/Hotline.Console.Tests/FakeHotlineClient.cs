@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Grpc.Core;
 using Hotline.Console.Remote;
+using Hotline.Console.State;
 using Hotline.Contract.V1;
 
 namespace Hotline.Console.Tests;
@@ -20,6 +21,12 @@ internal sealed class FakeHotlineClient : IHotlineClient
     /// <summary>The next mutation fails with this.</summary>
     public RpcException? RefuseNext { get; set; }
 
+    /// <summary>The next mutation fails with this: a failure no refusal describes (a bug, a broken library).</summary>
+    public Exception? FailNext { get; set; }
+
+    /// <summary>While set, mutations wait for it to complete first (or for their cancellation): a server that does not answer.</summary>
+    public TaskCompletionSource? HoldMutations { get; set; }
+
     public Operator Me { get; set; } = Requests.Anna;
 
     public List<Operator> People { get; } = [Requests.Anna, Requests.Lena, Requests.Timur];
@@ -28,6 +35,16 @@ internal sealed class FakeHotlineClient : IHotlineClient
     public Func<long, CancellationToken, IAsyncEnumerable<WatchRequestsResponse>>? Watch { get; set; }
 
     public List<long> WatchStarts { get; } = [];
+
+    /// <summary>What the watch loop posts on signing in to this server and loading <paramref name="requests"/>: a model fed these is connected and loaded.</summary>
+    public FeedEvent[] SignedIn(HelpRequest[] requests, long revision) =>
+    [
+        new IdentityKnown(Me, People),
+        new StreamOpened(0),
+        new ConnectionChanged(ConnectionStatus.Connected),
+        Requests.Snapshot(requests),
+        Requests.SnapshotEnd(revision),
+    ];
 
     public void Store(params HelpRequest[] requests)
     {
@@ -119,59 +136,68 @@ internal sealed class FakeHotlineClient : IHotlineClient
     }
 
     public Task<HelpRequest> AssignAsync(string name, string assignee, CancellationToken cancellationToken) =>
-        Mutate($"assign {name} to '{assignee}'", name, r =>
+        MutateAsync($"assign {name} to '{assignee}'", name, r =>
         {
             r.Assignee = assignee.Length == 0 ? Me.Name : assignee;
             r.State = RequestState.Assigned;
-        });
+        }, cancellationToken);
 
     public Task<HelpRequest> ReleaseAsync(string name, string etag, CancellationToken cancellationToken) =>
-        Mutate($"release {name} etag {etag}", name, r =>
+        MutateAsync($"release {name} etag {etag}", name, r =>
         {
             r.Assignee = "";
             r.State = RequestState.New;
-        });
+        }, cancellationToken);
 
     public Task<HelpRequest> AddNoteAsync(string name, string text, string requestId, CancellationToken cancellationToken) =>
-        Mutate($"note {name} '{text}' id {requestId}", name, r => r.Notes.Add(new Note { Id = requestId, Author = Me.Name, Text = text }));
+        MutateAsync($"note {name} '{text}' id {requestId}", name, r => r.Notes.Add(new Note { Id = requestId, Author = Me.Name, Text = text }), cancellationToken);
 
     public Task<HelpRequest> TriageAsync(string name, Urgency urgency, IReadOnlyList<string> tags, string etag, CancellationToken cancellationToken) =>
-        Mutate($"triage {name} {urgency} [{string.Join(",", tags)}] etag {etag}", name, r =>
+        MutateAsync($"triage {name} {urgency} [{string.Join(",", tags)}] etag {etag}", name, r =>
         {
             r.Urgency = urgency;
             r.Tags.Clear();
             r.Tags.AddRange(tags);
-        });
+        }, cancellationToken);
 
     public Task<HelpRequest> CloseAsync(string name, Resolution resolution, string comment, string etag, CancellationToken cancellationToken) =>
-        Mutate($"close {name} {resolution} '{comment}' etag {etag}", name, r =>
+        MutateAsync($"close {name} {resolution} '{comment}' etag {etag}", name, r =>
         {
             r.State = RequestState.Closed;
             r.Resolution = resolution;
             r.ResolutionComment = comment;
             r.ClosedBy = Me.Name;
-        });
+        }, cancellationToken);
 
     public Task<HelpRequest> ReopenAsync(string name, string comment, string etag, CancellationToken cancellationToken) =>
-        Mutate($"reopen {name} '{comment}' etag {etag}", name, r =>
+        MutateAsync($"reopen {name} '{comment}' etag {etag}", name, r =>
         {
             r.State = r.Assignee.Length > 0 ? RequestState.Assigned : RequestState.New;
             r.Resolution = Resolution.Unspecified;
-        });
+        }, cancellationToken);
 
-    private Task<HelpRequest> Mutate(string call, string name, Action<HelpRequest> change)
+    private async Task<HelpRequest> MutateAsync(string call, string name, Action<HelpRequest> change, CancellationToken cancellationToken)
     {
         Calls.Add(call);
+        if (HoldMutations is { } hold)
+        {
+            await hold.Task.WaitAsync(cancellationToken);
+        }
         if (RefuseNext is { } refusal)
         {
             RefuseNext = null;
-            return Task.FromException<HelpRequest>(refusal);
+            throw refusal;
+        }
+        if (FailNext is { } failure)
+        {
+            FailNext = null;
+            throw failure;
         }
         var updated = Stored[name].Clone();
         change(updated);
         updated.Revision = ++_revision;
         updated.Etag = $"e{updated.Revision}";
         Stored[name] = updated;
-        return Task.FromResult(updated.Clone());
+        return updated.Clone();
     }
 }

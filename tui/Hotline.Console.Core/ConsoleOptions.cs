@@ -1,3 +1,5 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using Hotline.Console.Remote;
 using Hotline.Contract.Client;
 
@@ -61,65 +63,49 @@ public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode
     /// <summary>The options, or an error to print with the help (null error and null options: --help).</summary>
     public static (ConsoleOptions? Options, string? Error) Parse(IReadOnlyList<string> args, Func<string, string?> environment)
     {
-        var server = environment("HOTLINE_SERVER") ?? DefaultServer;
-        string? tokenFile = null;
-        var pins = new List<PinnedCertificate>();
-        var colors = environment("NO_COLOR") is { Length: > 0 } ? ColorMode.Monochrome : ColorMode.Full;
-        var bell = true;
-        var demo = false;
-        string? demoTokenFile = null;
-        for (var i = 0; i < args.Count; i++)
+        var line = new CommandLine();
+        var parsed = line.Command.Parse(args);
+        if (parsed.GetResult(line.Token) is not null)
         {
-            string Value() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
-            try
-            {
-                switch (args[i])
-                {
-                    case "-h" or "--help":
-                        return (null, null);
-                    case "--server":
-                        server = Value();
-                        break;
-                    case "--token-file":
-                        tokenFile = Value();
-                        break;
-                    case "--pin":
-                        pins.Add(PinnedCertificate.TryParse(Value(), out var pin)
-                            ? pin
-                            : throw new ArgumentException("--pin takes a SHA-256 fingerprint: 64 hex digits, colons and a sha256: prefix optional"));
-                        break;
-                    case "--colors":
-                        colors = Value() switch
-                        {
-                            "full" => ColorMode.Full,
-                            "16" => ColorMode.Sixteen,
-                            "mono" or "none" => ColorMode.Monochrome,
-                            var other => throw new ArgumentException($"--colors takes full, 16 or mono, not '{other}'"),
-                        };
-                        break;
-                    case "--mono" or "--monochrome" or "--no-color":
-                        colors = ColorMode.Monochrome;
-                        break;
-                    case "--no-bell":
-                        bell = false;
-                        break;
-                    case "--demo":
-                        demo = true;
-                        break;
-                    case "--demo-token-file":
-                        demoTokenFile = Value();
-                        break;
-                    case "--token":
-                        return (null, "--token is not accepted: a token on the command line is visible to every user of this machine. Use --token-file or HOTLINE_TOKEN.");
-                    default:
-                        return (null, $"unknown option '{args[i]}'");
-                }
-            }
-            catch (ArgumentException error)
-            {
-                return (null, error.Message);
-            }
+            return (null, "--token is not accepted: a token on the command line is visible to every user of this machine. Use --token-file or HOTLINE_TOKEN.");
         }
+        if (parsed.GetValue(line.Help))
+        {
+            return (null, null);
+        }
+        if (CommandLine.Mistake(parsed) is { } mistake)
+        {
+            return (null, mistake);
+        }
+        var server = parsed.GetValue(line.Server) ?? environment("HOTLINE_SERVER") ?? DefaultServer;
+        var tokenFile = parsed.GetValue(line.TokenFile);
+        var demo = parsed.GetValue(line.Demo);
+        var demoTokenFile = parsed.GetValue(line.DemoTokenFile);
+        var pins = new List<PinnedCertificate>();
+        foreach (var text in parsed.GetValue(line.Pins) ?? [])
+        {
+            if (!PinnedCertificate.TryParse(text, out var pin))
+            {
+                return (null, "--pin takes a SHA-256 fingerprint: 64 hex digits, colons and a sha256: prefix optional");
+            }
+            pins.Add(pin);
+        }
+        var colors = environment("NO_COLOR") is { Length: > 0 } ? ColorMode.Monochrome : ColorMode.Full;
+        if (parsed.GetValue(line.Colors) is { } mode)
+        {
+            if (ColorsNamed(mode) is not { } named)
+            {
+                return (null, $"--colors takes full, 16 or mono, not '{mode}'");
+            }
+            colors = named;
+        }
+        // --mono is --colors mono: whichever of the two comes last wins.
+        if (parsed.Tokens.LastOrDefault(t => t.Type == TokenType.Option && (line.IsMono(t.Value) || t.Value == line.Colors.Name)) is { } last
+            && line.IsMono(last.Value))
+        {
+            colors = ColorMode.Monochrome;
+        }
+        var bell = !parsed.GetValue(line.NoBell);
         if (!Uri.TryCreate(server, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
         {
             return (null, $"'{server}' is not an http or https address");
@@ -160,6 +146,14 @@ public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode
         }
         return (new ConsoleOptions(uri, credential, colors, bell, demo, pins) { DemoCredential = demoCredential }, null);
     }
+
+    private static ColorMode? ColorsNamed(string mode) => mode switch
+    {
+        "full" => ColorMode.Full,
+        "16" => ColorMode.Sixteen,
+        "mono" or "none" => ColorMode.Monochrome,
+        _ => null,
+    };
 
     private static Credential? ResolveCredential(string? tokenFile, Func<string, string?> environment, out string? problem)
     {
@@ -205,5 +199,63 @@ public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode
             problem = $"no permission to read the token file {tokenFile}";
         }
         return null;
+    }
+
+    /// <summary>
+    /// The console's flags as System.CommandLine symbols. Only parsing is used: the help text,
+    /// the error wording and the exit codes stay the console's own (see <see cref="Help"/>).
+    /// </summary>
+    private sealed class CommandLine
+    {
+        public CommandLine()
+        {
+            // A plain command, not a RootCommand: that would add its own help, version and directives.
+            Command = new Command("hotline-console")
+            {
+                Help, Server, TokenFile, Pins, Colors, Mono, NoBell, Demo, DemoTokenFile, Token,
+            };
+        }
+
+        public Command Command { get; }
+
+        public Option<bool> Help { get; } = new("--help", "-h");
+
+        public Option<string> Server { get; } = new("--server");
+
+        public Option<string> TokenFile { get; } = new("--token-file");
+
+        public Option<string[]> Pins { get; } = new("--pin") { Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+
+        public Option<string> Colors { get; } = new("--colors");
+
+        public Option<bool> Mono { get; } = new("--mono", "--monochrome", "--no-color") { Arity = ArgumentArity.Zero };
+
+        public Option<bool> NoBell { get; } = new("--no-bell") { Arity = ArgumentArity.Zero };
+
+        public Option<bool> Demo { get; } = new("--demo") { Arity = ArgumentArity.Zero };
+
+        public Option<string> DemoTokenFile { get; } = new("--demo-token-file");
+
+        /// <summary>Refused with its own reason; it takes a value so that the token itself is never named as an unknown option.</summary>
+        public Option<string> Token { get; } = new("--token") { Arity = ArgumentArity.ZeroOrOne, Hidden = true };
+
+        public bool IsMono(string name) => name == Mono.Name || Mono.Aliases.Contains(name);
+
+        /// <summary>The first mistake on the command line in the console's own words, or null.</summary>
+        public static string? Mistake(ParseResult parsed)
+        {
+            if (parsed.UnmatchedTokens.Count > 0)
+            {
+                return $"unknown option '{parsed.UnmatchedTokens[0]}'";
+            }
+            if (parsed.Errors.Count == 0)
+            {
+                return null;
+            }
+            var error = parsed.Errors[0];
+            return error.SymbolResult is OptionResult { Tokens.Count: 0 } option
+                ? $"{option.IdentifierToken?.Value ?? option.Option.Name} needs a value"
+                : error.Message;
+        }
     }
 }

@@ -1,3 +1,4 @@
+using Grpc.Core;
 using Hotline.Console.Demo;
 using Hotline.Console.Operations;
 using Hotline.Console.Remote;
@@ -35,7 +36,7 @@ public static class ConsoleProgram
         {
             app.Driver!.Force16Colors = true;
         }
-        using var window = new ConsoleWindow(model, new RequestOperations(client, model), drafts, new Palette(options.Colors),
+        using var window = new ConsoleWindow(model, new RequestOperations(client, model, TimeProvider.System, stop.Token), drafts, new Palette(options.Colors),
             TimeProvider.System, TimeZoneInfo.Local, options.Bell, () => System.Console.Out.Write('\a'));
         var panicked = false;
         window.OnPanic = () => panicked = true;
@@ -56,26 +57,11 @@ public static class ConsoleProgram
         app.Run(window);
         // Terminal.Gui's synchronization context outlives its loop: an await resuming on it now would never run.
         SynchronizationContext.SetSynchronizationContext(null);
-        await stop.CancelAsync().ConfigureAwait(false);
+        await stop.CancelAsync();
         if (panicked)
         {
-            // Restore the terminal and wipe it first; then, for at most two seconds, revoke this
-            // console's token so a seized laptop cannot reconnect, and leave whatever the network says.
             app.Dispose();
-            await System.Console.Out.WriteAsync(ClearTerminal).ConfigureAwait(false);
-            await System.Console.Out.FlushAsync().ConfigureAwait(false);
-            try
-            {
-                using var revoke = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-                await client.EndMySessionAsync(revoke.Token).WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false);
-            }
-#pragma warning disable CA1031 // Whatever went wrong (offline, already revoked, timed out), the console must still exit now.
-            catch (Exception)
-#pragma warning restore CA1031
-            {
-                // The screen is clear, which matters most.
-            }
-            Environment.Exit(0);
+            await PanicExitAsync(client);
         }
         try
         {
@@ -86,5 +72,26 @@ public static class ConsoleProgram
             // The process is ending; an unfinished network call has nothing left to deliver.
         }
         return 0;
+    }
+
+    /// <summary>
+    /// After the panic key, with the terminal restored: wipe it, then for at most two seconds
+    /// revoke this console's token so a seized laptop cannot reconnect, and exit whatever the
+    /// network says.
+    /// </summary>
+    private static async Task PanicExitAsync(GrpcHotlineClient client)
+    {
+        await System.Console.Out.WriteAsync(ClearTerminal);
+        await System.Console.Out.FlushAsync();
+        try
+        {
+            using var revoke = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            await client.EndMySessionAsync(revoke.Token).WaitAsync(TimeSpan.FromSeconds(2), revoke.Token);
+        }
+        catch (Exception error) when (error is RpcException or OperationCanceledException or TimeoutException)
+        {
+            // Offline or already revoked: the screen is clear, which matters most.
+        }
+        Environment.Exit(0);
     }
 }

@@ -21,14 +21,14 @@ public sealed class WatchLoopTests
     {
         var second = new TaskCompletionSource();
         _client.Watch = (start, ct) => start == 0
-            ? Failing(ct, RpcErrors.Unavailable(), Snapshot(Requests.Make(1)), End(40), Requests.ChangeMessage(41, ChangeKind.Created, Requests.Make(2, revision: 41)))
-            : Holding(ct, second, Requests.ChangeMessage(41, ChangeKind.Created, Requests.Make(2, revision: 41)),
+            ? FailingAsync(ct, RpcErrors.Unavailable(), Snapshot(Requests.Make(1)), End(40), Requests.ChangeMessage(41, ChangeKind.Created, Requests.Make(2, revision: 41)))
+            : HoldingAsync(ct, second, Requests.ChangeMessage(41, ChangeKind.Created, Requests.Make(2, revision: 41)),
                 Requests.ChangeMessage(42, ChangeKind.Created, Requests.Make(3, revision: 42)));
         using var stop = new CancellationTokenSource();
         var loop = new WatchLoop(_client, Post, _time, new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), jitter: 0));
 
         var running = Task.Run(() => loop.RunAsync(stop.Token));
-        await WaitUntil(() => Posted().OfType<ConnectionChanged>().Any(c => c.Status.State == LinkState.Retrying));
+        await WaitUntilAsync(() => Posted().OfType<ConnectionChanged>().Any(c => c.Status.State == LinkState.Retrying));
         _time.Advance(TimeSpan.FromSeconds(1));
         await second.Task.DefaultTimeout();
         await stop.CancelAsync();
@@ -50,8 +50,8 @@ public sealed class WatchLoopTests
         var second = new TaskCompletionSource();
         var tooSlow = RpcErrors.Refusal(StatusCode.ResourceExhausted, "WATCH_TOO_SLOW", ("resume_revision", "11"));
         _client.Watch = (start, ct) => start == 0
-            ? Failing(ct, tooSlow, Snapshot(), End(10))
-            : Holding(ct, second);
+            ? FailingAsync(ct, tooSlow, Snapshot(), End(10))
+            : HoldingAsync(ct, second);
         using var stop = new CancellationTokenSource();
         var loop = new WatchLoop(_client, Post, _time, ReconnectBackoff.Default);
 
@@ -70,8 +70,8 @@ public sealed class WatchLoopTests
         // What Grpc.Net.Client reports for an RST_STREAM with ENHANCE_YOUR_CALM: the status code, no details.
         var reset = new RpcException(new Status(StatusCode.ResourceExhausted, "Error reading next message. HttpProtocolException: ENHANCE_YOUR_CALM"));
         _client.Watch = (start, ct) => start == 0
-            ? Failing(ct, reset, Snapshot(Requests.Make(1)), End(10), Requests.ChangeMessage(11, ChangeKind.Created, Requests.Make(2, revision: 11)))
-            : Holding(ct, second);
+            ? FailingAsync(ct, reset, Snapshot(Requests.Make(1)), End(10), Requests.ChangeMessage(11, ChangeKind.Created, Requests.Make(2, revision: 11)))
+            : HoldingAsync(ct, second);
         using var stop = new CancellationTokenSource();
         var loop = new WatchLoop(_client, Post, _time, ReconnectBackoff.Default);
 
@@ -91,10 +91,10 @@ public sealed class WatchLoopTests
         var third = new TaskCompletionSource();
         _client.Watch = (start, ct) => _client.WatchStarts.Count switch
         {
-            1 => Failing(ct, RpcErrors.Unavailable(), Snapshot(Requests.Make(1)), End(10)),
-            2 => Failing(ct, RpcErrors.Unavailable(), new WatchRequestsResponse { Reset = new WatchReset { Reason = "REVISION_COMPACTED" } },
+            1 => FailingAsync(ct, RpcErrors.Unavailable(), Snapshot(Requests.Make(1)), End(10)),
+            2 => FailingAsync(ct, RpcErrors.Unavailable(), new WatchRequestsResponse { Reset = new WatchReset { Reason = "REVISION_COMPACTED" } },
                 Snapshot(Requests.Make(5))),
-            _ => Holding(ct, third, Snapshot(Requests.Make(6)), End(90)),
+            _ => HoldingAsync(ct, third, Snapshot(Requests.Make(6)), End(90)),
         };
         using var stop = new CancellationTokenSource();
         var loop = new WatchLoop(_client, Post, _time, new ReconnectBackoff(TimeSpan.Zero, TimeSpan.Zero, jitter: 0));
@@ -119,7 +119,7 @@ public sealed class WatchLoopTests
     public async Task RefusedTokenOrRole_StopsRetryingAndSaysWhy(StatusCode code, string? reason, SignOutReason expected)
     {
         var refusal = reason is null ? new RpcException(new Status(code, "refused")) : RpcErrors.Refusal(code, reason);
-        _client.Watch = (start, ct) => Failing(ct, refusal, Snapshot(Requests.Make(1)), End(10));
+        _client.Watch = (start, ct) => FailingAsync(ct, refusal, Snapshot(Requests.Make(1)), End(10));
         using var stop = new CancellationTokenSource();
         var loop = new WatchLoop(_client, Post, _time, new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), jitter: 0));
 
@@ -141,12 +141,12 @@ public sealed class WatchLoopTests
     public async Task RevokedWhileOffline_SignsOutAtTheFirstRefusedSignInAndTriesNoMore()
     {
         var server = new SignInGate(_client);
-        _client.Watch = (start, ct) => Failing(ct, RpcErrors.Unavailable(), Snapshot(Requests.Make(1)), End(10));
+        _client.Watch = (start, ct) => FailingAsync(ct, RpcErrors.Unavailable(), Snapshot(Requests.Make(1)), End(10));
         using var stop = new CancellationTokenSource();
         var loop = new WatchLoop(server, Post, _time, new ReconnectBackoff(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), jitter: 0));
 
         var running = Task.Run(() => loop.RunAsync(stop.Token));
-        var retry = await NextRetry(0);
+        var retry = await NextRetryAsync(0);
         server.Refusal = () => RpcErrors.Refusal(StatusCode.Unauthenticated, "UNAUTHENTICATED");
         _time.Advance(retry.RetryAt!.Value - _time.GetUtcNow());
         await running.DefaultTimeout();
@@ -161,13 +161,13 @@ public sealed class WatchLoopTests
     {
         var second = new TaskCompletionSource();
         _client.Watch = (start, ct) => _client.WatchStarts.Count == 1
-            ? Failing(ct, RateLimited(TimeSpan.FromSeconds(40)))
-            : Holding(ct, second);
+            ? FailingAsync(ct, RateLimited(TimeSpan.FromSeconds(40)))
+            : HoldingAsync(ct, second);
         using var stop = new CancellationTokenSource();
         var loop = new WatchLoop(_client, Post, _time, new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), jitter: 0));
 
         var running = Task.Run(() => loop.RunAsync(stop.Token));
-        var retry = await NextRetry(0);
+        var retry = await NextRetryAsync(0);
         Assert.Equal(Requests.T0.AddSeconds(40), retry.RetryAt);
         Assert.Equal("too many failed sign-ins from this address", retry.Problem);
         _time.Advance(TimeSpan.FromSeconds(40));
@@ -181,12 +181,12 @@ public sealed class WatchLoopTests
     [Fact]
     public async Task RateLimitedForAbsurdlyLong_WaitsAnHourAtMost()
     {
-        _client.Watch = (start, ct) => Failing(ct, RateLimited(TimeSpan.FromDays(20000)));
+        _client.Watch = (start, ct) => FailingAsync(ct, RateLimited(TimeSpan.FromDays(20000)));
         using var stop = new CancellationTokenSource();
         var loop = new WatchLoop(_client, Post, _time, ReconnectBackoff.Default);
 
         var running = Task.Run(() => loop.RunAsync(stop.Token));
-        var retry = await NextRetry(0);
+        var retry = await NextRetryAsync(0);
         await stop.CancelAsync();
         await running.DefaultTimeout();
 
@@ -196,12 +196,12 @@ public sealed class WatchLoopTests
     [Fact]
     public async Task RateLimitedWithoutRetryInfo_FallsBackToTheBackoff()
     {
-        _client.Watch = (start, ct) => Failing(ct, RpcErrors.Refusal(StatusCode.ResourceExhausted, "RATE_LIMITED"));
+        _client.Watch = (start, ct) => FailingAsync(ct, RpcErrors.Refusal(StatusCode.ResourceExhausted, "RATE_LIMITED"));
         using var stop = new CancellationTokenSource();
         var loop = new WatchLoop(_client, Post, _time, new ReconnectBackoff(TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5), jitter: 0));
 
         var running = Task.Run(() => loop.RunAsync(stop.Token));
-        var retry = await NextRetry(0);
+        var retry = await NextRetryAsync(0);
         await stop.CancelAsync();
         await running.DefaultTimeout();
 
@@ -213,12 +213,12 @@ public sealed class WatchLoopTests
     [InlineData(StatusCode.Unavailable)]
     public async Task LockedDown_SaysSoAndKeepsRetrying(StatusCode code)
     {
-        _client.Watch = (start, ct) => Failing(ct, RpcErrors.Refusal(code, "LOCKED_DOWN"));
+        _client.Watch = (start, ct) => FailingAsync(ct, RpcErrors.Refusal(code, "LOCKED_DOWN"));
         using var stop = new CancellationTokenSource();
         var loop = new WatchLoop(_client, Post, _time, new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), jitter: 0));
 
         var running = Task.Run(() => loop.RunAsync(stop.Token));
-        var retry = await NextRetry(0);
+        var retry = await NextRetryAsync(0);
         await stop.CancelAsync();
         await running.DefaultTimeout();
 
@@ -228,12 +228,12 @@ public sealed class WatchLoopTests
     [Fact]
     public async Task TooManyWatchesOpen_SaysWhyAndRetriesWithBackoff()
     {
-        _client.Watch = (start, ct) => Failing(ct, RpcErrors.Refusal(StatusCode.ResourceExhausted, "TOO_MANY_WATCHES", ("limit", "caller")));
+        _client.Watch = (start, ct) => FailingAsync(ct, RpcErrors.Refusal(StatusCode.ResourceExhausted, "TOO_MANY_WATCHES", ("limit", "caller")));
         using var stop = new CancellationTokenSource();
         var loop = new WatchLoop(_client, Post, _time, new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), jitter: 0));
 
         var running = Task.Run(() => loop.RunAsync(stop.Token));
-        var retry = await NextRetry(0);
+        var retry = await NextRetryAsync(0);
         await stop.CancelAsync();
         await running.DefaultTimeout();
 
@@ -245,12 +245,12 @@ public sealed class WatchLoopTests
     public async Task RetryNow_EndsTheWaitAtOnce()
     {
         var second = new TaskCompletionSource();
-        _client.Watch = (start, ct) => _client.WatchStarts.Count == 1 ? Failing(ct, RpcErrors.Unavailable()) : Holding(ct, second);
+        _client.Watch = (start, ct) => _client.WatchStarts.Count == 1 ? FailingAsync(ct, RpcErrors.Unavailable()) : HoldingAsync(ct, second);
         using var stop = new CancellationTokenSource();
         var loop = new WatchLoop(_client, Post, _time, new ReconnectBackoff(TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), jitter: 0));
 
         var running = Task.Run(() => loop.RunAsync(stop.Token));
-        await NextRetry(0);
+        await NextRetryAsync(0);
         // From another thread, as the UI calls it; the fake clock never moves.
         Assert.True(await Task.Run(loop.RetryNow).DefaultTimeout());
         await second.Task.DefaultTimeout();
@@ -265,7 +265,7 @@ public sealed class WatchLoopTests
     public async Task RetryNow_WhileConnected_LeavesTheStreamAlone()
     {
         var first = new TaskCompletionSource();
-        _client.Watch = (start, ct) => Holding(ct, first, Snapshot(), End(10));
+        _client.Watch = (start, ct) => HoldingAsync(ct, first, Snapshot(), End(10));
         using var stop = new CancellationTokenSource();
         var loop = new WatchLoop(_client, Post, _time, ReconnectBackoff.Default);
 
@@ -288,17 +288,17 @@ public sealed class WatchLoopTests
         var back = Requests.T0.AddSeconds(outageSeconds);
         var reconnected = new TaskCompletionSource();
         var server = new SignInGate(_client) { Refusal = () => _time.GetUtcNow() < back ? RpcErrors.Unavailable() : null };
-        _client.Watch = (start, ct) => Holding(ct, reconnected);
+        _client.Watch = (start, ct) => HoldingAsync(ct, reconnected);
         using var stop = new CancellationTokenSource();
         var loop = new WatchLoop(server, Post, _time, ReconnectBackoff.Default);
 
         var running = Task.Run(() => loop.RunAsync(stop.Token));
         for (var retries = 0; !reconnected.Task.IsCompleted; retries++)
         {
-            var retry = await NextRetry(retries);
+            var retry = await NextRetryAsync(retries);
             _time.Advance(retry.RetryAt!.Value - _time.GetUtcNow());
             var next = retries + 1;
-            await WaitUntil(() => reconnected.Task.IsCompleted || Retries().Count > next);
+            await WaitUntilAsync(() => reconnected.Task.IsCompleted || Retries().Count > next);
         }
         await stop.CancelAsync();
         await running.DefaultTimeout();
@@ -315,9 +315,9 @@ public sealed class WatchLoopTests
         var third = new TaskCompletionSource();
         _client.Watch = (start, ct) => _client.WatchStarts.Count switch
         {
-            1 => Failing(ct, RpcErrors.Unavailable(), Snapshot(), End(10)),
-            2 or 3 => Failing(ct, RpcErrors.Refusal(StatusCode.FailedPrecondition, "LOCKED_DOWN")),
-            _ => Holding(ct, third),
+            1 => FailingAsync(ct, RpcErrors.Unavailable(), Snapshot(), End(10)),
+            2 or 3 => FailingAsync(ct, RpcErrors.Refusal(StatusCode.FailedPrecondition, "LOCKED_DOWN")),
+            _ => HoldingAsync(ct, third),
         };
         using var stop = new CancellationTokenSource();
         var loop = new WatchLoop(_client, Post, _time, new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), jitter: 0));
@@ -325,7 +325,7 @@ public sealed class WatchLoopTests
         var running = Task.Run(() => loop.RunAsync(stop.Token));
         for (var i = 0; i < 3; i++)
         {
-            var retry = await NextRetry(i);
+            var retry = await NextRetryAsync(i);
             _time.Advance(retry.RetryAt!.Value - _time.GetUtcNow());
         }
         await third.Task.DefaultTimeout();
@@ -372,13 +372,13 @@ public sealed class WatchLoopTests
     }
 
     /// <summary>The retry status number <paramref name="index"/> (0-based), once the loop has posted it.</summary>
-    private async Task<ConnectionStatus> NextRetry(int index)
+    private async Task<ConnectionStatus> NextRetryAsync(int index)
     {
-        await WhenRetrying(index).DefaultTimeout();
+        await WhenRetryingAsync(index).DefaultTimeout();
         return Retries()[index];
     }
 
-    private async Task WhenRetrying(int index) => await WaitUntil(() => Retries().Count > index);
+    private async Task WhenRetryingAsync(int index) => await WaitUntilAsync(() => Retries().Count > index);
 
     private List<ConnectionStatus> Retries() =>
         [.. Posted().OfType<ConnectionChanged>().Select(c => c.Status).Where(s => s.State == LinkState.Retrying)];
@@ -394,7 +394,7 @@ public sealed class WatchLoopTests
         },
     }.ToRpcException();
 
-    private static async Task WaitUntil(Func<bool> condition)
+    private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow + TaskTimeouts.Default;
         while (!condition())
@@ -414,7 +414,7 @@ public sealed class WatchLoopTests
     private static WatchRequestsResponse End(long revision) => new() { SnapshotEnd = new WatchSnapshotEnd { Revision = revision } };
 
     /// <summary>Yields the messages, then breaks like a dropped link.</summary>
-    private static async IAsyncEnumerable<WatchRequestsResponse> Failing([EnumeratorCancellation] CancellationToken cancellationToken, RpcException failure,
+    private static async IAsyncEnumerable<WatchRequestsResponse> FailingAsync([EnumeratorCancellation] CancellationToken cancellationToken, RpcException failure,
         params WatchRequestsResponse[] messages)
     {
         foreach (var message in messages)
@@ -427,7 +427,7 @@ public sealed class WatchLoopTests
     }
 
     /// <summary>Yields the messages, signals <paramref name="reached"/>, then stays open until cancelled.</summary>
-    private static async IAsyncEnumerable<WatchRequestsResponse> Holding([EnumeratorCancellation] CancellationToken cancellationToken, TaskCompletionSource reached,
+    private static async IAsyncEnumerable<WatchRequestsResponse> HoldingAsync([EnumeratorCancellation] CancellationToken cancellationToken, TaskCompletionSource reached,
         params WatchRequestsResponse[] messages)
     {
         foreach (var message in messages)

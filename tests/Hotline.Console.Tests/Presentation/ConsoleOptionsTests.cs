@@ -66,6 +66,36 @@ public sealed class ConsoleOptionsTests
     }
 
     [Fact]
+    public void Pin_IsRepeatable()
+    {
+        var first = "sha256:" + string.Join(":", Enumerable.Repeat("AB", 32));
+        var second = "sha256:" + string.Join(":", Enumerable.Repeat("CD", 32));
+
+        var (options, error) = ConsoleOptions.Parse(["--server", "https://hotline.example:8443", "--pin", first, "--pin", second], WithToken);
+
+        Assert.Null(error);
+        Assert.Equal(2, options!.Pins.Count);
+    }
+
+    [Fact]
+    public void NoBellAndDemo_AreSwitches()
+    {
+        var options = ConsoleOptions.Parse(["--no-bell", "--demo"], WithToken).Options!;
+
+        Assert.False(options.Bell);
+        Assert.True(options.Demo);
+    }
+
+    [Fact]
+    public void TokenWithoutAValue_IsRefusedTheSameWay()
+    {
+        var (options, error) = ConsoleOptions.Parse(["--no-bell", "--token"], _ => null);
+
+        Assert.Null(options);
+        Assert.StartsWith("--token is not accepted", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void PlaintextBeyondLoopback_IsRefused()
     {
         var (options, error) = ConsoleOptions.Parse(["--server", "http://hotline.example:5171"], WithToken);
@@ -118,6 +148,9 @@ public sealed class ConsoleOptionsTests
     [InlineData(new[] { "--colors", "16" }, null, ColorMode.Sixteen)]
     [InlineData(new string[0], "1", ColorMode.Monochrome)]
     [InlineData(new[] { "--colors", "full" }, "1", ColorMode.Full)]
+    [InlineData(new[] { "--colors", "full", "--no-color" }, null, ColorMode.Monochrome)]
+    [InlineData(new[] { "--monochrome", "--colors", "16" }, null, ColorMode.Sixteen)]
+    [InlineData(new[] { "--colors", "none" }, null, ColorMode.Monochrome)]
     public void Colors_FollowTheOptionAndNoColor(string[] args, string? noColor, ColorMode expected) =>
         Assert.Equal(expected, ConsoleOptions.Parse(args, name => name == "NO_COLOR" ? noColor : WithToken(name)).Options!.Colors);
 
@@ -179,6 +212,10 @@ public sealed class ConsoleOptionsTests
     [InlineData(new[] { "--bogus" }, "unknown option '--bogus'")]
     [InlineData(new[] { "--server", "ftp://x" }, "'ftp://x' is not an http or https address")]
     [InlineData(new[] { "--server" }, "--server needs a value")]
+    [InlineData(new[] { "--token-file" }, "--token-file needs a value")]
+    [InlineData(new[] { "--pin" }, "--pin needs a value")]
+    [InlineData(new[] { "--colors", "256" }, "--colors takes full, 16 or mono, not '256'")]
+    [InlineData(new[] { "--no-bell", "-h" }, null)]
     public void HelpAndMistakes_ReturnNoOptions(string[] args, string? error)
     {
         var parsed = ConsoleOptions.Parse(args, WithToken);

@@ -82,6 +82,42 @@ public sealed class KeyTableTests
         Assert.Equal([told], screen.Calls);
     }
 
+    public static TheoryData<string, bool, bool> HintCases => new()
+    {
+        // what is selected, whether an action waits, then whether the request keys are offered
+        { "nothing selected", false, false },
+        { "a request selected", false, true },
+        { "a request selected, an action waiting", true, false },
+    };
+
+    [Theory]
+    [MemberData(nameof(HintCases))]
+    public void HintLine_OffersOnlyTheKeysEnabledNow_InWordsNotColour(string selected, bool busy, bool offered)
+    {
+        var screen = new RecordingScreen { Selected = selected == "nothing selected" ? null : Requests.Make(1), Busy = busy };
+
+        var hint = Keys.HintLine(HintPlace.Actions, 80, screen);
+
+        var requestKeys = Keys.All.Where(k => k.Place == HintPlace.Actions && k.Key != "?" && k.Key != "q").ToList();
+        Assert.Equal(7, requestKeys.Count);
+        foreach (var entry in requestKeys)
+        {
+            Assert.Equal(offered, hint.Contains($"{entry.Key} {entry.Short}", StringComparison.Ordinal));
+            Assert.Equal(offered, entry.EnabledWhen(screen));
+        }
+        Assert.EndsWith("? help q quit", hint, StringComparison.Ordinal);
+        Assert.Empty(screen.Calls);
+    }
+
+    [Fact]
+    public void HintLine_WithEverythingEnabled_IsTheWholeLine()
+    {
+        var screen = new RecordingScreen { Selected = Requests.Make(1) };
+
+        Assert.Equal(Keys.HintLine(HintPlace.Actions, 80), Keys.HintLine(HintPlace.Actions, 80, screen));
+        Assert.Equal("a claim A give r release n note u urgency c close o reopen ? help q quit", Keys.HintLine(HintPlace.Actions, 80, screen));
+    }
+
     private sealed class RecordingScreen : IOperatorScreen
     {
         public List<string> Calls { get; } = [];

@@ -237,4 +237,20 @@ public sealed class QueueScreenTests
 
         Assert.Contains("Мужа задержали на блокпосту, телефон выключен.", console.Screen, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Monochrome_HintLineOffersTheRequestKeysOnlyWhileARequestIsSelected()
+    {
+        using var console = new ConsoleHarness(Queue(), colors: ColorMode.Monochrome);
+
+        Assert.StartsWith("a claim A give r release n note u urgency c close o reopen ? help q quit", console.Lines[22], StringComparison.Ordinal);
+        console.Press('4');
+
+        var lines = console.Lines;
+        Assert.Empty(console.Window.VisibleRows);
+        Assert.Equal(24, lines.Count(l => l.Length == 80));
+        Assert.Equal("? help q quit", lines[22].TrimEnd());
+        console.Press('a');
+        Assert.Contains("Select a request first.", console.Screen, StringComparison.Ordinal);
+    }
 }

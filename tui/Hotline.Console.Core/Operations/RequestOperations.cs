@@ -15,10 +15,20 @@ namespace Hotline.Console.Operations;
 /// a synchronization context), and the model is only touched there. Mutations that depend on
 /// what the operator saw send the etag, so a request changed by a colleague in the meantime is
 /// refused (ETAG_MISMATCH) rather than overwritten; claims do not, because the server decides
-/// them against the current holder and names who won.
+/// them against the current holder and names who won. Every call ends with the console
+/// (<paramref name="lifetime"/>) or after <see cref="OperationTimeout"/>, whichever is first, so
+/// an action can never keep its key busy for ever.
 /// </remarks>
-public sealed class RequestOperations(IHotlineClient client, QueueModel model)
+/// <param name="time">Measures <see cref="OperationTimeout"/>.</param>
+/// <param name="lifetime">Cancelled when the console ends.</param>
+public sealed class RequestOperations(IHotlineClient client, QueueModel model, TimeProvider time, CancellationToken lifetime)
 {
+    /// <summary>
+    /// How long one action (its call and the refresh after a refusal) may wait for the server. The
+    /// real client gives up sooner on its own; this bounds any client.
+    /// </summary>
+    public static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(30);
+
     public Task<ActionOutcome> ClaimAsync(HelpRequest request) =>
         RunAsync("claim", request, ct => client.AssignAsync(request.Name, "", ct), r => $"#{r.Number} is yours now.");
 
@@ -53,9 +63,11 @@ public sealed class RequestOperations(IHotlineClient client, QueueModel model)
     private async Task<ActionOutcome> RunAsync(string what, HelpRequest request, Func<CancellationToken, Task<HelpRequest>> call,
         Func<HelpRequest, string> done)
     {
+        using var timeout = new CancellationTokenSource(OperationTimeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(lifetime, timeout.Token);
         try
         {
-            var updated = await call(CancellationToken.None);
+            var updated = await call(linked.Token);
             model.Upsert(updated);
             return ActionOutcome.Done(done(updated));
         }
@@ -64,21 +76,31 @@ public sealed class RequestOperations(IHotlineClient client, QueueModel model)
             if (error.StatusCode is StatusCode.Aborted or StatusCode.FailedPrecondition or StatusCode.NotFound)
             {
                 // The refusal means the screen was behind; show what the server has now.
-                await RefreshAsync(request.Name);
+                await RefreshAsync(request.Name, linked.Token);
             }
             return ActionOutcome.Refused(Refusals.Describe(what, request.Number, error, model.DisplayName));
         }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !lifetime.IsCancellationRequested)
+        {
+            // Told as the server not answering in time, like the real client's own deadline.
+            var late = new RpcException(new Status(StatusCode.DeadlineExceeded, "No answer in time."));
+            return ActionOutcome.Refused(Refusals.Describe(what, request.Number, late, model.DisplayName));
+        }
     }
 
-    private async Task RefreshAsync(string name)
+    private async Task RefreshAsync(string name, CancellationToken cancellationToken)
     {
         try
         {
-            model.Upsert(await client.GetAsync(name, CancellationToken.None));
+            model.Upsert(await client.GetAsync(name, cancellationToken));
         }
         catch (RpcException)
         {
             // The watch stream brings the current version anyway; the refusal message is what matters now.
+        }
+        catch (OperationCanceledException) when (!lifetime.IsCancellationRequested)
+        {
+            // Out of time for the refresh: the same, the watch stream brings it.
         }
     }
 }

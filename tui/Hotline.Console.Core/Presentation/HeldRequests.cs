@@ -17,7 +17,7 @@ public sealed class HeldRequests(QueueModel model, NoteDrafts drafts)
     /// The alert for the first request of <paramref name="delta"/> the operator held and no longer
     /// holds, or null. <paramref name="actingOn"/> is the request of the operator's own running action.
     /// </summary>
-    public string? TakenFromMe(QueueDelta delta, string? actingOn)
+    private string? TakenFromMe(QueueDelta delta, string? actingOn)
     {
         var me = model.Me?.Name;
         if (me is null || delta.Reloaded)
@@ -40,6 +40,24 @@ public sealed class HeldRequests(QueueModel model, NoteDrafts drafts)
         return null;
     }
 
+    /// <summary>
+    /// Reads one batch: the alert for a request taken from the operator in it, or null (see
+    /// <see cref="TakenFromMe"/>), then remembers what they hold after it.
+    /// </summary>
+    public string? Follow(QueueDelta delta, string? actingOn)
+    {
+        var taken = TakenFromMe(delta, actingOn);
+        if (delta.Reloaded)
+        {
+            Remember();
+        }
+        else
+        {
+            Remember(delta.ChangedNames);
+        }
+        return taken;
+    }
+
     /// <summary>Remembers everything the operator holds now: after a reload or their own action.</summary>
     public void Remember()
     {
@@ -50,7 +68,7 @@ public sealed class HeldRequests(QueueModel model, NoteDrafts drafts)
     }
 
     /// <summary>The same for the requests a batch changed: the others are as they were.</summary>
-    public void Remember(IEnumerable<string> changedNames)
+    private void Remember(IEnumerable<string> changedNames)
     {
         var me = model.Me?.Name;
         foreach (var name in changedNames)

@@ -228,10 +228,19 @@ public static class Keys
 
     private const int KeyWidth = 6;
 
-    /// <summary>The hints for one place, fitted to <paramref name="width"/> columns.</summary>
-    public static string HintLine(HintPlace place, int width)
+    /// <summary>The hints for one place, every key as if enabled, fitted to <paramref name="width"/> columns.</summary>
+    public static string HintLine(HintPlace place, int width) => HintLine(place, width, _ => true);
+
+    /// <summary>
+    /// The hints for one place as <paramref name="screen"/> stands now: a key whose entry is not
+    /// enabled is left out rather than only greyed, so it reads as unavailable without colour (NO_COLOR).
+    /// </summary>
+    public static string HintLine(HintPlace place, int width, IOperatorScreen screen) =>
+        HintLine(place, width, entry => entry.EnabledWhen(screen));
+
+    private static string HintLine(HintPlace place, int width, Func<KeyEntry, bool> shown)
     {
-        var hint = string.Join(" ", All.Where(k => k.Place == place).Select(k => $"{k.Key} {k.Short}"));
+        var hint = string.Join(" ", All.Where(k => k.Place == place && shown(k)).Select(k => $"{k.Key} {k.Short}"));
         return TextRows.Cut(hint, width);
     }
 

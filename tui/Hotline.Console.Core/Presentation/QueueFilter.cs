@@ -28,6 +28,13 @@ public sealed record QueueFilter(
 {
     public static QueueFilter Default { get; } = new();
 
+    /// <summary>Local midnight of <paramref name="now"/> in <paramref name="zone"/>: where "closed today" starts.</summary>
+    public static DateTimeOffset StartOfToday(DateTimeOffset now, TimeZoneInfo zone)
+    {
+        var local = TimeZoneInfo.ConvertTime(now, zone);
+        return new DateTimeOffset(local.Date, local.Offset);
+    }
+
     /// <param name="me">`operators/{id}` of the signed-in operator.</param>
     /// <param name="startOfToday">Local midnight, for "closed today".</param>
     public bool Matches(HelpRequest request, string? me, DateTimeOffset startOfToday)

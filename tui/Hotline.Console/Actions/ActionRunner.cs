@@ -45,9 +45,12 @@ internal sealed class ActionRunner(IActionScreen screen, Action clearResult, Act
                 screen.ShowResult(outcome.Message, outcome.Succeeded);
             }
         }
-        catch (Exception error) when (error is not OutOfMemoryException)
+        catch (Exception error)
         {
-            // Its type is enough to report; nothing the operator typed is lost (a note stays a draft).
+            // Whatever it is, even OutOfMemoryException (most often one huge allocation that failed,
+            // not a heap with nothing left), the console must stay up mid-shift. Its type is enough
+            // to report: a message may hold what a requester wrote. Nothing the operator typed is
+            // lost (a note stays a draft).
             screen.ShowResult($"#{request.Number}: that did not work ({error.GetType().Name}). Nothing was lost; try again.", ok: false);
         }
         finally
