@@ -3,12 +3,12 @@ using Hotline.Domain;
 namespace Hotline.Storage;
 
 // Operator accounts: changes go through the writer like every other write; the list is read on the caller's thread.
+// Commands arrive checked (OperatorCommand.Validate, called by the server's OperatorDirectory): the store only stores.
 public sealed partial class LiteDbRequestStore : IOperatorStore
 {
     public async Task<OperatorRecord> ExecuteAsync(OperatorCommand command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
-        command.Validate();
         cancellationToken.ThrowIfCancellationRequested();
         return await EnqueueAsync(new OperatorWrite(command, cancellationToken)).ConfigureAwait(false);
     }

@@ -57,10 +57,12 @@ public sealed class OperatorDirectory(IOperatorStore store, SessionRegistry sess
     public bool Accepts(string operatorId, byte[] tokenHash) =>
         _snapshot.ById.TryGetValue(operatorId, out var record) && record.Accepts(tokenHash);
 
-    /// <summary>Stores a change, updates the cache, and ends the sessions the change revoked.</summary>
+    /// <summary>Checks a change (INVALID_ARGUMENT naming each bad field), stores it, updates the cache, and ends the sessions the change revoked.</summary>
     /// <returns>The account after the change, and how many sessions it ended.</returns>
     public async Task<(OperatorRecord Record, int EndedSessions)> ExecuteAsync(OperatorCommand command, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(command);
+        command.Validate();
         var record = await store.ExecuteAsync(command, cancellationToken);
         Take(record);
         // After the cache: a session that registers from now on re-checks its token against the
