@@ -1,5 +1,6 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
 using System.Globalization;
-using Google.Protobuf.WellKnownTypes;
 using Google.Rpc;
 using Grpc.Core;
 using Hotline.Contract.V1;
@@ -8,6 +9,7 @@ using Hotline.Server.Access;
 using Hotline.Server.Mapping;
 using Hotline.Server.Store;
 using Hotline.Storage;
+using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 
 namespace Hotline.Server.Admin;
 
@@ -20,8 +22,6 @@ namespace Hotline.Server.Admin;
 /// </summary>
 public static class AdminCommandLine
 {
-
-
     public const string Usage = """
         Usage: Hotline.Server <command> [--data-dir DIR] [--Hotline:Key value ...]
 
@@ -71,7 +71,7 @@ public static class AdminCommandLine
         ParsedCommand command;
         try
         {
-            command = ParsedCommand.Parse(args);
+            command = new Grammar().Parse(args);
         }
         catch (ArgumentException ex)
         {
@@ -135,11 +135,11 @@ public static class AdminCommandLine
                 var added = await backend.AddOperatorAsync(new AddOperatorRequest
                 {
                     Id = id,
-                    DisplayName = command.Require("--name"),
-                    Role = ParseRole(command.Require("--role")),
+                    DisplayName = ParsedCommand.Require(command.Name, "--name"),
+                    Role = ParseRole(ParsedCommand.Require(command.Role, "--role")),
                 });
                 await output.WriteLineAsync($"Added {AdminReport.Describe(added.Account)}.");
-                await AdminReport.HandOverAsync(added.Token, command.Option("--token-file"), output);
+                await AdminReport.HandOverAsync(added.Token, command.TokenFile, output);
                 break;
             case ["operators", "list"]:
                 var list = await backend.ListOperatorAccountsAsync();
@@ -155,7 +155,7 @@ public static class AdminCommandLine
             case ["operators", "rotate", var id]:
                 var rotated = await backend.RotateOperatorTokenAsync(new RotateOperatorTokenRequest { Name = ContractMapping.OperatorName(id) });
                 await output.WriteLineAsync($"Issued a new token for {AdminReport.Describe(rotated.Account)}; the old one no longer works. Ended {rotated.EndedSessions} open watch stream(s).");
-                await AdminReport.HandOverAsync(rotated.Token, command.Option("--token-file"), output);
+                await AdminReport.HandOverAsync(rotated.Token, command.TokenFile, output);
                 break;
             case ["lockdown"]:
                 var locked = await backend.LockdownAsync();
@@ -216,10 +216,10 @@ public static class AdminCommandLine
 
     private static async Task<int> PurgeAsync(ParsedCommand command, IReadOnlyList<string> ids, IAdminBackend backend, TextWriter output, TextWriter error)
     {
-        var request = new PurgeRequestsRequest { ValidateOnly = !command.Flag("--yes") };
+        var request = new PurgeRequestsRequest { ValidateOnly = !command.Yes };
         request.Names.AddRange(ids.Select(id => id.StartsWith(ContractMapping.RequestPrefix, StringComparison.Ordinal) ? id : ContractMapping.RequestName(id)));
         DateTimeOffset? cutoff = null;
-        if (command.Option("--closed-before") is { } days)
+        if (command.ClosedBefore is { } days)
         {
             if (!int.TryParse(days, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n > 36_500)
             {
@@ -274,62 +274,175 @@ public static class AdminCommandLine
         text.Length > 0 && text.All(c => char.IsAsciiLetterOrDigit(c) || "/._-+:=@".Contains(c)) ? text : "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     /// <summary>The command words, its own options, and the configuration switches passed through.</summary>
-    private sealed record ParsedCommand(IReadOnlyList<string> Words, IReadOnlyDictionary<string, string> Options,
-        IReadOnlyList<string> ConfigurationArguments, bool Help)
+    private sealed record ParsedCommand(IReadOnlyList<string> Words, IReadOnlyList<string> ConfigurationArguments, bool Help)
     {
-        private static readonly HashSet<string> OwnOptions = new(StringComparer.Ordinal) { "--name", "--role", "--token-file", "--closed-before" };
-        private static readonly HashSet<string> OwnFlags = new(StringComparer.Ordinal) { "--yes" };
+        public string? Name { get; init; }
 
-        public static ParsedCommand Parse(IReadOnlyList<string> args)
+        public string? Role { get; init; }
+
+        public string? TokenFile { get; init; }
+
+        public string? ClosedBefore { get; init; }
+
+        public bool Yes { get; init; }
+
+        public static string Require(string? value, string name) => value ?? throw new DomainException(ErrorKind.InvalidArgument, ErrorReasons.InvalidFields,
+            $"{name} is required; run with --help");
+    }
+
+    /// <summary>
+    /// The verbs and flags as System.CommandLine symbols. Only parsing is used: the usage text, the
+    /// error wording and the exit codes stay this command line's own (see <see cref="Usage"/>).
+    /// </summary>
+    private sealed class Grammar
+    {
+        // Response files off: an argument starting with @ is a name, never a file to read arguments from.
+        private static readonly ParserConfiguration Configuration = new() { ResponseFileTokenReplacer = null };
+
+        private readonly Command _root;
+
+        public Grammar()
         {
+            // A plain command, not a RootCommand: that would add its own help, version and directives.
+            _root = new Command("Hotline.Server")
+            {
+                new Command("operators")
+                {
+                    new Command("add") { Id() },
+                    new Command("list"),
+                    new Command("disable") { Id() },
+                    new Command("enable") { Id() },
+                    new Command("rotate") { Id() },
+                },
+                new Command("lockdown"),
+                new Command("unlock"),
+                new Command("audit") { new Command("verify") },
+                new Command("purge") { new Argument<string[]>("ID") { Arity = ArgumentArity.ZeroOrMore } },
+            };
+            // Every verb accepts every flag, as the command line always has; a verb ignores those it does not use.
+            foreach (var option in new Option[] { Help, Name, Role, TokenFile, ClosedBefore, Yes })
+            {
+                option.Recursive = true;
+                _root.Options.Add(option);
+            }
+        }
+
+        private Option<bool> Help { get; } = new("--help", "-h") { Arity = ArgumentArity.Zero };
+
+        private Option<string[]> Name { get; } = Valued("--name");
+
+        private Option<string[]> Role { get; } = Valued("--role");
+
+        private Option<string[]> TokenFile { get; } = Valued("--token-file");
+
+        private Option<string[]> ClosedBefore { get; } = Valued("--closed-before");
+
+        private Option<bool> Yes { get; } = new("--yes") { Arity = ArgumentArity.Zero };
+
+        /// <summary>The command, or <see cref="ArgumentException"/> with the first mistake in its flags.</summary>
+        public ParsedCommand Parse(IReadOnlyList<string> args)
+        {
+            Option[] valued = [Name, Role, TokenFile, ClosedBefore];
+            var (own, configuration) = SplitConfiguration(args, valued);
+            var parsed = _root.Parse(own, Configuration);
+            if (FirstMistake(parsed, args, own, valued) is { } mistake)
+            {
+                throw new ArgumentException(mistake);
+            }
+            // A wrong verb or a missing or extra id is not a usage error here: the words go on as they
+            // are, and the command refuses them as an unknown command (exit code 1), as it always has.
             var words = new List<string>();
-            var options = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (SymbolResult? result = parsed.CommandResult; result is CommandResult command && command.Parent is not null; result = command.Parent)
+            {
+                words.InsertRange(0, [command.Command.Name, .. command.Tokens.Select(t => t.Value)]);
+            }
+            words.AddRange(parsed.UnmatchedTokens.Where(t => !t.StartsWith("--", StringComparison.Ordinal)));
+            return new ParsedCommand(words, configuration, parsed.GetValue(Help))
+            {
+                Name = Last(parsed.GetValue(Name)),
+                Role = Last(parsed.GetValue(Role)),
+                TokenFile = Last(parsed.GetValue(TokenFile)),
+                ClosedBefore = Last(parsed.GetValue(ClosedBefore)),
+                Yes = parsed.GetValue(Yes),
+            };
+        }
+
+        /// <summary>
+        /// Takes out the host's switches (--data-dir and --Section:Key, each with its value) for
+        /// <see cref="HotlineConfiguration"/>: System.CommandLine knows only the options declared to it.
+        /// A value of one of our own options stays ours, even when it looks like such a switch.
+        /// </summary>
+        private static (List<string> Own, List<string> Configuration) SplitConfiguration(IReadOnlyList<string> args, Option[] valued)
+        {
+            var own = new List<string>();
             var configuration = new List<string>();
-            var help = false;
             for (var i = 0; i < args.Count; i++)
             {
                 var arg = args[i];
-                if (arg is "-h" or "--help")
+                var isSwitch = arg == "--data-dir" || (arg.StartsWith("--", StringComparison.Ordinal) && arg.Contains(':', StringComparison.Ordinal));
+                if (IsOneOf(valued, arg) && i + 1 < args.Count)
                 {
-                    help = true;
+                    // The value of an option of ours, whatever it looks like.
+                    own.Add(arg);
+                    own.Add(args[++i]);
                 }
-                else if (OwnFlags.Contains(arg))
+                else if (isSwitch && i + 1 < args.Count)
                 {
-                    options[arg] = "";
-                }
-                else if (arg.StartsWith("--", StringComparison.Ordinal))
-                {
-                    if (i + 1 >= args.Count)
-                    {
-                        throw new ArgumentException($"{arg} needs a value");
-                    }
-                    if (OwnOptions.Contains(arg))
-                    {
-                        options[arg] = args[++i];
-                    }
-                    else if (arg == "--data-dir" || arg.Contains(':', StringComparison.Ordinal))
-                    {
-                        configuration.Add(arg);
-                        configuration.Add(args[++i]);
-                    }
-                    else
-                    {
-                        throw new ArgumentException($"unknown option {arg}");
-                    }
+                    configuration.Add(arg);
+                    configuration.Add(args[++i]);
                 }
                 else
                 {
-                    words.Add(arg);
+                    own.Add(arg);
                 }
             }
-            return new ParsedCommand(words, options, configuration, help);
+            return (own, configuration);
         }
 
-        public string? Option(string name) => Options.GetValueOrDefault(name);
+        /// <summary>The first (leftmost) unknown option or option without its value, in this command line's words; null if none.</summary>
+        private static string? FirstMistake(ParseResult parsed, IReadOnlyList<string> args, IReadOnlyList<string> own, Option[] valued)
+        {
+            var mistakes = new List<(string Token, string Message)>();
+            foreach (var token in parsed.UnmatchedTokens.Where(t => t.StartsWith("--", StringComparison.Ordinal)).Concat(own.Where(t => t == "--")))
+            {
+                // Anything else starting with -- takes a value: left without one, that is what is missing.
+                mistakes.Add((token, IndexIn(args, token) == args.Count - 1 ? $"{token} needs a value" : $"unknown option {token}"));
+            }
+            // Repeated, an option can have its value the first time and none the last.
+            if (own.Count > 0 && own[^1] == args[^1] && IsOneOf(valued, own[^1]))
+            {
+                mistakes.Add((own[^1], $"{own[^1]} needs a value"));
+            }
+            foreach (var error in parsed.Errors)
+            {
+                if (error.SymbolResult is OptionResult option)
+                {
+                    var name = option.IdentifierToken?.Value ?? option.Option.Name;
+                    mistakes.Add((name, option.Tokens.Count == 0 ? $"{name} needs a value" : error.Message));
+                }
+            }
+            return mistakes.Count == 0 ? null : mistakes.MinBy(m => IndexIn(args, m.Token)).Message;
+        }
 
-        public bool Flag(string name) => Options.ContainsKey(name);
+        private static bool IsOneOf(Option[] options, string token) => Array.Exists(options, o => o.Name == token || o.Aliases.Contains(token));
 
-        public string Require(string name) => Option(name) ?? throw new DomainException(ErrorKind.InvalidArgument, ErrorReasons.InvalidFields,
-            $"{name} is required; run with --help");
+        private static int IndexIn(IReadOnlyList<string> args, string token)
+        {
+            for (var i = 0; i < args.Count; i++)
+            {
+                if (args[i] == token)
+                {
+                    return i;
+                }
+            }
+            return args.Count;
+        }
+
+        private static Argument<string> Id() => new("ID");
+
+        /// <summary>An option with a value; given more than once, the last one counts.</summary>
+        private static Option<string[]> Valued(string name) => new(name) { Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
+
+        private static string? Last(string[]? values) => values is [.., var last] ? last : null;
     }
 }

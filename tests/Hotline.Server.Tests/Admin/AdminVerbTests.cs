@@ -284,6 +284,22 @@ public sealed class AdminVerbTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task UnknownVerbsAndMissingIds_AreRefusedAsUnknownCommands()
+    {
+        var unknown = await RunAsync("operators", "frob", "x");
+        var noId = await RunAsync("operators", "add", "--name", "N", "--role", "operator");
+        var extra = await RunAsync("lockdown", "now");
+
+        Assert.Equal(ExitCodes.Refused, unknown.Exit);
+        Assert.Contains("hotline-server: refused (INVALID_FIELDS): unknown command 'operators frob x'; run with --help", unknown.Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Refused, noId.Exit);
+        Assert.Contains("unknown command 'operators add'", noId.Output, StringComparison.Ordinal);
+        Assert.Equal(ExitCodes.Refused, extra.Exit);
+        Assert.Contains("unknown command 'lockdown now'", extra.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Locked down", extra.Output, StringComparison.Ordinal);
+    }
+
     private Task<(int Exit, string Output)> RunAsync(params string[] args) => RunWithKeyAsync(_keyFile, args);
 
     private async Task<(int Exit, string Output)> RunWithKeyAsync(string? keyFile, params string[] args)
