@@ -22,6 +22,7 @@ public sealed class OperatorDirectoryTests
         Assert.Equal(ErrorKind.InvalidArgument, refused.Kind);
         Assert.Contains(refused.Violations, v => v.Field == "id");
         Assert.Equal(0, store.Executed);
+        Assert.Null(directory.Find("Not An Id"));
     }
 
     [Fact]

@@ -39,14 +39,4 @@ public abstract partial class RequestStoreContract<TStore>
         Assert.Null(revoked.TokenHash);
         Assert.Equal(0, store.CommittedRevision);
     }
-
-    [Fact]
-    public async Task InvalidAccounts_AreRefusedBeforeTheWriter()
-    {
-        using var store = CreateStore();
-        var error = await Assert.ThrowsAsync<DomainException>(() =>
-            store.ExecuteAsync(new AddOperatorCommand("Not Valid", "", Role.Unspecified, [1, 2, 3]), CancellationToken.None));
-        Assert.Equal(ErrorKind.InvalidArgument, error.Kind);
-        Assert.Empty(await store.ReadOperatorsAsync(CancellationToken.None).DefaultTimeout());
-    }
 }
