@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Hotline.Domain;
 using LiteDB;
 using LiteDB.Engine;
@@ -25,13 +26,13 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
     internal const string OpenStates = "$." + RequestDocument.StateField + " IN @0";
     internal const string ClosedSince = "$." + RequestDocument.CloseTimeField + " >= @0";
     private const string ByIds = "$._id IN @0";
-
-    /// <summary>How long closing waits for queued writes and running reads to finish.</summary>
-    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
     private const string AnyOpenKey = "$." + RequestDocument.OpenKeyField + " >= @0";
     private const string OpenKeyOnly = "$." + RequestDocument.OpenKeyField;
     internal const string IdOnly = "{ _id: $._id }";
     private const string IdAndCloseTime = "{ _id: $._id, closed: $." + RequestDocument.CloseTimeField + " }";
+
+    /// <summary>How long closing waits, in all, for queued writes and then running reads to finish.</summary>
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
 
     internal static readonly BsonArray OpenStateValues =
         [(int)RequestState.New, (int)RequestState.Assigned, (int)RequestState.Waiting];
@@ -200,8 +201,9 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
                 return;
             }
             // Bounded: a disk that stops answering must not hold the process's shutdown for ever.
+            var closing = Stopwatch.GetTimestamp();
             var writerStopped = _writer.Stop(StopTimeout);
-            var readsEnded = _reads.Close(StopTimeout);
+            var readsEnded = _reads.Close(StopTimeout - Stopwatch.GetElapsedTime(closing));
             if (!writerStopped || !readsEnded)
             {
                 // Disposing LiteDB under a running transaction or read could corrupt the file; the

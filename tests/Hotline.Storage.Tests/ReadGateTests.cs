@@ -29,4 +29,12 @@ public sealed class ReadGateTests
 
         Assert.True(gate.Close(TimeSpan.FromSeconds(5)));
     }
+
+    [Fact]
+    public void Close_WithItsTimeUsedUpByTheWriter_StillClosesAnIdleGate()
+    {
+        var gate = new ReadGate(2);
+
+        Assert.True(gate.Close(TimeSpan.FromSeconds(-1)));
+    }
 }

@@ -32,14 +32,15 @@ internal sealed class ReadGate(int capacity)
     {
         _closed = true;
         // Holding every slot at once proves no read is inside; readers still waiting then see the gate closed.
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        var started = Stopwatch.GetTimestamp();
         var held = 0;
         try
         {
             for (; held < capacity; held++)
             {
-                var left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
-                if (left < TimeSpan.Zero || !_slots.Wait(left))
+                // Never less than zero: with the time used up, a slot that is free is still taken.
+                var left = timeout - Stopwatch.GetElapsedTime(started);
+                if (!_slots.Wait(left > TimeSpan.Zero ? left : TimeSpan.Zero))
                 {
                     return false;
                 }
