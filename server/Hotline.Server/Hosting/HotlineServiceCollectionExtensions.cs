@@ -54,7 +54,10 @@ public static class HotlineServiceCollectionExtensions
             grpc.Interceptors.Add<DomainErrorInterceptor>();
             grpc.Interceptors.Add<AccessInterceptor>();
             grpc.Interceptors.Add<HealthWatchLimit>();
-        }).AddServiceOptions<IntakeGrpcService>(intake => intake.Interceptors.Add<IntakeRateLimitInterceptor>());
+        }).AddServiceOptions<IntakeGrpcService>(intake => intake.Interceptors.Add<IntakeRateLimitInterceptor>())
+            // HTTP/JSON from the contract's google.api.http annotations (intake): the same
+            // service methods, behind the same interceptors, limits and message size.
+            .AddJsonTranscoding();
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks()
             .AddCheck<StoreHealthCheck>("store");
