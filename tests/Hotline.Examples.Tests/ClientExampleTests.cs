@@ -19,7 +19,10 @@ public abstract class ClientExampleTests
 
     private ExampleProgram Run(ExampleServer server, params string[] arguments) =>
         ExampleProgram.Start(Runner.Program, [.. Runner.Prefix, "--address", server.HostPort, "--plaintext", .. arguments],
-            environment: new Dictionary<string, string> { ["HOTLINE_STUB_DIR"] = Path.Combine(server.Scratch, "stubs") });
+            environment: new Dictionary<string, string> { ["HOTLINE_STUB_DIR"] = StubDirectory });
+
+    /// <summary>Generated once per test run (the Python example regenerates only when a proto is newer).</summary>
+    private static readonly string StubDirectory = Path.Combine(Path.GetTempPath(), $"hotline-example-stubs-{Environment.ProcessId}");
 
     private static string MessageFile(ExampleServer server, string text)
     {
@@ -79,11 +82,10 @@ public abstract class ClientExampleTests
     public async Task Submit_RateLimited_RetriesAfterTheServersRetryInfoWithTheSameRequestId()
     {
         await RequireToolsAsync();
-        // One submission at once, then one every 5 s; this test uses up the allowance just before
-        // the example submits, so the example is refused and told how long to wait.
-        await using var server = await ExampleServer.StartAsync("--Hotline:Intake:PerCallerPerSecond", "0.2", "--Hotline:Intake:Burst", "1");
-        await server.Intakes.SubmitRequestAsync(new SubmitRequestRequest { RequestId = "web-1", Channel = Channel.WebForm, Message = "first" },
-            server.As(ExampleServer.Intake));
+        // One submission at once, then one every 10 s: the example's first submission uses up the
+        // allowance, so its second is refused and told how long to wait.
+        await using var server = await ExampleServer.StartAsync("--Hotline:Intake:PerCallerPerSecond", "0.1", "--Hotline:Intake:Burst", "1");
+        await SubmitAsync(server, "web-1", "first", 0);
         await using var run = Run(server, "--token-file", server.TokenFile(ExampleServer.Intake), "submit", "--request-id", "web-2",
             "--message-file", MessageFile(server, "second"));
         var lines = await run.RemainingAsync();
@@ -92,9 +94,9 @@ public abstract class ClientExampleTests
         var wait = lines.First(l => l.TryGetProperty("retrying_in_seconds", out _));
         Assert.Equal("RESOURCE_EXHAUSTED", wait.GetProperty("code").GetString());
         Assert.Equal("RATE_LIMITED", wait.GetProperty("reason").GetString());
-        // The delay is the server's RetryInfo (up to 5 s at 0.2 per second), not the client's own backoff.
+        // The delay is the server's RetryInfo (up to 10 s at 0.1 per second), not the client's own backoff.
         Assert.True(wait.GetProperty("server_said").GetBoolean(), run.Transcript);
-        Assert.InRange(wait.GetProperty("retrying_in_seconds").GetDouble(), 0.001, 5.5);
+        Assert.InRange(wait.GetProperty("retrying_in_seconds").GetDouble(), 0.001, 10.5);
         var receipt = lines[^1];
         Assert.True(receipt.GetProperty("ok").GetBoolean(), run.Transcript);
         Assert.False(receipt.GetProperty("duplicate").GetBoolean());

@@ -1,3 +1,4 @@
+using Google.Protobuf.Reflection;
 using Hotline.Domain;
 using Hotline.Server.Access;
 using Hotline.Server.Admin;
@@ -56,8 +57,9 @@ public static class HotlineServiceCollectionExtensions
             grpc.Interceptors.Add<HealthWatchLimit>();
         }).AddServiceOptions<IntakeGrpcService>(intake => intake.Interceptors.Add<IntakeRateLimitInterceptor>())
             // HTTP/JSON from the contract's google.api.http annotations (intake): the same
-            // service methods, behind the same interceptors, limits and message size.
-            .AddJsonTranscoding();
+            // service methods, behind the same interceptors, limits and message size; error
+            // details are written as JSON, so their types (google.rpc.*) must be known.
+            .AddJsonTranscoding(json => json.TypeRegistry = TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks()
             .AddCheck<StoreHealthCheck>("store");
