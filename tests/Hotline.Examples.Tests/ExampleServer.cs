@@ -42,7 +42,10 @@ internal sealed class ExampleServer : ServerBinaryProcess
 
     public IntakeService.IntakeServiceClient Intakes => new(Channel);
 
-    private GrpcChannel Channel => _channel ??= HotlineChannel.Create(Address);
+    private GrpcChannel Channel => _channel ??= HotlineChannel.Create(Address, Pins);
+
+    /// <summary>The certificate this test's own client pins, for a server on https://.</summary>
+    public IReadOnlyCollection<PinnedCertificate>? Pins { get; set; }
 
     /// <param name="arguments">Extra server arguments, such as intake rate limits.</param>
     public static async Task<ExampleServer> StartAsync(params string[] arguments)

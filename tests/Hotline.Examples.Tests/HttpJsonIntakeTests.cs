@@ -56,6 +56,8 @@ public sealed class HttpJsonIntakeTests
         Assert.False(first.Body!.Value.GetProperty("duplicate").GetBoolean());
         Assert.True(retry.Body!.Value.GetProperty("duplicate").GetBoolean());
         Assert.Equal(first.Body.Value.GetProperty("name").GetString(), retry.Body.Value.GetProperty("name").GetString());
+        // int64 is a string in protobuf JSON, so a JavaScript gateway loses no digits.
+        Assert.Equal(JsonValueKind.String, first.Body.Value.GetProperty("number").ValueKind);
         var stored = Assert.Single((await server.Requests.ListRequestsAsync(new ListRequestsRequest { PageSize = 100 }, server.As(ExampleServer.Operator))).Requests);
         Assert.Equal(Channel.Sms, stored.Channel);
         Assert.Equal(Urgency.Urgent, stored.Urgency);
@@ -124,7 +126,10 @@ public sealed class HttpJsonIntakeTests
 
         var refused = await PostAsync(server, Submission("sms-6", new string('x', 300 * 1024)), server.Token(ExampleServer.Intake));
 
-        Assert.True(refused.Status is 400 or 413 or 429, refused.Transcript);
+        // Refused before it is read or parsed, as a gRPC message of that size would be.
+        Assert.True(refused.Status == 413, refused.Transcript);
+        Assert.Equal(8, refused.Body!.Value.GetProperty("code").GetInt32());
+        Assert.Equal("MESSAGE_TOO_LARGE", Assert.Single(Details(refused.Body.Value, "ErrorInfo")).GetProperty("reason").GetString());
         Assert.Equal(0, await StoredCountAsync(server));
         Assert.False(server.HasExited);
     }
@@ -144,6 +149,10 @@ public sealed class HttpJsonIntakeTests
             await using var server = await ExampleServer.StartAsync("--listen", "https://127.0.0.1:0",
                 "--Hotline:Tls:CertificatePath", certificate, "--Hotline:Tls:KeyPath", System.IO.Path.Combine(tls, "out", "hotline.key"));
 
+            using (var pem = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(certificate))
+            {
+                server.Pins = [Hotline.Contract.Client.PinnedCertificate.Of(pem)];
+            }
             var accepted = await PostAsync(server, Submission("sms-7", "help"), server.Token(ExampleServer.Intake),
                 "--http1.1", "--cacert", certificate, "--resolve", $"localhost:{server.Address.Port}:127.0.0.1");
 

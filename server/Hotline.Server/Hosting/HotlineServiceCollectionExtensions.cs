@@ -59,7 +59,12 @@ public static class HotlineServiceCollectionExtensions
             // HTTP/JSON from the contract's google.api.http annotations (intake): the same
             // service methods, behind the same interceptors, limits and message size; error
             // details are written as JSON, so their types (google.rpc.*) must be known.
-            .AddJsonTranscoding(json => json.TypeRegistry = TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor));
+            // int64 as strings, as protobuf's JSON mapping says, so JavaScript loses no digits.
+            .AddJsonTranscoding(json =>
+            {
+                json.TypeRegistry = TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor);
+                json.JsonSettings.WriteInt64sAsStrings = true;
+            });
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks()
             .AddCheck<StoreHealthCheck>("store");
