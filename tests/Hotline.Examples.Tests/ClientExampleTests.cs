@@ -133,6 +133,14 @@ public abstract class ClientExampleTests
         var name = receipt.GetProperty("name").GetString()!;
         var anna = server.Requests;
 
+        // An intake token submits and reads nothing: the feed needs an operator's.
+        await using (var intake = Run(server, "--token-file", server.TokenFile(ExampleServer.Intake), "watch"))
+        {
+            var refused = await intake.NextWhereAsync(l => l.GetProperty("event").GetString() == "failed");
+            Assert.Equal("PERMISSION_DENIED", refused.GetProperty("code").GetString());
+            Assert.Equal(2, await intake.WaitForExitAsync());
+        }
+
         // Live: the snapshot holds the request; the operator claims it while the client watches.
         await using var first = Run(server, "--token-file", server.TokenFile(ExampleServer.Feed), "watch", "--stop-after-changes", "1");
         var snapshot = await first.NextWhereAsync(l => l.GetProperty("event").GetString() == "snapshot");
