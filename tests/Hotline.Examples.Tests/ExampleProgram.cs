@@ -188,6 +188,19 @@ internal sealed class ExampleProgram : IAsyncDisposable
         return lines;
     }
 
+    /// <summary>Every line still to come on standard output, JSON or not, after the exit.</summary>
+    public async Task<List<string>> RemainingLinesAsync()
+    {
+        await WaitForExitAsync();
+        var lines = new List<string>();
+        await foreach (var line in _lines.Reader.ReadAllAsync())
+        {
+            _seen.Add(line);
+            lines.Add(line);
+        }
+        return lines;
+    }
+
     /// <summary>What it printed, for failure messages; the examples never print a message or contact handle.</summary>
     public string Transcript => $"stdout so far:\n{string.Join('\n', _seen)}\nstderr:\n{Error}";
 
