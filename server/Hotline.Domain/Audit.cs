@@ -25,6 +25,9 @@ public enum AuditAction
     OperatorTokenRevoked = 19,
     WatchProgressed = 20,
     WatchEnded = 21,
+    Escalated = 22,
+    FollowUpSet = 23,
+    FollowUpDue = 24,
 }
 
 /// <summary>

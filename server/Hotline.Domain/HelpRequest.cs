@@ -43,11 +43,42 @@ public sealed record HelpRequest
     /// </summary>
     public int EarlierContacts { get; init; }
 
+    /// <summary>
+    /// How many escalation thresholds an unclaimed request has crossed (see <see cref="EscalationRules"/>):
+    /// 0 not overdue, 1 the first, 2 the second. Recorded by the server as a change of its own, so
+    /// every client sees the same; back to 0 when someone claims it.
+    /// </summary>
+    public int EscalationStep { get; init; }
+
+    /// <summary>
+    /// The escalation clock: when the request arrived, or when it was last released (or reopened)
+    /// back to the queue with nobody holding it.
+    /// </summary>
+    public DateTimeOffset WaitingSince { get; init; }
+
+    /// <summary>A promised call-back or check, set by an operator on a request they hold; null when none.</summary>
+    public FollowUp? FollowUp { get; init; }
+
+    /// <summary>
+    /// The last hand-over to a colleague that carried a note, shown to the receiver first; null when the
+    /// request was not handed over with a note since it was last assigned, released, or closed.
+    /// </summary>
+    public HandOver? HandOver { get; init; }
+
     /// <summary>The opaque version tag clients send back to make a mutation conditional.</summary>
     public string Etag => Revision.ToString(CultureInfo.InvariantCulture);
 
     public bool IsOpen => State is not RequestState.Closed;
 }
+
+/// <summary>A follow-up the holder promised: check the request again at <paramref name="DueTime"/>.</summary>
+/// <param name="Reason">A short reason (1 to <see cref="Validation.MaxFollowUpReasonLength"/> characters). Sensitive like a note: sealed at rest, never logged.</param>
+/// <param name="SetBy">The operator id that set it.</param>
+/// <param name="Due">True once the server recorded that <paramref name="DueTime"/> passed.</param>
+public sealed record FollowUp(DateTimeOffset DueTime, string Reason, string SetBy, bool Due);
+
+/// <summary>A hand-over with a note: <paramref name="From"/> gave the request to <paramref name="To"/>; the note is the timeline entry <paramref name="NoteId"/>.</summary>
+public sealed record HandOver(string From, string To, string NoteId, DateTimeOffset Time);
 
 /// <summary>One entry of a request's notes timeline.</summary>
 /// <param name="RequestId">The caller's idempotency key for the AddNote call that wrote it, if any.</param>

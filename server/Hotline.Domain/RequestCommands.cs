@@ -79,8 +79,14 @@ public abstract record RequestCommand(OperatorAccount Caller, string? Etag)
     }
 }
 
-/// <summary>Gives a request to <paramref name="Target"/> (the caller themselves, or a colleague).</summary>
-public sealed record AssignCommand(OperatorAccount Caller, OperatorAccount Target, string? Etag = null) : RequestCommand(Caller, Etag)
+/// <summary>
+/// Gives a request to <paramref name="Target"/> (the caller themselves, or a colleague). Claiming ends
+/// any escalation. Handing it to a colleague may carry <paramref name="HandOverNote"/>: it is added to
+/// the notes timeline and marked as the hand-over (<see cref="HelpRequest.HandOver"/>) so the receiver
+/// reads it first. A follow-up stays with the request.
+/// </summary>
+public sealed record AssignCommand(OperatorAccount Caller, OperatorAccount Target, string? Etag = null, string HandOverNote = "")
+    : RequestCommand(Caller, Etag)
 {
     public override ChangeKind Kind => ChangeKind.Assigned;
 
@@ -92,9 +98,19 @@ public sealed record AssignCommand(OperatorAccount Caller, OperatorAccount Targe
                 $"operators/{Target.Id} is disabled and cannot be assigned requests.",
                 new Dictionary<string, string> { ["operator"] = "operators/" + Target.Id });
         }
+        var violations = new List<FieldViolation>();
         if (Target.Role < Role.Operator)
         {
-            DomainException.ThrowInvalid("assignee", "must name an operator, supervisor or admin, not an intake integration");
+            violations.Add(new("assignee", "must name an operator, supervisor or admin, not an intake integration"));
+        }
+        Validation.Text(violations, "hand_over_note", HandOverNote, Validation.MaxHandOverNoteLength, required: false);
+        if (!string.IsNullOrWhiteSpace(HandOverNote) && Target.Id == Caller.Id)
+        {
+            violations.Add(new("hand_over_note", "is for handing a request to a colleague, not for claiming it yourself"));
+        }
+        if (violations.Count > 0)
+        {
+            DomainException.ThrowInvalid(violations);
         }
     }
 
@@ -111,15 +127,26 @@ public sealed record AssignCommand(OperatorAccount Caller, OperatorAccount Targe
                 $"Request {current.Id} is already assigned to operators/{holder}.",
                 new Dictionary<string, string> { ["assignee"] = "operators/" + holder });
         }
+        var notes = current.Notes;
+        HandOver? handOver = null;
+        if (!string.IsNullOrWhiteSpace(HandOverNote))
+        {
+            var note = new Note(AddNoteCommand.NextNoteId(current), Caller.Id, now, HandOverNote.Trim());
+            notes = [.. notes, note];
+            handOver = new HandOver(Caller.Id, Target.Id, note.Id, now);
+        }
         return Changed(current with
         {
             Assignee = Target.Id,
             State = current.State == RequestState.Waiting ? RequestState.Waiting : RequestState.Assigned,
+            EscalationStep = 0,
+            Notes = notes,
+            HandOver = handOver,
         });
     }
 }
 
-/// <summary>Gives a held request back to the queue.</summary>
+/// <summary>Gives a held request back to the queue: the escalation clock starts again, and any follow-up or hand-over ends with the holding.</summary>
 public sealed record ReleaseCommand(OperatorAccount Caller, string? Etag = null) : RequestCommand(Caller, Etag)
 {
     public override ChangeKind Kind => ChangeKind.Released;
@@ -134,7 +161,15 @@ public sealed record ReleaseCommand(OperatorAccount Caller, string? Etag = null)
                 new Dictionary<string, string> { ["state"] = "NEW" });
         }
         RequireHolderOrSupervisor(current);
-        return Changed(current with { Assignee = null, State = RequestState.New });
+        return Changed(current with
+        {
+            Assignee = null,
+            State = RequestState.New,
+            WaitingSince = now,
+            EscalationStep = 0,
+            FollowUp = null,
+            HandOver = null,
+        });
     }
 }
 
@@ -234,9 +269,12 @@ public sealed record UpdateCommand(OperatorAccount Caller, RequestPatch Patch, s
             Language = Patch.Language ?? current.Language,
             Region = Patch.Region?.Trim() ?? current.Region,
             State = Patch.State ?? current.State,
+            // Taking a waiting request back in hand (state ASSIGNED) is acting on its follow-up: it ends.
+            FollowUp = Patch.State == RequestState.Assigned ? null : current.FollowUp,
         };
         var same = updated.Urgency == current.Urgency && updated.Tags.SequenceEqual(current.Tags)
-            && updated.Language == current.Language && updated.Region == current.Region && updated.State == current.State;
+            && updated.Language == current.Language && updated.Region == current.Region && updated.State == current.State
+            && updated.FollowUp == current.FollowUp;
         return same ? MutationOutcome.Unchanged(current) : Changed(updated);
     }
 }
@@ -272,6 +310,9 @@ public sealed record CloseCommand(OperatorAccount Caller, Resolution Resolution,
             ResolutionComment = Comment.Trim(),
             CloseTime = now,
             ClosedBy = Caller.Id,
+            EscalationStep = 0,
+            FollowUp = null,
+            HandOver = null,
         });
     }
 }
@@ -314,6 +355,9 @@ public sealed record ReopenCommand(OperatorAccount Caller, string Comment = "", 
             CloseTime = null,
             ClosedBy = null,
             Notes = notes,
+            // Back in the queue with nobody holding it: it waits from now, not from its first arrival.
+            WaitingSince = current.Assignee is null ? now : current.WaitingSince,
+            EscalationStep = 0,
         });
     }
 }

@@ -16,6 +16,11 @@ public static partial class Validation
     public const int MaxTagLength = 40;
     public const int MaxCommentLength = 2_000;
     public const int MaxClientRequestIdLength = 64;
+    public const int MaxFollowUpReasonLength = 200;
+    public const int MaxHandOverNoteLength = 2_000;
+
+    /// <summary>How far ahead a follow-up may be set: further than this is a reminder nobody will be there to keep.</summary>
+    public static readonly TimeSpan MaxFollowUpAhead = TimeSpan.FromDays(90);
 
     // \z, not $: in .NET `$` also matches before a final "\n", which would let a line break through.
     [GeneratedRegex(@"^[A-Za-z0-9._:-]+\z")]

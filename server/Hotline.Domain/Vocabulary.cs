@@ -70,4 +70,13 @@ public enum ChangeKind
     Closed = 6,
     Reopened = 7,
     Deleted = 8,
+
+    /// <summary>The server recorded that an unclaimed request crossed an escalation threshold.</summary>
+    Escalated = 9,
+
+    /// <summary>The holder set (or replaced) a follow-up; the request waits.</summary>
+    FollowUpSet = 10,
+
+    /// <summary>The server recorded that a follow-up fell due.</summary>
+    FollowUpDue = 11,
 }

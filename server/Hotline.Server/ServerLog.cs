@@ -135,4 +135,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(60, LogLevel.Information, "Watcher {WatchId} ended without its end in the audit trail (stream record {Stream}: {Reason}); the trail takes it to have run to its last record's lease.")]
     public static partial void WatchEndNotRecorded(ILogger logger, long watchId, long stream, string reason);
+
+    [LoggerMessage(80, LogLevel.Information, "Escalation pass watching {Count} open requests with a crossing or a follow-up to come.")]
+    public static partial void EscalationWatching(ILogger logger, int count);
+
+    [LoggerMessage(81, LogLevel.Warning, "Escalation pass could not record ({Reason}); it tries again shortly.")]
+    public static partial void EscalationDeferred(ILogger logger, string reason);
 }

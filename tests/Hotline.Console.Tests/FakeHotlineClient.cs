@@ -136,7 +136,10 @@ internal sealed class FakeHotlineClient : IHotlineClient
     }
 
     public Task<HelpRequest> AssignAsync(string name, string assignee, CancellationToken cancellationToken) =>
-        MutateAsync($"assign {name} to '{assignee}'", name, r =>
+        AssignAsync(name, assignee, "", cancellationToken);
+
+    public Task<HelpRequest> AssignAsync(string name, string assignee, string handOverNote, CancellationToken cancellationToken) =>
+        MutateAsync($"assign {name} to '{assignee}'" + (handOverNote.Length > 0 ? $" note '{handOverNote}'" : ""), name, r =>
         {
             r.Assignee = assignee.Length == 0 ? Me.Name : assignee;
             r.State = RequestState.Assigned;
@@ -174,6 +177,13 @@ internal sealed class FakeHotlineClient : IHotlineClient
         {
             r.State = r.Assignee.Length > 0 ? RequestState.Assigned : RequestState.New;
             r.Resolution = Resolution.Unspecified;
+        }, cancellationToken);
+
+    public Task<HelpRequest> SetFollowUpAsync(string name, DateTimeOffset dueTime, string reason, string etag, CancellationToken cancellationToken) =>
+        MutateAsync($"follow up {name} at {dueTime:O} '{reason}' etag {etag}", name, r =>
+        {
+            r.State = RequestState.Waiting;
+            r.FollowUp = new FollowUp { DueTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(dueTime), Reason = reason, SetBy = r.Assignee };
         }, cancellationToken);
 
     private async Task<HelpRequest> MutateAsync(string call, string name, Action<HelpRequest> change, CancellationToken cancellationToken)

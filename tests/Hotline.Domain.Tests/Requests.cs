@@ -25,6 +25,7 @@ internal static class Requests
         State = RequestState.New,
         CreateTime = Created,
         UpdateTime = Created,
+        WaitingSince = Created,
         Revision = 7,
         SubmittedBy = "webform",
     };

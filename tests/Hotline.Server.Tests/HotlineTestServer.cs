@@ -6,6 +6,7 @@ using Hotline.Contract.Client;
 using Hotline.Contract.V1;
 using Hotline.Server.Access;
 using Hotline.Server.Admin;
+using Hotline.Server.Escalation;
 using Hotline.Server.Flood;
 using Hotline.Server.Hosting;
 using Hotline.Server.Live;
@@ -178,6 +179,7 @@ public sealed class TestServerSettings
     public AuthenticationOptions Authentication { get; set; } = new();
     public IntakeOptions Intake { get; set; } = new();
     public LockdownOptions Lockdown { get; set; } = new();
+    public EscalationOptions Escalation { get; set; } = new();
 
     /// <summary>The store's change-log length; the server's default when null.</summary>
     public int? ChangeLogRetention { get; set; }
@@ -188,6 +190,7 @@ public sealed class TestServerSettings
         services.PostConfigure<AuthenticationOptions>(o => CopyInto(Authentication, o));
         services.PostConfigure<IntakeOptions>(o => CopyInto(Intake, o));
         services.PostConfigure<LockdownOptions>(o => CopyInto(Lockdown, o));
+        services.PostConfigure<EscalationOptions>(o => CopyInto(Escalation, o));
         services.PostConfigure<StoreOptions>(o => o.ChangeLogRetention = ChangeLogRetention ?? o.ChangeLogRetention);
     }
 

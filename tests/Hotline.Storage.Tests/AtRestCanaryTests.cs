@@ -51,6 +51,10 @@ public sealed class AtRestCanaryTests(ITestOutputHelper output)
                 await store.ExecuteAsync(receipt.RequestId, new CloseCommand(holder, Resolution.Other, Marker("comment", i)), CancellationToken.None).DefaultTimeout();
             }
             await store.ExecuteAsync(ids[3], new ReopenCommand(holder, Marker("reopen", 3)), CancellationToken.None).DefaultTimeout();
+            await store.ExecuteAsync(ids[3], new SetFollowUpCommand(holder, time.GetUtcNow().AddHours(1), Marker("followup", 3)), CancellationToken.None).DefaultTimeout();
+            await store.ExecuteAsync(ids[3], new AssignCommand(holder, TestData.Operator(2), HandOverNote: Marker("handover", 3)), CancellationToken.None).DefaultTimeout();
+            time.Advance(TimeSpan.FromHours(2));
+            await store.ExecuteAsync(ids[3], new MarkFollowUpDueCommand(), CancellationToken.None).DefaultTimeout();
             var read = await store.GetAsync(ids[2], TestData.Reader, CancellationToken.None).DefaultTimeout();
             Assert.StartsWith("CANARY2message", read!.Message, StringComparison.Ordinal);
             await store.ListAsync(new RequestQuery(), TestData.Reader, CancellationToken.None).DefaultTimeout();

@@ -102,7 +102,7 @@ public sealed class RequestGrpcService(
             target = directory.Find(targetId) ?? throw new DomainException(ErrorKind.NotFound, ErrorReasons.OperatorNotFound,
                 $"Operator {request.Assignee} does not exist.", new Dictionary<string, string> { ["operator"] = request.Assignee });
         }
-        var updated = await ExecuteAsync(id, new AssignCommand(caller, target, Etag(request.Etag)), context);
+        var updated = await ExecuteAsync(id, new AssignCommand(caller, target, Etag(request.Etag), request.HandOverNote), context);
         return new AssignRequestResponse { Request = ContractMapping.ToContract(updated, caller) };
     }
 
@@ -112,6 +112,15 @@ public sealed class RequestGrpcService(
         var id = ContractMapping.ParseRequestName(request.Name);
         var updated = await ExecuteAsync(id, new ReleaseCommand(caller, Etag(request.Etag)), context);
         return new ReleaseRequestResponse { Request = ContractMapping.ToContract(updated, caller) };
+    }
+
+    public override async Task<SetFollowUpResponse> SetFollowUp(SetFollowUpRequest request, ServerCallContext context)
+    {
+        var caller = callers.Resolve(context);
+        var id = ContractMapping.ParseRequestName(request.Name);
+        var dueTime = ContractMapping.ToDomainTime(request.DueTime, "due_time");
+        var updated = await ExecuteAsync(id, new SetFollowUpCommand(caller, dueTime, request.Reason, Etag(request.Etag)), context);
+        return new SetFollowUpResponse { Request = ContractMapping.ToContract(updated, caller) };
     }
 
     public override async Task<AddNoteResponse> AddNote(AddNoteRequest request, ServerCallContext context)

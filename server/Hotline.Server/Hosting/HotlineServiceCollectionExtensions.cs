@@ -2,6 +2,7 @@ using Google.Protobuf.Reflection;
 using Hotline.Domain;
 using Hotline.Server.Access;
 using Hotline.Server.Admin;
+using Hotline.Server.Escalation;
 using Hotline.Server.Flood;
 using Hotline.Server.Grpc;
 using Hotline.Server.Live;
@@ -24,9 +25,13 @@ public static class HotlineServiceCollectionExtensions
         services.AddCheckedOptions<IntakeOptions>(IntakeOptions.Section);
         services.AddCheckedOptions<WatchOptions>(WatchOptions.Section);
         services.AddCheckedOptions<LockdownOptions>(LockdownOptions.Section);
+        services.AddCheckedOptions<EscalationOptions>(EscalationOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ChangeBroadcaster>();
-        services.AddSingleton<IChangeListener>(sp => sp.GetRequiredService<ChangeBroadcaster>());
+        // The store is built with the monitor among its listeners, so the monitor reaches the store only when it starts.
+        services.AddSingleton(sp => new EscalationMonitor(sp.GetRequiredService<IOptions<EscalationOptions>>(),
+            sp.GetRequiredService<IRequestStore>, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EscalationMonitor>>()));
+        services.AddSingleton<IChangeListener>(sp => new ChangeFanOut(sp.GetRequiredService<ChangeBroadcaster>(), sp.GetRequiredService<EscalationMonitor>()));
         services.AddSingleton<StreamMemoryReturn>();
         // Built (and so opened) by the start-up sequence, the first hosted service; see StartupSequence.
         services.AddSingleton(sp => StoreLifetime.Open(sp.GetRequiredService<IOptions<StoreOptions>>().Value,
@@ -41,6 +46,7 @@ public static class HotlineServiceCollectionExtensions
         services.AddHostedService<StartupSequence>();
         services.AddHostedService(sp => sp.GetRequiredService<StoreLifetime>());
         services.AddHostedService<RetentionService>();
+        services.AddHostedService(sp => sp.GetRequiredService<EscalationMonitor>());
         services.AddHotlineAccess();
 
         services.AddSingleton<IntakeRateLimiter>();
@@ -100,6 +106,18 @@ public static class HotlineServiceCollectionExtensions
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;
+    }
+}
+
+/// <summary>Tells every listener of each committed change, in order, on the store's writer thread.</summary>
+internal sealed class ChangeFanOut(params IChangeListener[] listeners) : IChangeListener
+{
+    public void OnCommitted(IReadOnlyList<RequestChange> changes)
+    {
+        foreach (var listener in listeners)
+        {
+            listener.OnCommitted(changes);
+        }
     }
 }
 

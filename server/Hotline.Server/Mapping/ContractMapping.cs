@@ -80,6 +80,26 @@ public static class ContractMapping
             Revision = r.Revision,
             ClosedBy = r.ClosedBy is null ? "" : OperatorName(r.ClosedBy),
             EarlierContactCount = r.EarlierContacts,
+            EscalationStep = r.EscalationStep,
+            WaitingSince = r.WaitingSince == default ? null : Timestamp.FromDateTimeOffset(r.WaitingSince),
+            FollowUp = r.FollowUp is { } followUp
+                ? new V1.FollowUp
+                {
+                    DueTime = Timestamp.FromDateTimeOffset(followUp.DueTime),
+                    Reason = followUp.Reason,
+                    SetBy = OperatorName(followUp.SetBy),
+                    Due = followUp.Due,
+                }
+                : null,
+            HandOver = r.HandOver is { } handOver
+                ? new V1.HandOver
+                {
+                    From = OperatorName(handOver.From),
+                    To = OperatorName(handOver.To),
+                    NoteId = handOver.NoteId,
+                    Time = Timestamp.FromDateTimeOffset(handOver.Time),
+                }
+                : null,
         };
         message.Tags.AddRange(r.Tags);
         foreach (var note in r.Notes)
@@ -178,6 +198,17 @@ public static class ContractMapping
         Region = request.Region,
         Tags = [.. request.Tags],
     };
+
+    /// <summary>A timestamp the caller must give; INVALID_ARGUMENT on <paramref name="field"/> when missing or out of range.</summary>
+    public static DateTimeOffset ToDomainTime(Timestamp? time, string field)
+    {
+        // Timestamp's own range is years 1 to 9999; anything outside, or nanos out of range, is refused rather than thrown on.
+        if (time is null || time.Seconds < -62_135_596_800 || time.Seconds > 253_402_300_799 || time.Nanos is < 0 or > 999_999_999)
+        {
+            DomainException.ThrowInvalid(field, "is required: a time between years 1 and 9999");
+        }
+        return time.ToDateTimeOffset();
+    }
 
     /// <summary>Builds the patch named by the update mask; unknown paths are INVALID_ARGUMENT.</summary>
     public static RequestPatch ToPatch(V1.HelpRequest request, FieldMask? mask)

@@ -78,7 +78,46 @@ internal static class RequestDocument
         [QueueKeyField] = QueueKey(request.Urgency, request.CreateTime),
         [OpenKeyField] = OpenKey(request),
         [EarlierContactsField] = request.EarlierContacts,
+        [EscalationStepField] = request.EscalationStep,
+        [WaitingSinceField] = request.WaitingSince.UtcTicks,
+        ["follow_up"] = request.FollowUp is { } followUp ? FollowUpToBson(followUp, sealer) : BsonValue.Null,
+        ["hand_over"] = request.HandOver is { } handOver ? HandOverToBson(handOver) : BsonValue.Null,
     };
+
+    /// <summary>Escalation step (0-2), in the clear: a queue and a supervisor's count need it without opening anything.</summary>
+    public const string EscalationStepField = "escalation_step";
+
+    /// <summary>The escalation clock, UTC ticks. Missing on requests stored before escalation existed: their create time stands in.</summary>
+    public const string WaitingSinceField = "waiting_since";
+
+    /// <summary>
+    /// A follow-up's due time and state are clear (the server's pass finds due ones without a key);
+    /// its reason is requester-adjacent free text and sealed like a note.
+    /// </summary>
+    private static BsonDocument FollowUpToBson(FollowUp followUp, RequestSealer sealer) => new()
+    {
+        ["due_time"] = followUp.DueTime.UtcTicks,
+        ["reason"] = sealer.Seal("follow_up/reason", followUp.Reason),
+        ["set_by"] = followUp.SetBy,
+        ["due"] = followUp.Due,
+    };
+
+    private static FollowUp? FollowUpFromBson(BsonValue value, RequestSealer sealer) => value.IsDocument
+        ? new FollowUp(Utc(value["due_time"]), sealer.Open("follow_up/reason", value["reason"].AsBinary), value["set_by"].AsString, value["due"].AsBoolean)
+        : null;
+
+    /// <summary>Who handed it to whom and when; the note itself is a timeline entry, sealed with the notes.</summary>
+    private static BsonDocument HandOverToBson(HandOver handOver) => new()
+    {
+        ["from"] = handOver.From,
+        ["to"] = handOver.To,
+        ["note_id"] = handOver.NoteId,
+        ["time"] = handOver.Time.UtcTicks,
+    };
+
+    private static HandOver? HandOverFromBson(BsonValue value) => value.IsDocument
+        ? new HandOver(value["from"].AsString, value["to"].AsString, value["note_id"].AsString, Utc(value["time"]))
+        : null;
 
     /// <summary>
     /// <c>{state}|{urgency}|{create ticks}|{update ticks}|{number}|{channel}|{language}|{assignee}|{id}</c>
@@ -154,6 +193,9 @@ internal static class RequestDocument
         CloseTime = doc[CloseTimeField].IsNull ? null : Utc(doc[CloseTimeField]),
         Revision = doc[RevisionField].AsInt64,
         SubmittedBy = doc["submitted_by"].AsString,
+        EscalationStep = doc[EscalationStepField].IsNumber ? doc[EscalationStepField].AsInt32 : 0,
+        WaitingSince = doc[WaitingSinceField].IsNumber ? Utc(doc[WaitingSinceField]) : Utc(doc[CreateTimeField]),
+        HandOver = HandOverFromBson(doc["hand_over"]),
     };
 
     public static HelpRequest FromBson(BsonDocument doc, RequestSealer sealer, int earlierContacts)
@@ -168,6 +210,7 @@ internal static class RequestDocument
             Notes = [.. doc["notes"].AsArray.Select(n => NoteFromBson(n.AsDocument, sealer))],
             ResolutionComment = sealer.Open("resolution_comment", doc["resolution_comment"].AsBinary),
             EarlierContacts = earlierContacts,
+            FollowUp = FollowUpFromBson(doc["follow_up"], sealer),
         };
     }
 

@@ -47,6 +47,7 @@ internal sealed class SubmitWrite : PendingMutation<IntakeReceipt>
             State = RequestState.New,
             CreateTime = batch.Now,
             UpdateTime = batch.Now,
+            WaitingSince = batch.Now,
             SubmittedBy = _submission.SubmittedBy,
         };
         var stored = batch.Record(ChangeKind.Created, request, _submission.SubmittedBy);

@@ -354,6 +354,9 @@ internal sealed class WriteBatch : IDisposable
         ChangeKind.Closed => AuditAction.Closed,
         ChangeKind.Reopened => AuditAction.Reopened,
         ChangeKind.Deleted => AuditAction.Purged,
+        ChangeKind.Escalated => AuditAction.Escalated,
+        ChangeKind.FollowUpSet => AuditAction.FollowUpSet,
+        ChangeKind.FollowUpDue => AuditAction.FollowUpDue,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a change that is audited as a mutation."),
     };
 }

@@ -13,6 +13,36 @@ namespace Hotline.Console.Tests.EndToEnd;
 public sealed class ConsoleEndToEndTests
 {
     [Fact]
+    public async Task EscalationArrivingLive_IsMarkedInTheQueueAndBannersTheSupervisor()
+    {
+        // Tiny thresholds, so the crossings come within seconds of the request's arrival.
+        await using var server = await ServerProcess.StartAsync(
+            "--Hotline:Escalation:ImmediateDanger:First", "00:00:02", "--Hotline:Escalation:ImmediateDanger:Second", "00:00:05");
+        var console = string.Join(' ', new[] { "dotnet", BuiltBinaries.Console, "--server", server.Address.ToString(), "--token-file", server.TokenFile("lena"), "--no-bell" }
+            .Select(arg => $"'{arg}'"));
+        using var terminal = new TmuxTerminal(80, 24, ["sh", "-c", $"NO_COLOR=1 {console}; echo \"console exited with $?\"; sleep 60"]);
+        await terminal.WaitForAsync("lena │ connected");
+
+        var receipt = await server.Intake.SubmitRequestAsync(new SubmitRequestRequest
+        {
+            RequestId = "e2e-" + Guid.NewGuid().ToString("N"),
+            Channel = Channel.Signal,
+            Message = "За домом следят, нужна помощь сейчас.",
+            Urgency = Urgency.ImmediateDanger,
+        }, server.As("web-form")).ResponseAsync.DefaultTimeout();
+
+        await terminal.WaitForAsync("!1 new");
+        var banner = await terminal.WaitForAsync($"SUPERVISOR: #{receipt.Number} IMMEDIATE DANGER still unclaimed (!2)");
+        Assert.Contains("!2 new", banner, StringComparison.Ordinal);
+        var stored = await GetAsync(server, receipt.Name);
+        Assert.Equal(2, stored.EscalationStep);
+
+        terminal.Keys("a");
+        await terminal.WaitForAsync($"#{receipt.Number} is yours now.");
+        Assert.Equal(0, (await GetAsync(server, receipt.Name)).EscalationStep);
+    }
+
+    [Fact]
     public async Task RequestFromIntake_IsClaimedAnnotatedClosedAndFoundAgainFromTheNextContact()
     {
         await using var server = await ServerProcess.StartAsync();

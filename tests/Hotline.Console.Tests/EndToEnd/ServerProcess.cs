@@ -17,8 +17,8 @@ internal sealed class ServerProcess : ServerBinaryProcess
     private readonly string _dataDirectory;
     private GrpcChannel? _channel;
 
-    private ServerProcess(string dataDirectory, string masterKey)
-        : base(["--data-dir", dataDirectory], new Dictionary<string, string?> { ["HOTLINE_MASTER_KEY"] = masterKey }, keepOutput: true)
+    private ServerProcess(string dataDirectory, string masterKey, string[] settings)
+        : base(["--data-dir", dataDirectory, .. settings], new Dictionary<string, string?> { ["HOTLINE_MASTER_KEY"] = masterKey }, keepOutput: true)
     {
         _dataDirectory = dataDirectory;
     }
@@ -40,7 +40,8 @@ internal sealed class ServerProcess : ServerBinaryProcess
     /// <summary>The owner-only file holding <paramref name="operatorId"/>'s token, as an admin would hand it over.</summary>
     public string TokenFile(string operatorId) => Path.Combine(_dataDirectory + "-tokens", operatorId + ".token");
 
-    public static async Task<ServerProcess> StartAsync()
+    /// <param name="settings">More command-line settings for the server, such as `--Hotline:Escalation:Urgent:First 00:00:02`.</param>
+    public static async Task<ServerProcess> StartAsync(params string[] settings)
     {
         var data = Path.Combine(Path.GetTempPath(), "hotline-console-e2e-" + Guid.NewGuid().ToString("N"));
         // A fresh data directory each run, so a fresh master key, given to the admin command line and the server alike.
@@ -50,7 +51,7 @@ internal sealed class ServerProcess : ServerBinaryProcess
             await AdministerAsync(masterKey, "operators", "add", id, "--name", name, "--role", role,
                 "--token-file", Path.Combine(data + "-tokens", id + ".token"), "--data-dir", data);
         }
-        var server = new ServerProcess(data, masterKey);
+        var server = new ServerProcess(data, masterKey, settings);
         server.Start();
         await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(30));
         return server;

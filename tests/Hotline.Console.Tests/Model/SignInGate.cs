@@ -54,4 +54,10 @@ internal sealed class SignInGate(FakeHotlineClient inner) : IHotlineClient
 
     public Task<HelpRequest> ReopenAsync(string name, string comment, string etag, CancellationToken cancellationToken) =>
         inner.ReopenAsync(name, comment, etag, cancellationToken);
+
+    public Task<HelpRequest> AssignAsync(string name, string assignee, string handOverNote, CancellationToken cancellationToken) =>
+        inner.AssignAsync(name, assignee, handOverNote, cancellationToken);
+
+    public Task<HelpRequest> SetFollowUpAsync(string name, DateTimeOffset dueTime, string reason, string etag, CancellationToken cancellationToken) =>
+        inner.SetFollowUpAsync(name, dueTime, reason, etag, cancellationToken);
 }

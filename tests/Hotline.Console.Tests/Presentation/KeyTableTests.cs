@@ -18,7 +18,7 @@ public sealed class KeyTableTests
         { "d", "CycleDetailSize" }, { "?", "ShowHelp" }, { "F1", "ShowHelp" },
         { "q", "RequestQuit" }, { "Ctrl+Q", "RequestQuit" }, { "Ctrl+C", "RequestQuit" },
         { "/", "StartSearch" }, { "f", "ShowFilter" }, { "1", "ShowScope Open" }, { "2", "ShowScope Mine" },
-        { "3", "ShowScope Unassigned" }, { "4", "ShowScope ClosedToday" }, { "b", "ToggleBell" }, { "F5", "RetryNow" }, { "F12", "Panic" },
+        { "3", "ShowScope Unassigned" }, { "4", "ShowScope ClosedToday" }, { "5", "ShowScope Due" }, { "F", "FollowUp" }, { "b", "ToggleBell" }, { "F5", "RetryNow" }, { "F12", "Panic" },
     };
 
     [Theory]
@@ -143,6 +143,8 @@ public sealed class KeyTableTests
         public void Close() => Calls.Add(nameof(Close));
 
         public void Reopen() => Calls.Add(nameof(Reopen));
+
+        public void FollowUp() => Calls.Add(nameof(FollowUp));
 
         public void ShowEarlierContacts() => Calls.Add(nameof(ShowEarlierContacts));
 

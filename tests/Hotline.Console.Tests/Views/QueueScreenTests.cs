@@ -24,7 +24,7 @@ public sealed class QueueScreenTests
 
         Assert.Equal(24, lines.Count(l => l.Length == 80));
         Assert.StartsWith("View: all open", lines[0], StringComparison.Ordinal);
-        Assert.EndsWith("/ find f filter 1-4 view", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("/ find f filter 1-5 view", lines[0], StringComparison.Ordinal);
         Assert.Matches(@"^\s+#\s+Age\s+Urg\s+Via\s+State\s+Who\s+Lang\s+Message", lines[1]);
         Assert.Matches(@"^\s+2 28m\s+DANGER wa\s+new\s+ce\s+ГӀо де, дехар до!", lines[3]);
         Assert.Matches(@"^\s+3 27m\s+urgent tg\s+held\s+timur\s+en", lines[4]);

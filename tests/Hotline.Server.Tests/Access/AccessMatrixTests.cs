@@ -40,6 +40,7 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         ["/hotline.v1.RequestService/WatchRequests"] = [Unauth, Unauth, Unauth, Denied, Ok, Ok, Ok, Ok],
         ["/hotline.v1.RequestService/AssignRequest"] = [Unauth, Unauth, Unauth, Denied, Ok, HeldByA, Ok, Ok],
         ["/hotline.v1.RequestService/ReleaseRequest"] = [Unauth, Unauth, Unauth, Denied, Ok, NotAssignee, Ok, Ok],
+        ["/hotline.v1.RequestService/SetFollowUp"] = [Unauth, Unauth, Unauth, Denied, Ok, Denied, Ok, Ok],
         ["/hotline.v1.RequestService/AddNote"] = [Unauth, Unauth, Unauth, Denied, Ok, Ok, Ok, Ok],
         ["/hotline.v1.RequestService/UpdateRequest"] = [Unauth, Unauth, Unauth, Denied, Ok, NotAssignee, Ok, Ok],
         ["/hotline.v1.RequestService/CloseRequest"] = [Unauth, Unauth, Unauth, Denied, Ok, NotAssignee, Ok, Ok],
@@ -170,6 +171,16 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
             {
                 var name = await HeldByOperatorA();
                 return await Outcome(() => requests.ReleaseRequestAsync(new ReleaseRequestRequest { Name = name }, o).ResponseAsync);
+            },
+            ["/hotline.v1.RequestService/SetFollowUp"] = async o =>
+            {
+                var name = await HeldByOperatorA();
+                return await Outcome(() => requests.SetFollowUpAsync(new SetFollowUpRequest
+                {
+                    Name = name,
+                    DueTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(DateTimeOffset.UtcNow.AddHours(1)),
+                    Reason = "matrix",
+                }, o).ResponseAsync);
             },
             ["/hotline.v1.RequestService/AddNote"] = async o =>
             {

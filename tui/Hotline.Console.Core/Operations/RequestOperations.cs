@@ -32,8 +32,9 @@ public sealed class RequestOperations(IHotlineClient client, QueueModel model, T
     public Task<ActionOutcome> ClaimAsync(HelpRequest request) =>
         RunAsync("claim", request, ct => client.AssignAsync(request.Name, "", ct), r => $"#{r.Number} is yours now.");
 
-    public Task<ActionOutcome> AssignAsync(HelpRequest request, Operator to) =>
-        RunAsync("assign", request, ct => client.AssignAsync(request.Name, to.Name, ct),
+    /// <param name="handOverNote">A note the colleague sees first; empty for none.</param>
+    public Task<ActionOutcome> AssignAsync(HelpRequest request, Operator to, string handOverNote = "") =>
+        RunAsync("assign", request, ct => client.AssignAsync(request.Name, to.Name, handOverNote, ct),
             r => $"#{r.Number} is now held by {Labels.Person(to.Name, model.DisplayName)}.");
 
     public Task<ActionOutcome> ReleaseAsync(HelpRequest request) =>
@@ -53,6 +54,10 @@ public sealed class RequestOperations(IHotlineClient client, QueueModel model, T
 
     public Task<ActionOutcome> ReopenAsync(HelpRequest request, string comment) =>
         RunAsync("reopen", request, ct => client.ReopenAsync(request.Name, comment, request.Etag, ct), r => $"#{r.Number} is open again.");
+
+    public Task<ActionOutcome> SetFollowUpAsync(HelpRequest request, DateTimeOffset dueTime, string reason) =>
+        RunAsync("follow up", request, ct => client.SetFollowUpAsync(request.Name, dueTime, reason, request.Etag, ct),
+            r => $"#{r.Number} waits; follow up {dueTime.ToLocalTime():yyyy-MM-dd HH:mm}.");
 
     /// <summary>The other requests from the same requester as <paramref name="request"/>, to be loaded a page at a time.</summary>
     public RelatedRequests Related(HelpRequest request) => new(client, request, model.DisplayName);

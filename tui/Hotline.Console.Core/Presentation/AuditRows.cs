@@ -72,6 +72,9 @@ public static class AuditRows
         AuditAction.OperatorTokenRevoked => "token revoked",
         AuditAction.WatchProgressed => "watch progress",
         AuditAction.WatchEnded => "watch ended",
+        AuditAction.Escalated => "escalated",
+        AuditAction.FollowUpSet => "follow-up set",
+        AuditAction.FollowUpDue => "follow-up due",
         _ => string.Create(CultureInfo.InvariantCulture, $"action {(int)action}"),
     };
 

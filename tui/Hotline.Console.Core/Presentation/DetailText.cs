@@ -16,6 +16,13 @@ public static class DetailText
         bool earlierContactsKey = true)
     {
         var text = new StringBuilder();
+        // A hand-over note comes before anything else: it is what the receiver must read first.
+        if (request.HandOver is { } handOver && request.State != RequestState.Closed
+            && request.Notes.FirstOrDefault(n => n.Id == handOver.NoteId) is { } handOverNote)
+        {
+            var body = Labels.Printable(handOverNote.Text).TrimEnd().Replace("\n", "\n" + NoteIndent, StringComparison.Ordinal);
+            text.Append(CultureInfo.InvariantCulture, $">> Handed over by {Person(handOver.From, displayName)}: {body}\n");
+        }
         text.Append(CultureInfo.InvariantCulture, $"#{request.Number} · {Labels.UrgencyLong(request.Urgency)} · {Labels.ChannelLong(request.Channel)} · ");
         text.Append(request.State switch
         {
@@ -38,6 +45,17 @@ public static class DetailText
         {
             var count = request.EarlierContactCount;
             text.Append(earlierContactsKey ? EarlierContacts.DetailLine(count) : EarlierContacts.Count(count)).Append('\n');
+        }
+        if (WaitMarks.Step(request) > 0 && request.WaitingSince is { } waiting)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"Overdue !{WaitMarks.Step(request)}: unclaimed since {Clock(waiting.ToDateTimeOffset(), zone, now)}\n");
+        }
+        if (request.FollowUp is { } followUp && request.State != RequestState.Closed)
+        {
+            var when = followUp.DueTime is null ? "" : Clock(followUp.DueTime.ToDateTimeOffset(), zone, now);
+            text.Append(CultureInfo.InvariantCulture,
+                $"{(followUp.Due ? "Follow-up DUE (F!)" : "Follow-up")} {when}, set by {Person(followUp.SetBy, displayName)}: {Labels.Printable(followUp.Reason)}\n");
         }
         if (request.Tags.Count > 0)
         {

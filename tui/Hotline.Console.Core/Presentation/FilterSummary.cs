@@ -12,6 +12,7 @@ public static class FilterSummary
                 QueueScope.Mine => "mine",
                 QueueScope.Unassigned => "unassigned",
                 QueueScope.ClosedToday => "closed today",
+                QueueScope.Due => filter.SeesAllDue ? "follow-ups due (all)" : "my follow-ups due",
                 _ => "all open",
             },
         };

@@ -87,6 +87,9 @@ public interface IOperatorScreen
 
     void ShowScope(QueueScope scope);
 
+    /// <summary>F: set a follow-up on the selected request.</summary>
+    void FollowUp();
+
     void ToggleBell();
 
     void RetryNow();
@@ -135,6 +138,12 @@ public static class Keys
         OnRequest("n", "note", "add a note; F2 saves", s => s.Note()),
         OnRequest("u", "urgency", "change urgency and tags", s => s.Triage()),
         OnRequest("c", "close", "close with a resolution", s => s.Close()),
+        // Not on the hint line, which is full at 80 columns; the help screen and README name it.
+        OnSelected("F", "later", "follow up later: time and reason", s => s.FollowUp()) with
+        {
+            EnabledWhen = s => !s.Busy && s.Selected is not null,
+            WhyNot = s => s.Busy ? null : SelectFirst,
+        },
         OnRequest("o", "reopen", "reopen a closed request", s => s.Reopen()),
         // Not on the hint line, which is full at 80 columns: the detail pane names it whenever it applies.
         OnSelected(EarlierContacts.Key, "earlier", "requester's other requests (↻N)", s => s.ShowEarlierContacts()),
@@ -153,12 +162,13 @@ public static class Keys
             [new("q", s => s.RequestQuit()), new("Ctrl+Q", s => s.RequestQuit()), new("Ctrl+C", s => s.RequestQuit())]),
         new("/", "find", "search text, contact, tags", HintPlace.View, s => s.StartSearch()),
         new("f", "filter", "filter urgency/channel/language", HintPlace.View, s => s.ShowFilter()),
-        new("1-4", "view", "open / mine / unassigned / closed today", HintPlace.View,
+        new("1-5", "view", "open / mine / unassigned / closed today / follow-ups due", HintPlace.View,
         [
             new("1", s => s.ShowScope(QueueScope.Open)),
             new("2", s => s.ShowScope(QueueScope.Mine)),
             new("3", s => s.ShowScope(QueueScope.Unassigned)),
             new("4", s => s.ShowScope(QueueScope.ClosedToday)),
+            new("5", s => s.ShowScope(QueueScope.Due)),
         ]),
         new("b", "bell", "bell for urgent requests on/off", HintPlace.HelpOnly, s => s.ToggleBell()),
         new(StatusLine.RetryKey, "retry", "offline: reconnect now", HintPlace.HelpOnly, s => s.RetryNow())

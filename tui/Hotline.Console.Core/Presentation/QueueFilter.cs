@@ -16,6 +16,9 @@ public enum QueueScope
 
     /// <summary>Requests closed since local midnight.</summary>
     ClosedToday,
+
+    /// <summary>Open requests whose follow-up is due: the operator's own, or everyone's for supervisors and admins (<see cref="QueueFilter.SeesAllDue"/>).</summary>
+    Due,
 }
 
 /// <summary>What the operator asked to see. Null criteria match everything.</summary>
@@ -27,6 +30,9 @@ public sealed record QueueFilter(
     string Search = "")
 {
     public static QueueFilter Default { get; } = new();
+
+    /// <summary>The "due" view shows every due follow-up, not only the operator's own: for supervisors and admins, who cover colleagues off shift.</summary>
+    public bool SeesAllDue { get; init; }
 
     /// <summary>Local midnight of <paramref name="now"/> in <paramref name="zone"/>: where "closed today" starts.</summary>
     public static DateTimeOffset StartOfToday(DateTimeOffset now, TimeZoneInfo zone)
@@ -46,6 +52,8 @@ public sealed record QueueFilter(
             QueueScope.Unassigned => request.State == RequestState.New,
             QueueScope.ClosedToday => request.State == RequestState.Closed && request.CloseTime is { } closed
                 && closed.ToDateTimeOffset() >= startOfToday,
+            QueueScope.Due => request.State != RequestState.Closed && request.FollowUp is { Due: true }
+                && (SeesAllDue || (me is not null && request.Assignee == me)),
             _ => false,
         };
         return inScope

@@ -25,7 +25,7 @@ public static class QueueRows
     public static IReadOnlyList<string> Headers { get; } = ["#", "Age", "Urg", "Via", "State", "Who", "Lang", "Message"];
 
     /// <summary>Column widths that fit 80 columns with the table's separators; the message takes the rest.</summary>
-    public static IReadOnlyList<int> MinWidths { get; } = [4, 4, 6, 6, 6, 6, 4, 10];
+    public static IReadOnlyList<int> MinWidths { get; } = [4, 4, 6, 6, 7, 6, 4, 10];
 
     public static List<HelpRequest> Select(IEnumerable<HelpRequest> requests, QueueFilter filter, string? me, DateTimeOffset startOfToday)
     {
@@ -34,13 +34,18 @@ public static class QueueRows
         return rows;
     }
 
-    /// <summary>Most urgent first, then the one waiting longest; the number breaks ties.</summary>
+    /// <summary>Most urgent first; within an urgency the overdue (highest escalation step first), then the one waiting longest; the number breaks ties.</summary>
     public static int QueueOrder(HelpRequest a, HelpRequest b)
     {
         var byUrgency = b.Urgency.CompareTo(a.Urgency);
         if (byUrgency != 0)
         {
             return byUrgency;
+        }
+        var byStep = WaitMarks.Step(b).CompareTo(WaitMarks.Step(a));
+        if (byStep != 0)
+        {
+            return byStep;
         }
         var byAge = Compare(a.CreateTime, b.CreateTime);
         return byAge != 0 ? byAge : a.Number.CompareTo(b.Number);
@@ -59,7 +64,7 @@ public static class QueueRows
         QueueColumn.Age => request.CreateTime is null ? "" : Labels.Age(now - request.CreateTime.ToDateTimeOffset()),
         QueueColumn.Urgency => Labels.Urgency(request.Urgency),
         QueueColumn.Channel => Labels.Channel(request.Channel),
-        QueueColumn.State => Labels.State(request.State),
+        QueueColumn.State => WaitMarks.Of(request) is { Length: > 0 } mark ? mark + " " + Labels.State(request.State) : Labels.State(request.State),
         QueueColumn.Assignee => Labels.OperatorId(request.Assignee),
         QueueColumn.Language => request.Language,
         QueueColumn.FirstLine => EarlierContacts.Marker(request.EarlierContactCount) + Labels.FirstLine(request.Message),

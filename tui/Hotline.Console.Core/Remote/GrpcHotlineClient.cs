@@ -64,8 +64,12 @@ public sealed class GrpcHotlineClient : IHotlineClient, IDisposable
         await _audit.ListAuditEventsAsync(new ListAuditEventsRequest { Request = name, PageSize = pageSize, PageToken = pageToken },
             Unary(cancellationToken));
 
-    public async Task<HelpRequest> AssignAsync(string name, string assignee, CancellationToken cancellationToken) =>
-        (await _requests.AssignRequestAsync(new AssignRequestRequest { Name = name, Assignee = assignee }, Unary(cancellationToken))).Request;
+    public Task<HelpRequest> AssignAsync(string name, string assignee, CancellationToken cancellationToken) =>
+        AssignAsync(name, assignee, "", cancellationToken);
+
+    public async Task<HelpRequest> AssignAsync(string name, string assignee, string handOverNote, CancellationToken cancellationToken) =>
+        (await _requests.AssignRequestAsync(new AssignRequestRequest { Name = name, Assignee = assignee, HandOverNote = handOverNote },
+            Unary(cancellationToken))).Request;
 
     public async Task<HelpRequest> ReleaseAsync(string name, string etag, CancellationToken cancellationToken) =>
         (await _requests.ReleaseRequestAsync(new ReleaseRequestRequest { Name = name, Etag = etag }, Unary(cancellationToken))).Request;
@@ -88,6 +92,15 @@ public sealed class GrpcHotlineClient : IHotlineClient, IDisposable
     public async Task<HelpRequest> ReopenAsync(string name, string comment, string etag, CancellationToken cancellationToken) =>
         (await _requests.ReopenRequestAsync(new ReopenRequestRequest { Name = name, Comment = comment, Etag = etag },
             Unary(cancellationToken))).Request;
+
+    public async Task<HelpRequest> SetFollowUpAsync(string name, DateTimeOffset dueTime, string reason, string etag, CancellationToken cancellationToken) =>
+        (await _requests.SetFollowUpAsync(new SetFollowUpRequest
+        {
+            Name = name,
+            DueTime = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(dueTime),
+            Reason = reason,
+            Etag = etag,
+        }, Unary(cancellationToken))).Request;
 
     public void Dispose() => _channel.Dispose();
 

@@ -31,6 +31,9 @@ public interface IHotlineClient
     /// <summary>Assigns to <paramref name="assignee"/> (`operators/{id}`), or to the caller when empty.</summary>
     Task<HelpRequest> AssignAsync(string name, string assignee, CancellationToken cancellationToken);
 
+    /// <summary>Gives the request to a colleague with a note they see first (AssignRequest's hand_over_note).</summary>
+    Task<HelpRequest> AssignAsync(string name, string assignee, string handOverNote, CancellationToken cancellationToken);
+
     Task<HelpRequest> ReleaseAsync(string name, string etag, CancellationToken cancellationToken);
 
     Task<HelpRequest> AddNoteAsync(string name, string text, string requestId, CancellationToken cancellationToken);
@@ -40,4 +43,7 @@ public interface IHotlineClient
     Task<HelpRequest> CloseAsync(string name, Resolution resolution, string comment, string etag, CancellationToken cancellationToken);
 
     Task<HelpRequest> ReopenAsync(string name, string comment, string etag, CancellationToken cancellationToken);
+
+    /// <summary>Sets the follow-up of a held request; it then waits (SetFollowUp).</summary>
+    Task<HelpRequest> SetFollowUpAsync(string name, DateTimeOffset dueTime, string reason, string etag, CancellationToken cancellationToken);
 }

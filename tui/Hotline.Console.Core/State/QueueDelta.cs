@@ -13,4 +13,10 @@ public sealed record QueueDelta(
     bool ConnectionChanged)
 {
     public bool RequestsChanged => Reloaded || ChangedNames.Count > 0;
+
+    /// <summary>Requests the server escalated in this batch (each a step of its own: one crossing, one entry).</summary>
+    public IReadOnlyList<HelpRequest> Escalated { get; init; } = [];
+
+    /// <summary>Requests whose follow-up the server marked due in this batch.</summary>
+    public IReadOnlyList<HelpRequest> FollowUpsDue { get; init; } = [];
 }

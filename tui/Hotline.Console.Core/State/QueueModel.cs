@@ -32,6 +32,10 @@ public sealed class QueueModel
     /// <summary>Raised once per applied batch or upsert that changed anything.</summary>
     public event Action<QueueDelta>? Changed;
 
+    // Filled while one batch is applied, handed out with its delta: a change the feed repeats is dropped by revision first, so each step is told once.
+    private readonly List<HelpRequest> _escalated = [];
+    private readonly List<HelpRequest> _followUpsDue = [];
+
     /// <summary>
     /// Raised (after <see cref="Changed"/>) when a request names an operator the console has no
     /// name for; at most once per such operator, so someone the server no longer lists (disabled)
@@ -111,7 +115,9 @@ public sealed class QueueModel
                     break;
             }
         }
-        var delta = new QueueDelta(changed, created, reloaded, connectionChanged);
+        var delta = new QueueDelta(changed, created, reloaded, connectionChanged) { Escalated = [.. _escalated], FollowUpsDue = [.. _followUpsDue] };
+        _escalated.Clear();
+        _followUpsDue.Clear();
         if (delta.RequestsChanged || connectionChanged)
         {
             Changed?.Invoke(delta);
@@ -227,6 +233,14 @@ public sealed class QueueModel
         if (change.Kind == ChangeKind.Created)
         {
             created.Add(change.Request);
+        }
+        else if (change.Kind == ChangeKind.Escalated)
+        {
+            _escalated.Add(change.Request);
+        }
+        else if (change.Kind == ChangeKind.FollowUpDue)
+        {
+            _followUpsDue.Add(change.Request);
         }
     }
 

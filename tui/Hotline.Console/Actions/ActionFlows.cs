@@ -18,6 +18,7 @@ internal sealed class ActionFlows
         Triage = new TriageFlow(operations, palette, screen);
         Close = new CloseFlow(operations, palette, screen);
         Reopen = new ReopenFlow(operations, palette, screen);
+        FollowUp = new FollowUpFlow(operations, palette, time, zone, screen);
         Related = new RelatedFlow(operations, model, palette, time, zone, screen);
         Audit = new AuditFlow(operations, model, palette, zone, screen);
         Filter = new FilterFlow(palette, screen);
@@ -38,6 +39,8 @@ internal sealed class ActionFlows
     public CloseFlow Close { get; }
 
     public ReopenFlow Reopen { get; }
+
+    public FollowUpFlow FollowUp { get; }
 
     public RelatedFlow Related { get; }
 

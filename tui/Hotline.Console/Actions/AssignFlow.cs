@@ -21,6 +21,6 @@ internal sealed class AssignFlow(QueueModel model, RequestOperations operations,
         }
         using var dialog = new AssignDialog(request.Number, people, request.Assignee, palette);
         app.Run(dialog);
-        return dialog.Chosen is { } chosen && !screen.Panicked ? await operations.AssignAsync(request, chosen) : null;
+        return dialog.Chosen is { } chosen && !screen.Panicked ? await operations.AssignAsync(request, chosen, dialog.HandOverNote.Text.Trim()) : null;
     }
 }

@@ -27,7 +27,9 @@ internal sealed class AssignDialog : Dialog
         Width = 50;
         var current = Math.Max(0, _people.ToList().FindIndex(p => p.Name == currentAssignee));
         People = Choice.List(Rows(_people), current, 0, 0, Dim.Fill(), Math.Min(people.Count, 12));
-        Add(People);
+        var noteLabel = new Label { Y = Pos.Bottom(People) + 1, Text = "_Note for them (optional, shown first):" };
+        HandOverNote = new TextField { Y = Pos.Bottom(noteLabel), Width = Dim.Fill() };
+        Add(People, noteLabel, HandOverNote);
         AddButton(palette.Button("_Cancel"));
         AddButton(palette.Button("_Assign"));
         // Sized to the list and the buttons, with no shadow in monochrome.
@@ -35,6 +37,9 @@ internal sealed class AssignDialog : Dialog
     }
 
     public ListView People { get; }
+
+    /// <summary>A hand-over note: the receiver's console shows it above everything else in the request.</summary>
+    public TextField HandOverNote { get; }
 
     /// <summary>The chosen operator, or null when cancelled.</summary>
     public Operator? Chosen => !Canceled && Result == 1 && People.SelectedItem is int i && i < _people.Count ? _people[i] : null;

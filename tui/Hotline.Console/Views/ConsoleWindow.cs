@@ -208,6 +208,8 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
 
     void IOperatorScreen.Reopen() => Act(_flows.Reopen.RunAsync);
 
+    void IOperatorScreen.FollowUp() => Act(_flows.FollowUp.RunAsync);
+
     void IOperatorScreen.ShowEarlierContacts() => OnSelected(_flows.Related.Run);
 
     void IOperatorScreen.ShowAudit() => OnSelected(_flows.Audit.Run);
@@ -266,7 +268,8 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
 
     void IOperatorScreen.ShowFilter() => _flows.Filter.Run();
 
-    void IOperatorScreen.ShowScope(QueueScope scope) => SetFilter(Filter with { Scope = scope });
+    void IOperatorScreen.ShowScope(QueueScope scope) =>
+        SetFilter(Filter with { Scope = scope, SeesAllDue = _model.Me is { Role: >= OperatorRole.Supervisor } });
 
     void IOperatorScreen.ToggleBell()
     {
@@ -345,7 +348,7 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
         // Whether or not a row changed, a refreshed operator list can change a name the detail pane shows.
         _table.Follow(delta);
         _detail.Show(Selected);
-        if (BellPolicy.For(delta, _held.Follow(delta, _runner.ActingOn), BellOn) is { } alert)
+        if (BellPolicy.For(delta, _held.Follow(delta, _runner.ActingOn), BellOn, _model.Me) is { } alert)
         {
             _lines.ShowAlert(alert.Text, alert.Danger);
             if (alert.Rings)
