@@ -44,7 +44,7 @@ internal sealed class StoreLifetime : IHostedService, IDisposable
     /// <exception cref="MasterKeyException">The master key is missing, misconfigured or wrong.</exception>
     public static StoreLifetime Open(StoreOptions settings, TimeProvider time, IChangeListener changes, ILoggerFactory loggers)
     {
-        var masterKey = MasterKeyFile.Read(settings.MasterKeyFile, settings.DataDirectory);
+        var masterKey = MasterKeyFile.Read(settings);
         LiteDbRequestStore store;
         try
         {
