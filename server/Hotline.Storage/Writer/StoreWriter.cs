@@ -27,6 +27,9 @@ internal sealed class StoreWriter
     private readonly ILogger _logger;
     private bool _accepting = true;
     private volatile bool _failed;
+    private volatile bool _diskRefused;
+    private long _diskRefusedSince;
+    private long _nextDiskAttempt;
     private StoreCounters _counters;
     private long _revisionAtLastCompaction;
     private long _committedRevision;
@@ -66,6 +69,16 @@ internal sealed class StoreWriter
     /// </summary>
     public bool Failed => _failed;
 
+    /// <summary>
+    /// True from a write the disk refused (ENOSPC, EIO) and rolled back, until a commit succeeds
+    /// again. Meanwhile writes are refused at once, except one every <see cref="DiskRetryInterval"/>
+    /// that is let through to find out whether the disk takes writes again. Safe from any thread.
+    /// </summary>
+    public bool DiskRefused => _diskRefused;
+
+    /// <summary>How often a write is let through to a disk that refused the last one.</summary>
+    public static readonly TimeSpan DiskRetryInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>Transactions committed with at least one command in them; lets tests see group commit at work.</summary>
     public long BatchCount => Interlocked.Read(ref _batchCount);
 
@@ -98,6 +111,16 @@ internal sealed class StoreWriter
             if (_failed)
             {
                 throw StoreUnavailable.StorageFailed();
+            }
+            if (_diskRefused)
+            {
+                // One write per interval goes through to try the disk; the others are refused without touching it.
+                var now = Stopwatch.GetTimestamp();
+                if (now < Interlocked.Read(ref _nextDiskAttempt))
+                {
+                    throw StoreUnavailable.DiskRefused();
+                }
+                Interlocked.Exchange(ref _nextDiskAttempt, now + (long)(DiskRetryInterval.TotalSeconds * Stopwatch.Frequency));
             }
             _queue.Enqueue(write);
             Monitor.Pulse(_gate);
@@ -391,6 +414,12 @@ internal sealed class StoreWriter
             if (RollBack())
             {
                 ReloadCounters();
+                if (IsDiskFailure(ex))
+                {
+                    NoteDiskRefused(ex);
+                    failure = StoreUnavailable.DiskRefused();
+                    return false;
+                }
             }
             failure = ex;
             return false;
@@ -398,11 +427,16 @@ internal sealed class StoreWriter
     }
 
     /// <summary>After a commit: takes the new counters, checkpoints when anything was written, moves the revision.</summary>
-    private IOException? Settle(WriteBatch batch)
+    private Exception? Settle(WriteBatch batch)
     {
         _counters = batch.Counters;
         Interlocked.Increment(ref _batchCount);
         var notDurable = batch.Wrote ? Checkpoint() : null;
+        if (notDurable is null && _diskRefused)
+        {
+            _diskRefused = false;
+            _logger.DiskRecovered(Stopwatch.GetElapsedTime(Interlocked.Read(ref _diskRefusedSince)).TotalSeconds, _counters.LastRevision);
+        }
         // Even when the checkpoint failed the changes are committed and visible to readers, so the
         // revision moves and the listener hears of them: a gap in the live feed would be worse.
         Interlocked.Exchange(ref _committedRevision, _counters.LastRevision);
@@ -484,7 +518,7 @@ internal sealed class StoreWriter
     }
 
     /// <summary>Flushes the data file; returns the failure, if any, for the callers of the batch.</summary>
-    private IOException? Checkpoint()
+    private Exception? Checkpoint()
     {
         try
         {
@@ -494,7 +528,37 @@ internal sealed class StoreWriter
         catch (Exception ex)
         {
             _logger.CheckpointFailed(ex, _counters.LastRevision);
+            if (IsDiskFailure(ex))
+            {
+                NoteDiskRefused(ex);
+                return StoreUnavailable.NotFlushed();
+            }
             return new IOException("The change was committed but could not be flushed to disk; it may not survive a power failure.", ex);
+        }
+    }
+
+    /// <summary>An I/O error from the file system (a full disk, a failing one), anywhere in the exception's causes.</summary>
+    private static bool IsDiskFailure(Exception exception)
+    {
+        for (Exception? cause = exception; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is IOException)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void NoteDiskRefused(Exception exception)
+    {
+        var now = Stopwatch.GetTimestamp();
+        Interlocked.Exchange(ref _nextDiskAttempt, now + (long)(DiskRetryInterval.TotalSeconds * Stopwatch.Frequency));
+        if (!_diskRefused)
+        {
+            Interlocked.Exchange(ref _diskRefusedSince, now);
+            _diskRefused = true;
+            _logger.DiskRefused(exception, DiskRetryInterval.TotalSeconds);
         }
     }
 
