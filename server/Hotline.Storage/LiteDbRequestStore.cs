@@ -256,7 +256,10 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
             var writer = new StoreWriter(database, schema, counters, options, timeProvider, changeListener, vault, logger);
             FinishInterruptedPurges(schema, writer, logger);
             writer.Start();
-            var store = new LiteDbRequestStore(database, directoryLock, schema, writer, vault, options, timeProvider, logger);
+            var store = new LiteDbRequestStore(database, directoryLock, schema, writer, vault, options, timeProvider, logger)
+            {
+                _databaseFile = directoryLock is null ? null : Path.Combine(location, DataDirectory.DatabaseFileName),
+            };
             vault.ConnectWriter((locked, actor) => store.EnqueueAsync(new LockStateWrite(locked, actor)));
             logger.Opened(location, counters.LastRevision, counters.NextNumber, counters.CompactedThrough);
             return store;

@@ -152,11 +152,13 @@ internal sealed class StoreWriter
         var batch = new List<IStagedWrite>(_options.MaxBatchSize);
         var compactions = new List<PendingCompaction>();
         var purges = new List<PendingPurge>();
-        while (TakeWaiting(batch, compactions, purges))
+        var snapshots = new List<PendingSnapshot>();
+        while (TakeWaiting(batch, compactions, purges, snapshots))
         {
             if (_failed)
             {
                 FailAll(batch, compactions, purges, StoreUnavailable.StorageFailed());
+                FailSnapshots(snapshots, StoreUnavailable.StorageFailed());
                 continue;
             }
             try
@@ -181,16 +183,19 @@ internal sealed class StoreWriter
                 {
                     Compact(compactions);
                 }
+                TakeSnapshots(snapshots);
             }
             catch (Exception ex)
             {
                 // A bug here must not kill the only writer and leave every later caller waiting forever.
                 _logger.WriterFailed(ex, batch.Count);
                 FailAll(batch, compactions, purges, ex);
+                FailSnapshots(snapshots, ex);
             }
             batch.Clear();
             compactions.Clear();
             purges.Clear();
+            snapshots.Clear();
         }
         try
         {
@@ -226,8 +231,37 @@ internal sealed class StoreWriter
         purges.Clear();
     }
 
+    /// <summary>Copies the database for each waiting snapshot, right after a checkpoint, with no transaction open.</summary>
+    private void TakeSnapshots(List<PendingSnapshot> snapshots)
+    {
+        if (snapshots.Count == 0)
+        {
+            return;
+        }
+        if (Checkpoint() is { } failure)
+        {
+            FailSnapshots(snapshots, failure);
+            return;
+        }
+        foreach (var snapshot in snapshots)
+        {
+            snapshot.Run(_counters);
+        }
+        snapshots.Clear();
+    }
+
+    private static void FailSnapshots(List<PendingSnapshot> snapshots, Exception exception)
+    {
+        foreach (var snapshot in snapshots)
+        {
+            snapshot.Fail(exception);
+        }
+        snapshots.Clear();
+    }
+
     /// <summary>Waits for work and takes what is queued; false once shutdown has begun and the queue is empty.</summary>
-    private bool TakeWaiting(List<IStagedWrite> batch, List<PendingCompaction> compactions, List<PendingPurge> purges)
+    private bool TakeWaiting(List<IStagedWrite> batch, List<PendingCompaction> compactions, List<PendingPurge> purges,
+        List<PendingSnapshot> snapshots)
     {
         lock (_gate)
         {
@@ -255,12 +289,16 @@ internal sealed class StoreWriter
                     {
                         purges.Add(purge);
                     }
+                    else if (write is PendingSnapshot snapshot)
+                    {
+                        snapshots.Add(snapshot);
+                    }
                     else
                     {
                         batch.Add((IStagedWrite)write);
                     }
                 }
-                if (batch.Count > 0 || compactions.Count > 0 || purges.Count > 0)
+                if (batch.Count > 0 || compactions.Count > 0 || purges.Count > 0 || snapshots.Count > 0)
                 {
                     return true;
                 }

@@ -81,6 +81,23 @@ public sealed class SshConsoleTests
         File.Delete(pidFile);
     }
 
+    [Fact]
+    public async Task SshLoginWithoutAnAccount_IsToldSoInASentence_AndGetsNothingElse()
+    {
+        await using var server = await ServerProcess.StartAsync();
+        await using var ssh = await SshHost.StartAsync(server.Address.ToString(), server.DataDirectory);
+        File.Delete(Path.Combine(ssh.TokenDirectory, ssh.User + ".token"));
+        var pidFile = Path.Combine(Path.GetTempPath(), Guid.NewGuid().ToString("N") + ".pid");
+
+        using var terminal = new TmuxTerminal(80, 24, ssh.SshCommand(pidFile));
+        var refused = await terminal.WaitForAsync("ssh exited with");
+
+        Assert.Contains($"you ({ssh.User}) have no Hotline account on this server yet", refused, StringComparison.Ordinal);
+        Assert.Contains("ssh exited with 1", refused, StringComparison.Ordinal);
+        Assert.False(await ssh.ConsoleSessionExistsAsync());
+        File.Delete(pidFile);
+    }
+
     private static async Task<SubmitRequestResponse> SubmitAsync(ServerProcess server, string message) =>
         await server.Intake.SubmitRequestAsync(new SubmitRequestRequest
         {
