@@ -161,6 +161,13 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
     /// </summary>
     public bool WritesFailed => _writer.Failed;
 
+    /// <summary>
+    /// True while the disk refuses writes (full or failing) that could be rolled back: writes are
+    /// refused with UNAVAILABLE STORAGE_FAILED, and taken again, without a restart, once the disk
+    /// takes one. For health checks.
+    /// </summary>
+    public bool DiskRefusesWrites => _writer.DiskRefused;
+
     /// <summary>Transactions the writer has committed with commands in them; for tests of group commit.</summary>
     internal long BatchCount => _writer.BatchCount;
 
@@ -249,7 +256,10 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
             var writer = new StoreWriter(database, schema, counters, options, timeProvider, changeListener, vault, logger);
             FinishInterruptedPurges(schema, writer, logger);
             writer.Start();
-            var store = new LiteDbRequestStore(database, directoryLock, schema, writer, vault, options, timeProvider, logger);
+            var store = new LiteDbRequestStore(database, directoryLock, schema, writer, vault, options, timeProvider, logger)
+            {
+                _databaseFile = directoryLock is null ? null : Path.Combine(location, DataDirectory.DatabaseFileName),
+            };
             vault.ConnectWriter((locked, actor) => store.EnqueueAsync(new LockStateWrite(locked, actor)));
             logger.Opened(location, counters.LastRevision, counters.NextNumber, counters.CompactedThrough);
             return store;

@@ -76,4 +76,10 @@ internal static partial class StorageLog
 
     [LoggerMessage(16, LogLevel.Critical, "Rolling back a failed transaction failed; the store refuses writes until the server is restarted.")]
     public static partial void RollbackFailed(this ILogger logger, Exception exception);
+
+    [LoggerMessage(24, LogLevel.Error, "The disk refused a write (full or failing): writes are refused with UNAVAILABLE STORAGE_FAILED, and one is tried again every {Seconds} s until the disk takes it; reads that need no write go on.")]
+    public static partial void DiskRefused(this ILogger logger, Exception exception, double seconds);
+
+    [LoggerMessage(25, LogLevel.Warning, "The disk takes writes again after refusing them for {Seconds:F1} s; STORAGE_FAILED is over, at revision {Revision}.")]
+    public static partial void DiskRecovered(this ILogger logger, double seconds, long revision);
 }

@@ -40,4 +40,8 @@ if (only.Contains("snapshot"))
     // --long-history adds a 100,000-request store: about four more minutes of filling on two cores.
     await WatchSnapshotBenchmark.RunAsync(size, longHistory: args.Contains("--long-history"));
 }
+if (only.Contains("copy"))
+{
+    await StoreCopyBenchmark.RunAsync(size);
+}
 Report.Footer(Stopwatch.GetElapsedTime(started));

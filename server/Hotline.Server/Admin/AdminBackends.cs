@@ -49,12 +49,12 @@ internal sealed class MasterKeySource(StoreOptions options) : IDisposable
     private bool _read;
 
     /// <summary>The key, or null when none is configured.</summary>
-    /// <exception cref="MasterKeyException">The key is configured wrongly (see <see cref="MasterKeyFile.Read"/>).</exception>
+    /// <exception cref="MasterKeyException">The key is configured wrongly (see <see cref="MasterKeyFile.Read(StoreOptions)"/>).</exception>
     public byte[]? Read()
     {
         if (!_read)
         {
-            _key = MasterKeyFile.Read(options.MasterKeyFile, options.DataDirectory);
+            _key = MasterKeyFile.Read(options);
             _read = true;
         }
         return _key;

@@ -18,7 +18,7 @@ public static class MasterKeyFile
     /// <summary>
     /// The server's own process takes <see cref="EnvironmentVariable"/> at start and erases it from
     /// its initial environment (the host does that at start), after which the environment reads
-    /// empty; the value taken is kept here for <see cref="Read"/>. Null elsewhere (tools, tests).
+    /// empty; the value taken is kept here for <see cref="Read(StoreOptions)"/>. Null elsewhere (tools, tests).
     /// </summary>
     internal static string? TakenFromEnvironment { get; set; }
 
@@ -26,9 +26,47 @@ public static class MasterKeyFile
         UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
         UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
 
+    /// <summary>Where systemd puts the credentials a unit's <c>LoadCredential=</c> names (systemd.exec(5)).</summary>
+    public const string CredentialsDirectoryVariable = "CREDENTIALS_DIRECTORY";
+
+    /// <summary>The master key from wherever <paramref name="options"/> says, or null when none is configured.</summary>
+    /// <exception cref="MasterKeyException">The key is configured twice, or its file is missing, open to others, inside the data directory or malformed.</exception>
+    public static byte[]? Read(StoreOptions options) =>
+        Read(options, Environment.GetEnvironmentVariable(CredentialsDirectoryVariable));
+
+    /// <summary>As <see cref="Read(StoreOptions)"/>, with the credentials directory given (tests).</summary>
+    internal static byte[]? Read(StoreOptions options, string? credentialsDirectory)
+    {
+        if (string.IsNullOrEmpty(options.MasterKeyCredential))
+        {
+            return Read(options.MasterKeyFile, options.DataDirectory);
+        }
+        if (!string.IsNullOrWhiteSpace(options.MasterKeyFile))
+        {
+            throw new MasterKeyException(
+                "Both Hotline:MasterKeyCredential and Hotline:MasterKeyFile are set; set one, so there is no doubt which key the data is sealed with.");
+        }
+        if (!StoreOptions.IsCredentialName(options.MasterKeyCredential))
+        {
+            throw new MasterKeyException("Hotline:MasterKeyCredential must be the bare name of a systemd credential, such as master.key; it names no path.");
+        }
+        if (string.IsNullOrEmpty(credentialsDirectory))
+        {
+            throw new MasterKeyException(
+                $"Hotline:MasterKeyCredential names the systemd credential {options.MasterKeyCredential}, but {CredentialsDirectoryVariable} is not set: " +
+                $"start the server from a unit with `LoadCredential={options.MasterKeyCredential}:/etc/hotline/master.key` (deploy/hotline.service), " +
+                "or use Hotline:MasterKeyFile outside systemd.");
+        }
+        return ReadSource(Path.Combine(credentialsDirectory, options.MasterKeyCredential), options.DataDirectory,
+            $"Hotline:MasterKeyCredential ({options.MasterKeyCredential})");
+    }
+
     /// <summary>The master key, or null when none is configured.</summary>
     /// <exception cref="MasterKeyException">The key is configured twice, or its file is missing, open to others, inside the data directory or malformed.</exception>
-    public static byte[]? Read(string? keyFile, string dataDirectory)
+    public static byte[]? Read(string? keyFile, string dataDirectory) =>
+        ReadSource(keyFile, dataDirectory, "Hotline:MasterKeyFile");
+
+    private static byte[]? ReadSource(string? keyFile, string dataDirectory, string setting)
     {
         var fromEnvironment = TakenFromEnvironment ?? Environment.GetEnvironmentVariable(EnvironmentVariable);
         // Child processes (and /proc/<pid>/environ readers after exec) should not inherit it.
@@ -38,7 +76,7 @@ public static class MasterKeyFile
             if (!string.IsNullOrEmpty(fromEnvironment))
             {
                 throw new MasterKeyException(
-                    $"Both Hotline:MasterKeyFile and {EnvironmentVariable} are set; set one, so there is no doubt which key the data is sealed with.");
+                    $"Both {setting} and {EnvironmentVariable} are set; set one, so there is no doubt which key the data is sealed with.");
             }
             return ReadFile(keyFile, dataDirectory);
         }

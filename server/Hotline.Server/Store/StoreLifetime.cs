@@ -36,15 +36,15 @@ internal sealed class StoreLifetime : IHostedService, IDisposable
 
     public IOperatorStore Operators => _store;
 
-    /// <summary>True while the store takes writes: open, and not stopped by a disk failure.</summary>
-    public bool AcceptsWrites => Volatile.Read(ref _closed) == 0 && !_store.WritesFailed;
+    /// <summary>True while the store takes writes: open, not stopped by a disk failure, and its disk not refusing writes now.</summary>
+    public bool AcceptsWrites => Volatile.Read(ref _closed) == 0 && !_store.WritesFailed && !_store.DiskRefusesWrites;
 
     /// <summary>Opens the data directory named by <paramref name="settings"/> with the master key as configured.</summary>
     /// <exception cref="DataDirectoryInUseException">Another process holds the data directory.</exception>
     /// <exception cref="MasterKeyException">The master key is missing, misconfigured or wrong.</exception>
     public static StoreLifetime Open(StoreOptions settings, TimeProvider time, IChangeListener changes, ILoggerFactory loggers)
     {
-        var masterKey = MasterKeyFile.Read(settings.MasterKeyFile, settings.DataDirectory);
+        var masterKey = MasterKeyFile.Read(settings);
         LiteDbRequestStore store;
         try
         {

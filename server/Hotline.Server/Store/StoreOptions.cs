@@ -14,6 +14,13 @@ public sealed class StoreOptions : ICheckedOptions
     /// </summary>
     public string? MasterKeyFile { get; set; }
 
+    /// <summary>
+    /// The name of a systemd credential holding the master key (<c>LoadCredential=NAME:PATH</c> in the
+    /// unit), read from <c>$CREDENTIALS_DIRECTORY/NAME</c>: a file only this service can read, in
+    /// memory, never in the environment. Set this or <see cref="MasterKeyFile"/> or HOTLINE_MASTER_KEY, one of them.
+    /// </summary>
+    public string? MasterKeyCredential { get; set; }
+
     /// <summary>How many changes the change log keeps for resuming watchers.</summary>
     public int ChangeLogRetention { get; set; } = 100_000;
 
@@ -23,11 +30,21 @@ public sealed class StoreOptions : ICheckedOptions
         {
             yield return $"{Section}:ChangeLogRetention must be 0 or more; it is {ChangeLogRetention}.";
         }
+        if (MasterKeyCredential is { } credential && !IsCredentialName(credential))
+        {
+            yield return $"{Section}:MasterKeyCredential must be the bare name of a systemd credential (such as master.key: " +
+                "letters, digits, '.', '_', '-', not starting with '.'); it names no path.";
+        }
     }
 
     /// <summary>The settings as <paramref name="configuration"/> gives them, for code that runs before (or without) a host.</summary>
     public static StoreOptions From(IConfiguration configuration) =>
         configuration.GetSection(Section).Get<StoreOptions>() ?? new StoreOptions();
+
+    /// <summary>A plain file name, so the setting can only ever point inside the credentials directory.</summary>
+    internal static bool IsCredentialName(string name) =>
+        name.Length is > 0 and <= 255 && name[0] != '.' &&
+        name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 
     private static string DefaultDataDirectory()
     {

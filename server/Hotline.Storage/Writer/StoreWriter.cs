@@ -27,6 +27,9 @@ internal sealed class StoreWriter
     private readonly ILogger _logger;
     private bool _accepting = true;
     private volatile bool _failed;
+    private volatile bool _diskRefused;
+    private long _diskRefusedSince;
+    private long _nextDiskAttempt;
     private StoreCounters _counters;
     private long _revisionAtLastCompaction;
     private long _committedRevision;
@@ -66,6 +69,16 @@ internal sealed class StoreWriter
     /// </summary>
     public bool Failed => _failed;
 
+    /// <summary>
+    /// True from a write the disk refused (ENOSPC, EIO) and rolled back, until a commit succeeds
+    /// again. Meanwhile writes are refused at once, except one every <see cref="DiskRetryInterval"/>
+    /// that is let through to find out whether the disk takes writes again. Safe from any thread.
+    /// </summary>
+    public bool DiskRefused => _diskRefused;
+
+    /// <summary>How often a write is let through to a disk that refused the last one.</summary>
+    public static readonly TimeSpan DiskRetryInterval = TimeSpan.FromSeconds(1);
+
     /// <summary>Transactions committed with at least one command in them; lets tests see group commit at work.</summary>
     public long BatchCount => Interlocked.Read(ref _batchCount);
 
@@ -99,6 +112,16 @@ internal sealed class StoreWriter
             {
                 throw StoreUnavailable.StorageFailed();
             }
+            if (_diskRefused)
+            {
+                // One write per interval goes through to try the disk; the others are refused without touching it.
+                var now = Stopwatch.GetTimestamp();
+                if (now < Interlocked.Read(ref _nextDiskAttempt))
+                {
+                    throw StoreUnavailable.DiskRefused();
+                }
+                Interlocked.Exchange(ref _nextDiskAttempt, now + (long)(DiskRetryInterval.TotalSeconds * Stopwatch.Frequency));
+            }
             _queue.Enqueue(write);
             Monitor.Pulse(_gate);
         }
@@ -129,11 +152,13 @@ internal sealed class StoreWriter
         var batch = new List<IStagedWrite>(_options.MaxBatchSize);
         var compactions = new List<PendingCompaction>();
         var purges = new List<PendingPurge>();
-        while (TakeWaiting(batch, compactions, purges))
+        var snapshots = new List<PendingSnapshot>();
+        while (TakeWaiting(batch, compactions, purges, snapshots))
         {
             if (_failed)
             {
                 FailAll(batch, compactions, purges, StoreUnavailable.StorageFailed());
+                FailSnapshots(snapshots, StoreUnavailable.StorageFailed());
                 continue;
             }
             try
@@ -158,16 +183,19 @@ internal sealed class StoreWriter
                 {
                     Compact(compactions);
                 }
+                TakeSnapshots(snapshots);
             }
             catch (Exception ex)
             {
                 // A bug here must not kill the only writer and leave every later caller waiting forever.
                 _logger.WriterFailed(ex, batch.Count);
                 FailAll(batch, compactions, purges, ex);
+                FailSnapshots(snapshots, ex);
             }
             batch.Clear();
             compactions.Clear();
             purges.Clear();
+            snapshots.Clear();
         }
         try
         {
@@ -203,8 +231,37 @@ internal sealed class StoreWriter
         purges.Clear();
     }
 
+    /// <summary>Copies the database for each waiting snapshot, right after a checkpoint, with no transaction open.</summary>
+    private void TakeSnapshots(List<PendingSnapshot> snapshots)
+    {
+        if (snapshots.Count == 0)
+        {
+            return;
+        }
+        if (Checkpoint() is { } failure)
+        {
+            FailSnapshots(snapshots, failure);
+            return;
+        }
+        foreach (var snapshot in snapshots)
+        {
+            snapshot.Run(_counters);
+        }
+        snapshots.Clear();
+    }
+
+    private static void FailSnapshots(List<PendingSnapshot> snapshots, Exception exception)
+    {
+        foreach (var snapshot in snapshots)
+        {
+            snapshot.Fail(exception);
+        }
+        snapshots.Clear();
+    }
+
     /// <summary>Waits for work and takes what is queued; false once shutdown has begun and the queue is empty.</summary>
-    private bool TakeWaiting(List<IStagedWrite> batch, List<PendingCompaction> compactions, List<PendingPurge> purges)
+    private bool TakeWaiting(List<IStagedWrite> batch, List<PendingCompaction> compactions, List<PendingPurge> purges,
+        List<PendingSnapshot> snapshots)
     {
         lock (_gate)
         {
@@ -232,12 +289,16 @@ internal sealed class StoreWriter
                     {
                         purges.Add(purge);
                     }
+                    else if (write is PendingSnapshot snapshot)
+                    {
+                        snapshots.Add(snapshot);
+                    }
                     else
                     {
                         batch.Add((IStagedWrite)write);
                     }
                 }
-                if (batch.Count > 0 || compactions.Count > 0 || purges.Count > 0)
+                if (batch.Count > 0 || compactions.Count > 0 || purges.Count > 0 || snapshots.Count > 0)
                 {
                     return true;
                 }
@@ -391,6 +452,12 @@ internal sealed class StoreWriter
             if (RollBack())
             {
                 ReloadCounters();
+                if (IsDiskFailure(ex))
+                {
+                    NoteDiskRefused(ex);
+                    failure = StoreUnavailable.DiskRefused();
+                    return false;
+                }
             }
             failure = ex;
             return false;
@@ -398,11 +465,16 @@ internal sealed class StoreWriter
     }
 
     /// <summary>After a commit: takes the new counters, checkpoints when anything was written, moves the revision.</summary>
-    private IOException? Settle(WriteBatch batch)
+    private Exception? Settle(WriteBatch batch)
     {
         _counters = batch.Counters;
         Interlocked.Increment(ref _batchCount);
         var notDurable = batch.Wrote ? Checkpoint() : null;
+        if (notDurable is null && _diskRefused)
+        {
+            _diskRefused = false;
+            _logger.DiskRecovered(Stopwatch.GetElapsedTime(Interlocked.Read(ref _diskRefusedSince)).TotalSeconds, _counters.LastRevision);
+        }
         // Even when the checkpoint failed the changes are committed and visible to readers, so the
         // revision moves and the listener hears of them: a gap in the live feed would be worse.
         Interlocked.Exchange(ref _committedRevision, _counters.LastRevision);
@@ -484,7 +556,7 @@ internal sealed class StoreWriter
     }
 
     /// <summary>Flushes the data file; returns the failure, if any, for the callers of the batch.</summary>
-    private IOException? Checkpoint()
+    private Exception? Checkpoint()
     {
         try
         {
@@ -494,7 +566,37 @@ internal sealed class StoreWriter
         catch (Exception ex)
         {
             _logger.CheckpointFailed(ex, _counters.LastRevision);
+            if (IsDiskFailure(ex))
+            {
+                NoteDiskRefused(ex);
+                return StoreUnavailable.NotFlushed();
+            }
             return new IOException("The change was committed but could not be flushed to disk; it may not survive a power failure.", ex);
+        }
+    }
+
+    /// <summary>An I/O error from the file system (a full disk, a failing one), anywhere in the exception's causes.</summary>
+    private static bool IsDiskFailure(Exception exception)
+    {
+        for (Exception? cause = exception; cause is not null; cause = cause.InnerException)
+        {
+            if (cause is IOException)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void NoteDiskRefused(Exception exception)
+    {
+        var now = Stopwatch.GetTimestamp();
+        Interlocked.Exchange(ref _nextDiskAttempt, now + (long)(DiskRetryInterval.TotalSeconds * Stopwatch.Frequency));
+        if (!_diskRefused)
+        {
+            Interlocked.Exchange(ref _diskRefusedSince, now);
+            _diskRefused = true;
+            _logger.DiskRefused(exception, DiskRetryInterval.TotalSeconds);
         }
     }
 

@@ -23,6 +23,9 @@ internal sealed class ServerProcess : ServerBinaryProcess
         _dataDirectory = dataDirectory;
     }
 
+    /// <summary>Where its data lives; its admin socket is there too.</summary>
+    public string DataDirectory => _dataDirectory;
+
     public IntakeService.IntakeServiceClient Intake => new(Channel);
 
     public RequestService.RequestServiceClient Requests => new(Channel);
