@@ -25,6 +25,7 @@ public enum AuditAction
     OperatorTokenRevoked = 19,
     WatchProgressed = 20,
     WatchEnded = 21,
+    Reported = 22,
 }
 
 /// <summary>

@@ -4,6 +4,7 @@ using Hotline.Server.Admin;
 using Hotline.Server.Flood;
 using Hotline.Server.Grpc;
 using Hotline.Server.Live;
+using Hotline.Server.Stats;
 using Hotline.Server.Store;
 using Hotline.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -23,6 +24,7 @@ public static class HotlineServiceCollectionExtensions
         services.AddCheckedOptions<IntakeOptions>(IntakeOptions.Section);
         services.AddCheckedOptions<WatchOptions>(WatchOptions.Section);
         services.AddCheckedOptions<LockdownOptions>(LockdownOptions.Section);
+        services.AddCheckedOptions<StatsOptions>(StatsOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ChangeBroadcaster>();
         services.AddSingleton<IChangeListener>(sp => sp.GetRequiredService<ChangeBroadcaster>());
@@ -33,6 +35,8 @@ public static class HotlineServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<StoreLifetime>().Operators);
         services.AddSingleton<IRequestStore>(sp => sp.GetRequiredService<StoreLifetime>().Store);
         services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<StoreLifetime>().Audit);
+        services.AddSingleton(sp => sp.GetRequiredService<StoreLifetime>().Figures);
+        services.AddSingleton<Supervision>();
         services.AddSingleton(sp => sp.GetRequiredService<StoreLifetime>().Vault);
         services.AddSingleton<IKeyVault>(sp => sp.GetRequiredService<StoreKeyVault>());
         // Hosted services start in this order and stop in the reverse one, after the web server has
@@ -87,6 +91,7 @@ public static class HotlineServiceCollectionExtensions
         app.MapGrpcService<RequestGrpcService>();
         app.MapGrpcService<OperatorGrpcService>();
         app.MapGrpcService<AuditGrpcService>();
+        app.MapGrpcService<StatsGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

@@ -72,6 +72,7 @@ public static class AuditRows
         AuditAction.OperatorTokenRevoked => "token revoked",
         AuditAction.WatchProgressed => "watch progress",
         AuditAction.WatchEnded => "watch ended",
+        AuditAction.Reported => "report made",
         _ => string.Create(CultureInfo.InvariantCulture, $"action {(int)action}"),
     };
 
