@@ -34,23 +34,35 @@ public sealed class SupervisorScreenTests(ITestOutputHelper output)
         };
         figures.Urgencies.Add(new UrgencyFigures
         {
-            Urgency = Urgency.ImmediateDanger, Unclaimed = 2, Assigned = 1, Waiting = 0,
+            Urgency = Urgency.ImmediateDanger,
+            Unclaimed = 2,
+            Assigned = 1,
+            Waiting = 0,
             OldestUnclaimedCreateTime = Timestamp.FromDateTimeOffset(read.AddMinutes(-18)),
         });
         figures.Urgencies.Add(new UrgencyFigures { Urgency = Urgency.Urgent, Unclaimed = 0, Assigned = 3, Waiting = 1 });
         figures.Urgencies.Add(new UrgencyFigures
         {
-            Urgency = Urgency.Routine, Unclaimed = 5, Assigned = 2, Waiting = 4,
+            Urgency = Urgency.Routine,
+            Unclaimed = 5,
+            Assigned = 2,
+            Waiting = 4,
             OldestUnclaimedCreateTime = Timestamp.FromDateTimeOffset(read.AddHours(-2).AddMinutes(-10)),
         });
         figures.Operators.Add(new OperatorLoad
         {
-            Operator = "operators/anna", DisplayName = "Anna K.", Held = 3, Connected = true,
+            Operator = "operators/anna",
+            DisplayName = "Anna K.",
+            Held = 3,
+            Connected = true,
             OldestHeldCreateTime = Timestamp.FromDateTimeOffset(read.AddHours(-1).AddMinutes(-2)),
         });
         figures.Operators.Add(new OperatorLoad
         {
-            Operator = "operators/timur", DisplayName = "Timur B.", Held = 9, Connected = false,
+            Operator = "operators/timur",
+            DisplayName = "Timur B.",
+            Held = 9,
+            Connected = false,
             OldestHeldCreateTime = Timestamp.FromDateTimeOffset(read.AddHours(-3).AddMinutes(-40)),
         });
         figures.Operators.Add(new OperatorLoad { Operator = "operators/lena", DisplayName = "Lena S.", Held = 0, Connected = true });
