@@ -4,11 +4,13 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text;
 using Google.Protobuf;
+using Google.Protobuf.Reflection;
 using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Grpc.Net.Compression;
 using Hotline.Domain;
 using Hotline.Server.Mapping;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Grpc;
@@ -60,8 +62,26 @@ public sealed class RequestMessageCheck(RequestDelegate next, IOptions<GrpcServi
     public async Task InvokeAsync(HttpContext context)
     {
         var method = context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method;
-        if (method is null || !IsGrpcOverHttp2(context.Request))
+        if (method is null)
         {
+            await next(context);
+            return;
+        }
+        if (!IsGrpcOverHttp2(context.Request))
+        {
+            // HTTP/JSON (transcoding) reads the whole body before any check; hold it to the same
+            // size as a gRPC message, so an oversized body is neither buffered nor parsed.
+            var maxJsonBytes = grpcOptions.Value.MaxReceiveMessageSize ?? MaxReceiveMessageBytes;
+            if (context.Request.ContentLength > maxJsonBytes)
+            {
+                refusals.Refused(method.FullName, ErrorReasons.MessageTooLarge);
+                await AnswerJsonAsync(context.Response, TooLarge(maxJsonBytes));
+                return;
+            }
+            if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+            {
+                bodyLimit.MaxRequestBodySize = maxJsonBytes;
+            }
             await next(context);
             return;
         }
@@ -266,6 +286,17 @@ public sealed class RequestMessageCheck(RequestDelegate next, IOptions<GrpcServi
     }
 
     /// <summary>A trailers-only gRPC response: the status in the headers, no body.</summary>
+    /// <summary>413 with the google.rpc.Status as JSON, as transcoding writes its errors.</summary>
+    private static async Task AnswerJsonAsync(HttpResponse response, Refusal refusal)
+    {
+        response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+        response.ContentType = "application/json; charset=utf-8";
+        await response.WriteAsync(StatusJson.Format(refusal.Status));
+    }
+
+    private static readonly JsonFormatter StatusJson =
+        new(JsonFormatter.Settings.Default.WithTypeRegistry(TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor)));
+
     private static void Answer(HttpResponse response, Refusal refusal)
     {
         response.StatusCode = StatusCodes.Status200OK;

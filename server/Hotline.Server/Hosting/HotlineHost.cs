@@ -47,8 +47,9 @@ public static class HotlineHost
         {
             kestrel.ConfigureEndpointDefaults(endpoint =>
             {
-                // gRPC needs HTTP/2; without TLS, Kestrel can offer it only as the sole protocol.
-                endpoint.Protocols = HttpProtocols.Http2;
+                // gRPC needs HTTP/2; without TLS, Kestrel can offer it only as the sole protocol. Over
+                // TLS, HTTP/1.1 is offered too, for HTTP/JSON gateways (see ListenPlan.ProtocolsFor).
+                endpoint.Protocols = kestrel.ApplicationServices.GetService<ListenPlan>()?.ProtocolsFor(endpoint) ?? HttpProtocols.Http2;
                 if (endpoint.EndPoint is UnixDomainSocketEndPoint)
                 {
                     endpoint.Use(kestrel.ApplicationServices.GetRequiredService<AdminSocketConnections>().Track);

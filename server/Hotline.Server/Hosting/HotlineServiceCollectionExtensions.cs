@@ -1,3 +1,4 @@
+using Google.Protobuf.Reflection;
 using Hotline.Domain;
 using Hotline.Server.Access;
 using Hotline.Server.Admin;
@@ -58,7 +59,16 @@ public static class HotlineServiceCollectionExtensions
             grpc.Interceptors.Add<DomainErrorInterceptor>();
             grpc.Interceptors.Add<AccessInterceptor>();
             grpc.Interceptors.Add<HealthWatchLimit>();
-        }).AddServiceOptions<IntakeGrpcService>(intake => intake.Interceptors.Add<IntakeRateLimitInterceptor>());
+        }).AddServiceOptions<IntakeGrpcService>(intake => intake.Interceptors.Add<IntakeRateLimitInterceptor>())
+            // HTTP/JSON from the contract's google.api.http annotations (intake): the same
+            // service methods, behind the same interceptors, limits and message size; error
+            // details are written as JSON, so their types (google.rpc.*) must be known.
+            // int64 as strings, as protobuf's JSON mapping says, so JavaScript loses no digits.
+            .AddJsonTranscoding(json =>
+            {
+                json.TypeRegistry = TypeRegistry.FromFiles(Google.Rpc.ErrorDetailsReflection.Descriptor);
+                json.JsonSettings.WriteInt64sAsStrings = true;
+            });
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks()
             .AddCheck<StoreHealthCheck>("store");

@@ -60,10 +60,25 @@ internal sealed class ListenPlan : IDisposable
         return new ListenPlan(addresses, certificate);
     }
 
+    /// <summary>
+    /// HTTP/2 only, except on a TCP endpoint that only https:// addresses name, which also takes
+    /// HTTP/1.1 (ALPN picks), for gateways that POST JSON and know no HTTP/2. Plaintext stays
+    /// HTTP/2 only, and so loopback only, like every plaintext address.
+    /// </summary>
+    public HttpProtocols ProtocolsFor(ListenOptions endpoint)
+    {
+        if (endpoint.IPEndPoint is not { } ip)
+        {
+            return HttpProtocols.Http2;
+        }
+        var sharing = Addresses.Where(a => !a.IsUnixSocket && a.Port == ip.Port).ToList();
+        return sharing.Count > 0 && sharing.All(a => a.Tls) ? HttpProtocols.Http1AndHttp2 : HttpProtocols.Http2;
+    }
+
     public void Dispose() => Certificate?.Dispose();
 
     private void Apply(KestrelServerOptions kestrel) =>
-        // gRPC only: the endpoint defaults already make every endpoint HTTP/2-only, and over TLS ALPN then settles on h2.
+        // The endpoint defaults choose the protocols (ProtocolsFor): over TLS, ALPN settles on h2 for gRPC, http/1.1 for HTTP/JSON.
         kestrel.ConfigureHttpsDefaults(https =>
         {
             https.ServerCertificate = Certificate;
