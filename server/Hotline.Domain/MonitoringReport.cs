@@ -320,7 +320,8 @@ public static class ReportSuppression
         {
             return false;
         }
-        foreach (var upper in (long[])[minimumCount - 1, long.MaxValue / 4])
+        // Read without the mark's bound, no withheld cell can exceed the hidden sum: that is its upper bound (and no product overflows).
+        foreach (var upper in (long[])[minimumCount - 1, Math.Max(1, hidden)])
         {
             // Every withheld cell shares the same range, so checking one range checks them all.
             var others = count - 1;

@@ -70,6 +70,18 @@ public class MonitoringReportTests
         Assert.Contains("total <5", report.ToTable(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Suppression_OfAGroupWithManySmallCells_WithholdsThemAll()
+    {
+        var counts = Enumerable.Range(1, 9).ToDictionary(
+            c => new ReportKey("2026-03", "r", "t", (Channel)c, Urgency.Urgent, Resolution.Unspecified), _ => 1);
+
+        var (cells, groups) = ReportSuppression.Apply(counts, K);
+
+        Assert.All(cells, c => Assert.True(c.Withheld));
+        Assert.True(Assert.Single(groups).Withheld);
+    }
+
     /// <summary>
     /// Random tables: no shown cell or total is below k, and for every group whose total is shown,
     /// an exhaustive search over the values the withheld cells could take, given the total, the shown
