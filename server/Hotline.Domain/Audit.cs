@@ -28,6 +28,7 @@ public enum AuditAction
     Escalated = 22,
     FollowUpSet = 23,
     FollowUpDue = 24,
+    Reported = 25,
 }
 
 /// <summary>

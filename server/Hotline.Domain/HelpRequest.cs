@@ -30,6 +30,12 @@ public sealed record HelpRequest
     public required DateTimeOffset UpdateTime { get; init; }
     public DateTimeOffset? CloseTime { get; init; }
 
+    /// <summary>
+    /// When someone first held it: set by its first assignment and never moved by a release, a
+    /// reassignment or a reopening, so "time to claim" is arrival to the first claim.
+    /// </summary>
+    public DateTimeOffset? FirstClaimTime { get; init; }
+
     /// <summary>Store-wide revision of the change that produced this version.</summary>
     public long Revision { get; init; }
 

@@ -138,6 +138,7 @@ public sealed record AssignCommand(OperatorAccount Caller, OperatorAccount Targe
         return Changed(current with
         {
             Assignee = Target.Id,
+            FirstClaimTime = current.FirstClaimTime ?? now,
             State = current.State == RequestState.Waiting ? RequestState.Waiting : RequestState.Assigned,
             EscalationStep = 0,
             Notes = notes,

@@ -107,6 +107,26 @@ internal sealed class FakeHotlineClient : IHotlineClient
         return response;
     }
 
+    /// <summary>Answers GetQueueStatsAsync; each call is recorded as "stats".</summary>
+    public GetQueueStatsResponse QueueStats { get; set; } = new();
+
+    /// <summary>The next GetQueueStatsAsync fails with this.</summary>
+    public RpcException? RefuseNextStats { get; set; }
+
+    public Task<GetQueueStatsResponse> GetQueueStatsAsync(CancellationToken cancellationToken)
+    {
+        lock (Calls)
+        {
+            Calls.Add("stats");
+        }
+        if (RefuseNextStats is { } refusal)
+        {
+            RefuseNextStats = null;
+            return Task.FromException<GetQueueStatsResponse>(refusal);
+        }
+        return Task.FromResult(QueueStats.Clone());
+    }
+
     public async Task<ListAuditEventsResponse> ListAuditEventsAsync(string name, int pageSize, string pageToken, CancellationToken cancellationToken)
     {
         var (page, next) = await PageAsync($"audit {name} size {pageSize} token '{pageToken}'", Audit.GetValueOrDefault(name) ?? [], pageSize,

@@ -26,6 +26,7 @@ public sealed class ContractEnumMappingTests
         { typeof(ChangeKind), typeof(V1.ChangeKind) },
         { typeof(AuditAction), typeof(V1.AuditAction) },
         { typeof(AuditChainProblem), typeof(V1.AuditChainProblem) },
+        { typeof(ReportPeriod), typeof(V1.ReportPeriod) },
     };
 
     /// <summary>Values whose names differ on purpose, keyed by domain enum and number.</summary>

@@ -180,6 +180,7 @@ public sealed class TestServerSettings
     public IntakeOptions Intake { get; set; } = new();
     public LockdownOptions Lockdown { get; set; } = new();
     public EscalationOptions Escalation { get; set; } = new();
+    public Stats.StatsOptions Stats { get; set; } = new();
 
     /// <summary>The store's change-log length; the server's default when null.</summary>
     public int? ChangeLogRetention { get; set; }
@@ -191,6 +192,7 @@ public sealed class TestServerSettings
         services.PostConfigure<IntakeOptions>(o => CopyInto(Intake, o));
         services.PostConfigure<LockdownOptions>(o => CopyInto(Lockdown, o));
         services.PostConfigure<EscalationOptions>(o => CopyInto(Escalation, o));
+        services.PostConfigure<Stats.StatsOptions>(o => CopyInto(Stats, o));
         services.PostConfigure<StoreOptions>(o => o.ChangeLogRetention = ChangeLogRetention ?? o.ChangeLogRetention);
     }
 

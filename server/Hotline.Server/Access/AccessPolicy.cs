@@ -63,6 +63,8 @@ public static class AccessPolicy
         Set(OperatorService.Descriptor, "EndMySession", OperatorsAndAbove);
         SetAll(RequestService.Descriptor, OperatorsAndAbove);
         SetAll(AuditService.Descriptor, SupervisorsAndAbove);
+        // Who holds how much and who is online is supervision; the report is the organisation's to publish.
+        SetAll(StatsService.Descriptor, SupervisorsAndAbove);
         SetAll(AdminService.Descriptor, new MethodAccess.AdminSocket());
         SetAll(Health.Descriptor, new MethodAccess.Public());
         SetAll(ServerReflection.Descriptor, new MethodAccess.Public());

@@ -6,9 +6,11 @@ using Grpc.Net.Client;
 using Hotline.Contract.V1;
 using Hotline.Domain;
 using Hotline.Server.Access;
+using Hotline.Server.Stats;
 using Hotline.Server.Store;
 using Hotline.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Admin;
 
@@ -37,6 +39,8 @@ internal interface IAdminBackend : IAsyncDisposable
     Task<VerifyAuditResponse> VerifyAuditAsync();
 
     Task<PurgeRequestsResponse> PurgeRequestsAsync(PurgeRequestsRequest request);
+
+    Task<ProduceMonitoringReportResponse> ProduceMonitoringReportAsync(ProduceMonitoringReportRequest request);
 }
 
 /// <summary>
@@ -78,14 +82,15 @@ internal static class AdminBackends
 {
     /// <summary>The running server if its admin socket answers, else the data directory opened directly.</summary>
     /// <exception cref="DataDirectoryInUseException">A server holds the directory but its socket does not answer.</exception>
-    public static async Task<IAdminBackend> ConnectAsync(StoreOptions options, MasterKeySource masterKey)
+    /// <param name="stats">The report settings as this command line reads them, for a stopped server; a running one applies its own.</param>
+    public static async Task<IAdminBackend> ConnectAsync(StoreOptions options, StatsOptions stats, MasterKeySource masterKey)
     {
         var socket = AdminSocketGate.PathFor(options.DataDirectory);
         if (await AnswersAsync(socket))
         {
             return new SocketAdminBackend(socket, masterKey);
         }
-        return await LocalAdminBackend.OpenAsync(options, masterKey);
+        return await LocalAdminBackend.OpenAsync(options, stats, masterKey);
     }
 
     private static async Task<bool> AnswersAsync(string socketPath)
@@ -187,6 +192,9 @@ internal sealed class SocketAdminBackend : IAdminBackend
     public async Task<PurgeRequestsResponse> PurgeRequestsAsync(PurgeRequestsRequest request) =>
         await _client.PurgeRequestsAsync(request, deadline: Deadline(LongCallTimeout));
 
+    public async Task<ProduceMonitoringReportResponse> ProduceMonitoringReportAsync(ProduceMonitoringReportRequest request) =>
+        await _client.ProduceMonitoringReportAsync(request, deadline: Deadline(LongCallTimeout));
+
     public ValueTask DisposeAsync()
     {
         _channel.Dispose();
@@ -216,7 +224,7 @@ internal sealed class LocalAdminBackend : IAdminBackend
 
     public string Describe { get; }
 
-    public static async Task<LocalAdminBackend> OpenAsync(StoreOptions options, MasterKeySource masterKey)
+    public static async Task<LocalAdminBackend> OpenAsync(StoreOptions options, StatsOptions stats, MasterKeySource masterKey)
     {
         // The key as the server reads it; a locked data directory opens without one.
         var store = LiteDbRequestStore.Open(options.DataDirectory, new RequestStoreOptions { ChangeLogRetention = options.ChangeLogRetention },
@@ -226,7 +234,7 @@ internal sealed class LocalAdminBackend : IAdminBackend
             var directory = new OperatorDirectory(store, new SessionRegistry());
             await directory.LoadAsync(CancellationToken.None);
             var administration = new Administration(new OperatorAdministration(directory, NullLogger<OperatorAdministration>.Instance),
-                new StoreAdministration(store, store, store.Vault, NullLogger<StoreAdministration>.Instance));
+                new StoreAdministration(store, store, store.Vault, NullLogger<StoreAdministration>.Instance), store, Options.Create(stats));
             return new LocalAdminBackend(store, administration, masterKey, Path.GetFullPath(options.DataDirectory));
         }
         catch
@@ -267,6 +275,9 @@ internal sealed class LocalAdminBackend : IAdminBackend
 
     public Task<PurgeRequestsResponse> PurgeRequestsAsync(PurgeRequestsRequest request) =>
         _administration.PurgeRequestsAsync(request, CancellationToken.None);
+
+    public Task<ProduceMonitoringReportResponse> ProduceMonitoringReportAsync(ProduceMonitoringReportRequest request) =>
+        _administration.ProduceMonitoringReportAsync(request, CancellationToken.None);
 
     public ValueTask DisposeAsync()
     {

@@ -7,6 +7,7 @@ using Hotline.Contract.V1;
 using Hotline.Domain;
 using Hotline.Server.Access;
 using Hotline.Server.Mapping;
+using Hotline.Server.Stats;
 using Hotline.Server.Store;
 using Hotline.Storage;
 using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
@@ -14,7 +15,7 @@ using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 namespace Hotline.Server.Admin;
 
 /// <summary>
-/// `Hotline.Server operators|lockdown|unlock|audit|purge …`: administration from the server's own machine.
+/// `Hotline.Server operators|lockdown|unlock|audit|purge|report …`: administration from the server's own machine.
 /// With a server running it talks to that server through the admin socket, so a revocation ends
 /// open streams at once; with none it opens the data directory itself (taking its lock file, so
 /// a server cannot start underneath it). Prints what it did; tokens are printed once, or written
@@ -41,18 +42,23 @@ public static class AdminCommandLine
                                      destroy requests for good (requests/ID or ID), and with
                                      --closed-before every request closed more than DAYS days ago;
                                      without --yes, only lists what would be purged
+          report --from YYYY-MM-DD --to YYYY-MM-DD [--by month|week] [--k N] [--csv PATH]
+                                     monitoring report: counts of requests received in the range by
+                                     period x region x tag x channel x urgency x resolution, counts
+                                     below k (Hotline:Stats:ReportMinimumCount, 5) withheld as <k;
+                                     prints a table, and with --csv writes CSV to PATH (owner-only)
 
         --token-file PATH writes the token to PATH, readable by its owner only, instead of printing it.
         With the server running, commands go through its admin socket (DIR/admin.sock); with it
         stopped, they open DIR directly. Account changes, lockdown, unlock and purges are recorded
-        in the audit trail as operators/admin.
+        in the audit trail as operators/admin, and so is each report (REPORTED, naming no request).
 
         Exit codes: 0 done; 1 refused (unknown id, locked down, purge without --yes, ...); 2 usage;
         3 data directory held by a server whose socket does not answer; 5 master key missing or
         wrong; 8 audit chain broken.
         """;
 
-    private static readonly HashSet<string> Commands = new(StringComparer.Ordinal) { "operators", "lockdown", "unlock", "audit", "purge" };
+    private static readonly HashSet<string> Commands = new(StringComparer.Ordinal) { "operators", "lockdown", "unlock", "audit", "purge", "report" };
 
     public static bool Handles(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -83,12 +89,19 @@ public static class AdminCommandLine
             await output.WriteLineAsync(Usage);
             return 0;
         }
-        var options = StoreOptions.From(HotlineConfiguration.ForVerb(command.ConfigurationArguments));
+        var configuration = HotlineConfiguration.ForVerb(command.ConfigurationArguments);
+        var options = StoreOptions.From(configuration);
+        var stats = configuration.GetSection(StatsOptions.Section).Get<StatsOptions>() ?? new StatsOptions();
+        if (stats.Problems().FirstOrDefault() is { } problem)
+        {
+            await error.WriteLineAsync("hotline-server: " + problem);
+            return ExitCodes.Usage;
+        }
         using var masterKey = new MasterKeySource(options);
         IAdminBackend backend;
         try
         {
-            backend = await AdminBackends.ConnectAsync(options, masterKey);
+            backend = await AdminBackends.ConnectAsync(options, stats, masterKey);
         }
         catch (DataDirectoryInUseException)
         {
@@ -179,6 +192,9 @@ public static class AdminCommandLine
                 return await VerifyAuditAsync(backend, output);
             case ["purge", ..]:
                 return await PurgeAsync(command, [.. command.Words.Skip(1)], backend, output, error);
+            case ["report"]:
+                await ReportAsync(command, backend, output);
+                break;
             default:
                 throw new DomainException(ErrorKind.InvalidArgument, ErrorReasons.InvalidFields,
                     $"unknown command '{string.Join(' ', command.Words)}'; run with --help");
@@ -260,6 +276,47 @@ public static class AdminCommandLine
         return response.NotFound.Count > 0 ? ExitCodes.Refused : 0;
     }
 
+    private static async Task ReportAsync(ParsedCommand command, IAdminBackend backend, TextWriter output)
+    {
+        var period = (command.By ?? "month").ToLowerInvariant() switch
+        {
+            "month" => Contract.V1.ReportPeriod.Month,
+            "week" => Contract.V1.ReportPeriod.Week,
+            _ => throw new DomainException(ErrorKind.InvalidArgument, ErrorReasons.InvalidFields, "--by must be month or week"),
+        };
+        var k = 0;
+        if (command.K is { } given && (!int.TryParse(given, NumberStyles.None, CultureInfo.InvariantCulture, out k) || k == 0))
+        {
+            throw new DomainException(ErrorKind.InvalidArgument, ErrorReasons.InvalidFields, "--k takes a whole number, at least Hotline:Stats:ReportMinimumCount");
+        }
+        var response = await backend.ProduceMonitoringReportAsync(new ProduceMonitoringReportRequest
+        {
+            Report = new GetMonitoringReportRequest
+            {
+                StartDate = ParsedCommand.Require(command.From, "--from"),
+                EndDate = ParsedCommand.Require(command.To, "--to"),
+                Period = period,
+                MinimumCount = k,
+            },
+        });
+        await output.WriteAsync(response.Report.Table);
+        if (command.Csv is { } path)
+        {
+            try
+            {
+                await using var file = OwnerOnlyFiles.CreateNew(path);
+                await using var writer = new StreamWriter(file);
+                await writer.WriteAsync(response.Report.Csv);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new DomainException(ErrorKind.InvalidArgument, ErrorReasons.InvalidFields,
+                    $"--csv {path}: cannot create it (it must not exist yet): {ex.Message}");
+            }
+            await output.WriteLineAsync($"CSV written to {path}.");
+        }
+    }
+
     private static OperatorRole ParseRole(string role) => role.ToLowerInvariant() switch
     {
         "intake" => OperatorRole.Intake,
@@ -285,6 +342,16 @@ public static class AdminCommandLine
         public string? ClosedBefore { get; init; }
 
         public bool Yes { get; init; }
+
+        public string? From { get; init; }
+
+        public string? To { get; init; }
+
+        public string? By { get; init; }
+
+        public string? K { get; init; }
+
+        public string? Csv { get; init; }
 
         public static string Require(string? value, string name) => value ?? throw new DomainException(ErrorKind.InvalidArgument, ErrorReasons.InvalidFields,
             $"{name} is required; run with --help");
@@ -318,9 +385,10 @@ public static class AdminCommandLine
                 new Command("unlock"),
                 new Command("audit") { new Command("verify") },
                 new Command("purge") { new Argument<string[]>("ID") { Arity = ArgumentArity.ZeroOrMore } },
+                new Command("report"),
             };
             // Every verb accepts every flag, as the command line always has; a verb ignores those it does not use.
-            foreach (var option in new Option[] { Help, Name, Role, TokenFile, ClosedBefore, Yes })
+            foreach (var option in new Option[] { Help, Name, Role, TokenFile, ClosedBefore, Yes, From, To, By, K, Csv })
             {
                 option.Recursive = true;
                 _root.Options.Add(option);
@@ -339,10 +407,20 @@ public static class AdminCommandLine
 
         private Option<bool> Yes { get; } = new("--yes") { Arity = ArgumentArity.Zero };
 
+        private Option<string[]> From { get; } = Valued("--from");
+
+        private Option<string[]> To { get; } = Valued("--to");
+
+        private Option<string[]> By { get; } = Valued("--by");
+
+        private Option<string[]> K { get; } = Valued("--k");
+
+        private Option<string[]> Csv { get; } = Valued("--csv");
+
         /// <summary>The command, or <see cref="ArgumentException"/> with the first mistake in its flags.</summary>
         public ParsedCommand Parse(IReadOnlyList<string> args)
         {
-            Option[] valued = [Name, Role, TokenFile, ClosedBefore];
+            Option[] valued = [Name, Role, TokenFile, ClosedBefore, From, To, By, K, Csv];
             var (own, configuration) = SplitConfiguration(args, valued);
             var parsed = _root.Parse(own, Configuration);
             if (FirstMistake(parsed, args, own, valued) is { } mistake)
@@ -364,6 +442,11 @@ public static class AdminCommandLine
                 TokenFile = Last(parsed.GetValue(TokenFile)),
                 ClosedBefore = Last(parsed.GetValue(ClosedBefore)),
                 Yes = parsed.GetValue(Yes),
+                From = Last(parsed.GetValue(From)),
+                To = Last(parsed.GetValue(To)),
+                By = Last(parsed.GetValue(By)),
+                K = Last(parsed.GetValue(K)),
+                Csv = Last(parsed.GetValue(Csv)),
             };
         }
 

@@ -61,6 +61,9 @@ public sealed class AdminGrpcService(Administration administration, LockdownSwit
         }
     }
 
+    public override Task<ProduceMonitoringReportResponse> ProduceMonitoringReport(ProduceMonitoringReportRequest request, ServerCallContext context) =>
+        administration.ProduceMonitoringReportAsync(request, context.CancellationToken);
+
     public override Task<PurgeRequestsResponse> PurgeRequests(PurgeRequestsRequest request, ServerCallContext context) =>
         administration.PurgeRequestsAsync(request, context.CancellationToken);
 }

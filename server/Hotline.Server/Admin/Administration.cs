@@ -2,6 +2,8 @@ using Google.Protobuf.WellKnownTypes;
 using Hotline.Contract.V1;
 using Hotline.Domain;
 using Hotline.Server.Mapping;
+using Hotline.Server.Stats;
+using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Admin;
 
@@ -11,7 +13,7 @@ namespace Hotline.Server.Admin;
 /// Takes and returns contract messages and does the mapping to and from the domain, once. Lockdown
 /// and unlock are not here: what they do depends on whether a server process is running.
 /// </summary>
-public sealed class Administration(OperatorAdministration operators, StoreAdministration store)
+public sealed class Administration(OperatorAdministration operators, StoreAdministration store, IRequestFigures figures, IOptions<StatsOptions> stats)
 {
     public async Task<AddOperatorResponse> AddOperatorAsync(AddOperatorRequest request, CancellationToken cancellationToken)
     {
@@ -61,6 +63,14 @@ public sealed class Administration(OperatorAdministration operators, StoreAdmini
         response.Requests.AddRange(outcome.Purged.Select(ContractMapping.ToContract));
         response.NotFound.AddRange(outcome.NotFound.Select(ContractMapping.RequestName));
         return response;
+    }
+
+    /// <summary>A monitoring report as StatsService makes one, audited as made by <see cref="OperatorCommand.AdministratorActor"/>.</summary>
+    public async Task<ProduceMonitoringReportResponse> ProduceMonitoringReportAsync(ProduceMonitoringReportRequest request, CancellationToken cancellationToken)
+    {
+        var builder = StatsMapping.ToBuilder(request.Report ?? new GetMonitoringReportRequest(), stats.Value.ReportMinimumCount);
+        var report = await Supervision.ReportAsync(figures, builder, OperatorCommand.AdministratorActor, cancellationToken);
+        return new ProduceMonitoringReportResponse { Report = StatsMapping.ToContract(report) };
     }
 
     public static Contract.V1.OperatorAccount ToContract(OperatorRecord record) => new()

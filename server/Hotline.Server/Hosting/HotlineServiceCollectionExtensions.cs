@@ -6,6 +6,7 @@ using Hotline.Server.Escalation;
 using Hotline.Server.Flood;
 using Hotline.Server.Grpc;
 using Hotline.Server.Live;
+using Hotline.Server.Stats;
 using Hotline.Server.Store;
 using Hotline.Storage;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -26,6 +27,7 @@ public static class HotlineServiceCollectionExtensions
         services.AddCheckedOptions<WatchOptions>(WatchOptions.Section);
         services.AddCheckedOptions<LockdownOptions>(LockdownOptions.Section);
         services.AddCheckedOptions<EscalationOptions>(EscalationOptions.Section);
+        services.AddCheckedOptions<StatsOptions>(StatsOptions.Section);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ChangeBroadcaster>();
         // The store is built with the monitor among its listeners, so the monitor reaches the store only when it starts.
@@ -39,6 +41,8 @@ public static class HotlineServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<StoreLifetime>().Operators);
         services.AddSingleton<IRequestStore>(sp => sp.GetRequiredService<StoreLifetime>().Store);
         services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<StoreLifetime>().Audit);
+        services.AddSingleton(sp => sp.GetRequiredService<StoreLifetime>().Figures);
+        services.AddSingleton<Supervision>();
         services.AddSingleton(sp => sp.GetRequiredService<StoreLifetime>().Vault);
         services.AddSingleton<IKeyVault>(sp => sp.GetRequiredService<StoreKeyVault>());
         // Hosted services start in this order and stop in the reverse one, after the web server has
@@ -103,6 +107,7 @@ public static class HotlineServiceCollectionExtensions
         app.MapGrpcService<RequestGrpcService>();
         app.MapGrpcService<OperatorGrpcService>();
         app.MapGrpcService<AuditGrpcService>();
+        app.MapGrpcService<StatsGrpcService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         return app;

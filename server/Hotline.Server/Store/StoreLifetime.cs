@@ -30,6 +30,8 @@ internal sealed class StoreLifetime : IHostedService, IDisposable
 
     public IRequestStore Store => _store;
 
+    public IRequestFigures Figures => _store;
+
     public IAuditTrail Audit => _store;
 
     public StoreKeyVault Vault => _store.Vault;

@@ -25,6 +25,9 @@ internal static class RequestDocument
     public const string CreateTimeField = "create_time";
     public const string UpdateTimeField = "update_time";
 
+    /// <summary>In the clear and indexed, so today's claims are found without walking the history (absent on requests stored before it existed).</summary>
+    public const string FirstClaimTimeField = "first_claim_time";
+
     /// <summary>
     /// The default queue order (most urgent first, then oldest first) as one indexed string, so a
     /// list in that order walks one index instead of sorting every request (see <see cref="QueueKey"/>).
@@ -72,6 +75,7 @@ internal static class RequestDocument
         [CreateTimeField] = request.CreateTime.UtcTicks,
         [UpdateTimeField] = request.UpdateTime.UtcTicks,
         [CloseTimeField] = request.CloseTime is { } closed ? new BsonValue(closed.UtcTicks) : BsonValue.Null,
+        [FirstClaimTimeField] = request.FirstClaimTime is { } claimed ? new BsonValue(claimed.UtcTicks) : BsonValue.Null,
         [RevisionField] = request.Revision,
         ["submitted_by"] = request.SubmittedBy,
         [RequesterField] = requester is null ? BsonValue.Null : new BsonValue(requester),
@@ -191,6 +195,7 @@ internal static class RequestDocument
         CreateTime = Utc(doc[CreateTimeField]),
         UpdateTime = Utc(doc[UpdateTimeField]),
         CloseTime = doc[CloseTimeField].IsNull ? null : Utc(doc[CloseTimeField]),
+        FirstClaimTime = doc[FirstClaimTimeField].IsNull ? null : Utc(doc[FirstClaimTimeField]),
         Revision = doc[RevisionField].AsInt64,
         SubmittedBy = doc["submitted_by"].AsString,
         EscalationStep = doc[EscalationStepField].IsNumber ? doc[EscalationStepField].AsInt32 : 0,
@@ -200,18 +205,27 @@ internal static class RequestDocument
 
     public static HelpRequest FromBson(BsonDocument doc, RequestSealer sealer, int earlierContacts)
     {
-        var tags = sealer.Open("tags", doc["tags"].AsBinary);
         return Envelope(doc) with
         {
             ContactHandle = sealer.Open("contact_handle", doc["contact_handle"].AsBinary),
             Message = sealer.Open("message", doc["message"].AsBinary),
-            Region = sealer.Open("region", doc["region"].AsBinary),
-            Tags = tags.Length == 0 ? [] : tags.Split(TagSeparator),
+            Region = OpenRegion(doc, sealer),
+            Tags = OpenTags(doc, sealer),
             Notes = [.. doc["notes"].AsArray.Select(n => NoteFromBson(n.AsDocument, sealer))],
             ResolutionComment = sealer.Open("resolution_comment", doc["resolution_comment"].AsBinary),
             EarlierContacts = earlierContacts,
             FollowUp = FollowUpFromBson(doc["follow_up"], sealer),
         };
+    }
+
+    /// <summary>Opens the region alone, for reads (a monitoring report) that must not open the rest.</summary>
+    public static string OpenRegion(BsonDocument doc, RequestSealer sealer) => sealer.Open("region", doc["region"].AsBinary);
+
+    /// <summary>Opens the tags alone.</summary>
+    public static IReadOnlyList<string> OpenTags(BsonDocument doc, RequestSealer sealer)
+    {
+        var tags = sealer.Open("tags", doc["tags"].AsBinary);
+        return tags.Length == 0 ? [] : tags.Split(TagSeparator);
     }
 
     private static BsonDocument NoteToBson(Note note, RequestSealer sealer) => new()

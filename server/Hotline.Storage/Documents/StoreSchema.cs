@@ -57,6 +57,8 @@ internal sealed class StoreSchema
         // is full (LiteDbRequestStore.ListAsync), instead of sorting every stored request.
         Requests.EnsureIndex(RequestDocument.CreateTimeField, "$." + RequestDocument.CreateTimeField);
         Requests.EnsureIndex(RequestDocument.UpdateTimeField, "$." + RequestDocument.UpdateTimeField);
+        // The supervisor figures find today's first claims through it (LiteDbRequestStore.ReadQueueAsync).
+        Requests.EnsureIndex(RequestDocument.FirstClaimTimeField, "$." + RequestDocument.FirstClaimTimeField);
         Requests.EnsureIndex(RequestDocument.QueueKeyField, "$." + RequestDocument.QueueKeyField);
         BackfillQueueKeys();
         // Lists of open requests read this index's keys and load only the page (LiteDbRequestStore.ListOpen).

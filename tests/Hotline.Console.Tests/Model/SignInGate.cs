@@ -37,6 +37,8 @@ internal sealed class SignInGate(FakeHotlineClient inner) : IHotlineClient
     public Task<ListAuditEventsResponse> ListAuditEventsAsync(string name, int pageSize, string pageToken, CancellationToken cancellationToken) =>
         inner.ListAuditEventsAsync(name, pageSize, pageToken, cancellationToken);
 
+    public Task<GetQueueStatsResponse> GetQueueStatsAsync(CancellationToken cancellationToken) => inner.GetQueueStatsAsync(cancellationToken);
+
     public Task<HelpRequest> AssignAsync(string name, string assignee, CancellationToken cancellationToken) =>
         inner.AssignAsync(name, assignee, cancellationToken);
 

@@ -12,7 +12,7 @@ public sealed class KeyTableTests
     public static TheoryData<string, string> Expected => new()
     {
         { "a", "Claim" }, { "A", "Give" }, { "r", "Release" }, { "n", "Note" }, { "u", "Triage" }, { "c", "Close" }, { "o", "Reopen" },
-        { "e", "ShowEarlierContacts" }, { "t", "ShowAudit" }, { "Enter", "Open" }, { "Esc", "Back" },
+        { "e", "ShowEarlierContacts" }, { "t", "ShowAudit" }, { "S", "ShowSupervisor" }, { "Enter", "Open" }, { "Esc", "Back" },
         { "!", "JumpToNewestDanger" }, { "w", "JumpToLongestWaiting" }, { "j", "MoveBy 1" }, { "k", "MoveBy -1" },
         { "g", "MoveToFirst" }, { "G", "MoveToLast" }, { "Ctrl+D", "MoveHalfPage 1" }, { "Ctrl+U", "MoveHalfPage -1" },
         { "d", "CycleDetailSize" }, { "?", "ShowHelp" }, { "F1", "ShowHelp" },
@@ -149,6 +149,8 @@ public sealed class KeyTableTests
         public void ShowEarlierContacts() => Calls.Add(nameof(ShowEarlierContacts));
 
         public void ShowAudit() => Calls.Add(nameof(ShowAudit));
+
+        public void ShowSupervisor() => Calls.Add(nameof(ShowSupervisor));
 
         public void Open() => Calls.Add(nameof(Open));
 

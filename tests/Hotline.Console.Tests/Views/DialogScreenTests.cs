@@ -81,10 +81,16 @@ public sealed class DialogScreenTests(ITestOutputHelper output)
             c.Client.Audit["requests/r1"] = [Requests.Audit(11, AuditAction.Submitted, "operators/web-form", Requests.T0, "requests/r1")];
             c.Select(1);
         }, 't', _ => { }, HasTextField: false, ["Audit trail of #1"], []),
+        ["supervisor"] = new(c =>
+        {
+            c.Feed(new Hotline.Console.State.IdentityKnown(Requests.Lena, c.Client.People));
+            c.Client.QueueStats = SupervisorScreenTests.Figures();
+        }, 'S', _ => { }, HasTextField: false,
+            ["Supervisor", "IMMEDIATE DANGER", "time to first claim", "○ Timur B. (timur)", "Esc close"], []),
     };
 
     /// <summary>The lists opened from the queue (e, t) have no buttons, so no hotkeys to compare.</summary>
-    private static readonly string[] WithoutButtons = ["related", "audit"];
+    private static readonly string[] WithoutButtons = ["related", "audit", "supervisor"];
 
     private static void TimurHoldsTwoAndLenaLooks(ConsoleHarness console)
     {

@@ -48,6 +48,8 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         ["/hotline.v1.RequestService/ListRelatedRequests"] = [Unauth, Unauth, Unauth, Denied, Ok, Ok, Ok, Ok],
         ["/hotline.v1.AuditService/ListAuditEvents"] = [Unauth, Unauth, Unauth, Denied, Denied, Denied, Ok, Ok],
         ["/hotline.v1.AuditService/VerifyAuditChain"] = [Unauth, Unauth, Unauth, Denied, Denied, Denied, Ok, Ok],
+        ["/hotline.v1.StatsService/GetQueueStats"] = [Unauth, Unauth, Unauth, Denied, Denied, Denied, Ok, Ok],
+        ["/hotline.v1.StatsService/GetMonitoringReport"] = [Unauth, Unauth, Unauth, Denied, Denied, Denied, Ok, Ok],
         ["/hotline.v1.AdminService/AddOperator"] = [NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed],
         ["/hotline.v1.AdminService/ListOperatorAccounts"] = [NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed],
         ["/hotline.v1.AdminService/SetOperatorDisabled"] = [NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed],
@@ -56,6 +58,7 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         ["/hotline.v1.AdminService/Unlock"] = [NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed],
         ["/hotline.v1.AdminService/VerifyAudit"] = [NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed],
         ["/hotline.v1.AdminService/PurgeRequests"] = [NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed],
+        ["/hotline.v1.AdminService/ProduceMonitoringReport"] = [NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed],
         ["/grpc.health.v1.Health/Check"] = [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok],
         // Last: it revokes the token of every caller it succeeds for.
         ["/hotline.v1.OperatorService/EndMySession"] = [Unauth, Unauth, Unauth, Denied, Ok, Ok, Ok, Ok],
@@ -64,7 +67,7 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
     [Fact]
     public void Policy_CoversEveryRpcOfTheContract()
     {
-        var contract = new[] { IntakeService.Descriptor, RequestService.Descriptor, OperatorService.Descriptor, AdminService.Descriptor, AuditService.Descriptor }
+        var contract = new[] { IntakeService.Descriptor, RequestService.Descriptor, OperatorService.Descriptor, AdminService.Descriptor, AuditService.Descriptor, StatsService.Descriptor }
             .SelectMany(s => s.Methods).Select(AccessPolicy.PathOf).ToHashSet();
         Assert.Empty(contract.Except(Policy.Keys));
         Assert.Empty(AccessPolicy.Methods.Keys.Where(m => m.StartsWith("/hotline.", StringComparison.Ordinal)).Except(Policy.Keys));
@@ -118,6 +121,7 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         var requests = server.Requests;
         var admin = new AdminService.AdminServiceClient(server.Channel);
         var audit = new AuditService.AuditServiceClient(server.Channel);
+        var stats = new StatsService.StatsServiceClient(server.Channel);
         async Task<string> HeldByOperatorA()
         {
             var name = (await server.SubmitAsync()).Name;
@@ -154,6 +158,13 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
             },
             ["/hotline.v1.AuditService/ListAuditEvents"] = o => Outcome(() => audit.ListAuditEventsAsync(new ListAuditEventsRequest(), o).ResponseAsync),
             ["/hotline.v1.AuditService/VerifyAuditChain"] = o => Outcome(() => audit.VerifyAuditChainAsync(new VerifyAuditChainRequest(), o).ResponseAsync),
+            ["/hotline.v1.StatsService/GetQueueStats"] = o => Outcome(() => stats.GetQueueStatsAsync(new GetQueueStatsRequest(), o).ResponseAsync),
+            ["/hotline.v1.StatsService/GetMonitoringReport"] = o => Outcome(() => stats.GetMonitoringReportAsync(new GetMonitoringReportRequest
+            {
+                StartDate = "2026-01-01",
+                EndDate = "2026-12-31",
+                Period = ReportPeriod.Month,
+            }, o).ResponseAsync),
             ["/hotline.v1.RequestService/WatchRequests"] = o => Outcome(async () =>
             {
                 using var call = requests.WatchRequests(new WatchRequestsRequest(), o);
@@ -222,6 +233,7 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
                 var name = (await server.SubmitAsync()).Name;
                 return await Outcome(() => admin.PurgeRequestsAsync(new PurgeRequestsRequest { Names = { name } }, o).ResponseAsync);
             },
+            ["/hotline.v1.AdminService/ProduceMonitoringReport"] = o => Outcome(() => admin.ProduceMonitoringReportAsync(new ProduceMonitoringReportRequest(), o).ResponseAsync),
             ["/grpc.health.v1.Health/Check"] = o => Outcome(() => new Health.HealthClient(server.Channel).CheckAsync(new HealthCheckRequest(), o).ResponseAsync),
         };
     }

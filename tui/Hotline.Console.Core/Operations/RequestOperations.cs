@@ -65,6 +65,9 @@ public sealed class RequestOperations(IHotlineClient client, QueueModel model, T
     /// <summary>The audit trail of <paramref name="request"/>, to be loaded a page at a time; only for supervisors and admins.</summary>
     public AuditTrail Audit(HelpRequest request) => new(client, request, model.DisplayName);
 
+    /// <summary>The supervisor screen's figures, read from the server as the screen asks.</summary>
+    public SupervisorFigures Supervision() => new(client, time);
+
     private async Task<ActionOutcome> RunAsync(string what, HelpRequest request, Func<CancellationToken, Task<HelpRequest>> call,
         Func<HelpRequest, string> done)
     {

@@ -75,6 +75,7 @@ public static class AuditRows
         AuditAction.Escalated => "escalated",
         AuditAction.FollowUpSet => "follow-up set",
         AuditAction.FollowUpDue => "follow-up due",
+        AuditAction.Reported => "report made",
         _ => string.Create(CultureInfo.InvariantCulture, $"action {(int)action}"),
     };
 

@@ -56,6 +56,9 @@ public interface IOperatorScreen
 
     void ShowAudit();
 
+    /// <summary>S: the supervisor screen (supervisors and admins; others are told it is not for them).</summary>
+    void ShowSupervisor();
+
     /// <summary>Enter: from the search field back to the queue; else the whole request, or back from it.</summary>
     void Open();
 
@@ -148,6 +151,7 @@ public static class Keys
         // Not on the hint line, which is full at 80 columns: the detail pane names it whenever it applies.
         OnSelected(EarlierContacts.Key, "earlier", "requester's other requests (↻N)", s => s.ShowEarlierContacts()),
         OnSelected(AuditRows.Key, "trail", "who read or changed it (audit)", s => s.ShowAudit()),
+        new(SupervisorLines.Key, "supervise", "supervisor screen: queue, loads, today", HintPlace.HelpOnly, s => s.ShowSupervisor()),
         new("Enter", "open", "whole request (Enter/Esc: back)", HintPlace.HelpOnly,
             [new("Enter", s => s.Open()), new("Esc", s => s.Back())]),
         new("!", "danger", "newest IMMEDIATE DANGER request", HintPlace.HelpOnly, s => s.JumpToNewestDanger()),

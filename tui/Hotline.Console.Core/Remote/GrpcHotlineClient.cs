@@ -19,6 +19,7 @@ public sealed class GrpcHotlineClient : IHotlineClient, IDisposable
     private readonly RequestService.RequestServiceClient _requests;
     private readonly OperatorService.OperatorServiceClient _operators;
     private readonly AuditService.AuditServiceClient _audit;
+    private readonly StatsService.StatsServiceClient _stats;
 
     public GrpcHotlineClient(Uri server, Credential credential, IReadOnlyList<PinnedCertificate> pins)
     {
@@ -32,6 +33,7 @@ public sealed class GrpcHotlineClient : IHotlineClient, IDisposable
         _requests = new RequestService.RequestServiceClient(_channel);
         _operators = new OperatorService.OperatorServiceClient(_channel);
         _audit = new AuditService.AuditServiceClient(_channel);
+        _stats = new StatsService.StatsServiceClient(_channel);
     }
 
     public async Task<Operator> WhoAmIAsync(CancellationToken cancellationToken) =>
@@ -63,6 +65,9 @@ public sealed class GrpcHotlineClient : IHotlineClient, IDisposable
     public async Task<ListAuditEventsResponse> ListAuditEventsAsync(string name, int pageSize, string pageToken, CancellationToken cancellationToken) =>
         await _audit.ListAuditEventsAsync(new ListAuditEventsRequest { Request = name, PageSize = pageSize, PageToken = pageToken },
             Unary(cancellationToken));
+
+    public async Task<GetQueueStatsResponse> GetQueueStatsAsync(CancellationToken cancellationToken) =>
+        await _stats.GetQueueStatsAsync(new GetQueueStatsRequest(), Unary(cancellationToken));
 
     public Task<HelpRequest> AssignAsync(string name, string assignee, CancellationToken cancellationToken) =>
         AssignAsync(name, assignee, "", cancellationToken);

@@ -28,6 +28,9 @@ public interface IHotlineClient
     /// <param name="pageToken">Empty for the first page, then the previous page's `next_page_token`.</param>
     Task<ListAuditEventsResponse> ListAuditEventsAsync(string name, int pageSize, string pageToken, CancellationToken cancellationToken);
 
+    /// <summary>The supervisor figures of the queue now (StatsService.GetQueueStats). Supervisors and admins only.</summary>
+    Task<GetQueueStatsResponse> GetQueueStatsAsync(CancellationToken cancellationToken);
+
     /// <summary>Assigns to <paramref name="assignee"/> (`operators/{id}`), or to the caller when empty.</summary>
     Task<HelpRequest> AssignAsync(string name, string assignee, CancellationToken cancellationToken);
 

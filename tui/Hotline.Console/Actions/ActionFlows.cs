@@ -21,6 +21,7 @@ internal sealed class ActionFlows
         FollowUp = new FollowUpFlow(operations, palette, time, zone, screen);
         Related = new RelatedFlow(operations, model, palette, time, zone, screen);
         Audit = new AuditFlow(operations, model, palette, zone, screen);
+        Supervisor = new SupervisorFlow(operations, model, palette, time, zone, screen);
         Filter = new FilterFlow(palette, screen);
         Quit = new QuitFlow(drafts, model, palette, screen);
         Jumps = new QueueJumps(model, screen);
@@ -45,6 +46,8 @@ internal sealed class ActionFlows
     public RelatedFlow Related { get; }
 
     public AuditFlow Audit { get; }
+
+    public SupervisorFlow Supervisor { get; }
 
     public FilterFlow Filter { get; }
 

@@ -214,6 +214,8 @@ internal sealed class ConsoleWindow : Runnable, IOperatorScreen, IActionScreen
 
     void IOperatorScreen.ShowAudit() => OnSelected(_flows.Audit.Run);
 
+    void IOperatorScreen.ShowSupervisor() => _flows.Supervisor.Run();
+
     void IOperatorScreen.Open()
     {
         if (Searching)
