@@ -1,7 +1,10 @@
 namespace Hotline.Domain;
 
 /// <summary>What the figures need of one open request: clear fields only, nothing sealed.</summary>
-public sealed record OpenRequestFacts(RequestState State, Urgency Urgency, DateTimeOffset CreateTime, string? Assignee);
+/// <param name="EscalationStep">How far the server has escalated it unclaimed (<see cref="HelpRequest.EscalationStep"/>): above 0 is overdue.</param>
+/// <param name="FollowUpDue">Its holder's follow-up has fallen due (<see cref="FollowUp.Due"/>).</param>
+public sealed record OpenRequestFacts(RequestState State, Urgency Urgency, DateTimeOffset CreateTime, string? Assignee,
+    int EscalationStep = 0, bool FollowUpDue = false);
 
 /// <summary>
 /// What a store reads for the queue figures (<see cref="IRequestFigures.ReadQueueAsync"/>): the open
@@ -16,10 +19,13 @@ public sealed record QueueFacts(
     IReadOnlyList<TimeSpan> TimesToClaim);
 
 /// <summary>The open requests of one urgency.</summary>
-public sealed record UrgencyLoad(Urgency Urgency, int Unclaimed, int Assigned, int Waiting, DateTimeOffset? OldestUnclaimedSince);
+/// <param name="Overdue">Of <paramref name="Unclaimed"/>, those the server has escalated (step 1 or 2).</param>
+public sealed record UrgencyLoad(Urgency Urgency, int Unclaimed, int Assigned, int Waiting, DateTimeOffset? OldestUnclaimedSince, int Overdue = 0);
 
 /// <summary>What one account holds now and whether its console is connected.</summary>
-public sealed record OperatorLoad(OperatorAccount Account, int Held, DateTimeOffset? OldestHeldSince, bool Connected);
+/// <param name="DueFollowUps">Of <paramref name="Held"/>, those whose follow-up has fallen due: promises to keep now, and, when
+/// <paramref name="Connected"/> is false, nobody at a console to keep them.</param>
+public sealed record OperatorLoad(OperatorAccount Account, int Held, DateTimeOffset? OldestHeldSince, bool Connected, int DueFollowUps = 0);
 
 /// <summary>Today's traffic; the times are null when nothing was claimed today.</summary>
 public sealed record DayLoad(DateTimeOffset Start, int Received, int Claimed, int Closed, TimeSpan? MedianTimeToClaim, TimeSpan? P90TimeToClaim);
@@ -40,7 +46,7 @@ public sealed record QueueFigures(DateTimeOffset ReadTime, IReadOnlyList<Urgency
         var urgencies = new List<UrgencyLoad>(3);
         foreach (var urgency in (Urgency[])[Urgency.ImmediateDanger, Urgency.Urgent, Urgency.Routine])
         {
-            int unclaimed = 0, assigned = 0, waiting = 0;
+            int unclaimed = 0, assigned = 0, waiting = 0, overdue = 0;
             DateTimeOffset? oldest = null;
             foreach (var open in facts.Open)
             {
@@ -51,6 +57,7 @@ public sealed record QueueFigures(DateTimeOffset ReadTime, IReadOnlyList<Urgency
                 if (open.Assignee is null)
                 {
                     unclaimed++;
+                    overdue += open.EscalationStep > 0 ? 1 : 0;
                     oldest = oldest is { } o && o <= open.CreateTime ? o : open.CreateTime;
                 }
                 else if (open.State == RequestState.Waiting)
@@ -62,17 +69,18 @@ public sealed record QueueFigures(DateTimeOffset ReadTime, IReadOnlyList<Urgency
                     assigned++;
                 }
             }
-            urgencies.Add(new UrgencyLoad(urgency, unclaimed, assigned, waiting, oldest));
+            urgencies.Add(new UrgencyLoad(urgency, unclaimed, assigned, waiting, oldest, overdue));
         }
 
-        var held = new Dictionary<string, (int Count, DateTimeOffset Oldest)>(StringComparer.Ordinal);
+        var held = new Dictionary<string, (int Count, DateTimeOffset Oldest, int Due)>(StringComparer.Ordinal);
         foreach (var open in facts.Open)
         {
             if (open.Assignee is { } holder)
             {
+                var due = open.FollowUpDue ? 1 : 0;
                 held[holder] = held.TryGetValue(holder, out var so)
-                    ? (so.Count + 1, so.Oldest <= open.CreateTime ? so.Oldest : open.CreateTime)
-                    : (1, open.CreateTime);
+                    ? (so.Count + 1, so.Oldest <= open.CreateTime ? so.Oldest : open.CreateTime, so.Due + due)
+                    : (1, open.CreateTime, due);
             }
         }
         var operators = new List<OperatorLoad>();
@@ -85,7 +93,7 @@ public sealed record QueueFigures(DateTimeOffset ReadTime, IReadOnlyList<Urgency
                 continue;
             }
             var load = held.GetValueOrDefault(id);
-            operators.Add(new OperatorLoad(account, load.Count, load.Count == 0 ? null : load.Oldest, connected.Contains(id)));
+            operators.Add(new OperatorLoad(account, load.Count, load.Count == 0 ? null : load.Oldest, connected.Contains(id), load.Due));
         }
 
         var times = facts.TimesToClaim.Order().ToList();

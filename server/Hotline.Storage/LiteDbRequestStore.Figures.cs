@@ -36,8 +36,7 @@ public sealed partial class LiteDbRequestStore : IRequestFigures
             var open = new List<OpenRequestFacts>();
             foreach (var key in _schema.Requests.Query().Where(AnyOpenKey, "").Select(OpenKeyOnly).ToDocuments())
             {
-                var envelope = RequestDocument.FromOpenKey(key[RequestDocument.OpenKeyField].AsString);
-                open.Add(new OpenRequestFacts(envelope.State, envelope.Urgency, envelope.CreateTime, envelope.Assignee));
+                open.Add(RequestDocument.OpenFacts(key[RequestDocument.OpenKeyField].AsString));
             }
             var since = dayStart.UtcTicks;
             var received = _schema.Requests.Count(BsonExpression.Create(CreatedSince, since));

@@ -38,6 +38,29 @@ public class QueueFiguresTests
     public void NearestRank_OfNothing_IsNull() => Assert.Null(QueueFigures.NearestRank([], 50));
 
     [Fact]
+    public void From_CountsOverdueUnclaimedPerUrgency_AndDueFollowUpsPerHolder()
+    {
+        OpenRequestFacts[] open =
+        [
+            new(RequestState.New, Urgency.ImmediateDanger, Now.AddMinutes(-20), null, EscalationStep: 2),
+            new(RequestState.New, Urgency.ImmediateDanger, Now.AddMinutes(-6), null, EscalationStep: 1),
+            new(RequestState.New, Urgency.ImmediateDanger, Now.AddMinutes(-1), null),
+            new(RequestState.New, Urgency.Routine, Now.AddMinutes(-70), null, EscalationStep: 1),
+            new(RequestState.Waiting, Urgency.Urgent, Now.AddHours(-3), "anna", FollowUpDue: true),
+            new(RequestState.Waiting, Urgency.Routine, Now.AddHours(-4), "anna", FollowUpDue: true),
+            new(RequestState.Waiting, Urgency.Routine, Now.AddHours(-2), "anna"),
+            new(RequestState.Assigned, Urgency.Routine, Now.AddHours(-1), "boris"),
+        ];
+
+        var figures = QueueFigures.From(new QueueFacts(open, DayStart, 0, 0, []), new Directory(), new HashSet<string>(), Now);
+
+        Assert.Equal([2, 0, 1], figures.Urgencies.Select(u => u.Overdue));
+        Assert.Equal(3, figures.Urgencies[0].Unclaimed);
+        Assert.Equal(2, figures.Operators.Single(o => o.Account.Id == "anna").DueFollowUps);
+        Assert.Equal(0, figures.Operators.Single(o => o.Account.Id == "boris").DueFollowUps);
+    }
+
+    [Fact]
     public void From_CountsPerUrgencyAndState_AndLoadsPerHolder_ConnectedOnesIncluded()
     {
         OpenRequestFacts[] open =

@@ -91,4 +91,34 @@ public sealed class OpenKeyTests
             Assert.Equal(ids.Take(4).Order(StringComparer.Ordinal), listed.Requests.Select(r => r.Id).Order(StringComparer.Ordinal));
         }
     }
+
+    [Fact]
+    public async Task QueueFigures_ReadTheEscalationStepAndTheDueFollowUpFromTheOpenKeyAlone()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestData.Start);
+        using var store = TestStore.InMemory(time: time);
+        var anna = TestData.Operator(1);
+        var overdue = (await store.SubmitAsync(TestData.Submission("late") with { Urgency = Urgency.ImmediateDanger }, CancellationToken.None).DefaultTimeout()).RequestId;
+        var promised = (await store.SubmitAsync(TestData.Submission("promise"), CancellationToken.None).DefaultTimeout()).RequestId;
+        await store.ExecuteAsync(promised, new AssignCommand(anna, anna), CancellationToken.None).DefaultTimeout();
+        await store.ExecuteAsync(promised, new SetFollowUpCommand(anna, TestData.Start.AddMinutes(10), "call back"), CancellationToken.None).DefaultTimeout();
+        time.Advance(TimeSpan.FromMinutes(16));
+        await store.ExecuteAsync(overdue, new EscalateCommand(EscalationRules.Default), CancellationToken.None).DefaultTimeout();
+        await store.ExecuteAsync(promised, new MarkFollowUpDueCommand(), CancellationToken.None).DefaultTimeout();
+
+        var facts = await store.ReadQueueAsync(TestData.Start, CancellationToken.None).DefaultTimeout();
+
+        var late = Assert.Single(facts.Open, f => f.Assignee is null);
+        Assert.Equal((2, false), (late.EscalationStep, late.FollowUpDue));
+        var held = Assert.Single(facts.Open, f => f.Assignee == anna.Id);
+        Assert.Equal((0, true), (held.EscalationStep, held.FollowUpDue));
+    }
+
+    [Fact]
+    public void AKeyWrittenBeforeTheStepAndFollowUpWereInIt_ReadsAsNeither()
+    {
+        var facts = RequestDocument.OpenFacts("1|3|638000000000000000|638000000000000000|7|2|ru||AAAAAAAAAAAAAAAAAAAA");
+
+        Assert.Equal((RequestState.New, Urgency.ImmediateDanger, 0, false), (facts.State, facts.Urgency, facts.EscalationStep, facts.FollowUpDue));
+    }
 }

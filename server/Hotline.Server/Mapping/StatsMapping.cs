@@ -32,6 +32,7 @@ public static class StatsMapping
             Waiting = u.Waiting,
             OldestUnclaimedCreateTime = u.OldestUnclaimedSince is { } since ? Timestamp.FromDateTimeOffset(since) : null,
             OldestUnclaimedAge = u.OldestUnclaimedSince is { } from ? Duration.FromTimeSpan(Max(figures.ReadTime - from)) : null,
+            Overdue = u.Overdue,
         }));
         response.Operators.AddRange(figures.Operators.Select(o => new V1.OperatorLoad
         {
@@ -41,6 +42,7 @@ public static class StatsMapping
             OldestHeldCreateTime = o.OldestHeldSince is { } oldest ? Timestamp.FromDateTimeOffset(oldest) : null,
             Connected = o.Connected,
             Disabled = o.Account.Disabled,
+            DueFollowUps = o.DueFollowUps,
         }));
         return response;
     }

@@ -124,7 +124,7 @@ internal static class RequestDocument
         : null;
 
     /// <summary>
-    /// <c>{state}|{urgency}|{create ticks}|{update ticks}|{number}|{channel}|{language}|{assignee}|{id}</c>
+    /// <c>{state}|{urgency}|{create ticks}|{update ticks}|{number}|{channel}|{language}|{assignee}|{id}|{escalation step}|{follow-up due 0/1}</c>
     /// for an open request, null for a closed one, so the index holds the open queue and nothing of
     /// the closed history. None of the parts can hold the separator: enums and numbers, a BCP 47
     /// language tag, an operator id (<c>[a-z0-9._-]</c>) and a request id. Clear fields only.
@@ -141,7 +141,23 @@ internal static class RequestDocument
             ((int)request.Channel).ToString(CultureInfo.InvariantCulture),
             request.Language,
             request.Assignee ?? "",
-            request.Id);
+            request.Id,
+            request.EscalationStep.ToString(CultureInfo.InvariantCulture),
+            request.FollowUp is { Due: true } ? "1" : "0");
+
+    /// <summary>
+    /// What the supervision figures need of an open request, from its <see cref="OpenKey"/> alone. A key
+    /// written before the escalation step and the follow-up were in it (nine parts) reads as neither:
+    /// the next change to the request, an escalation included, writes the longer key.
+    /// </summary>
+    public static OpenRequestFacts OpenFacts(string key)
+    {
+        var envelope = FromOpenKey(key);
+        var parts = key.Split(OpenKeySeparator);
+        var step = parts.Length > 9 ? int.Parse(parts[9], CultureInfo.InvariantCulture) : 0;
+        var due = parts.Length > 10 && parts[10] == "1";
+        return new OpenRequestFacts(envelope.State, envelope.Urgency, envelope.CreateTime, envelope.Assignee, step, due);
+    }
 
     /// <summary>
     /// The envelope an <see cref="OpenKey"/> holds: what a list filters and sorts on (state, urgency,

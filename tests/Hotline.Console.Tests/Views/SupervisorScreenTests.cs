@@ -36,6 +36,7 @@ public sealed class SupervisorScreenTests(ITestOutputHelper output)
         {
             Urgency = Urgency.ImmediateDanger,
             Unclaimed = 2,
+            Overdue = 1,
             Assigned = 1,
             Waiting = 0,
             OldestUnclaimedCreateTime = Timestamp.FromDateTimeOffset(read.AddMinutes(-18)),
@@ -54,6 +55,7 @@ public sealed class SupervisorScreenTests(ITestOutputHelper output)
             Operator = "operators/anna",
             DisplayName = "Anna K.",
             Held = 3,
+            DueFollowUps = 1,
             Connected = true,
             OldestHeldCreateTime = Timestamp.FromDateTimeOffset(read.AddHours(-1).AddMinutes(-2)),
         });
@@ -62,6 +64,7 @@ public sealed class SupervisorScreenTests(ITestOutputHelper output)
             Operator = "operators/timur",
             DisplayName = "Timur B.",
             Held = 9,
+            DueFollowUps = 2,
             Connected = false,
             OldestHeldCreateTime = Timestamp.FromDateTimeOffset(read.AddHours(-3).AddMinutes(-40)),
         });
@@ -91,7 +94,8 @@ public sealed class SupervisorScreenTests(ITestOutputHelper output)
         Assert.All(lines, l => Assert.True(l.Length <= 80, l));
         Assert.Contains(lines, l => l.Contains("Supervisor", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("Live: figures read at 12:30:00", StringComparison.Ordinal));
-        Assert.Matches(@"! IMMEDIATE DANGER\s+2\s+1\s+0\s+18m", screen);
+        // One of the two unclaimed is overdue (!1): a mark, not a colour.
+        Assert.Matches(@"! IMMEDIATE DANGER\s+2\s+!1\s+1\s+0\s+18m", screen);
         Assert.Matches(@"  urgent\s+0\s+3\s+1\s+-", screen);
         Assert.Matches(@"  routine\s+5\s+2\s+4\s+2h10", screen);
         Assert.Contains("received 14, claimed 12, closed 9", screen, StringComparison.Ordinal);
@@ -100,7 +104,9 @@ public sealed class SupervisorScreenTests(ITestOutputHelper output)
         var timur = Array.FindIndex(lines, l => l.Contains("○ Timur B. (timur)", StringComparison.Ordinal));
         var anna = Array.FindIndex(lines, l => l.Contains("● Anna K. (anna)", StringComparison.Ordinal));
         Assert.True(timur > 0 && anna > timur, screen);
-        Assert.Matches(@"○ Timur B\. \(timur\)\s+9\s+3h40", lines[timur]);
+        // Timur has no console open, so his two due follow-ups are flagged for the supervisor (F!2); Anna's one is just counted.
+        Assert.Matches(@"○ Timur B\. \(timur\)\s+9\s+F!2\s+3h40", lines[timur]);
+        Assert.Matches(@"● Anna K\. \(anna\)\s+3\s+1\s+1h02", lines[anna]);
         Assert.Matches(@"● Lena S\. \(lena\)\s+0", screen);
         Assert.Contains(lines, l => l.Contains(SupervisorLines.Hint, StringComparison.Ordinal));
         Assert.Same(console.Window, console.App.TopRunnable);

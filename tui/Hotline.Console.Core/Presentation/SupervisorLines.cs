@@ -35,14 +35,14 @@ public static class SupervisorLines
         ArgumentNullException.ThrowIfNull(zone);
         var lines = new List<string>
         {
-            string.Create(CultureInfo.InvariantCulture, $"{"Open requests",-22}{"unclaimed",10}{"held",7}{"waiting",9}  oldest unclaimed"),
+            string.Create(CultureInfo.InvariantCulture, $"{"Open requests",-22}{"unclaimed",10}{"overdue",8}{"held",7}{"waiting",9}  oldest unclaimed"),
         };
         foreach (var urgency in figures.Urgencies)
         {
             var mark = urgency.Unclaimed > 0 && urgency.Urgency == Urgency.ImmediateDanger ? "!" : " ";
             var oldest = urgency.OldestUnclaimedCreateTime is { } since ? Labels.Age(now - since.ToDateTimeOffset()) : "-";
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{mark} {Labels.UrgencyLong(urgency.Urgency),-20}{urgency.Unclaimed,10}{urgency.Assigned,7}{urgency.Waiting,9}  {oldest}"));
+                $"{mark} {Labels.UrgencyLong(urgency.Urgency),-20}{urgency.Unclaimed,10}{Overdue(urgency.Overdue),8}{urgency.Assigned,7}{urgency.Waiting,9}  {oldest}"));
         }
         lines.Add("");
         var today = figures.Today ?? new DayFigures();
@@ -53,7 +53,7 @@ public static class SupervisorLines
             ? "  time to first claim: nothing claimed yet today"
             : $"  time to first claim: median {Duration(today.MedianTimeToClaim)}, 90th percentile {Duration(today.P90TimeToClaim)}");
         lines.Add("");
-        lines.Add(string.Create(CultureInfo.InvariantCulture, $"{"Operators (● console connected, ○ not)",-52}{"held",6}  oldest held"));
+        lines.Add(string.Create(CultureInfo.InvariantCulture, $"{"Operators (● console connected, ○ not)",-47}{"held",6}{"due",5}  oldest held"));
         var operators = figures.Operators
             .OrderByDescending(o => o.Held).ThenBy(o => o.Connected ? 0 : 1).ThenBy(o => o.Operator, StringComparer.Ordinal).ToList();
         if (operators.Count == 0)
@@ -65,12 +65,14 @@ public static class SupervisorLines
         foreach (var load in operators.Take(shown))
         {
             var who = Labels.Person(load.Operator, displayName) + (load.Disabled ? " disabled" : "");
-            if (who.Length > 48)
+            if (who.Length > 43)
             {
-                who = who[..47] + "…";
+                who = who[..42] + "…";
             }
             var oldest = load.OldestHeldCreateTime is { } held ? Labels.Age(now - held.ToDateTimeOffset()) : "";
-            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{(load.Connected ? "●" : "○")} {who,-50}{load.Held,6}  {oldest}"));
+            // A due follow-up whose holder has no console open is a promise nobody is there to keep: marked `F!`.
+            var due = load.DueFollowUps == 0 ? "" : load.Connected ? load.DueFollowUps.ToString(CultureInfo.InvariantCulture) : "F!" + load.DueFollowUps.ToString(CultureInfo.InvariantCulture);
+            lines.Add(string.Create(CultureInfo.InvariantCulture, $"{(load.Connected ? "●" : "○")} {who,-45}{load.Held,6}{due,5}  {oldest}"));
         }
         if (shown < operators.Count)
         {
@@ -95,6 +97,9 @@ public static class SupervisorLines
         }
         return $"Live: figures read at {TimeZoneInfo.ConvertTime(read, zone).ToString("HH:mm:ss", CultureInfo.InvariantCulture)}; they follow the queue as it changes.";
     }
+
+    /// <summary>Overdue requests of an urgency as `!N` (a mark, so it shows without colour), blank when none.</summary>
+    private static string Overdue(int count) => count == 0 ? "" : "!" + count.ToString(CultureInfo.InvariantCulture);
 
     public const string Hint = "Esc close · read again on every change and every 5 s";
 
