@@ -72,12 +72,18 @@ public static class PostgresSchema
             -- [{id, author, ticks, text (base64 of the sealed blob), client_key}], oldest first.
             notes jsonb NOT NULL
         );
-        -- Lists of open requests in the default order, and the working set, walk only open rows.
-        CREATE INDEX IF NOT EXISTS requests_open_queue ON requests (urgency DESC, create_ticks, number) WHERE state <> 4;
-        CREATE INDEX IF NOT EXISTS requests_state ON requests (state, number);
-        CREATE INDEX IF NOT EXISTS requests_queue ON requests (urgency DESC, create_ticks, number);
+        -- One index per offered order, each over the ascending key expressions ListSql pages with
+        -- (a descending field negated, the number last), so a page is a range scan from its token.
+        CREATE INDEX IF NOT EXISTS requests_queue ON requests ((-urgency), create_ticks, number);
+        CREATE INDEX IF NOT EXISTS requests_state_queue ON requests (state, (-urgency), create_ticks, number);
+        CREATE INDEX IF NOT EXISTS requests_open_queue ON requests ((-urgency), create_ticks, number) WHERE state <> 4;
         CREATE INDEX IF NOT EXISTS requests_created ON requests (create_ticks, number);
+        CREATE INDEX IF NOT EXISTS requests_created_desc ON requests ((-create_ticks), number);
         CREATE INDEX IF NOT EXISTS requests_updated ON requests (update_ticks, number);
+        CREATE INDEX IF NOT EXISTS requests_updated_desc ON requests ((-update_ticks), number);
+        CREATE INDEX IF NOT EXISTS requests_number_desc ON requests ((-number));
+        -- The working set: open requests, and those closed within the window.
+        CREATE INDEX IF NOT EXISTS requests_open ON requests (id) WHERE state <> 4;
         CREATE INDEX IF NOT EXISTS requests_closed ON requests (close_ticks) WHERE close_ticks IS NOT NULL;
         CREATE INDEX IF NOT EXISTS requests_requester ON requests (requester, number) WHERE requester IS NOT NULL;
 
