@@ -24,11 +24,15 @@ public sealed record StoreHead(long LastRevision, long NextNumber, long Compacte
     }
 
     /// <summary>The row as last committed, without locking it.</summary>
-    public static async Task<StoreHead> ReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    public static Task<StoreHead> ReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        ReadAsync(connection, transaction: null, cancellationToken);
+
+    /// <summary>The row as <paramref name="transaction"/>'s snapshot sees it, without locking it.</summary>
+    public static async Task<StoreHead> ReadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connection);
         await using var command = new NpgsqlCommand(
-            "SELECT last_revision, next_number, compacted_through, audit_sequence, audit_head FROM head WHERE id = 1", connection);
+            "SELECT last_revision, next_number, compacted_through, audit_sequence, audit_head FROM head WHERE id = 1", connection, transaction);
         return await ReadAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
