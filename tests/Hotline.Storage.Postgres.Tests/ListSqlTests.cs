@@ -38,8 +38,13 @@ public sealed class ListSqlTests(PostgresFixture postgres)
     [MemberData(nameof(OrdersAndFilters))]
     public async Task KeysetPages_FollowTheDomainsFullSort(string orderBy, string filter)
     {
-        await using var data = NpgsqlDataSource.Create(postgres.Cluster.CreateDatabase());
+        await using var data = NpgsqlDataSource.Create(postgres.SharedDatabase(nameof(KeysetPages_FollowTheDomainsFullSort)));
         await PostgresSchema.EnsureAsync(data, CancellationToken.None);
+        await using (var emptying = await data.OpenConnectionAsync())
+        await using (var empty = new NpgsqlCommand("TRUNCATE requests", emptying))
+        {
+            await empty.ExecuteNonQueryAsync();
+        }
         var all = await InsertRandomAsync(data, count: 120, seed: orderBy.Length * 31 + filter.Length);
         var query = new RequestQuery
         {
