@@ -1,8 +1,8 @@
 using System.Globalization;
-using SortKey = Hotline.Domain.SortKey;
 using System.Text;
 using Hotline.Domain;
 using Npgsql;
+using SortKey = Hotline.Domain.SortKey;
 
 namespace Hotline.Storage.Postgres;
 
