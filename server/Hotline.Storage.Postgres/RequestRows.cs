@@ -1,0 +1,249 @@
+using System.Text.Json;
+using Hotline.Domain;
+using Hotline.Protection;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Hotline.Storage.Postgres;
+
+/// <summary>
+/// Maps <see cref="SealedRequest"/> to and from the <c>requests</c> table and the change log's
+/// <c>jsonb</c>. Column and JSON names are part of the database format: they must not move when a
+/// C# property is renamed. Nothing here opens or seals anything.
+/// </summary>
+internal static class RequestRows
+{
+    /// <summary>Every column of a request row, in the order <see cref="Read"/> expects, prefixed for a query aliasing the table as <c>r</c>.</summary>
+    public const string Columns =
+        "r.id, r.number, r.channel, r.language, r.urgency, r.state, r.assignee, r.resolution, r.closed_by, "
+        + "r.create_ticks, r.update_ticks, r.close_ticks, r.revision, r.submitted_by, r.earlier_contacts, "
+        + "r.contact_handle, r.message, r.region, r.tags, r.resolution_comment, r.notes";
+
+    /// <summary>How many columns <see cref="Columns"/> holds: a query may select more after them.</summary>
+    public const int ColumnCount = 21;
+
+    /// <summary>Every column but the id, as written; <see cref="Bind"/> gives a parameter of the same name for each.</summary>
+    private const string Writable =
+        "number, channel, language, urgency, state, assignee, resolution, closed_by, "
+        + "create_ticks, update_ticks, close_ticks, revision, submitted_by, earlier_contacts, "
+        + "contact_handle, message, region, tags, resolution_comment, notes, requester";
+
+    private const string WritableValues =
+        "@number, @channel, @language, @urgency, @state, @assignee, @resolution, @closed_by, "
+        + "@create_ticks, @update_ticks, @close_ticks, @revision, @submitted_by, @earlier_contacts, "
+        + "@contact_handle, @message, @region, @tags, @resolution_comment, @notes, @requester";
+
+    public static SealedRequest Read(NpgsqlDataReader row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        return new SealedRequest
+        {
+            Envelope = new HelpRequest
+            {
+                Id = row.GetString(0),
+                Number = row.GetInt64(1),
+                Channel = (Channel)row.GetInt32(2),
+                Language = row.GetString(3),
+                Urgency = (Urgency)row.GetInt32(4),
+                State = (RequestState)row.GetInt32(5),
+                Assignee = row.IsDBNull(6) ? null : row.GetString(6),
+                Resolution = (Resolution)row.GetInt32(7),
+                ClosedBy = row.IsDBNull(8) ? null : row.GetString(8),
+                CreateTime = Utc(row.GetInt64(9)),
+                UpdateTime = Utc(row.GetInt64(10)),
+                CloseTime = row.IsDBNull(11) ? null : Utc(row.GetInt64(11)),
+                Revision = row.GetInt64(12),
+                SubmittedBy = row.GetString(13),
+                EarlierContacts = row.GetInt32(14),
+                Message = "",
+            },
+            ContactHandle = (byte[])row.GetValue(15),
+            Message = (byte[])row.GetValue(16),
+            Region = (byte[])row.GetValue(17),
+            Tags = (byte[])row.GetValue(18),
+            ResolutionComment = (byte[])row.GetValue(19),
+            Notes = NotesFromJson(row.GetString(20)),
+        };
+    }
+
+    /// <param name="requester">The requester's pseudonym, or null for a request without a contact handle.</param>
+    public static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SealedRequest request, byte[]? requester,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "INSERT INTO requests (id, " + Writable + ") VALUES (@id, " + WritableValues + ")",
+            connection, transaction);
+        Bind(command, request, requester);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Replaces the stored row of <paramref name="request"/>; false when it is not there.</summary>
+    public static async Task<bool> UpdateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, SealedRequest request, byte[]? requester,
+        CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "UPDATE requests SET (" + Writable + ") = (" + WritableValues + ") WHERE id = @id",
+            connection, transaction);
+        Bind(command, request, requester);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>The request as the change log keeps it: every column but the requester's pseudonym, sealed fields as base64.</summary>
+    public static string ToJson(SealedRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var envelope = request.Envelope;
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("id", envelope.Id);
+            json.WriteNumber("number", envelope.Number);
+            json.WriteNumber("channel", (int)envelope.Channel);
+            json.WriteString("language", envelope.Language);
+            json.WriteNumber("urgency", (int)envelope.Urgency);
+            json.WriteNumber("state", (int)envelope.State);
+            WriteOptional(json, "assignee", envelope.Assignee);
+            json.WriteNumber("resolution", (int)envelope.Resolution);
+            WriteOptional(json, "closed_by", envelope.ClosedBy);
+            json.WriteNumber("create_ticks", envelope.CreateTime.UtcTicks);
+            json.WriteNumber("update_ticks", envelope.UpdateTime.UtcTicks);
+            if (envelope.CloseTime is { } closed)
+            {
+                json.WriteNumber("close_ticks", closed.UtcTicks);
+            }
+            json.WriteNumber("revision", envelope.Revision);
+            json.WriteString("submitted_by", envelope.SubmittedBy);
+            json.WriteNumber("earlier_contacts", envelope.EarlierContacts);
+            json.WriteBase64String("contact_handle", request.ContactHandle);
+            json.WriteBase64String("message", request.Message);
+            json.WriteBase64String("region", request.Region);
+            json.WriteBase64String("tags", request.Tags);
+            json.WriteBase64String("resolution_comment", request.ResolutionComment);
+            json.WritePropertyName("notes");
+            WriteNotes(json, request.Notes);
+            json.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    public static SealedRequest FromJson(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        var root = document.RootElement;
+        return new SealedRequest
+        {
+            Envelope = new HelpRequest
+            {
+                Id = root.GetProperty("id").GetString()!,
+                Number = root.GetProperty("number").GetInt64(),
+                Channel = (Channel)root.GetProperty("channel").GetInt32(),
+                Language = root.GetProperty("language").GetString()!,
+                Urgency = (Urgency)root.GetProperty("urgency").GetInt32(),
+                State = (RequestState)root.GetProperty("state").GetInt32(),
+                Assignee = OptionalString(root, "assignee"),
+                Resolution = (Resolution)root.GetProperty("resolution").GetInt32(),
+                ClosedBy = OptionalString(root, "closed_by"),
+                CreateTime = Utc(root.GetProperty("create_ticks").GetInt64()),
+                UpdateTime = Utc(root.GetProperty("update_ticks").GetInt64()),
+                CloseTime = root.TryGetProperty("close_ticks", out var closed) ? Utc(closed.GetInt64()) : null,
+                Revision = root.GetProperty("revision").GetInt64(),
+                SubmittedBy = root.GetProperty("submitted_by").GetString()!,
+                EarlierContacts = root.GetProperty("earlier_contacts").GetInt32(),
+                Message = "",
+            },
+            ContactHandle = root.GetProperty("contact_handle").GetBytesFromBase64(),
+            Message = root.GetProperty("message").GetBytesFromBase64(),
+            Region = root.GetProperty("region").GetBytesFromBase64(),
+            Tags = root.GetProperty("tags").GetBytesFromBase64(),
+            ResolutionComment = root.GetProperty("resolution_comment").GetBytesFromBase64(),
+            Notes = ReadNotes(root.GetProperty("notes")),
+        };
+    }
+
+    public static DateTimeOffset Utc(long ticks) => new(ticks, TimeSpan.Zero);
+
+    private static void Bind(NpgsqlCommand command, SealedRequest request, byte[]? requester)
+    {
+        var envelope = request.Envelope;
+        var parameters = command.Parameters;
+        parameters.AddWithValue("id", envelope.Id);
+        parameters.AddWithValue("number", envelope.Number);
+        parameters.AddWithValue("channel", (int)envelope.Channel);
+        parameters.AddWithValue("language", envelope.Language);
+        parameters.AddWithValue("urgency", (int)envelope.Urgency);
+        parameters.AddWithValue("state", (int)envelope.State);
+        parameters.Add(new NpgsqlParameter("assignee", NpgsqlDbType.Text) { Value = (object?)envelope.Assignee ?? DBNull.Value });
+        parameters.AddWithValue("resolution", (int)envelope.Resolution);
+        parameters.Add(new NpgsqlParameter("closed_by", NpgsqlDbType.Text) { Value = (object?)envelope.ClosedBy ?? DBNull.Value });
+        parameters.AddWithValue("create_ticks", envelope.CreateTime.UtcTicks);
+        parameters.AddWithValue("update_ticks", envelope.UpdateTime.UtcTicks);
+        parameters.Add(new NpgsqlParameter("close_ticks", NpgsqlDbType.Bigint) { Value = (object?)envelope.CloseTime?.UtcTicks ?? DBNull.Value });
+        parameters.AddWithValue("revision", envelope.Revision);
+        parameters.AddWithValue("submitted_by", envelope.SubmittedBy);
+        parameters.AddWithValue("earlier_contacts", envelope.EarlierContacts);
+        parameters.AddWithValue("contact_handle", request.ContactHandle);
+        parameters.AddWithValue("message", request.Message);
+        parameters.AddWithValue("region", request.Region);
+        parameters.AddWithValue("tags", request.Tags);
+        parameters.AddWithValue("resolution_comment", request.ResolutionComment);
+        parameters.Add(new NpgsqlParameter("notes", NpgsqlDbType.Jsonb) { Value = NotesToJson(request.Notes) });
+        parameters.Add(new NpgsqlParameter("requester", NpgsqlDbType.Bytea) { Value = (object?)requester ?? DBNull.Value });
+    }
+
+    private static string NotesToJson(IReadOnlyList<SealedNote> notes)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            WriteNotes(json, notes);
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    private static void WriteNotes(Utf8JsonWriter json, IReadOnlyList<SealedNote> notes)
+    {
+        json.WriteStartArray();
+        foreach (var note in notes)
+        {
+            json.WriteStartObject();
+            json.WriteString("id", note.Id);
+            json.WriteString("author", note.Author);
+            json.WriteNumber("ticks", note.CreateTime.UtcTicks);
+            json.WriteBase64String("text", note.Text);
+            if (note.ClientKey is { } clientKey)
+            {
+                json.WriteBase64String("client_key", clientKey);
+            }
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+    }
+
+    private static SealedNote[] NotesFromJson(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        return ReadNotes(document.RootElement);
+    }
+
+    private static SealedNote[] ReadNotes(JsonElement array) =>
+    [
+        .. array.EnumerateArray().Select(note => new SealedNote(
+            note.GetProperty("id").GetString()!,
+            note.GetProperty("author").GetString()!,
+            Utc(note.GetProperty("ticks").GetInt64()),
+            note.GetProperty("text").GetBytesFromBase64(),
+            note.TryGetProperty("client_key", out var key) ? key.GetBytesFromBase64() : null)),
+    ];
+
+    private static void WriteOptional(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is not null)
+        {
+            json.WriteString(name, value);
+        }
+    }
+
+    private static string? OptionalString(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) ? value.GetString() : null;
+}
