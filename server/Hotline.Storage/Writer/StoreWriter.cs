@@ -459,6 +459,15 @@ internal sealed class StoreWriter
                     return false;
                 }
             }
+            else if (IsDiskFailure(ex))
+            {
+                // A full disk can refuse the rollback too (LiteDB writes the transaction's new pages back
+                // to its log as free). Nothing of the batch was confirmed in the log, so its callers are
+                // told what every later writer hears until the restart: UNAVAILABLE, not INTERNAL.
+                NoteDiskRefused(ex);
+                failure = StoreUnavailable.StorageFailed();
+                return false;
+            }
             failure = ex;
             return false;
         }

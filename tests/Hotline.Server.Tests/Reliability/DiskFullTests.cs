@@ -46,6 +46,7 @@ public sealed class DiskFullTests(ITestOutputHelper output) : IAsyncLifetime
     {
         var acknowledged = new List<string>();
         var refusals = new List<RpcException>();
+        var rollbackRefused = false;
         await using (var server = await ServerProcess.StartAsync(DataDirectory, ServerProcess.UnlimitedIntake))
         {
             using var channel = HotlineChannel.Create(server.Address);
@@ -75,7 +76,8 @@ public sealed class DiskFullTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.NotEmpty(refusals);
             foreach (var refused in refusals)
             {
-                Assert.True(refused.StatusCode == StatusCode.Unavailable, $"a write on a full disk failed with {refused.StatusCode}: {refused.Status.Detail}");
+                Assert.True(refused.StatusCode == StatusCode.Unavailable,
+                    $"a write on a full disk failed with {refused.StatusCode}: {refused.Status.Detail}\nserver log:\n{server.Output}");
                 Assert.Equal("STORAGE_FAILED", RpcAssert.ErrorInfo(refused).Reason);
             }
 
@@ -86,30 +88,46 @@ public sealed class DiskFullTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal(HealthCheckResponse.Types.ServingStatus.NotServing, status.Status);
             Assert.Contains("STORAGE_FAILED", server.Output, StringComparison.Ordinal);
 
-            // Space comes back: the next write is taken without a restart, and health recovers.
+            // Space comes back. The disk may also have refused LiteDB's rollback of the failed batch
+            // (it writes the transaction's pages back to its log); the store then takes no writes until a
+            // restart recovers from the log, as the contract says ("on restart at worst"). Otherwise the
+            // next write is taken without a restart, and health recovers.
             File.Delete(Filler);
-            var recovered = Stopwatch.StartNew();
-            string? after = null;
-            while (after is null && recovered.Elapsed < TimeSpan.FromSeconds(30))
+            rollbackRefused = server.Output.Contains("Rolling back a failed transaction failed", StringComparison.Ordinal);
+            if (!rollbackRefused)
             {
-                try
+                var recovered = Stopwatch.StartNew();
+                string? after = null;
+                while (after is null && recovered.Elapsed < TimeSpan.FromSeconds(30))
                 {
-                    after = (await SubmitAsync(server, "after")).Name;
+                    try
+                    {
+                        after = (await SubmitAsync(server, "after")).Name;
+                    }
+                    catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable)
+                    {
+                        await Task.Delay(200);
+                    }
                 }
-                catch (RpcException ex) when (ex.StatusCode == StatusCode.Unavailable)
-                {
-                    await Task.Delay(200);
-                }
+                Assert.True(after is not null, "writes did not resume within 30 s of space coming back");
+                acknowledged.Add(after!);
+                output.WriteLine($"writes resumed {recovered.ElapsedMilliseconds} ms after the filler was removed, without a restart");
+                Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving,
+                    (await health.CheckAsync(new HealthCheckRequest()).ResponseAsync.DefaultTimeout()).Status);
+                Assert.Equal(0, await server.TerminateAsync());
             }
-            Assert.True(after is not null, "writes did not resume within 30 s of space coming back");
-            acknowledged.Add(after!);
-            output.WriteLine($"writes resumed {recovered.ElapsedMilliseconds} ms after the filler was removed, without a restart");
-            Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving,
-                (await health.CheckAsync(new HealthCheckRequest()).ResponseAsync.DefaultTimeout()).Status);
-            Assert.Equal(0, await server.TerminateAsync());
+            else
+            {
+                output.WriteLine("the disk refused the rollback too: writes resume after a restart");
+                await server.TerminateAsync();
+            }
         }
 
         await using var restarted = await ServerProcess.StartAsync(DataDirectory);
+        if (rollbackRefused)
+        {
+            acknowledged.Add((await SubmitAsync(restarted, "after-restart")).Name);
+        }
         var lost = 0;
         foreach (var name in acknowledged)
         {

@@ -142,7 +142,7 @@ public static class Keys
         OnRequest("u", "urgency", "change urgency and tags", s => s.Triage()),
         OnRequest("c", "close", "close with a resolution", s => s.Close()),
         // Not on the hint line, which is full at 80 columns; the help screen and README name it.
-        OnSelected("F", "later", "follow up later: time and reason", s => s.FollowUp()) with
+        OnSelected("F", "later", "follow up later (time, reason)", s => s.FollowUp()) with
         {
             EnabledWhen = s => !s.Busy && s.Selected is not null,
             WhyNot = s => s.Busy ? null : SelectFirst,
@@ -151,7 +151,7 @@ public static class Keys
         // Not on the hint line, which is full at 80 columns: the detail pane names it whenever it applies.
         OnSelected(EarlierContacts.Key, "earlier", "requester's other requests (↻N)", s => s.ShowEarlierContacts()),
         OnSelected(AuditRows.Key, "trail", "who read or changed it (audit)", s => s.ShowAudit()),
-        new(SupervisorLines.Key, "supervise", "supervisor screen: queue, loads, today", HintPlace.HelpOnly, s => s.ShowSupervisor()),
+        new(SupervisorLines.Key, "supervise", "supervisor: queue, loads, today", HintPlace.HelpOnly, s => s.ShowSupervisor()),
         new("Enter", "open", "whole request (Enter/Esc: back)", HintPlace.HelpOnly,
             [new("Enter", s => s.Open()), new("Esc", s => s.Back())]),
         new("!", "danger", "newest IMMEDIATE DANGER request", HintPlace.HelpOnly, s => s.JumpToNewestDanger()),
