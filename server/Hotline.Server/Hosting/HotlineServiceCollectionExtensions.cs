@@ -2,6 +2,7 @@ using Google.Protobuf.Reflection;
 using Hotline.Domain;
 using Hotline.Server.Access;
 using Hotline.Server.Admin;
+using Hotline.Server.Backup;
 using Hotline.Server.Escalation;
 using Hotline.Server.Flood;
 using Hotline.Server.Grpc;
@@ -50,6 +51,7 @@ public static class HotlineServiceCollectionExtensions
         services.AddHostedService<StartupSequence>();
         services.AddHostedService(sp => sp.GetRequiredService<StoreLifetime>());
         services.AddHostedService<RetentionService>();
+        services.AddHotlineBackups();
         services.AddHostedService(sp => sp.GetRequiredService<EscalationMonitor>());
         services.AddHotlineAccess();
 
