@@ -1,5 +1,4 @@
 using Hotline.Server.Admin;
-using Hotline.Server.Backup;
 using Hotline.Server.Hosting;
 using Hotline.Server.Transport;
 

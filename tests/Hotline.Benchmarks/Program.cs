@@ -44,4 +44,8 @@ if (only.Contains("copy"))
 {
     await StoreCopyBenchmark.RunAsync(size);
 }
+if (only.Contains("backup"))
+{
+    await BackupBenchmark.RunAsync(size);
+}
 Report.Footer(Stopwatch.GetElapsedTime(started));

@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Google.Protobuf;
 using Grpc.Core;
 using Hotline.Contract.V1;
-using Google.Protobuf;
 using Hotline.Domain;
 using Hotline.Server.Backup;
 

@@ -16,7 +16,7 @@ public sealed class BackupKeyRing : IDisposable
     public const string DefaultFileName = "backup-keys";
     public const int KeyIdLength = 8;
     private const int KeyLength = 32;
-    private const int EntryLength = 8 + KeyIdLength + KeyLength;
+    private const int EntryLength = 8 + 8 + KeyIdLength + KeyLength;
     private const int NonceLength = 12;
     private const int TagLength = 16;
 
@@ -67,8 +67,13 @@ public sealed class BackupKeyRing : IDisposable
             for (var i = 0; i < count; i++)
             {
                 var at = 2 + (i * EntryLength);
-                entries.Add(new Entry(BinaryPrimitives.ReadInt64BigEndian(plain.AsSpan(at)),
-                    plain.AsSpan(at + 8, KeyIdLength).ToArray(), plain.AsSpan(at + 8 + KeyIdLength, KeyLength).ToArray()));
+                var length = BinaryPrimitives.ReadInt64BigEndian(plain.AsSpan(at + 8));
+                if (length <= 0)
+                {
+                    throw new BackupKeyFileException($"The backup key file {path} is damaged.");
+                }
+                entries.Add(new Entry(BinaryPrimitives.ReadInt64BigEndian(plain.AsSpan(at)), TimeSpan.FromTicks(length),
+                    plain.AsSpan(at + 16, KeyIdLength).ToArray(), plain.AsSpan(at + 16 + KeyIdLength, KeyLength).ToArray()));
             }
             return new BackupKeyRing(entries);
         }
@@ -78,24 +83,24 @@ public sealed class BackupKeyRing : IDisposable
         }
     }
 
-    /// <summary>The key of <paramref name="epoch"/>, made (random) if the ring has none yet.</summary>
+    /// <summary>The key of <paramref name="epoch"/> (of <paramref name="length"/>), made (random) if the ring has none yet.</summary>
     /// <returns>The key id and key (owned by the ring: valid until it is disposed), and whether it was just made.</returns>
-    public (byte[] KeyId, byte[] Key, bool Created) KeyFor(long epoch)
+    public (byte[] KeyId, byte[] Key, bool Created) KeyFor(long epoch, TimeSpan length)
     {
-        if (_entries.Find(e => e.Epoch == epoch) is { } existing)
+        if (_entries.Find(e => e.Epoch == epoch && e.Length == length) is { } existing)
         {
             return (existing.KeyId, existing.Key, false);
         }
-        var entry = new Entry(epoch, RandomNumberGenerator.GetBytes(KeyIdLength), RandomNumberGenerator.GetBytes(KeyLength));
+        var entry = new Entry(epoch, length, RandomNumberGenerator.GetBytes(KeyIdLength), RandomNumberGenerator.GetBytes(KeyLength));
         _entries.Add(entry);
         return (entry.KeyId, entry.Key, true);
     }
 
-    /// <summary>The key that sealed a backup of <paramref name="epoch"/> with <paramref name="keyId"/>.</summary>
+    /// <summary>The key that sealed a backup of <paramref name="epoch"/> (of <paramref name="length"/>) with <paramref name="keyId"/>.</summary>
     /// <returns>The key, or null with whether the ring holds another key for that epoch (another installation's file).</returns>
-    public (byte[]? Key, bool OtherKeyForEpoch) Find(long epoch, ReadOnlySpan<byte> keyId)
+    public (byte[]? Key, bool OtherKeyForEpoch) Find(long epoch, TimeSpan length, ReadOnlySpan<byte> keyId)
     {
-        var entry = _entries.Find(e => e.Epoch == epoch);
+        var entry = _entries.Find(e => e.Epoch == epoch && e.Length == length);
         if (entry is null)
         {
             return (null, false);
@@ -103,16 +108,20 @@ public sealed class BackupKeyRing : IDisposable
         return entry.KeyId.AsSpan().SequenceEqual(keyId) ? (entry.Key, false) : (null, true);
     }
 
-    /// <summary>Removes (and erases) the keys of every expired epoch; returns those epochs.</summary>
-    public IReadOnlyList<long> DestroyExpired(BackupEpochs epochs, DateTimeOffset now)
+    /// <summary>
+    /// Removes (and erases) the keys of every epoch expired under <paramref name="retention"/>, each
+    /// epoch measured with its own length (so changing Hotline:Backup:EpochDays never misdates an old key).
+    /// </summary>
+    /// <returns>The names of the epochs destroyed.</returns>
+    public IReadOnlyList<string> DestroyExpired(TimeSpan? retention, DateTimeOffset now)
     {
-        var expired = _entries.Where(e => epochs.Expired(e.Epoch, now)).ToList();
+        var expired = _entries.Where(e => new BackupEpochs(e.Length, retention).Expired(e.Epoch, now)).ToList();
         foreach (var entry in expired)
         {
             CryptographicOperations.ZeroMemory(entry.Key);
             _entries.Remove(entry);
         }
-        return [.. expired.Select(e => e.Epoch)];
+        return [.. expired.Select(e => new BackupEpochs(e.Length, retention).Name(e.Epoch))];
     }
 
     /// <summary>Writes the ring to <paramref name="path"/> owner-only: a temp file beside it, synced, then renamed over it.</summary>
@@ -127,8 +136,9 @@ public sealed class BackupKeyRing : IDisposable
             {
                 var at = 2 + (i * EntryLength);
                 BinaryPrimitives.WriteInt64BigEndian(plain.AsSpan(at), _entries[i].Epoch);
-                _entries[i].KeyId.CopyTo(plain, at + 8);
-                _entries[i].Key.CopyTo(plain, at + 8 + KeyIdLength);
+                BinaryPrimitives.WriteInt64BigEndian(plain.AsSpan(at + 8), _entries[i].Length.Ticks);
+                _entries[i].KeyId.CopyTo(plain, at + 16);
+                _entries[i].Key.CopyTo(plain, at + 16 + KeyIdLength);
             }
             Magic.CopyTo(sealedFile);
             RandomNumberGenerator.Fill(sealedFile.AsSpan(Magic.Length, NonceLength));
@@ -156,7 +166,7 @@ public sealed class BackupKeyRing : IDisposable
     private static byte[] SealingKey(ReadOnlySpan<byte> masterKey) =>
         HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, [], SealInfo.ToArray());
 
-    private sealed record Entry(long Epoch, byte[] KeyId, byte[] Key);
+    private sealed record Entry(long Epoch, TimeSpan Length, byte[] KeyId, byte[] Key);
 }
 
 /// <summary>The backup key file does not open: wrong master key, or altered; the message says which file, never key material.</summary>

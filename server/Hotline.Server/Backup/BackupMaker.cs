@@ -41,8 +41,8 @@ public sealed class BackupMaker(string dataDirectory, BackupOptions options, dou
             var epochs = Epochs;
             var epoch = epochs.At(now);
             using var ring = BackupKeyRing.Read(KeyFile, masterKey.Span);
-            var destroyed = ring.DestroyExpired(epochs, now);
-            var (keyId, key, created) = ring.KeyFor(epoch);
+            var destroyed = ring.DestroyExpired(epochs.Retention, now);
+            var (keyId, key, created) = ring.KeyFor(epoch, epochs.Length);
             if (created || destroyed.Count > 0)
             {
                 // Written before any backup under the key exists, so no backup is ever sealed with a key that was not kept.
@@ -54,14 +54,14 @@ public sealed class BackupMaker(string dataDirectory, BackupOptions options, dou
             {
                 snapshot = await copy(file, cancellationToken).ConfigureAwait(false);
             }
-            var header = new BackupHeader(epoch, keyId, snapshot.Revision, snapshot.AuditSequence, snapshot.AuditHead, now,
+            var header = new BackupHeader(epoch, epochs.Length, keyId, snapshot.Revision, snapshot.AuditSequence, snapshot.AuditHead, now,
                 RandomNumberGenerator.GetBytes(BackupHeader.SaltLength));
             await using (var source = new FileStream(scratch, FileMode.Open, FileAccess.Read, FileShare.None, 1 << 16, useAsync: true))
             {
                 await SealedBackup.SealAsync(header, key, masterKey, source, emit, cancellationToken).ConfigureAwait(false);
             }
             return new BackupSummary(epoch, epochs.Name(epoch), epochs.ExpiresAt(epoch), snapshot.Revision, snapshot.AuditSequence, snapshot.Bytes,
-                created, [.. destroyed.Select(epochs.Name)], KeyFile);
+                created, destroyed, KeyFile);
         }
         finally
         {
@@ -83,12 +83,12 @@ public sealed class BackupMaker(string dataDirectory, BackupOptions options, dou
             }
             var epochs = Epochs;
             using var ring = BackupKeyRing.Read(KeyFile, masterKey.Span);
-            var destroyed = ring.DestroyExpired(epochs, time.GetUtcNow());
+            var destroyed = ring.DestroyExpired(epochs.Retention, time.GetUtcNow());
             if (destroyed.Count > 0)
             {
                 ring.Write(KeyFile, masterKey.Span);
             }
-            return [.. destroyed.Select(epochs.Name)];
+            return destroyed;
         }
         finally
         {

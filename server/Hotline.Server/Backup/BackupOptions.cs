@@ -45,10 +45,29 @@ public sealed record BackupEpochs(TimeSpan Length, TimeSpan? Retention)
 {
     public long At(DateTimeOffset time) => (long)Math.Floor((time - DateTimeOffset.UnixEpoch) / Length);
 
-    public DateTimeOffset Start(long epoch) => DateTimeOffset.UnixEpoch + Length * epoch;
+    /// <summary>The epoch's start; <see cref="DateTimeOffset.MaxValue"/> for an epoch number out of any calendar (a damaged file).</summary>
+    public DateTimeOffset Start(long epoch)
+    {
+        try
+        {
+            return DateTimeOffset.UnixEpoch.AddTicks(checked(Length.Ticks * epoch));
+        }
+        catch (Exception ex) when (ex is OverflowException or ArgumentOutOfRangeException)
+        {
+            return DateTimeOffset.MaxValue;
+        }
+    }
 
     /// <summary>When the key of <paramref name="epoch"/> is destroyed; null when retention is off.</summary>
-    public DateTimeOffset? ExpiresAt(long epoch) => Retention is { } retention ? Start(epoch + 1) + retention : null;
+    public DateTimeOffset? ExpiresAt(long epoch)
+    {
+        if (Retention is not { } retention)
+        {
+            return null;
+        }
+        var end = Start(epoch + 1);
+        return end > DateTimeOffset.MaxValue - retention ? DateTimeOffset.MaxValue : end + retention;
+    }
 
     public bool Expired(long epoch, DateTimeOffset now) => ExpiresAt(epoch) is { } expires && now >= expires;
 

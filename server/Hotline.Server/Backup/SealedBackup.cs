@@ -9,17 +9,18 @@ namespace Hotline.Server.Backup;
 /// like an edited chunk.
 /// </summary>
 /// <param name="Epoch">The key epoch whose key sealed the file (see <see cref="BackupEpochs"/>).</param>
+/// <param name="EpochLength">The length of epochs when it was sealed, so the epoch means the same whatever the settings are later.</param>
 /// <param name="KeyId">Which key of that epoch: tells a key file of another installation from a destroyed key.</param>
 /// <param name="Revision">The store revision the copy was taken at.</param>
 /// <param name="AuditSequence">The newest audit record in the copy.</param>
 /// <param name="AuditHead">That record's hash; a restore checks the copy's chain ends there.</param>
 /// <param name="CreateTime">When the copy was taken.</param>
 /// <param name="Salt">Random per file: each file is sealed under a key of its own.</param>
-public sealed record BackupHeader(long Epoch, ReadOnlyMemory<byte> KeyId, long Revision, long AuditSequence, ReadOnlyMemory<byte> AuditHead,
+public sealed record BackupHeader(long Epoch, TimeSpan EpochLength, ReadOnlyMemory<byte> KeyId, long Revision, long AuditSequence, ReadOnlyMemory<byte> AuditHead,
     DateTimeOffset CreateTime, ReadOnlyMemory<byte> Salt)
 {
     public const int FormatVersion = 1;
-    public const int Length = 8 + 2 + 8 + BackupKeyRing.KeyIdLength + 8 + 8 + 1 + MaxHeadLength + 8 + SaltLength;
+    public const int Length = 8 + 2 + 8 + 8 + BackupKeyRing.KeyIdLength + 8 + 8 + 1 + MaxHeadLength + 8 + SaltLength;
     public const int SaltLength = 32;
     private const int MaxHeadLength = 64;
 
@@ -37,6 +38,8 @@ public sealed record BackupHeader(long Epoch, ReadOnlyMemory<byte> KeyId, long R
         BinaryPrimitives.WriteUInt16BigEndian(span[8..], FormatVersion);
         var at = 10;
         BinaryPrimitives.WriteInt64BigEndian(span[at..], Epoch);
+        at += 8;
+        BinaryPrimitives.WriteInt64BigEndian(span[at..], EpochLength.Ticks);
         at += 8;
         KeyId.Span.CopyTo(span[at..]);
         at += BackupKeyRing.KeyIdLength;
@@ -72,6 +75,12 @@ public sealed record BackupHeader(long Epoch, ReadOnlyMemory<byte> KeyId, long R
         var at = 10;
         var epoch = BinaryPrimitives.ReadInt64BigEndian(bytes[at..]);
         at += 8;
+        var epochLength = BinaryPrimitives.ReadInt64BigEndian(bytes[at..]);
+        at += 8;
+        if (epochLength <= 0)
+        {
+            throw new BackupDamagedException("has a damaged header");
+        }
         var keyId = bytes.Slice(at, BackupKeyRing.KeyIdLength).ToArray();
         at += BackupKeyRing.KeyIdLength;
         var revision = BinaryPrimitives.ReadInt64BigEndian(bytes[at..]);
@@ -97,7 +106,7 @@ public sealed record BackupHeader(long Epoch, ReadOnlyMemory<byte> KeyId, long R
         {
             throw new BackupDamagedException("has a damaged header");
         }
-        return new BackupHeader(epoch, keyId, revision, sequence, head, time, salt);
+        return new BackupHeader(epoch, TimeSpan.FromTicks(epochLength), keyId, revision, sequence, head, time, salt);
     }
 }
 

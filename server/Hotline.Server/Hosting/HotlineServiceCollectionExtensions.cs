@@ -51,7 +51,15 @@ public static class HotlineServiceCollectionExtensions
         services.AddHostedService<StartupSequence>();
         services.AddHostedService(sp => sp.GetRequiredService<StoreLifetime>());
         services.AddHostedService<RetentionService>();
-        services.AddHotlineBackups();
+        services.AddCheckedOptions<BackupOptions>(BackupOptions.Section);
+        services.AddSingleton(sp =>
+        {
+            var lifetime = sp.GetRequiredService<StoreLifetime>();
+            var store = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
+            var maker = new BackupMaker(lifetime.DataDirectory, sp.GetRequiredService<IOptions<BackupOptions>>().Value,
+                sp.GetRequiredService<IOptions<RetentionOptions>>().Value.RetentionDays, sp.GetRequiredService<TimeProvider>());
+            return new BackupAdministration(maker, lifetime.CopyDatabaseAsync, lifetime.Audit, lifetime.Vault, () => MasterKeyFile.Read(store));
+        });
         services.AddHostedService(sp => sp.GetRequiredService<EscalationMonitor>());
         services.AddHotlineAccess();
 

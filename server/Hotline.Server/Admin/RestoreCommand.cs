@@ -1,12 +1,13 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Hotline.Domain;
+using Hotline.Server.Backup;
 using Hotline.Server.Mapping;
 using Hotline.Server.Store;
 using Hotline.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Hotline.Server.Backup;
+namespace Hotline.Server.Admin;
 
 /// <summary>
 /// `Hotline.Server restore --from FILE --data-dir DIR`: puts a sealed backup into an empty (or
@@ -157,12 +158,13 @@ internal sealed class Restoration(string dataDirectory, BackupOptions backup, do
         }
         var purgeLog = ReadPurgeLog(purgeLogFile);
         var keys = KeyFileFor(keyFile);
-        var epochs = backup.Epochs(retentionDays);
         await using var source = OpenBackup(from);
         var (header, headerBytes) = await ReadHeaderAsync(source, from);
         using var ring = BackupKeyRing.Read(keys, masterKey);
-        ring.DestroyExpired(epochs, DateTimeOffset.UtcNow);
-        var (epochKey, otherKey) = ring.Find(header.Epoch, header.KeyId.Span);
+        // Epochs as the backup was sealed, retention as configured now.
+        var epochs = new BackupEpochs(header.EpochLength, backup.Epochs(retentionDays).Retention);
+        ring.DestroyExpired(epochs.Retention, DateTimeOffset.UtcNow);
+        var (epochKey, otherKey) = ring.Find(header.Epoch, header.EpochLength, header.KeyId.Span);
         if (epochKey is null)
         {
             var when = epochs.ExpiresAt(header.Epoch) is { } expires && expires <= DateTimeOffset.UtcNow

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
-using Hotline.Server.Admin;
+using Hotline.Server.Backup;
 
-namespace Hotline.Server.Backup;
+namespace Hotline.Server.Admin;
 
 /// <summary>`backup --out FILE` and `purge-log --out FILE`, through whichever backend the admin command line connected to.</summary>
 internal static class BackupCommands
