@@ -17,7 +17,14 @@ internal static class ScaleBenchmark
     private const int TitleWidth = 50;
     private const int CellWidth = 20;
 
-    public static async Task RunAsync(ScaleSize size)
+    /// <param name="size">The stores to fill and the calls to make.</param>
+    /// <param name="keepDirectory">
+    /// Where to keep the filled stores between runs (<c>--keep-stores DIR</c>): a store filled by an
+    /// earlier run is measured again instead of refilled, so the hour a million-request store takes
+    /// to fill can be spent while the machine is busy and the measuring done when it is quiet.
+    /// Null: fill into a scratch directory that is deleted afterwards.
+    /// </param>
+    public static async Task RunAsync(ScaleSize size, string? keepDirectory = null)
     {
         Report.Section(Report.Invariant($"6. Data scale: the server process over stores of {string.Join(", ", size.Stored.Select(n => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} requests, {size.Open:N0} open, the rest closed 3 days ago"),
             Report.Invariant($"peers: the {size.Stored[0]:N0}-request store (1.00x = independent of history); WhoAmI and GetRequest on the same server"));
@@ -25,7 +32,10 @@ internal static class ScaleBenchmark
         var results = new List<ScaleResult>();
         foreach (var stored in size.Stored)
         {
-            var data = await ScaleData.FillAsync(scratch.Sub(Report.Invariant($"store-{stored}")), stored, Math.Min(size.Open, stored));
+            var name = Report.Invariant($"store-{stored}");
+            var data = keepDirectory is null
+                ? await ScaleData.FillAsync(scratch.Sub(name), stored, Math.Min(size.Open, stored))
+                : await ScaleData.FillOrReuseAsync(Path.Combine(keepDirectory, name), stored, Math.Min(size.Open, stored));
             results.Add(await MeasureAsync(data, size));
             Report.Note(Report.Invariant($"{stored:N0} stored: filled in {data.FillTime.TotalSeconds:0} s, {DirectoryBytes(data.Directory) / (1024.0 * 1024):0} MB on disk"));
         }
