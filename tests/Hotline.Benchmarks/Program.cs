@@ -46,4 +46,8 @@ if (only.Contains("copy"))
 {
     await StoreCopyBenchmark.RunAsync(size);
 }
+if (only.Contains("list"))
+{
+    await StoreListBenchmark.RunAsync(size);
+}
 Report.Footer(Stopwatch.GetElapsedTime(started));
