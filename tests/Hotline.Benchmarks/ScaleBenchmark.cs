@@ -47,6 +47,8 @@ internal static class ScaleBenchmark
         Print(Report.Invariant($"ListRequests, no filter, first page of {ListPage}, p50"), results, r => r.ListAll, first, r => r.Get, "ms", "vs GetRequest");
         Print("ListRequests state = NEW, every page, mean per page", results, r => r.ListEveryPage, first, r => r.Get, "ms", "vs GetRequest");
         Print("  server CPU per ListRequests state = NEW", results, r => r.ListCpu, first, r => r.GetCpu, "ms", "vs GetRequest's");
+        Print("GetQueueStats (supervisor screen), p50", results, r => r.QueueStats, first, r => r.Get, "ms", "vs GetRequest");
+        Print("  server CPU per GetQueueStats", results, r => r.QueueStatsCpu, first, r => r.GetCpu, "ms", "vs GetRequest's");
         Print("SubmitRequest, 1 stream, p50", results, r => r.Submit, first, r => r.WhoAmI, "ms", "vs WhoAmI");
         Print("  server CPU per SubmitRequest", results, r => r.SubmitCpu, first, peer: null, "ms");
         Print("WatchRequests snapshot to snapshot_end, p50", results, r => r.Snapshot, first, r => r.ListNew, "ms", "vs a list page");
@@ -81,6 +83,9 @@ internal static class ScaleBenchmark
         var listAll = await SequentialAsync(server, size.ListCalls,
             _ => requests.ListRequestsAsync(new ListRequestsRequest { PageSize = ListPage }, ScaleCallers.As(ScaleCallers.Operator)).ResponseAsync);
         var everyPage = await EveryPageAsync(requests);
+        var stats = new StatsService.StatsServiceClient(channel);
+        var queueStats = await SequentialAsync(server, size.ListCalls,
+            _ => stats.GetQueueStatsAsync(new GetQueueStatsRequest(), ScaleCallers.As(ScaleCallers.Supervisor)).ResponseAsync);
         var submit = await SequentialAsync(server, size.Calls,
             i => intake.SubmitRequestAsync(Synthetic.SubmitRequest(Synthetic.NewKeyPrefix() + i), ScaleCallers.As(ScaleCallers.Intake)).ResponseAsync);
 
@@ -117,6 +122,8 @@ internal static class ScaleBenchmark
             ListCpu = listNew.CpuPerCall,
             ListAll = listAll.Latencies.Percentile(50),
             ListEveryPage = everyPage,
+            QueueStats = queueStats.Latencies.Percentile(50),
+            QueueStatsCpu = queueStats.CpuPerCall,
             Submit = submit.Latencies.Percentile(50),
             SubmitCpu = submit.CpuPerCall,
             Snapshot = snapshots.Percentile(50),
@@ -249,6 +256,8 @@ internal static class ScaleBenchmark
         public double ListCpu { get; init; }
         public double ListAll { get; init; }
         public double ListEveryPage { get; init; }
+        public double QueueStats { get; init; }
+        public double QueueStatsCpu { get; init; }
         public double Submit { get; init; }
         public double SubmitCpu { get; init; }
         public double Snapshot { get; init; }
