@@ -20,7 +20,7 @@ internal static class BackupBenchmark
     public static async Task RunAsync(RunSize size)
     {
         var count = size == RunSize.Smoke ? 500 : 10_000;
-        Report.Section(Report.Invariant($"9. Backup and restore: {count:N0} requests, sealed backup of the open store, restored into an empty directory"),
+        Report.Section(Report.Invariant($"10. Backup and restore: {count:N0} requests, sealed backup of the open store, restored into an empty directory"),
             "peer: File.Copy of the same checkpointed data file, right after (1.00x = sealing and checking add nothing)");
         using var scratch = new ScratchDirectory();
         var source = scratch.Sub("live");
