@@ -31,7 +31,8 @@ public static class RestoreCommand
         request named in --purge-log (written by `Hotline.Server purge-log --out FILE` on a surviving
         server), and applies retention (Hotline:RetentionDays). The server may then be started on DIR.
 
-        Exit codes: 0 restored; 2 usage; 5 master key missing or wrong (it does not open the key file);
+        Exit codes: 0 restored; 1 failed (a disk error, or a database that does not open); 2 usage;
+        5 master key missing or wrong (it does not open the key file);
         8 the copy's audit chain does not verify to the recorded head; 11 DIR is not empty;
         12 the backup's epoch key was destroyed (past retention) or is not in the key file;
         13 the file is not a backup, is cut off, or was altered.
@@ -76,9 +77,10 @@ public static class RestoreCommand
             await error.WriteLineAsync("hotline-server: restore refused: " + ex.Message);
             return ExitCodes.MasterKeyRefused;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // The target is left as it was found (see Restoration); the message names files, never content.
+            // A disk error, or a database inside an authentic backup that LiteDB cannot open. The target is
+            // left as it was found (see Restoration); the message names files and types, never content.
             await error.WriteLineAsync($"hotline-server: restore failed ({ex.GetType().Name}): {ex.Message}");
             return ExitCodes.Refused;
         }
