@@ -18,6 +18,12 @@ internal interface IStoreEngine
 
     void Commit();
 
+    /// <summary>
+    /// Runs <paramref name="read"/> against the rows outside any write transaction (what a purge
+    /// selects before it writes): as they are now, with no lock held once it returns.
+    /// </summary>
+    T Read<T>(Func<IStoreRows, T> read);
+
     /// <summary>Rolls the transaction in progress back; throws when it cannot, and the writer then stops taking writes.</summary>
     void RollBack();
 

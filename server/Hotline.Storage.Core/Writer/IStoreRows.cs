@@ -23,7 +23,7 @@ internal interface IStoreRows
 
     /// <summary>
     /// How many stored requests of the requester with this pseudonym have a number below
-    /// <paramref name="number"/>, up to the contract's cap; 0 without a pseudonym.
+    /// <paramref name="number"/>, up to <see cref="EarlierContacts.Cap"/>; 0 without a pseudonym.
     /// </summary>
     int CountEarlierContacts(byte[]? pseudonym, long number);
 
@@ -89,7 +89,8 @@ internal interface IStoreRows
     /// <summary>The ids of a purge whose keys are destroyed and whose rows are not yet removed (a crash came between).</summary>
     IReadOnlyList<string> ReadPurgesInProgress();
 
-    void WritePurgesInProgress(IReadOnlyList<string> requestIds);
+    /// <summary>Records the ids of a purge, by <paramref name="actor"/>, in the transaction that destroys their keys.</summary>
+    void WritePurgesInProgress(IReadOnlyList<string> requestIds, string actor);
 
     void ClearPurgesInProgress();
 
@@ -101,6 +102,13 @@ internal interface IStoreRows
     /// <paramref name="revisionChanged"/> when any change was appended.
     /// </summary>
     void WriteCounters(StoreCounters counters, bool revisionChanged);
+}
+
+/// <summary>How a request's earlier contacts are counted, by every store.</summary>
+internal static class EarlierContacts
+{
+    /// <summary>Counting stops here: the contract reports this value as "this many or more".</summary>
+    public const int Cap = 100;
 }
 
 /// <summary>An account change made during a lockdown, waiting for the unlock to chain its audit record.</summary>

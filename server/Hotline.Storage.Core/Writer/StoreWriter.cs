@@ -361,7 +361,7 @@ internal sealed class StoreWriter
         IReadOnlyList<string> ids;
         try
         {
-            ids = purge.Select(_engine.Rows);
+            ids = _engine.Read(purge.Select);
         }
         catch (Exception ex)
         {
@@ -385,6 +385,12 @@ internal sealed class StoreWriter
             }
             using var destroy = TryCommit(keys, now, b =>
                 {
+                    // Selected outside this transaction: another server may have purged some since.
+                    ids = [.. ids.Where(id => _engine.Rows.FindWrappedDataKey(id) is not null)];
+                    if (ids.Count == 0)
+                    {
+                        return;
+                    }
                     foreach (var id in ids)
                     {
                         b.DestroyDataKey(id);
@@ -394,7 +400,7 @@ internal sealed class StoreWriter
                     {
                         b.Audit(purge.Actor, AuditAction.RetentionRun, ids);
                     }
-                    _engine.Rows.WritePurgesInProgress(ids);
+                    _engine.Rows.WritePurgesInProgress(ids, purge.Actor);
                 }, ids.Count, out var failure);
             if (destroy is null)
             {
@@ -403,6 +409,11 @@ internal sealed class StoreWriter
             }
             keys.Dispose();
             notDurable = Settle(destroy);
+            if (ids.Count == 0)
+            {
+                purge.Complete(0);
+                return;
+            }
         }
         using var remove = TryCommit(keys: null, now, b =>
             {

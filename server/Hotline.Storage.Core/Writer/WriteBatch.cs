@@ -15,6 +15,8 @@ internal sealed class WriteBatch : IDisposable
 {
     private readonly IStoreRows _rows;
     private readonly KeyLease? _keys;
+    /// <summary><see cref="DataKey"/> as the delegate rows open a request with, made once per batch rather than once per read.</summary>
+    private readonly Func<string, byte[]?> _dataKey;
     private readonly Dictionary<string, HelpRequest> _written = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IntakeReceipt> _receipts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OperatorRecord> _operators = new(StringComparer.Ordinal);
@@ -31,6 +33,7 @@ internal sealed class WriteBatch : IDisposable
     {
         _rows = rows;
         _keys = keys;
+        _dataKey = DataKey;
         Counters = counters;
         Now = now;
     }
@@ -55,7 +58,7 @@ internal sealed class WriteBatch : IDisposable
             return written;
         }
         // A request whose data key is gone is being purged: it no longer exists for any command.
-        return _rows.FindRequest(requestId, DataKey);
+        return _rows.FindRequest(requestId, _dataKey);
     }
 
     /// <param name="key">The stored form of the idempotency key, for <see cref="RememberReceipt"/>: one HMAC per submission, not two.</param>

@@ -12,8 +12,8 @@ namespace Hotline.Storage;
 /// </summary>
 internal static class RequesterIndex
 {
-    /// <summary>Counting stops here: the contract reports this value as "this many or more".</summary>
-    public const int EarlierContactsCap = 100;
+    /// <inheritdoc cref="EarlierContacts.Cap"/>
+    public const int EarlierContactsCap = EarlierContacts.Cap;
 
     public const string Field = RequestDocument.RequesterField;
 

@@ -16,6 +16,9 @@ internal sealed class LiteDbEngine(LiteDatabase database, StoreSchema schema) : 
 
     public void Commit() => database.Commit();
 
+    /// <summary>This writer is the only one, so the rows read now are the rows its next transaction begins with.</summary>
+    public T Read<T>(Func<IStoreRows, T> read) => read(Rows);
+
     public void RollBack() => database.Rollback();
 
     public void Flush() => database.Checkpoint();

@@ -117,7 +117,8 @@ internal sealed class LiteDbRows(StoreSchema schema) : IStoreRows
 
     public IReadOnlyList<string> ReadPurgesInProgress() => PurgeInProgress.Read(schema.Meta);
 
-    public void WritePurgesInProgress(IReadOnlyList<string> requestIds) => PurgeInProgress.Write(schema.Meta, requestIds);
+    /// <summary>The actor is not kept: finishing an interrupted purge records nothing that names one.</summary>
+    public void WritePurgesInProgress(IReadOnlyList<string> requestIds, string actor) => PurgeInProgress.Write(schema.Meta, requestIds);
 
     public void ClearPurgesInProgress() => PurgeInProgress.Clear(schema.Meta);
 
