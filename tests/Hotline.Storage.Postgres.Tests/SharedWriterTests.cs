@@ -210,43 +210,4 @@ public sealed class SharedWriterTests(PostgresFixture postgres)
         using var ring = KeyRing.Derive(masterKey);
         return AuditChain.Verify(ring, records, head.AuditSequence, head.AuditHead, cancellationToken);
     }
-
-    /// <summary>What one server runs of the store's write path: its own writer, engine and key vault, on the shared database.</summary>
-    private sealed class WriterServer : IDisposable
-    {
-        private readonly PostgresEngine _engine;
-        private readonly StoreKeyVault _vault;
-
-        public WriterServer(NpgsqlDataSource database, byte[] masterKey)
-        {
-            var ring = StoreKeyVault.DeriveRing(masterKey);
-            _vault = new StoreKeyVault(ring.NewKeyCheck(), ring);
-            _engine = new PostgresEngine(database);
-            Writer = new StoreWriter(_engine, StoreCounters.Empty, new RequestStoreOptions(), TimeProvider.System, NoChangeListener.Instance,
-                _vault, NullLogger.Instance);
-            Writer.Start();
-        }
-
-        public StoreWriter Writer { get; }
-
-        public Task<IntakeReceipt> SubmitAsync(NewHelpRequest submission) => EnqueueAsync(new SubmitWrite(submission, CancellationToken.None));
-
-        public Task<HelpRequest> ExecuteAsync(string requestId, RequestCommand command) =>
-            EnqueueAsync(new CommandWrite(requestId, command, CancellationToken.None));
-
-        public Task<int> PurgeAsync(string requestId) => EnqueueAsync(PendingPurge.One(requestId, Supervisor.Id, CancellationToken.None));
-
-        public void Dispose()
-        {
-            Writer.Stop(Timeout);
-            _engine.Dispose();
-            _vault.Dispose();
-        }
-
-        private Task<TResult> EnqueueAsync<TResult>(PendingWrite<TResult> write)
-        {
-            Writer.Enqueue(write);
-            return write.Task;
-        }
-    }
 }
