@@ -106,17 +106,7 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
         }
         try
         {
-            // Direct: one process owns the file (the lock file makes sure). No Password: LiteDB's
-            // encryption is AES-ECB without integrity. No AutoRebuild: it can fail on big indexed
-            // collections and writes plaintext copies; damage must be seen, not silently repaired.
-            // Binary collation: ids and intake keys compare case-sensitively, the same on every machine.
-            var database = new LiteDatabase(new ConnectionString
-            {
-                Filename = Path.Combine(directory, DataDirectory.DatabaseFileName),
-                Connection = ConnectionType.Direct,
-                AutoRebuild = false,
-                Collation = Collation.Binary,
-            });
+            var database = OpenDatabase(directory);
             return Start(database, directoryLock, directory, options, timeProvider, changeListener, logger, masterKey);
         }
         catch
@@ -125,6 +115,55 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// How far <see cref="BeginNewHistory"/> moves the revision: more than any installation's server
+    /// could have committed after the copy it was restored from was taken (a million changes a
+    /// second for twelve days).
+    /// </summary>
+    public const long NewHistoryGap = 1L << 40;
+
+    /// <summary>
+    /// Marks a store restored from a backup (or any copy) as a new history, before a server opens it:
+    /// the revision moves ahead by <see cref="NewHistoryGap"/> and the change log counts as compacted
+    /// up to there. Revisions the lost server committed after the copy was taken were never made in
+    /// this store; without this, the restored store would issue the same numbers again for different
+    /// changes, and a console that saw the lost ones would resume on top of them without noticing.
+    /// Now every stream that resumes from a revision of the old history gets a reset
+    /// (REVISION_COMPACTED) and a fresh snapshot, and new revisions cannot collide with old ones.
+    /// </summary>
+    /// <returns>The revision the store now starts from.</returns>
+    public static long BeginNewHistory(string dataDirectory)
+    {
+        var (directory, _) = DataDirectory.Prepare(dataDirectory);
+        using var directoryLock = DataDirectoryLock.Acquire(directory);
+        using var database = OpenDatabase(directory);
+        database.Checkpoint();
+        var schema = new StoreSchema(database);
+        if (!database.BeginTrans())
+        {
+            throw new InvalidOperationException("A LiteDB transaction is already open on this thread.");
+        }
+        var counters = StoreCounters.Read(schema.Meta);
+        var start = counters.LastRevision + NewHistoryGap;
+        (counters with { LastRevision = start, CompactedThrough = start }).Write(schema.Meta);
+        RevisionWatermark.Write(schema.Requests, start);
+        database.Commit();
+        database.Checkpoint();
+        return start;
+    }
+
+    // Direct: one process owns the file (the lock file makes sure). No Password: LiteDB's
+    // encryption is AES-ECB without integrity. No AutoRebuild: it can fail on big indexed
+    // collections and writes plaintext copies; damage must be seen, not silently repaired.
+    // Binary collation: ids and intake keys compare case-sensitively, the same on every machine.
+    private static LiteDatabase OpenDatabase(string directory) => new(new ConnectionString
+    {
+        Filename = Path.Combine(directory, DataDirectory.DatabaseFileName),
+        Connection = ConnectionType.Direct,
+        AutoRebuild = false,
+        Collation = Collation.Binary,
+    });
 
     /// <summary>
     /// Opens the store on streams the caller owns (a MemoryStream for tests). No lock file:

@@ -196,6 +196,8 @@ internal sealed class Restoration(string dataDirectory, BackupOptions backup, do
             }
             File.Move(partial, Path.Combine(dataDirectory, LiteDbRequestStore.DatabaseFileName));
             var (purged, retained) = await CheckAndPurgeAsync(header, from, purgeLog, masterKey);
+            // Last: the purges above are part of the restored history, which the lost server never had.
+            var newHistory = LiteDbRequestStore.BeginNewHistory(dataDirectory);
             var newKeys = backup.KeyFilePath(dataDirectory);
             if (!File.Exists(newKeys))
             {
@@ -206,7 +208,8 @@ internal sealed class Restoration(string dataDirectory, BackupOptions backup, do
                 $"Restored {from} into {dataDirectory}: revision {header.Revision}, taken {header.CreateTime:yyyy-MM-dd HH:mm:ss} UTC; audit chain verified to record {header.AuditSequence}."));
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"Purged again: {purged} request(s) named in the purge log, {retained} closed request(s) past retention. Backup keys: {newKeys}."));
-            await output.WriteLineAsync("Start the server on this directory. Watch streams that resume with a revision ahead of the restored one get a reset and a fresh snapshot.");
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Start the server on this directory. Its revisions go on from {newHistory}, a new history: every watch stream that resumes from a revision of the old server gets a reset and a fresh snapshot."));
             return 0;
         }
         catch

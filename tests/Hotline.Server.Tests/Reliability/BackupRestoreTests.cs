@@ -88,12 +88,22 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("Server running", verify.Output, StringComparison.Ordinal);
         Assert.Contains("Audit chain intact", verify.Output, StringComparison.Ordinal);
 
-        // A console that followed the live server past the backup resumes ahead of the restored store.
-        using var watch = restored.Requests.WatchRequests(new WatchRequestsRequest { StartRevision = liveRevision + 1 },
-            new CallOptions(HotlineTestServer.Bearer(ServerProcess.Operator)));
-        Assert.True(await watch.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
-        Assert.Equal(WatchRequestsResponse.EventOneofCase.Reset, watch.ResponseStream.Current.EventCase);
-        Assert.Equal("REVISION_AHEAD", watch.ResponseStream.Current.Reset.Reason);
+        // The restored store is a new history: a console that followed the live server past the
+        // backup, or one that stopped before it, resumes on revisions the restored store never made
+        // (or made differently), so both get a reset and a fresh snapshot, never a silent resume.
+        foreach (var resumeAt in new[] { liveRevision + 1, 2L })
+        {
+            using var watch = restored.Requests.WatchRequests(new WatchRequestsRequest { StartRevision = resumeAt },
+                new CallOptions(HotlineTestServer.Bearer(ServerProcess.Operator)));
+            Assert.True(await watch.ResponseStream.MoveNext(CancellationToken.None).DefaultTimeout());
+            Assert.Equal(WatchRequestsResponse.EventOneofCase.Reset, watch.ResponseStream.Current.EventCase);
+            Assert.Equal("REVISION_COMPACTED", watch.ResponseStream.Current.Reset.Reason);
+        }
+        // New changes get revisions the lost server cannot have used.
+        var after = await restored.Intakes.SubmitRequestAsync(Submission("after-restore"), ServerProcess.As(ServerProcess.Intake));
+        var revisionAfter = (await restored.Requests.ListRequestsAsync(new ListRequestsRequest { PageSize = 1 }, ServerProcess.As(ServerProcess.Supervisor))).Revision;
+        Assert.True(revisionAfter > liveRevision + Hotline.Storage.LiteDbRequestStore.NewHistoryGap / 2, $"revision {revisionAfter} after the restore");
+        Assert.NotEmpty(after.Name);
     }
 
     [Fact]
