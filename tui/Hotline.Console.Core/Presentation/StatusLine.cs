@@ -101,19 +101,37 @@ public static class StatusLine
         switch (link.State)
         {
             case LinkState.Connected:
-                return ["connected"];
+                // Given several servers the console says which it is on while there is room, and
+                // that it failed over always, in words (the mark must not depend on colour).
+                return (link.Server, link.FailedOverFrom) switch
+                {
+                    (null, _) => ["connected"],
+                    ({ } on, null) => [$"connected to {on}", $"on {on}", "connected"],
+                    ({ } on, _) => [$"connected to {on}, failed over", $"failed over to {on}", "failed over"],
+                };
             case LinkState.Connecting:
                 return ["connecting…"];
             case LinkState.SignedOut:
                 return [$"signed out: {SignedOutShort(link.SignOut)}", "signed out"];
             default:
                 var retry = Retry(link, now, "reconnecting in", "reconnecting now");
+                var toServer = link.Server is { } next ? Retry(link, now, $"reconnecting to {next} in", $"reconnecting to {next} now") : null;
+                var trying = link.Server is { } tried ? Retry(link, now, $"trying {tried} in", $"trying {tried} now") : null;
                 var brief = Retry(link, now, "retry in", "retrying now");
                 if (link.DownSince is { } since && now - since >= OfflineAfter)
                 {
-                    return [$"offline since {DetailText.Clock(since, zone, now)}, {retry}", retry, brief];
+                    return toServer is null
+                        ? [$"offline since {DetailText.Clock(since, zone, now)}, {retry}", retry, brief]
+                        : [$"offline since {DetailText.Clock(since, zone, now)}, {toServer}", toServer, trying!, retry, brief];
                 }
-                return [retry, brief];
+                if (toServer is null)
+                {
+                    return [retry, brief];
+                }
+                // Failing over is immediate: with nothing to count down, the address is what the line should keep.
+                return link.RetryAt is { } retryAt && retryAt <= now
+                    ? [toServer, trying!, $"trying {link.Server}", retry, brief]
+                    : [toServer, trying!, retry, brief];
         }
     }
 
