@@ -51,6 +51,21 @@ public static class RequestIds
         return new string(id);
     }
 
+    /// <summary>Characters of <see cref="Period"/>: the first 3 of the time prefix, 15 bits, so one period is 2^25 ms, about 9.3 hours.</summary>
+    public const int PeriodCharacters = 3;
+
+    /// <summary>
+    /// The stretch of about 9.3 hours the request was created in, as the leading characters of its
+    /// id: equal for requests created in the same stretch, and ordered like them. Ids issued before
+    /// the time prefix have random leading characters, so their periods are as good as random.
+    /// Any string is accepted; one shorter than a period is its own period.
+    /// </summary>
+    public static string Period(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return id.Length <= PeriodCharacters ? id : id[..PeriodCharacters];
+    }
+
     /// <summary>False for anything this store could not have issued, including its own bookkeeping documents.</summary>
     public static bool IsWellFormed(string? id) =>
         id is { Length: Length } && id.AsSpan().IndexOfAnyExcept(Alphabet) < 0;

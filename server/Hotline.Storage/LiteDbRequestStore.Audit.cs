@@ -17,7 +17,12 @@ public sealed partial class LiteDbRequestStore : IAuditTrail
         }
         else
         {
-            var own = _schema.Audit.Find(BsonExpression.Create(AuditDocument.NamesRequest, requestId)).Select(AuditDocument.FromBson).ToList();
+            // The request's own records and those of its period that name it (see AuditDocument.PeriodKey).
+            var own = _schema.Audit.Find(BsonExpression.Create(AuditDocument.HasRequestKey, requestId, AuditDocument.PeriodKey(requestId)))
+                .Select(AuditDocument.FromBson)
+                .Where(r => r.RequestIds.Contains(requestId, StringComparer.Ordinal))
+                .OrderBy(r => r.Sequence)
+                .ToList();
             records = [.. own.Concat(StreamsThatCouldHaveSent(own))
                 .Where(r => r.Sequence > afterSequence)
                 .OrderBy(r => r.Sequence)

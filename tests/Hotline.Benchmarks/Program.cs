@@ -28,7 +28,9 @@ if (only.Contains("scale"))
 {
     // Not in the default set: filling 100,000 requests takes minutes. --million adds 1,000,000 (about an hour);
     // --smoke runs every path at toy sizes, for CI, where only a broken benchmark may fail.
-    await ScaleBenchmark.RunAsync(smoke ? ScaleSize.Smoke : args.Contains("--million") ? ScaleSize.Million : ScaleSize.Full);
+    // --keep-stores DIR keeps the filled stores in DIR and measures them again on the next run.
+    var keep = args.SkipWhile(a => a != "--keep-stores").Skip(1).FirstOrDefault();
+    await ScaleBenchmark.RunAsync(smoke ? ScaleSize.Smoke : args.Contains("--million") ? ScaleSize.Million : ScaleSize.Full, keep);
 }
 if (only.Contains("fanout"))
 {
@@ -43,5 +45,9 @@ if (only.Contains("snapshot"))
 if (only.Contains("copy"))
 {
     await StoreCopyBenchmark.RunAsync(size);
+}
+if (only.Contains("list"))
+{
+    await StoreListBenchmark.RunAsync(size);
 }
 Report.Footer(Stopwatch.GetElapsedTime(started));

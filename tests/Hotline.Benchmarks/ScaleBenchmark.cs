@@ -17,7 +17,14 @@ internal static class ScaleBenchmark
     private const int TitleWidth = 50;
     private const int CellWidth = 20;
 
-    public static async Task RunAsync(ScaleSize size)
+    /// <param name="size">The stores to fill and the calls to make.</param>
+    /// <param name="keepDirectory">
+    /// Where to keep the filled stores between runs (<c>--keep-stores DIR</c>): a store filled by an
+    /// earlier run is measured again instead of refilled, so the hour a million-request store takes
+    /// to fill can be spent while the machine is busy and the measuring done when it is quiet.
+    /// Null: fill into a scratch directory that is deleted afterwards.
+    /// </param>
+    public static async Task RunAsync(ScaleSize size, string? keepDirectory = null)
     {
         Report.Section(Report.Invariant($"6. Data scale: the server process over stores of {string.Join(", ", size.Stored.Select(n => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)))} requests, {size.Open:N0} open, the rest closed 3 days ago"),
             Report.Invariant($"peers: the {size.Stored[0]:N0}-request store (1.00x = independent of history); WhoAmI and GetRequest on the same server"));
@@ -25,7 +32,10 @@ internal static class ScaleBenchmark
         var results = new List<ScaleResult>();
         foreach (var stored in size.Stored)
         {
-            var data = await ScaleData.FillAsync(scratch.Sub(Report.Invariant($"store-{stored}")), stored, Math.Min(size.Open, stored));
+            var name = Report.Invariant($"store-{stored}");
+            var data = keepDirectory is null
+                ? await ScaleData.FillAsync(scratch.Sub(name), stored, Math.Min(size.Open, stored))
+                : await ScaleData.FillOrReuseAsync(Path.Combine(keepDirectory, name), stored, Math.Min(size.Open, stored));
             results.Add(await MeasureAsync(data, size));
             Report.Note(Report.Invariant($"{stored:N0} stored: filled in {data.FillTime.TotalSeconds:0} s, {DirectoryBytes(data.Directory) / (1024.0 * 1024):0} MB on disk"));
         }
@@ -37,6 +47,8 @@ internal static class ScaleBenchmark
         Print(Report.Invariant($"ListRequests, no filter, first page of {ListPage}, p50"), results, r => r.ListAll, first, r => r.Get, "ms", "vs GetRequest");
         Print("ListRequests state = NEW, every page, mean per page", results, r => r.ListEveryPage, first, r => r.Get, "ms", "vs GetRequest");
         Print("  server CPU per ListRequests state = NEW", results, r => r.ListCpu, first, r => r.GetCpu, "ms", "vs GetRequest's");
+        Print("GetQueueStats (supervisor screen), p50", results, r => r.QueueStats, first, r => r.Get, "ms", "vs GetRequest");
+        Print("  server CPU per GetQueueStats", results, r => r.QueueStatsCpu, first, r => r.GetCpu, "ms", "vs GetRequest's");
         Print("SubmitRequest, 1 stream, p50", results, r => r.Submit, first, r => r.WhoAmI, "ms", "vs WhoAmI");
         Print("  server CPU per SubmitRequest", results, r => r.SubmitCpu, first, peer: null, "ms");
         Print("WatchRequests snapshot to snapshot_end, p50", results, r => r.Snapshot, first, r => r.ListNew, "ms", "vs a list page");
@@ -71,6 +83,9 @@ internal static class ScaleBenchmark
         var listAll = await SequentialAsync(server, size.ListCalls,
             _ => requests.ListRequestsAsync(new ListRequestsRequest { PageSize = ListPage }, ScaleCallers.As(ScaleCallers.Operator)).ResponseAsync);
         var everyPage = await EveryPageAsync(requests);
+        var stats = new StatsService.StatsServiceClient(channel);
+        var queueStats = await SequentialAsync(server, size.ListCalls,
+            _ => stats.GetQueueStatsAsync(new GetQueueStatsRequest(), ScaleCallers.As(ScaleCallers.Supervisor)).ResponseAsync);
         var submit = await SequentialAsync(server, size.Calls,
             i => intake.SubmitRequestAsync(Synthetic.SubmitRequest(Synthetic.NewKeyPrefix() + i), ScaleCallers.As(ScaleCallers.Intake)).ResponseAsync);
 
@@ -107,6 +122,8 @@ internal static class ScaleBenchmark
             ListCpu = listNew.CpuPerCall,
             ListAll = listAll.Latencies.Percentile(50),
             ListEveryPage = everyPage,
+            QueueStats = queueStats.Latencies.Percentile(50),
+            QueueStatsCpu = queueStats.CpuPerCall,
             Submit = submit.Latencies.Percentile(50),
             SubmitCpu = submit.CpuPerCall,
             Snapshot = snapshots.Percentile(50),
@@ -239,6 +256,8 @@ internal static class ScaleBenchmark
         public double ListCpu { get; init; }
         public double ListAll { get; init; }
         public double ListEveryPage { get; init; }
+        public double QueueStats { get; init; }
+        public double QueueStatsCpu { get; init; }
         public double Submit { get; init; }
         public double SubmitCpu { get; init; }
         public double Snapshot { get; init; }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using Hotline.Domain;
 using Hotline.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -42,6 +43,34 @@ internal sealed class ScaleData
     public string[] ClosedIds { get; }
 
     public TimeSpan FillTime { get; }
+
+    /// <summary>
+    /// The store kept at <paramref name="directory"/> by an earlier run, if that run finished filling
+    /// it (its manifest is written last), or a new one filled there.
+    /// </summary>
+    public static async Task<ScaleData> FillOrReuseAsync(string directory, int stored, int open)
+    {
+        var manifestFile = directory + ".filled.json";
+        if (File.Exists(manifestFile))
+        {
+            var kept = JsonSerializer.Deserialize<Manifest>(await File.ReadAllTextAsync(manifestFile))
+                ?? throw new InvalidDataException(manifestFile + " is empty.");
+            if (kept.Stored != stored || kept.Open != open)
+            {
+                throw new InvalidDataException(Report.Invariant($"{manifestFile} holds {kept.Stored} stored and {kept.Open} open, not {stored} and {open}."));
+            }
+            return new ScaleData(directory, BenchKeys.WriteFile(directory + ".key"), stored, open, kept.OpenIds, kept.ClosedIds, TimeSpan.FromSeconds(kept.FillSeconds));
+        }
+        if (System.IO.Directory.Exists(directory))
+        {
+            // A fill cut short: its store is incomplete.
+            System.IO.Directory.Delete(directory, recursive: true);
+        }
+        var data = await FillAsync(directory, stored, open);
+        var manifest = new Manifest(stored, open, data.OpenIds, data.ClosedIds, data.FillTime.TotalSeconds);
+        await File.WriteAllTextAsync(manifestFile, JsonSerializer.Serialize(manifest));
+        return data;
+    }
 
     public static async Task<ScaleData> FillAsync(string directory, int stored, int open)
     {
@@ -90,6 +119,8 @@ internal sealed class ScaleData
         }
         return new ScaleData(directory, BenchKeys.WriteFile(directory + ".key"), stored, open, openIds, [.. closedIds], started.Elapsed);
     }
+
+    private sealed record Manifest(int Stored, int Open, string[] OpenIds, string[] ClosedIds, double FillSeconds);
 
     /// <summary>
     /// The real clock moved by <see cref="Offset"/>, so a history can be days old without waiting days.

@@ -40,4 +40,31 @@ public sealed class RequestIdsTests
         Assert.NotEqual(first[..RequestIds.PrefixCharacters], second[..RequestIds.PrefixCharacters]);
         Assert.True(string.CompareOrdinal(first, second) < 0);
     }
+
+    [Fact]
+    public void Period_IsSharedByIdsOfOneStretchOf2To25Milliseconds_AndOrderedLikeThem()
+    {
+        // The start of a period: a whole number of 2^25 ms since the ids' epoch (2020-01-01).
+        var length = TimeSpan.FromMilliseconds(1L << 25);
+        var epoch = new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var start = epoch + length * 3_000;
+
+        var first = RequestIds.Period(RequestIds.New(start));
+        var last = RequestIds.Period(RequestIds.New(start + length - TimeSpan.FromMilliseconds(1)));
+        var next = RequestIds.Period(RequestIds.New(start + length));
+        var before = RequestIds.Period(RequestIds.New(start - TimeSpan.FromMilliseconds(1)));
+
+        Assert.Equal(RequestIds.PeriodCharacters, first.Length);
+        Assert.Equal(first, last);
+        Assert.NotEqual(first, next);
+        Assert.True(string.CompareOrdinal(before, first) < 0);
+        Assert.True(string.CompareOrdinal(first, next) < 0);
+        Assert.Equal(9.3, length.TotalHours, 1);
+    }
+
+    [Theory]
+    [InlineData("", "")]
+    [InlineData("ab", "ab")]
+    [InlineData("abcdef", "abc")]
+    public void Period_OfAnyString_IsItsLeadingCharacters(string id, string period) => Assert.Equal(period, RequestIds.Period(id));
 }

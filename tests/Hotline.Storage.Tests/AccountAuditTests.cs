@@ -26,7 +26,7 @@ public sealed class AccountAuditTests
         var text = record.ToString();
         Assert.DoesNotContain(token, text, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToBase64String(hash), text, StringComparison.Ordinal);
-        Assert.Equal(["_id", "time", "actor", "action", AuditDocument.RequestIdsField, "prev", "hash", AuditDocument.OperatorField],
+        Assert.Equal(["_id", "time", "actor", "action", AuditDocument.RequestKeysField, "prev", "hash", AuditDocument.OperatorField],
             record.Keys.ToList());
     }
 

@@ -121,7 +121,7 @@ public sealed class AuditChainTests(ITestOutputHelper output)
                 Update(audit, Record(8), d => d["time"] = d["time"].AsInt64 - TimeSpan.TicksPerHour);
                 break;
             case "point record 6 at other requests":
-                Update(audit, Record(6), d => d[AuditDocument.RequestIdsField] = new BsonArray());
+                Update(audit, Record(6), d => d[AuditDocument.RequestKeysField] = new BsonArray());
                 break;
             case "delete record 4":
                 audit.Delete(4);

@@ -11,13 +11,35 @@ namespace Hotline.Storage;
 internal static class AuditDocument
 {
     public const string Collection = "audit";
-    public const string RequestIdsField = "request_ids";
+
+    /// <summary>
+    /// The record's index keys, under a multikey index: a record naming one request (a change, a
+    /// get) has that request's id; a record naming several (a page of a list) has one
+    /// <see cref="PeriodKey"/> per period its requests were created in, and the ids themselves in
+    /// <see cref="ListedIdsField"/>, which is not indexed. Records written before that layout name
+    /// every request here, and are found the same way.
+    /// </summary>
+    public const string RequestKeysField = "request_ids";
+
+    /// <summary>The requests a record naming several names, in order; absent from a record naming one or none.</summary>
+    public const string ListedIdsField = "listed_ids";
+
     public const string OperatorField = "operator";
     public const string RevisionField = "revision";
     public const string WatchField = "watch";
 
-    /// <summary>Matches the records naming request @0, through the multikey index on <see cref="RequestIdsField"/>.</summary>
-    public const string NamesRequest = "$." + RequestIdsField + "[*] ANY = @0";
+    /// <summary>Matches the records with index key @0 or @1 (a request's id and its period key), through the index on <see cref="RequestKeysField"/>.</summary>
+    public const string HasRequestKey = "$." + RequestKeysField + "[*] ANY IN [@0, @1]";
+
+    /// <summary>
+    /// Why a list's record is indexed by period, not by request: a page of 100 would otherwise add
+    /// 100 entries to the request index, each on an index page of its own that the commit writes
+    /// twice and flushes, which was half of what a list cost (docs/performance.md). Request ids
+    /// begin with their creation time (<see cref="RequestIds"/>), so the page's requests fall into
+    /// a few periods, and a request's trail still finds every list that named it: the records of
+    /// its period, kept when they name it.
+    /// </summary>
+    public static string PeriodKey(string requestId) => "~" + RequestIds.Period(requestId);
 
     public static BsonDocument ToBson(AuditRecord record)
     {
@@ -27,10 +49,16 @@ internal static class AuditDocument
             ["time"] = record.Time.UtcTicks,
             ["actor"] = record.Actor,
             ["action"] = (int)record.Action,
-            [RequestIdsField] = new BsonArray(record.RequestIds.Select(id => new BsonValue(id))),
+            [RequestKeysField] = new BsonArray((record.RequestIds.Count > 1
+                ? record.RequestIds.Select(PeriodKey).Distinct(StringComparer.Ordinal)
+                : record.RequestIds).Select(key => new BsonValue(key))),
             ["prev"] = record.PreviousHash.ToArray(),
             ["hash"] = record.Hash.ToArray(),
         };
+        if (record.RequestIds.Count > 1)
+        {
+            doc[ListedIdsField] = new BsonArray(record.RequestIds.Select(id => new BsonValue(id)));
+        }
         if (record.OperatorId is not null)
         {
             doc[OperatorField] = record.OperatorId;
@@ -63,7 +91,7 @@ internal static class AuditDocument
         RequestDocument.Utc(doc["time"]),
         doc["actor"].AsString ?? throw new InvalidCastException("actor"),
         (AuditAction)doc["action"].AsInt32,
-        [.. doc[RequestIdsField].AsArray.Select(v => v.AsString ?? throw new InvalidCastException("request id"))],
+        [.. doc[doc.ContainsKey(ListedIdsField) ? ListedIdsField : RequestKeysField].AsArray.Select(v => v.AsString ?? throw new InvalidCastException("request id"))],
         doc["prev"].AsBinary ?? throw new InvalidCastException("prev"),
         doc["hash"].AsBinary ?? throw new InvalidCastException("hash"),
         doc.TryGetValue(OperatorField, out var account) ? account.AsString ?? throw new InvalidCastException(OperatorField) : null,
@@ -79,13 +107,27 @@ internal static class AuditDocument
         }
         try
         {
-            return new StoredAuditRecord(doc["_id"].AsInt64, FromBson(doc));
+            var record = FromBson(doc);
+            // The index keys are not hashed (they follow from the ids, which are): keys that do not
+            // follow would hide the record from the trails of the requests it names.
+            return new StoredAuditRecord(doc["_id"].AsInt64, KeysFollowFromIds(doc, record) ? record : null);
         }
         catch (Exception ex) when (ex is InvalidCastException or NullReferenceException)
         {
             return new StoredAuditRecord(doc["_id"].AsInt64, null);
         }
     }
+
+    /// <summary>
+    /// A record with <see cref="ListedIdsField"/> names several requests and is indexed by exactly their
+    /// period keys, in order of first appearance; a record without it is indexed by the ids it names,
+    /// which are read from the keys themselves.
+    /// </summary>
+    private static bool KeysFollowFromIds(BsonDocument doc, AuditRecord record) =>
+        !doc.ContainsKey(ListedIdsField)
+        || (record.RequestIds.Count > 1
+            && doc[RequestKeysField].AsArray.Select(key => key.AsString)
+                .SequenceEqual(record.RequestIds.Select(PeriodKey).Distinct(StringComparer.Ordinal), StringComparer.Ordinal));
 
     private static WatchMark WatchFromBson(BsonValue value)
     {

@@ -67,7 +67,7 @@ internal sealed class StoreSchema
         // A purge finds a request's change-log entries and intake keys without scanning either collection.
         Changes.EnsureIndex(ChangeDocument.RequestIdField, "$." + ChangeDocument.RequestIdField);
         IntakeKeys.EnsureIndex(IntakeKeyDocument.RequestIdField, "$." + IntakeKeyDocument.RequestIdField);
-        Audit.EnsureIndex(AuditDocument.RequestIdsField, "$." + AuditDocument.RequestIdsField + "[*]");
+        Audit.EnsureIndex(AuditDocument.RequestKeysField, "$." + AuditDocument.RequestKeysField + "[*]");
         // A request's trail finds the streams around its changes, its open spans and its closes (LiteDbRequestStore.ListAuditAsync).
         Watches.EnsureIndex(WatchDocument.ThroughField, "$." + WatchDocument.ThroughField);
         Watches.EnsureIndex(WatchDocument.StreamField, "$." + WatchDocument.StreamField);
