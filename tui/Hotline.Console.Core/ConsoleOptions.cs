@@ -45,10 +45,10 @@ public sealed record ConsoleOptions(IReadOnlyList<Uri> Servers, Credential Crede
 
         Usage: hotline-console [options]
 
-          --server URL        server address (default http://127.0.0.1:5171, or HOTLINE_SERVER);
-                              several servers of one installation: repeat --server or
-                              separate addresses with commas; the console starts on the
-                              first and fails over in that order when one stops
+          --server URL        server address (default http://127.0.0.1:5171, or
+                              HOTLINE_SERVER); several servers of one installation:
+                              repeat --server or separate them with commas; the
+                              console starts on the first and fails over in order
           --token-file PATH   read your access token from PATH, a file only you may read
                               (or set HOTLINE_TOKEN_FILE, or HOTLINE_TOKEN itself); tokens
                               are never taken as arguments

@@ -115,23 +115,18 @@ public static class StatusLine
                 return [$"signed out: {SignedOutShort(link.SignOut)}", "signed out"];
             default:
                 var retry = Retry(link, now, "reconnecting in", "reconnecting now");
-                var toServer = link.Server is { } next ? Retry(link, now, $"reconnecting to {next} in", $"reconnecting to {next} now") : null;
-                var trying = link.Server is { } tried ? Retry(link, now, $"trying {tried} in", $"trying {tried} now") : null;
                 var brief = Retry(link, now, "retry in", "retrying now");
-                if (link.DownSince is { } since && now - since >= OfflineAfter)
+                var offline = link.DownSince is { } since && now - since >= OfflineAfter ? $"offline since {DetailText.Clock(since, zone, now)}, " : null;
+                if (link.Server is not { } next)
                 {
-                    return toServer is null
-                        ? [$"offline since {DetailText.Clock(since, zone, now)}, {retry}", retry, brief]
-                        : [$"offline since {DetailText.Clock(since, zone, now)}, {toServer}", toServer, trying!, retry, brief];
+                    return offline is null ? [retry, brief] : [offline + retry, retry, brief];
                 }
-                if (toServer is null)
-                {
-                    return [retry, brief];
-                }
-                // Failing over is immediate: with nothing to count down, the address is what the line should keep.
-                return link.RetryAt is { } retryAt && retryAt <= now
-                    ? [toServer, trying!, $"trying {link.Server}", retry, brief]
-                    : [toServer, trying!, retry, brief];
+                // With several servers, the one tried next; failing over is immediate, and with
+                // nothing to count down the address is what the line should keep longest.
+                var toServer = Retry(link, now, $"reconnecting to {next} in", $"reconnecting to {next} now");
+                var trying = Retry(link, now, $"trying {next} in", $"trying {next} now");
+                string[] bare = link.RetryAt is { } retryAt && retryAt <= now ? [$"trying {next}"] : [];
+                return offline is null ? [toServer, trying, .. bare, retry, brief] : [offline + toServer, toServer, trying, .. bare, retry, brief];
         }
     }
 
