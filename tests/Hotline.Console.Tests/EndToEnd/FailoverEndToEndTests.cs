@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Hotline.Console.Remote;
 using Hotline.Console.State;
 using Hotline.Contract.V1;
+using Xunit.Abstractions;
 
 namespace Hotline.Console.Tests.EndToEnd;
 
@@ -13,7 +15,7 @@ namespace Hotline.Console.Tests.EndToEnd;
 /// the last revision the console received.
 /// </summary>
 [Collection(HeadlessCollection.Name)]
-public sealed class FailoverEndToEndTests
+public sealed class FailoverEndToEndTests(ITestOutputHelper output)
 {
     private const int Before = 15;
     private const int After = 15;
@@ -44,7 +46,12 @@ public sealed class FailoverEndToEndTests
         await WaitUntilAsync(() => Changes().Count == Before);
 
         await first.KillHardAsync();
+        var killed = Stopwatch.StartNew();
         await using var second = await first.StartSuccessorAsync(secondAddress);
+        var listening = killed.Elapsed;
+        await WaitUntilAsync(() => Connected().Count >= 2);
+        // A figure for the record, not a limit: most of it is the new process starting.
+        output.WriteLine($"failover: second server listening {listening.TotalMilliseconds:F0} ms after the kill, console on it after {killed.Elapsed.TotalMilliseconds:F0} ms");
         for (var i = 0; i < After; i++)
         {
             receipts.Add((await second.Intake.SubmitRequestAsync(Submission($"after-{i}"), second.As("web-form"))).Name);
