@@ -29,4 +29,16 @@ public static class ExitCodes
     /// failure; a supervisor starts it again, and it comes up locked.
     /// </summary>
     public const int LockedDown = 10;
+
+    /// <summary>`restore` refuses a data directory that holds anything: it never mixes a backup into live data.</summary>
+    public const int RestoreTargetNotEmpty = 11;
+
+    /// <summary>
+    /// `restore`: the backup's epoch key is gone (destroyed past retention, or absent from the key
+    /// file given), so the backup can never be read again; by design, not a fault.
+    /// </summary>
+    public const int BackupKeyDestroyed = 12;
+
+    /// <summary>`restore`: the file is not a backup, is cut off, or was altered (a chunk fails its AES-GCM tag).</summary>
+    public const int BackupDamaged = 13;
 }

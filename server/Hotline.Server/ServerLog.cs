@@ -141,4 +141,10 @@ internal static partial class ServerLog
 
     [LoggerMessage(81, LogLevel.Warning, "Escalation pass could not record ({Reason}); it tries again shortly.")]
     public static partial void EscalationDeferred(ILogger logger, string reason);
+
+    [LoggerMessage(90, LogLevel.Warning, "Backup key of {Epoch} destroyed: it is past retention plus one epoch, and every backup of it is unreadable from now on. Replace the offline copies of the backup key file.")]
+    public static partial void BackupKeyDestroyed(ILogger logger, string epoch);
+
+    [LoggerMessage(91, LogLevel.Information, "Backup taken at revision {Revision} (audit record {AuditSequence}), {Bytes} bytes before sealing, sealed under {Epoch}; new key: {KeyCreated}.")]
+    public static partial void BackupTaken(ILogger logger, long revision, long auditSequence, long bytes, string epoch, bool keyCreated);
 }

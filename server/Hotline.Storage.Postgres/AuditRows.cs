@@ -19,8 +19,21 @@ internal static class AuditRows
 
     public static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AuditRecord record, CancellationToken cancellationToken)
     {
+        await using var command = InsertCommand(connection, transaction, record);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Appends the record on the writer's thread (<see cref="PostgresRows"/>).</summary>
+    public static void Insert(NpgsqlConnection connection, NpgsqlTransaction transaction, AuditRecord record)
+    {
+        using var command = InsertCommand(connection, transaction, record);
+        command.ExecuteNonQuery();
+    }
+
+    private static NpgsqlCommand InsertCommand(NpgsqlConnection connection, NpgsqlTransaction transaction, AuditRecord record)
+    {
         ArgumentNullException.ThrowIfNull(record);
-        await using var command = new NpgsqlCommand(
+        var command = new NpgsqlCommand(
             "INSERT INTO audit (" + Columns + ") VALUES (@sequence, @ticks, @actor, @action, @request_ids, @operator_id, @revision, "
             + "@watch_stream, @watch_from, @watch_through, @watch_closed_since, @watch_ended, @previous_hash, @hash)",
             connection, transaction);
@@ -40,7 +53,7 @@ internal static class AuditRows
         parameters.Add(Optional("watch_ended", NpgsqlDbType.Boolean, watch?.Ended));
         parameters.AddWithValue("previous_hash", record.PreviousHash.ToArray());
         parameters.AddWithValue("hash", record.Hash.ToArray());
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return command;
     }
 
     /// <summary>

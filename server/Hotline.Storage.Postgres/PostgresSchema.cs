@@ -156,6 +156,12 @@ public static class PostgresSchema
             operator_id text NOT NULL
         );
 
+        -- The widest closed window any watch snapshot was recorded with: how far before a request's close a snapshot holding it can have begun.
+        CREATE TABLE IF NOT EXISTS watch_index (
+            id integer PRIMARY KEY CHECK (id = 1),
+            widest_window_ticks bigint NOT NULL
+        );
+
         -- Requests whose data key a purge destroyed and whose rows it has yet to remove.
         CREATE TABLE IF NOT EXISTS purges_in_progress (
             request_id text PRIMARY KEY COLLATE "C",

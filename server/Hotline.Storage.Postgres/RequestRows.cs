@@ -88,6 +88,32 @@ internal static class RequestRows
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
+    /// <summary>Inserts a new request's row, on the writer's thread (<see cref="PostgresRows"/>).</summary>
+    public static void Insert(NpgsqlConnection connection, NpgsqlTransaction transaction, SealedRequest request, byte[]? requester)
+    {
+        using var command = new NpgsqlCommand(
+            "INSERT INTO requests (id, " + Writable + ") VALUES (@id, " + WritableValues + ")",
+            connection, transaction);
+        Bind(command, request, requester);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Replaces the row of <paramref name="request"/> only while it is still at
+    /// <paramref name="expectedRevision"/>, the revision the command was decided against: a
+    /// conditional update, so a decision never lands on a row that moved under it. False when it had.
+    /// </summary>
+    public static bool UpdateIfAt(NpgsqlConnection connection, NpgsqlTransaction transaction, SealedRequest request, byte[]? requester,
+        long expectedRevision)
+    {
+        using var command = new NpgsqlCommand(
+            "UPDATE requests SET (" + Writable + ") = (" + WritableValues + ") WHERE id = @id AND revision = @expected",
+            connection, transaction);
+        Bind(command, request, requester);
+        command.Parameters.AddWithValue("expected", expectedRevision);
+        return command.ExecuteNonQuery() == 1;
+    }
+
     /// <summary>The request as the change log keeps it: every column but the requester's pseudonym, sealed fields as base64.</summary>
     public static string ToJson(SealedRequest request)
     {

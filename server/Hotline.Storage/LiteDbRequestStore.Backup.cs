@@ -9,6 +9,9 @@ public sealed record StoreSnapshot(long Revision, long AuditSequence, ReadOnlyMe
 
 public sealed partial class LiteDbRequestStore
 {
+    /// <summary>The database's file name inside a data directory, where a restore puts a backup's copy.</summary>
+    public const string DatabaseFileName = DataDirectory.DatabaseFileName;
+
     private string? _databaseFile;
 
     /// <summary>

@@ -41,7 +41,7 @@ public sealed partial class LiteDbRequestStore
     public async Task<int> CountClosedBeforeAsync(DateTimeOffset closedBefore, CancellationToken cancellationToken)
     {
         using var lease = await _reads.EnterAsync(cancellationToken).ConfigureAwait(false);
-        return PendingPurge.FindClosedBefore(_schema, closedBefore).Count();
+        return LiteDbRows.ClosedBefore(_schema, closedBefore).Count();
     }
 
     /// <summary>

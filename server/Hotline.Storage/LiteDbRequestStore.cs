@@ -253,7 +253,7 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
             }
             database.Checkpoint();
             var counters = StoreCounters.Read(schema.Meta);
-            var writer = new StoreWriter(database, schema, counters, options, timeProvider, changeListener, vault, logger);
+            var writer = new StoreWriter(new LiteDbEngine(database, schema), counters, options, timeProvider, changeListener, vault, logger);
             FinishInterruptedPurges(schema, writer, logger);
             writer.Start();
             var store = new LiteDbRequestStore(database, directoryLock, schema, writer, vault, options, timeProvider, logger)

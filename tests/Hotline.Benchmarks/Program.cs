@@ -50,4 +50,8 @@ if (only.Contains("list"))
 {
     await StoreListBenchmark.RunAsync(size);
 }
+if (only.Contains("backup"))
+{
+    await BackupBenchmark.RunAsync(size);
+}
 Report.Footer(Stopwatch.GetElapsedTime(started));

@@ -6,6 +6,7 @@ using Grpc.Net.Client;
 using Hotline.Contract.V1;
 using Hotline.Domain;
 using Hotline.Server.Access;
+using Hotline.Server.Backup;
 using Hotline.Server.Stats;
 using Hotline.Server.Store;
 using Hotline.Storage;
@@ -41,6 +42,12 @@ internal interface IAdminBackend : IAsyncDisposable
     Task<PurgeRequestsResponse> PurgeRequestsAsync(PurgeRequestsRequest request);
 
     Task<ProduceMonitoringReportResponse> ProduceMonitoringReportAsync(ProduceMonitoringReportRequest request);
+
+    /// <summary>Takes a sealed backup, handing the file to <paramref name="emit"/> piece by piece, in order.</summary>
+    Task<Contract.V1.BackupSummary> CreateBackupAsync(Func<ReadOnlyMemory<byte>, CancellationToken, Task> emit);
+
+    /// <summary>The names of every purged request, a page at a time.</summary>
+    IAsyncEnumerable<IReadOnlyList<string>> ExportPurgeLogAsync();
 }
 
 /// <summary>
@@ -83,14 +90,15 @@ internal static class AdminBackends
     /// <summary>The running server if its admin socket answers, else the data directory opened directly.</summary>
     /// <exception cref="DataDirectoryInUseException">A server holds the directory but its socket does not answer.</exception>
     /// <param name="stats">The report settings as this command line reads them, for a stopped server; a running one applies its own.</param>
-    public static async Task<IAdminBackend> ConnectAsync(StoreOptions options, StatsOptions stats, MasterKeySource masterKey)
+    /// <param name="backups">The backup settings and retention as this command line reads them, for a stopped server.</param>
+    public static async Task<IAdminBackend> ConnectAsync(StoreOptions options, StatsOptions stats, MasterKeySource masterKey, (BackupOptions Options, double RetentionDays) backups)
     {
         var socket = AdminSocketGate.PathFor(options.DataDirectory);
         if (await AnswersAsync(socket))
         {
             return new SocketAdminBackend(socket, masterKey);
         }
-        return await LocalAdminBackend.OpenAsync(options, stats, masterKey);
+        return await LocalAdminBackend.OpenAsync(options, stats, masterKey, backups);
     }
 
     private static async Task<bool> AnswersAsync(string socketPath)
@@ -195,6 +203,30 @@ internal sealed class SocketAdminBackend : IAdminBackend
     public async Task<ProduceMonitoringReportResponse> ProduceMonitoringReportAsync(ProduceMonitoringReportRequest request) =>
         await _client.ProduceMonitoringReportAsync(request, deadline: Deadline(LongCallTimeout));
 
+    public async Task<Contract.V1.BackupSummary> CreateBackupAsync(Func<ReadOnlyMemory<byte>, CancellationToken, Task> emit)
+    {
+        using var call = _client.CreateBackup(new CreateBackupRequest(), deadline: Deadline(LongCallTimeout));
+        while (await call.ResponseStream.MoveNext(CancellationToken.None))
+        {
+            var part = call.ResponseStream.Current;
+            if (part.PartCase == CreateBackupResponse.PartOneofCase.Summary)
+            {
+                return part.Summary;
+            }
+            await emit(part.Data.Memory, CancellationToken.None);
+        }
+        throw new IOException("the server ended the backup stream before its summary; nothing was kept");
+    }
+
+    public async IAsyncEnumerable<IReadOnlyList<string>> ExportPurgeLogAsync()
+    {
+        using var call = _client.ExportPurgeLog(new ExportPurgeLogRequest(), deadline: Deadline(LongCallTimeout));
+        while (await call.ResponseStream.MoveNext(CancellationToken.None))
+        {
+            yield return call.ResponseStream.Current.Names;
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
         _channel.Dispose();
@@ -213,18 +245,20 @@ internal sealed class LocalAdminBackend : IAdminBackend
     private readonly LiteDbRequestStore _store;
     private readonly Administration _administration;
     private readonly MasterKeySource _masterKey;
+    private readonly BackupAdministration _backups;
 
-    private LocalAdminBackend(LiteDbRequestStore store, Administration administration, MasterKeySource masterKey, string dataDirectory)
+    private LocalAdminBackend(LiteDbRequestStore store, Administration administration, BackupAdministration backups, MasterKeySource masterKey, string dataDirectory)
     {
         _store = store;
         _administration = administration;
+        _backups = backups;
         _masterKey = masterKey;
         Describe = $"No server running: administering {dataDirectory} directly.";
     }
 
     public string Describe { get; }
 
-    public static async Task<LocalAdminBackend> OpenAsync(StoreOptions options, StatsOptions stats, MasterKeySource masterKey)
+    public static async Task<LocalAdminBackend> OpenAsync(StoreOptions options, StatsOptions stats, MasterKeySource masterKey, (BackupOptions Options, double RetentionDays) backups)
     {
         // The key as the server reads it; a locked data directory opens without one.
         var store = LiteDbRequestStore.Open(options.DataDirectory, new RequestStoreOptions { ChangeLogRetention = options.ChangeLogRetention },
@@ -235,7 +269,10 @@ internal sealed class LocalAdminBackend : IAdminBackend
             await directory.LoadAsync(CancellationToken.None);
             var administration = new Administration(new OperatorAdministration(directory, NullLogger<OperatorAdministration>.Instance),
                 new StoreAdministration(store, store, store.Vault, NullLogger<StoreAdministration>.Instance), store, Options.Create(stats));
-            return new LocalAdminBackend(store, administration, masterKey, Path.GetFullPath(options.DataDirectory));
+            var full = Path.GetFullPath(options.DataDirectory);
+            var backup = new BackupAdministration(new BackupMaker(full, backups.Options, backups.RetentionDays, TimeProvider.System), store.CopyDatabaseAsync,
+                store, store.Vault, () => masterKey.Read() is { } key ? [.. key] : null);
+            return new LocalAdminBackend(store, administration, backup, masterKey, full);
         }
         catch
         {
@@ -278,6 +315,11 @@ internal sealed class LocalAdminBackend : IAdminBackend
 
     public Task<ProduceMonitoringReportResponse> ProduceMonitoringReportAsync(ProduceMonitoringReportRequest request) =>
         _administration.ProduceMonitoringReportAsync(request, CancellationToken.None);
+
+    public Task<Contract.V1.BackupSummary> CreateBackupAsync(Func<ReadOnlyMemory<byte>, CancellationToken, Task> emit) =>
+        _backups.CreateBackupAsync(emit, CancellationToken.None);
+
+    public IAsyncEnumerable<IReadOnlyList<string>> ExportPurgeLogAsync() => _backups.ExportPurgeLogAsync(CancellationToken.None);
 
     public ValueTask DisposeAsync()
     {

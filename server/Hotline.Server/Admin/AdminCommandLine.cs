@@ -6,6 +6,7 @@ using Grpc.Core;
 using Hotline.Contract.V1;
 using Hotline.Domain;
 using Hotline.Server.Access;
+using Hotline.Server.Backup;
 using Hotline.Server.Mapping;
 using Hotline.Server.Stats;
 using Hotline.Server.Store;
@@ -15,7 +16,7 @@ using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 namespace Hotline.Server.Admin;
 
 /// <summary>
-/// `Hotline.Server operators|lockdown|unlock|audit|purge|report …`: administration from the server's own machine.
+/// `Hotline.Server operators|lockdown|unlock|audit|purge|report|backup|purge-log …`: administration from the server's own machine.
 /// With a server running it talks to that server through the admin socket, so a revocation ends
 /// open streams at once; with none it opens the data directory itself (taking its lock file, so
 /// a server cannot start underneath it). Prints what it did; tokens are printed once, or written
@@ -47,6 +48,11 @@ public static class AdminCommandLine
                                      period x region x tag x channel x urgency x resolution, counts
                                      below k (Hotline:Stats:ReportMinimumCount, 5) withheld as <k;
                                      prints a table, and with --csv writes CSV to PATH (owner-only)
+          backup --out FILE          write a sealed backup of the store to FILE (owner-only, never
+                                     overwritten) while the server serves; restore it with
+                                     `Hotline.Server restore` (run `restore --help`)
+          purge-log --out FILE       write the names of every request ever purged to FILE, for a
+                                     restore of a backup taken before those purges
 
         --token-file PATH writes the token to PATH, readable by its owner only, instead of printing it.
         With the server running, commands go through its admin socket (DIR/admin.sock); with it
@@ -58,7 +64,7 @@ public static class AdminCommandLine
         wrong; 8 audit chain broken.
         """;
 
-    private static readonly HashSet<string> Commands = new(StringComparer.Ordinal) { "operators", "lockdown", "unlock", "audit", "purge", "report" };
+    private static readonly HashSet<string> Commands = new(StringComparer.Ordinal) { "operators", "lockdown", "unlock", "audit", "purge", "report", "backup", "purge-log" };
 
     public static bool Handles(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -98,10 +104,11 @@ public static class AdminCommandLine
             return ExitCodes.Usage;
         }
         using var masterKey = new MasterKeySource(options);
+        var backups = (BackupOptions.From(configuration), configuration.GetSection(RetentionOptions.Section).Get<RetentionOptions>()?.RetentionDays ?? 0);
         IAdminBackend backend;
         try
         {
-            backend = await AdminBackends.ConnectAsync(options, stats, masterKey);
+            backend = await AdminBackends.ConnectAsync(options, stats, masterKey, backups);
         }
         catch (DataDirectoryInUseException)
         {
@@ -195,6 +202,10 @@ public static class AdminCommandLine
             case ["report"]:
                 await ReportAsync(command, backend, output);
                 break;
+            case ["backup"]:
+                return await BackupCommands.BackupAsync(ParsedCommand.Require(command.Out, "--out"), backend, output, error);
+            case ["purge-log"]:
+                return await BackupCommands.ExportPurgeLogAsync(ParsedCommand.Require(command.Out, "--out"), backend, output, error);
             default:
                 throw new DomainException(ErrorKind.InvalidArgument, ErrorReasons.InvalidFields,
                     $"unknown command '{string.Join(' ', command.Words)}'; run with --help");
@@ -353,6 +364,8 @@ public static class AdminCommandLine
 
         public string? Csv { get; init; }
 
+        public string? Out { get; init; }
+
         public static string Require(string? value, string name) => value ?? throw new DomainException(ErrorKind.InvalidArgument, ErrorReasons.InvalidFields,
             $"{name} is required; run with --help");
     }
@@ -386,9 +399,11 @@ public static class AdminCommandLine
                 new Command("audit") { new Command("verify") },
                 new Command("purge") { new Argument<string[]>("ID") { Arity = ArgumentArity.ZeroOrMore } },
                 new Command("report"),
+                new Command("backup"),
+                new Command("purge-log"),
             };
             // Every verb accepts every flag, as the command line always has; a verb ignores those it does not use.
-            foreach (var option in new Option[] { Help, Name, Role, TokenFile, ClosedBefore, Yes, From, To, By, K, Csv })
+            foreach (var option in new Option[] { Help, Name, Role, TokenFile, ClosedBefore, Yes, From, To, By, K, Csv, Out })
             {
                 option.Recursive = true;
                 _root.Options.Add(option);
@@ -417,10 +432,12 @@ public static class AdminCommandLine
 
         private Option<string[]> Csv { get; } = Valued("--csv");
 
+        private Option<string[]> Out { get; } = Valued("--out");
+
         /// <summary>The command, or <see cref="ArgumentException"/> with the first mistake in its flags.</summary>
         public ParsedCommand Parse(IReadOnlyList<string> args)
         {
-            Option[] valued = [Name, Role, TokenFile, ClosedBefore, From, To, By, K, Csv];
+            Option[] valued = [Name, Role, TokenFile, ClosedBefore, From, To, By, K, Csv, Out];
             var (own, configuration) = SplitConfiguration(args, valued);
             var parsed = _root.Parse(own, Configuration);
             if (FirstMistake(parsed, args, own, valued) is { } mistake)
@@ -447,6 +464,7 @@ public static class AdminCommandLine
                 By = Last(parsed.GetValue(By)),
                 K = Last(parsed.GetValue(K)),
                 Csv = Last(parsed.GetValue(Csv)),
+                Out = Last(parsed.GetValue(Out)),
             };
         }
 

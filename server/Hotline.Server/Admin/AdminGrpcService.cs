@@ -1,8 +1,10 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
+using Google.Protobuf;
 using Grpc.Core;
 using Hotline.Contract.V1;
 using Hotline.Domain;
+using Hotline.Server.Backup;
 
 namespace Hotline.Server.Admin;
 
@@ -10,7 +12,8 @@ namespace Hotline.Server.Admin;
 /// AdminService, reachable only through the admin socket (see <see cref="Access.AdminSocketGate"/>):
 /// <see cref="Administration"/> for the work, <see cref="LockdownSwitch"/> for what only a running server does.
 /// </summary>
-public sealed class AdminGrpcService(Administration administration, LockdownSwitch lockdown) : AdminService.AdminServiceBase
+public sealed class AdminGrpcService(Administration administration, LockdownSwitch lockdown, BackupAdministration backups, ILogger<AdminGrpcService> logger)
+    : AdminService.AdminServiceBase
 {
     public override Task<AddOperatorResponse> AddOperator(AddOperatorRequest request, ServerCallContext context) =>
         administration.AddOperatorAsync(request, context.CancellationToken);
@@ -66,4 +69,24 @@ public sealed class AdminGrpcService(Administration administration, LockdownSwit
 
     public override Task<PurgeRequestsResponse> PurgeRequests(PurgeRequestsRequest request, ServerCallContext context) =>
         administration.PurgeRequestsAsync(request, context.CancellationToken);
+
+    public override async Task CreateBackup(CreateBackupRequest request, IServerStreamWriter<CreateBackupResponse> responseStream, ServerCallContext context)
+    {
+        // One writer for the stream: the pieces are written in order, each awaited before the next.
+        var summary = await backups.CreateBackupAsync(
+            (piece, cancellationToken) => responseStream.WriteAsync(new CreateBackupResponse { Data = ByteString.CopyFrom(piece.Span) }, cancellationToken),
+            context.CancellationToken);
+        ServerLog.BackupTaken(logger, summary.Revision, summary.AuditSequence, summary.DatabaseBytes, summary.EpochName, summary.KeyCreated);
+        await responseStream.WriteAsync(new CreateBackupResponse { Summary = summary }, context.CancellationToken);
+    }
+
+    public override async Task ExportPurgeLog(ExportPurgeLogRequest request, IServerStreamWriter<ExportPurgeLogResponse> responseStream, ServerCallContext context)
+    {
+        await foreach (var page in backups.ExportPurgeLogAsync(context.CancellationToken))
+        {
+            var response = new ExportPurgeLogResponse();
+            response.Names.AddRange(page);
+            await responseStream.WriteAsync(response, context.CancellationToken);
+        }
+    }
 }

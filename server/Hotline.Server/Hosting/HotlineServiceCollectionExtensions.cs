@@ -2,6 +2,7 @@ using Google.Protobuf.Reflection;
 using Hotline.Domain;
 using Hotline.Server.Access;
 using Hotline.Server.Admin;
+using Hotline.Server.Backup;
 using Hotline.Server.Escalation;
 using Hotline.Server.Flood;
 using Hotline.Server.Grpc;
@@ -50,6 +51,15 @@ public static class HotlineServiceCollectionExtensions
         services.AddHostedService<StartupSequence>();
         services.AddHostedService(sp => sp.GetRequiredService<StoreLifetime>());
         services.AddHostedService<RetentionService>();
+        services.AddCheckedOptions<BackupOptions>(BackupOptions.Section);
+        services.AddSingleton(sp =>
+        {
+            var lifetime = sp.GetRequiredService<StoreLifetime>();
+            var store = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
+            var maker = new BackupMaker(lifetime.DataDirectory, sp.GetRequiredService<IOptions<BackupOptions>>().Value,
+                sp.GetRequiredService<IOptions<RetentionOptions>>().Value.RetentionDays, sp.GetRequiredService<TimeProvider>());
+            return new BackupAdministration(maker, lifetime.CopyDatabaseAsync, lifetime.Audit, lifetime.Vault, () => MasterKeyFile.Read(store));
+        });
         services.AddHostedService(sp => sp.GetRequiredService<EscalationMonitor>());
         services.AddHotlineAccess();
 

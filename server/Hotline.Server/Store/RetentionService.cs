@@ -1,4 +1,5 @@
 using Hotline.Domain;
+using Hotline.Server.Backup;
 using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Store;
@@ -7,11 +8,13 @@ namespace Hotline.Server.Store;
 /// Purges closed requests older than <see cref="RetentionOptions.RetentionDays"/>, once at start and
 /// then every <see cref="RetentionOptions.RetentionCheckInterval"/>, through the store's writer like
 /// any other change. While the installation is locked down it waits: purging is audited, and the
-/// audit chain needs the master key.
+/// audit chain needs the master key. Each pass also destroys the backup keys of expired epochs
+/// (<see cref="BackupMaker"/>), so backups expire on the same clock as the requests in them.
 /// </summary>
 internal sealed class RetentionService(
     IOptions<RetentionOptions> options,
     StoreLifetime lifetime,
+    BackupAdministration backups,
     TimeProvider time,
     ILogger<RetentionService> logger) : BackgroundService
 {
@@ -53,6 +56,10 @@ internal sealed class RetentionService(
             if (purged > 0)
             {
                 ServerLog.RetentionPurged(logger, purged);
+            }
+            foreach (var epoch in await backups.DestroyExpiredKeysAsync(stoppingToken))
+            {
+                ServerLog.BackupKeyDestroyed(logger, epoch);
             }
         }
         catch (DomainException ex)

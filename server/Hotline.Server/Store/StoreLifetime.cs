@@ -64,6 +64,10 @@ internal sealed class StoreLifetime : IHostedService, IDisposable
         return new StoreLifetime(store, Path.GetFullPath(settings.DataDirectory));
     }
 
+    /// <summary>A consistent copy of the database, taken by the writer between two batches (see <see cref="LiteDbRequestStore.CopyDatabaseAsync"/>).</summary>
+    public Task<StoreSnapshot> CopyDatabaseAsync(Stream destination, CancellationToken cancellationToken) =>
+        _store.CopyDatabaseAsync(destination, cancellationToken);
+
     /// <summary>Drops change-log entries beyond the configured retention now, instead of waiting for the writer to do it.</summary>
     public Task CompactAsync() => _store.CompactAsync(CancellationToken.None);
 

@@ -1,25 +1,16 @@
-using System.Globalization;
 using Hotline.Domain;
 using LiteDB;
 
 namespace Hotline.Storage;
 
 /// <summary>
-/// Remembers which request an intake caller's idempotency key created. The key is stored only as a
-/// keyed hash: integrators choose it, and a gateway that builds it from a phone number or a message
-/// id would otherwise leave exactly what sealing hides in the clear.
+/// Remembers which request an intake caller's idempotency key created, under the key's stored form
+/// (<see cref="IntakeKeys"/>: a keyed hash) as <c>_id</c>.
 /// </summary>
 internal static class IntakeKeyDocument
 {
     public const string Collection = "intake_keys";
     public const string RequestIdField = "request_id";
-
-    /// <summary>
-    /// The length prefix makes the key unambiguous whatever characters an operator id holds:
-    /// ("a:b", "c") and ("a", "b:c") cannot meet.
-    /// </summary>
-    public static string Key(KeyRing ring, string submittedBy, string intakeRequestId) =>
-        ring.IntakeKey(submittedBy.Length.ToString(CultureInfo.InvariantCulture) + ":" + submittedBy + ":" + intakeRequestId);
 
     public static BsonDocument ToBson(string key, IntakeReceipt receipt) => new()
     {

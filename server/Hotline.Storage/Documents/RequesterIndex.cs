@@ -12,8 +12,8 @@ namespace Hotline.Storage;
 /// </summary>
 internal static class RequesterIndex
 {
-    /// <summary>Counting stops here: the contract reports this value as "this many or more".</summary>
-    public const int EarlierContactsCap = 100;
+    /// <inheritdoc cref="EarlierContacts.Cap"/>
+    public const int EarlierContactsCap = EarlierContacts.Cap;
 
     public const string Field = RequestDocument.RequesterField;
 
@@ -84,7 +84,8 @@ internal static class RequesterIndex
     /// <summary>The range of keys <see cref="CountEarlier"/> counts: the requester's requests numbered 1 to <paramref name="number"/> - 1.</summary>
     internal static (string From, string To) EarlierRange(string prefix, long number) => (prefix + Pad(0), prefix + Pad(number - 1));
 
-    private static string Prefix(byte[] pseudonym) =>
+    /// <summary>The pseudonym part of a key, with its separator: what every key of the requester begins with.</summary>
+    public static string Prefix(byte[] pseudonym) =>
         Convert.ToBase64String(pseudonym).TrimEnd('=').Replace('+', '-').Replace('/', '_') + ":";
 
     private static string Pad(long number) => number.ToString("D19", CultureInfo.InvariantCulture);
@@ -105,7 +106,7 @@ internal sealed class EarlierContactsCount(ILiteCollection<BsonDocument> request
 
     /// <summary>
     /// The count stored with the request when it was created (kept true by purges, see
-    /// <see cref="WriteBatch.RemovePurged"/>), or, for a request stored before counts were kept,
+    /// <see cref="LiteDbRows.RemoveRequest"/>), or, for a request stored before counts were kept,
     /// counted now.
     /// </summary>
     public int Of(BsonDocument doc) =>

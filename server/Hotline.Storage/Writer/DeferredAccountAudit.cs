@@ -11,15 +11,15 @@ internal static class DeferredAccountAudit
 {
     private const string Id = "audit_deferred";
 
-    public static void Append(ILiteCollection<BsonDocument> meta, DateTimeOffset time, string actor, AuditAction action, string operatorId)
+    public static void Append(ILiteCollection<BsonDocument> meta, DeferredAccountChange change)
     {
         var doc = meta.FindById(Id) ?? new BsonDocument { ["_id"] = Id, ["records"] = new BsonArray() };
         doc["records"].AsArray.Add(new BsonDocument
         {
-            ["time"] = time.UtcTicks,
-            ["actor"] = actor,
-            ["action"] = (int)action,
-            ["operator"] = operatorId,
+            ["time"] = change.Time.UtcTicks,
+            ["actor"] = change.Actor,
+            ["action"] = (int)change.Action,
+            ["operator"] = change.OperatorId,
         });
         meta.Upsert(doc);
     }
@@ -28,16 +28,14 @@ internal static class DeferredAccountAudit
     public static int Count(ILiteCollection<BsonDocument> meta) => meta.FindById(Id) is { } doc ? doc["records"].AsArray.Count : 0;
 
     /// <summary>Every waiting record, removed from the collection in the same transaction.</summary>
-    public static IReadOnlyList<Deferred> Take(ILiteCollection<BsonDocument> meta)
+    public static IReadOnlyList<DeferredAccountChange> Take(ILiteCollection<BsonDocument> meta)
     {
         if (meta.FindById(Id) is not { } doc)
         {
             return [];
         }
         meta.Delete(Id);
-        return [.. doc["records"].AsArray.Select(r => new Deferred(
+        return [.. doc["records"].AsArray.Select(r => new DeferredAccountChange(
             RequestDocument.Utc(r["time"]), r["actor"].AsString, (AuditAction)r["action"].AsInt32, r["operator"].AsString))];
     }
-
-    public sealed record Deferred(DateTimeOffset Time, string Actor, AuditAction Action, string OperatorId);
 }

@@ -5,7 +5,7 @@ namespace Hotline.Storage;
 /// transaction is open and the write-ahead log is folded into the data file, so the file is
 /// consistent at one revision for as long as the copy takes. Writes queue meanwhile.
 /// </summary>
-internal sealed class PendingSnapshot : PendingWrite<StoreSnapshot>
+internal sealed class PendingSnapshot : PendingWrite<StoreSnapshot>, IBetweenBatches
 {
     private readonly Func<StoreCounters, StoreSnapshot> _copy;
 

@@ -59,6 +59,8 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
         ["/hotline.v1.AdminService/VerifyAudit"] = [NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed],
         ["/hotline.v1.AdminService/PurgeRequests"] = [NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed],
         ["/hotline.v1.AdminService/ProduceMonitoringReport"] = [NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed],
+        ["/hotline.v1.AdminService/CreateBackup"] = [NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed],
+        ["/hotline.v1.AdminService/ExportPurgeLog"] = [NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed, NotServed],
         ["/grpc.health.v1.Health/Check"] = [Ok, Ok, Ok, Ok, Ok, Ok, Ok, Ok],
         // Last: it revokes the token of every caller it succeeds for.
         ["/hotline.v1.OperatorService/EndMySession"] = [Unauth, Unauth, Unauth, Denied, Ok, Ok, Ok, Ok],
@@ -234,6 +236,16 @@ public sealed class AccessMatrixTests(ITestOutputHelper output)
                 return await Outcome(() => admin.PurgeRequestsAsync(new PurgeRequestsRequest { Names = { name } }, o).ResponseAsync);
             },
             ["/hotline.v1.AdminService/ProduceMonitoringReport"] = o => Outcome(() => admin.ProduceMonitoringReportAsync(new ProduceMonitoringReportRequest(), o).ResponseAsync),
+            ["/hotline.v1.AdminService/CreateBackup"] = o => Outcome(async () =>
+            {
+                using var call = admin.CreateBackup(new CreateBackupRequest(), o);
+                await call.ResponseStream.MoveNext(CancellationToken.None);
+            }),
+            ["/hotline.v1.AdminService/ExportPurgeLog"] = o => Outcome(async () =>
+            {
+                using var call = admin.ExportPurgeLog(new ExportPurgeLogRequest(), o);
+                await call.ResponseStream.MoveNext(CancellationToken.None);
+            }),
             ["/grpc.health.v1.Health/Check"] = o => Outcome(() => new Health.HealthClient(server.Channel).CheckAsync(new HealthCheckRequest(), o).ResponseAsync),
         };
     }

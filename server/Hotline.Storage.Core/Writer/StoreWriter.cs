@@ -1,25 +1,25 @@
 using System.Diagnostics;
 using Hotline.Domain;
-using LiteDB;
 using Microsoft.Extensions.Logging;
 
 namespace Hotline.Storage;
 
 /// <summary>
-/// The one thread that changes the database. It takes everything waiting (up to the batch limit)
-/// into one transaction, commits, checkpoints so the data file is flushed, and only then tells
-/// the callers and the change listener. A dedicated thread rather than an async loop because
-/// LiteDB binds a transaction to the OS thread that began it, and because a single writer makes
-/// commit order equal revision order, which both the live feed and LiteDB's crash recovery need.
+/// The one thread that changes the database, for every store. It takes everything waiting (up to
+/// the batch limit) into one transaction, commits, flushes when the database needs it (LiteDB's
+/// checkpoint), and only then tells the callers and the change listener. A dedicated thread rather
+/// than an async loop because LiteDB binds a transaction to the OS thread that began it, and
+/// because a single writer makes commit order equal revision order, which both the live feed and
+/// LiteDB's crash recovery need. On PostgreSQL each server has one, and the head row that every
+/// transaction locks first (see <see cref="IStoreEngine.Begin"/>) orders the servers' commits; one
+/// transaction per batch is what makes that lock affordable.
 /// </summary>
 internal sealed class StoreWriter
 {
     private readonly object _gate = new();
     private readonly Queue<PendingWrite> _queue = new();
     private readonly Thread _thread;
-    private readonly LiteDatabase _database;
-    private readonly StoreSchema _schema;
-    private readonly WriterLookups _lookups;
+    private readonly IStoreEngine _engine;
     private readonly RequestStoreOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly IChangeListener _listener;
@@ -36,13 +36,11 @@ internal sealed class StoreWriter
     private long _compactedThrough;
     private long _batchCount;
 
-    public StoreWriter(LiteDatabase database, StoreSchema schema, StoreCounters counters, RequestStoreOptions options,
+    public StoreWriter(IStoreEngine engine, StoreCounters counters, RequestStoreOptions options,
         TimeProvider timeProvider, IChangeListener listener, StoreKeyVault vault, ILogger logger)
     {
         _vault = vault;
-        _database = database;
-        _schema = schema;
-        _lookups = new WriterLookups(schema);
+        _engine = engine;
         _counters = counters;
         _committedRevision = counters.LastRevision;
         _compactedThrough = counters.CompactedThrough;
@@ -152,7 +150,7 @@ internal sealed class StoreWriter
         var batch = new List<IStagedWrite>(_options.MaxBatchSize);
         var compactions = new List<PendingCompaction>();
         var purges = new List<PendingPurge>();
-        var snapshots = new List<PendingSnapshot>();
+        var snapshots = new List<IBetweenBatches>();
         while (TakeWaiting(batch, compactions, purges, snapshots))
         {
             if (_failed)
@@ -202,7 +200,7 @@ internal sealed class StoreWriter
             // A failed store still has its broken transaction open, and a checkpoint would wait for it forever.
             if (!_failed)
             {
-                _database.Checkpoint();
+                _engine.Flush();
             }
         }
         catch (Exception ex)
@@ -232,7 +230,7 @@ internal sealed class StoreWriter
     }
 
     /// <summary>Copies the database for each waiting snapshot, right after a checkpoint, with no transaction open.</summary>
-    private void TakeSnapshots(List<PendingSnapshot> snapshots)
+    private void TakeSnapshots(List<IBetweenBatches> snapshots)
     {
         if (snapshots.Count == 0)
         {
@@ -250,7 +248,7 @@ internal sealed class StoreWriter
         snapshots.Clear();
     }
 
-    private static void FailSnapshots(List<PendingSnapshot> snapshots, Exception exception)
+    private static void FailSnapshots(List<IBetweenBatches> snapshots, Exception exception)
     {
         foreach (var snapshot in snapshots)
         {
@@ -261,7 +259,7 @@ internal sealed class StoreWriter
 
     /// <summary>Waits for work and takes what is queued; false once shutdown has begun and the queue is empty.</summary>
     private bool TakeWaiting(List<IStagedWrite> batch, List<PendingCompaction> compactions, List<PendingPurge> purges,
-        List<PendingSnapshot> snapshots)
+        List<IBetweenBatches> snapshots)
     {
         lock (_gate)
         {
@@ -289,7 +287,7 @@ internal sealed class StoreWriter
                     {
                         purges.Add(purge);
                     }
-                    else if (write is PendingSnapshot snapshot)
+                    else if (write is IBetweenBatches snapshot)
                     {
                         snapshots.Add(snapshot);
                     }
@@ -324,14 +322,14 @@ internal sealed class StoreWriter
                 return;
             }
         }
-        using var batch = new WriteBatch(_schema, _lookups, _counters, _timeProvider.GetUtcNow(), keys);
-        if (!TryCommit(batch, b =>
+        using var batch = TryCommit(keys, _timeProvider.GetUtcNow(), b =>
             {
                 foreach (var write in writes)
                 {
                     write.Stage(b);
                 }
-            }, writes.Count, out var failure))
+            }, writes.Count, out var failure);
+        if (batch is null)
         {
             foreach (var write in writes)
             {
@@ -363,7 +361,7 @@ internal sealed class StoreWriter
         IReadOnlyList<string> ids;
         try
         {
-            ids = purge.Select(_schema);
+            ids = _engine.Read(purge.Select);
         }
         catch (Exception ex)
         {
@@ -385,9 +383,14 @@ internal sealed class StoreWriter
                 purge.Fail(DomainException.LockedDown(write: true));
                 return;
             }
-            using var destroy = new WriteBatch(_schema, _lookups, _counters, now, keys);
-            if (!TryCommit(destroy, b =>
+            using var destroy = TryCommit(keys, now, b =>
                 {
+                    // Selected outside this transaction: another server may have purged some since.
+                    ids = [.. ids.Where(id => _engine.Rows.FindWrappedDataKey(id) is not null)];
+                    if (ids.Count == 0)
+                    {
+                        return;
+                    }
                     foreach (var id in ids)
                     {
                         b.DestroyDataKey(id);
@@ -397,24 +400,30 @@ internal sealed class StoreWriter
                     {
                         b.Audit(purge.Actor, AuditAction.RetentionRun, ids);
                     }
-                    PurgeInProgress.Write(_schema.Meta, ids);
-                }, ids.Count, out var failure))
+                    _engine.Rows.WritePurgesInProgress(ids, purge.Actor);
+                }, ids.Count, out var failure);
+            if (destroy is null)
             {
                 purge.Fail(failure);
                 return;
             }
             keys.Dispose();
             notDurable = Settle(destroy);
+            if (ids.Count == 0)
+            {
+                purge.Complete(0);
+                return;
+            }
         }
-        using var remove = new WriteBatch(_schema, _lookups, _counters, now, keys: null);
-        if (!TryCommit(remove, b =>
+        using var remove = TryCommit(keys: null, now, b =>
             {
                 foreach (var id in ids)
                 {
                     b.RemovePurged(id, purge.Actor);
                 }
-                PurgeInProgress.Clear(_schema.Meta);
-            }, ids.Count, out var removeFailure))
+                _engine.Rows.ClearPurgesInProgress();
+            }, ids.Count, out var removeFailure);
+        if (remove is null)
         {
             // The keys are gone, so the requests are already unreadable; the next open finishes the removal.
             purge.Fail(removeFailure);
@@ -433,43 +442,49 @@ internal sealed class StoreWriter
         }
     }
 
-    /// <summary>Runs <paramref name="stage"/> in a transaction and commits; on failure rolls back and says why.</summary>
-    private bool TryCommit(WriteBatch batch, Action<WriteBatch> stage, int commands, out Exception failure)
+    /// <summary>
+    /// Begins a transaction, runs <paramref name="stage"/> in a batch built on the counters it
+    /// begins with, and commits; on failure rolls back and says why.
+    /// </summary>
+    /// <returns>The committed batch, for the caller to settle and dispose; null on failure.</returns>
+    private WriteBatch? TryCommit(KeyLease? keys, DateTimeOffset now, Action<WriteBatch> stage, int commands, out Exception failure)
     {
+        WriteBatch? batch = null;
         try
         {
-            BeginTransaction();
+            batch = new WriteBatch(_engine.Rows, _engine.Begin(_counters), now, keys);
             stage(batch);
             batch.Finish();
-            _database.Commit();
+            _engine.Commit();
             failure = null!;
-            return true;
+            return batch;
         }
         catch (Exception ex)
         {
+            batch?.Dispose();
             _logger.CommitFailed(ex, commands);
             // Settled before the callers hear of it, so they see WritesFailed as it now is.
             if (RollBack())
             {
                 ReloadCounters();
-                if (IsDiskFailure(ex))
+                if (_engine.IsStorageRefusal(ex))
                 {
                     NoteDiskRefused(ex);
                     failure = StoreUnavailable.DiskRefused();
-                    return false;
+                    return null;
                 }
             }
-            else if (IsDiskFailure(ex))
+            else if (_engine.IsStorageRefusal(ex))
             {
                 // A full disk can refuse the rollback too (LiteDB writes the transaction's new pages back
                 // to its log as free). Nothing of the batch was confirmed in the log, so its callers are
                 // told what every later writer hears until the restart: UNAVAILABLE, not INTERNAL.
                 NoteDiskRefused(ex);
                 failure = StoreUnavailable.StorageFailed();
-                return false;
+                return null;
             }
             failure = ex;
-            return false;
+            return null;
         }
     }
 
@@ -504,10 +519,11 @@ internal sealed class StoreWriter
             Interlocked.Exchange(ref _compactedThrough, cutoff);
             try
             {
-                BeginTransaction();
-                dropped = _schema.Changes.DeleteMany(ChangeDocument.AtOrBelow(cutoff));
-                compacted.Write(_schema.Meta);
-                _database.Commit();
+                var begun = _engine.Begin(_counters);
+                compacted = begun with { CompactedThrough = Math.Max(cutoff, begun.CompactedThrough) };
+                dropped = _engine.Rows.DeleteChangesThrough(cutoff);
+                _engine.Rows.WriteCounters(compacted, revisionChanged: false);
+                _engine.Commit();
             }
             catch (Exception ex)
             {
@@ -536,14 +552,6 @@ internal sealed class StoreWriter
         }
     }
 
-    private void BeginTransaction()
-    {
-        if (!_database.BeginTrans())
-        {
-            throw new InvalidOperationException("The writer thread still has a transaction open.");
-        }
-    }
-
     /// <summary>
     /// Rolls a failed transaction back. When even that fails, LiteDB leaves the transaction open on
     /// this thread and refuses every later rollback of it, so the writer stops taking writes.
@@ -553,7 +561,7 @@ internal sealed class StoreWriter
     {
         try
         {
-            _database.Rollback();
+            _engine.RollBack();
             return true;
         }
         catch (Exception ex)
@@ -564,37 +572,24 @@ internal sealed class StoreWriter
         }
     }
 
-    /// <summary>Flushes the data file; returns the failure, if any, for the callers of the batch.</summary>
+    /// <summary>Flushes what was committed (LiteDB's checkpoint); returns the failure, if any, for the callers of the batch.</summary>
     private Exception? Checkpoint()
     {
         try
         {
-            _database.Checkpoint();
+            _engine.Flush();
             return null;
         }
         catch (Exception ex)
         {
             _logger.CheckpointFailed(ex, _counters.LastRevision);
-            if (IsDiskFailure(ex))
+            if (_engine.IsStorageRefusal(ex))
             {
                 NoteDiskRefused(ex);
                 return StoreUnavailable.NotFlushed();
             }
             return new IOException("The change was committed but could not be flushed to disk; it may not survive a power failure.", ex);
         }
-    }
-
-    /// <summary>An I/O error from the file system (a full disk, a failing one), anywhere in the exception's causes.</summary>
-    private static bool IsDiskFailure(Exception exception)
-    {
-        for (Exception? cause = exception; cause is not null; cause = cause.InnerException)
-        {
-            if (cause is IOException)
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void NoteDiskRefused(Exception exception)
@@ -614,7 +609,7 @@ internal sealed class StoreWriter
     {
         try
         {
-            var durable = StoreCounters.Read(_schema.Meta);
+            var durable = _engine.ReadCounters();
             if (durable.LastRevision != _counters.LastRevision)
             {
                 _logger.CountersMovedOnFailure(durable.LastRevision, _counters.LastRevision);

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Hotline.Domain;
-using LiteDB;
 
 namespace Hotline.Storage;
 
@@ -9,13 +8,15 @@ namespace Hotline.Storage;
 /// commit, and the rows written so far, so a later command in the same batch decides against an
 /// earlier one's result. It seals what it writes with the keys it holds, and appends one audit
 /// record per change in the same transaction. Data keys unwrapped for the batch are erased when it
-/// is disposed. Used by the writer thread only.
+/// is disposed. The same for every store: it reads and writes through the store's
+/// <see cref="IStoreRows"/>. Used by the writer thread only.
 /// </summary>
 internal sealed class WriteBatch : IDisposable
 {
-    private readonly StoreSchema _schema;
-    private readonly WriterLookups _lookups;
+    private readonly IStoreRows _rows;
     private readonly KeyLease? _keys;
+    /// <summary><see cref="DataKey"/> as the delegate rows open a request with, made once per batch rather than once per read.</summary>
+    private readonly Func<string, byte[]?> _dataKey;
     private readonly Dictionary<string, HelpRequest> _written = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IntakeReceipt> _receipts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OperatorRecord> _operators = new(StringComparer.Ordinal);
@@ -28,11 +29,11 @@ internal sealed class WriteBatch : IDisposable
     /// Null for a batch that seals nothing and writes no audit record: finishing a purge, or
     /// operator accounts changed while the installation is locked down.
     /// </param>
-    public WriteBatch(StoreSchema schema, WriterLookups lookups, StoreCounters counters, DateTimeOffset now, KeyLease? keys)
+    public WriteBatch(IStoreRows rows, StoreCounters counters, DateTimeOffset now, KeyLease? keys)
     {
-        _schema = schema;
-        _lookups = lookups;
+        _rows = rows;
         _keys = keys;
+        _dataKey = DataKey;
         Counters = counters;
         Now = now;
     }
@@ -56,28 +57,19 @@ internal sealed class WriteBatch : IDisposable
         {
             return written;
         }
-        if (_lookups.Requests.Find(requestId) is not { } doc || !RevisionWatermark.IsRequest(doc))
-        {
-            return null;
-        }
         // A request whose data key is gone is being purged: it no longer exists for any command.
-        if (DataKey(requestId) is not { } dataKey)
-        {
-            return null;
-        }
-        using var sealer = new RequestSealer(requestId, dataKey);
-        return RequestDocument.FromBson(doc, sealer, _lookups.EarlierContacts.Of(doc));
+        return _rows.FindRequest(requestId, _dataKey);
     }
 
     /// <param name="key">The stored form of the idempotency key, for <see cref="RememberReceipt"/>: one HMAC per submission, not two.</param>
     public IntakeReceipt? FindReceipt(string submittedBy, string intakeRequestId, out string key)
     {
-        key = IntakeKeyDocument.Key(Ring, submittedBy, intakeRequestId);
+        key = IntakeKeys.Key(Ring, submittedBy, intakeRequestId);
         if (_receipts.TryGetValue(key, out var receipt))
         {
             return receipt;
         }
-        return _lookups.IntakeKeys.Find(key) is { } doc ? IntakeKeyDocument.DuplicateReceipt(doc) : null;
+        return _rows.FindReceipt(key);
     }
 
     public string NewRequestId()
@@ -88,7 +80,7 @@ internal sealed class WriteBatch : IDisposable
         {
             id = RequestIds.New(Now);
         }
-        while (_written.ContainsKey(id) || _lookups.Requests.Find(id) is not null);
+        while (_written.ContainsKey(id) || _rows.RequestExists(id));
         return id;
     }
 
@@ -96,7 +88,7 @@ internal sealed class WriteBatch : IDisposable
     public void CreateDataKey(string requestId)
     {
         var (dataKey, wrapped) = Ring.NewDataKey(requestId);
-        _schema.Keys.Insert(DataKeyDocument.ToBson(requestId, wrapped));
+        _rows.InsertDataKey(requestId, wrapped);
         _dataKeys[requestId] = dataKey;
     }
 
@@ -110,42 +102,25 @@ internal sealed class WriteBatch : IDisposable
 
     /// <summary>
     /// Stamps the next revision on <paramref name="request"/>, stores it sealed, appends the change
-    /// to the log (sealed the same way) and its audit record.
-    /// A created request is inserted: its id was just checked to be free, and the unique <c>_id</c>
-    /// index would refuse it otherwise, so an upsert's extra update attempt (an index lookup that
-    /// always misses) buys nothing. Any other change updates a row this batch has just read.
+    /// to the log (sealed the same way) and its audit record. A created request is inserted (its id
+    /// was just checked to be free); any other change replaces a row this batch has just read.
     /// </summary>
     public HelpRequest Record(ChangeKind kind, HelpRequest request, string actor)
     {
         var revision = Counters.LastRevision + 1;
         var dataKey = DataKey(request.Id) ?? throw new InvalidOperationException($"Request {request.Id} has no data key.");
         var stamped = request with { Revision = revision };
-        var requester = RequesterPseudonym.Of(Ring, request.Channel, request.ContactHandle) is { } pseudonym
-            ? RequesterIndex.Key(pseudonym, stamped.Number)
-            : null;
+        var pseudonym = RequesterPseudonym.Of(Ring, request.Channel, request.ContactHandle);
         if (kind == ChangeKind.Created)
         {
             // Counted once, here, and stored with the request; later changes keep it (no command changes who the requester is).
-            stamped = stamped with
-            {
-                EarlierContacts = _lookups.EarlierContacts.Count(requester?[..(requester.LastIndexOf(':') + 1)], stamped.Number),
-            };
-        }
-        BsonDocument sealedDoc;
-        using (var sealer = new RequestSealer(request.Id, dataKey))
-        {
-            sealedDoc = RequestDocument.ToBson(stamped, sealer, requester);
-        }
-        if (kind == ChangeKind.Created)
-        {
-            _schema.Requests.Insert(sealedDoc);
-        }
-        else if (!_schema.Requests.Update(sealedDoc))
-        {
-            throw new InvalidOperationException("A request read inside the batch was not there to update.");
+            stamped = stamped with { EarlierContacts = _rows.CountEarlierContacts(pseudonym, stamped.Number) };
         }
         var change = new RequestChange(revision, kind, stamped.Id, stamped, actor);
-        _schema.Changes.Insert(ChangeDocument.ToBson(change, sealedDoc));
+        using (var sealer = new RequestSealer(request.Id, dataKey))
+        {
+            _rows.WriteChange(change, sealer, pseudonym);
+        }
         Counters = Counters with { LastRevision = revision };
         _countersChanged = true;
         _revisionChanged = true;
@@ -161,19 +136,19 @@ internal sealed class WriteBatch : IDisposable
         {
             return written;
         }
-        return _schema.Operators.FindById(operatorId) is { } doc ? OperatorDocument.FromBson(doc) : null;
+        return _rows.FindOperator(operatorId);
     }
 
     public void WriteOperator(OperatorRecord record)
     {
-        _schema.Operators.Upsert(OperatorDocument.ToBson(record));
+        _rows.WriteOperator(record);
         _operators[record.Id] = record;
     }
 
     /// <param name="key">The stored form of the idempotency key, as <see cref="FindReceipt"/> gave it.</param>
     public void RememberReceipt(string key, IntakeReceipt receipt)
     {
-        _schema.IntakeKeys.Insert(IntakeKeyDocument.ToBson(key, receipt));
+        _rows.InsertReceipt(key, receipt);
         _receipts[key] = receipt with { Duplicate = true };
     }
 
@@ -203,11 +178,7 @@ internal sealed class WriteBatch : IDisposable
             mark = mark with { Stream = sequence };
         }
         AppendRecord(Now, actor, action, [], operatorId: null, revision: null, mark);
-        _schema.Watches.Insert(WatchDocument.ToBson(sequence, mark));
-        if (window is { } width && WatchIndexState.Read(_schema.Meta) is { } state && width > state.WidestWindow)
-        {
-            (state with { WidestWindow = width }).Write(_schema.Meta);
-        }
+        _rows.AppendWatch(sequence, mark, window);
         return mark;
     }
 
@@ -222,20 +193,16 @@ internal sealed class WriteBatch : IDisposable
     {
         if (_keys is null)
         {
-            DeferredAccountAudit.Append(_schema.Meta, Now, actor, action, operatorId);
+            _rows.DeferAccountAudit(new DeferredAccountChange(Now, actor, action, operatorId));
             return;
         }
         AppendRecord(Now, actor, action, [], operatorId);
     }
 
-    /// <summary>
-    /// Deletes a request's wrapped data key. LiteDB 5.0.21 zero-fills a deleted document's bytes in
-    /// its page, and the checkpoint after this transaction copies that page over the data file and
-    /// empties the log; the crypto-shredding tests check exactly that, so an upgrade that changes it fails loudly.
-    /// </summary>
+    /// <summary>Deletes a request's wrapped data key, and erases the unwrapped one if this batch holds it.</summary>
     public void DestroyDataKey(string requestId)
     {
-        _schema.Keys.Delete(requestId);
+        _rows.DeleteDataKey(requestId);
         if (_dataKeys.Remove(requestId, out var dataKey))
         {
             CryptographicOperations.ZeroMemory(dataKey);
@@ -245,17 +212,13 @@ internal sealed class WriteBatch : IDisposable
     /// <summary>Removes what is left of a purged request and logs its deletion: id only, no content.</summary>
     public void RemovePurged(string requestId, string actor)
     {
-        var removed = _schema.Requests.FindById(requestId);
-        _schema.Requests.Delete(requestId);
-        if (removed is not null && RequesterIndex.PrefixOf(removed) is { } prefix)
+        foreach (var recounted in _rows.RemoveRequest(requestId))
         {
-            RecountLaterContacts(prefix, removed[RequestDocument.NumberField].AsInt64);
+            _written.Remove(recounted);
         }
-        _schema.Changes.DeleteMany(ChangeDocument.OfRequest(requestId));
-        _schema.IntakeKeys.DeleteMany(BsonExpression.Create("$." + IntakeKeyDocument.RequestIdField + " = @0", requestId));
         var revision = Counters.LastRevision + 1;
         var change = new RequestChange(revision, ChangeKind.Deleted, requestId, null, actor);
-        _schema.Changes.Insert(ChangeDocument.ToBson(change, sealedRequest: null));
+        _rows.AppendDeletion(change);
         Counters = Counters with { LastRevision = revision };
         _countersChanged = true;
         _revisionChanged = true;
@@ -263,33 +226,13 @@ internal sealed class WriteBatch : IDisposable
         _changes.Add(change);
     }
 
-    /// <summary>
-    /// The requester's later requests counted the one just removed among their earlier contacts:
-    /// count them again. Only the first <see cref="RequesterIndex.EarlierContactsCap"/> + 1 can change
-    /// (every later one had at least that many earlier and still has the cap), so a purge costs at
-    /// most that many updates, whatever the requester's history. The clear count alone changes; the
-    /// request's revision does not, as the count was always "as of when it is read".
-    /// </summary>
-    private void RecountLaterContacts(string prefix, long number)
-    {
-        var (from, to) = RequesterIndex.LaterRange(prefix, number);
-        var later = _schema.Requests.Find(BsonExpression.Create(RequesterIndex.InRange, from, to), 0, RequesterIndex.EarlierContactsCap + 1).ToList();
-        foreach (var doc in later)
-        {
-            doc[RequestDocument.EarlierContactsField] = _lookups.EarlierContacts.Count(prefix, doc[RequestDocument.NumberField].AsInt64);
-            _schema.Requests.Update(doc);
-            _written.Remove(doc["_id"].AsString);
-        }
-    }
-
     /// <summary>Records the vault's locked state, audited.</summary>
     public void SetLocked(bool locked, string actor)
     {
-        var security = SecurityDocument.Read(_schema.Meta) ?? throw new InvalidOperationException("The security document is missing.");
-        (security with { Locked = locked }).Write(_schema.Meta);
+        _rows.SetLocked(locked);
         if (!locked)
         {
-            foreach (var deferred in DeferredAccountAudit.Take(_schema.Meta))
+            foreach (var deferred in _rows.TakeDeferredAccountAudits())
             {
                 AppendRecord(deferred.Time, deferred.Actor, deferred.Action, [], deferred.OperatorId);
             }
@@ -297,17 +240,12 @@ internal sealed class WriteBatch : IDisposable
         Audit(actor, locked ? AuditAction.Locked : AuditAction.Unlocked, []);
     }
 
-    /// <summary>Writes the counters and, when the revision moved, the snapshot watermark, once for the whole batch.</summary>
+    /// <summary>Writes the counters, once for the whole batch.</summary>
     public void Finish()
     {
-        if (!_countersChanged)
+        if (_countersChanged)
         {
-            return;
-        }
-        Counters.Write(_schema.Meta);
-        if (_revisionChanged)
-        {
-            RevisionWatermark.Write(_schema.Requests, Counters.LastRevision);
+            _rows.WriteCounters(Counters, _revisionChanged);
         }
     }
 
@@ -325,7 +263,7 @@ internal sealed class WriteBatch : IDisposable
     {
         var record = AuditChain.Create(Ring, Counters.AuditSequence + 1, time, actor, action, requestIds, Counters.AuditHead, operatorId,
             revision, watch);
-        _schema.Audit.Insert(AuditDocument.ToBson(record));
+        _rows.AppendAudit(record);
         Counters = Counters with { AuditSequence = record.Sequence, AuditHead = record.Hash.ToArray() };
         _countersChanged = true;
     }
@@ -336,7 +274,7 @@ internal sealed class WriteBatch : IDisposable
         {
             return cached;
         }
-        var dataKey = _lookups.Keys.Find(requestId) is { } doc ? Ring.UnwrapDataKey(requestId, DataKeyDocument.Wrapped(doc)) : null;
+        var dataKey = _rows.FindWrappedDataKey(requestId) is { } wrapped ? Ring.UnwrapDataKey(requestId, wrapped) : null;
         if (dataKey is not null)
         {
             _dataKeys[requestId] = dataKey;

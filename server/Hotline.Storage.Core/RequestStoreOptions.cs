@@ -1,6 +1,6 @@
 namespace Hotline.Storage;
 
-/// <summary>Tuning for <see cref="LiteDbRequestStore"/>; the defaults suit one hotline on one machine.</summary>
+/// <summary>Tuning for a request store (its writer and its reads); the defaults suit one hotline on one machine.</summary>
 public sealed record RequestStoreOptions
 {
     /// <summary>

@@ -1,6 +1,3 @@
-using Hotline.Domain;
-using LiteDB;
-
 namespace Hotline.Storage;
 
 /// <summary>
@@ -40,46 +37,18 @@ internal sealed class PendingPurge : PendingWrite<int>
     public static PendingPurge Unfinished() => new("system", null, null, int.MaxValue, interrupted: true, CancellationToken.None);
 
     /// <summary>The ids to purge now, read on the writer against the current rows.</summary>
-    public IReadOnlyList<string> Select(StoreSchema schema)
+    public IReadOnlyList<string> Select(IStoreRows rows)
     {
         if (Interrupted)
         {
-            return PurgeInProgress.Read(schema.Meta);
+            return rows.ReadPurgesInProgress();
         }
         if (_requestId is not null)
         {
-            return RevisionWatermark.IsRequest(schema.Requests.FindById(_requestId)) ? [_requestId] : [];
+            return rows.IsRequest(_requestId) ? [_requestId] : [];
         }
-        return [.. FindClosedBefore(schema, _closedBefore!.Value)
-            .OrderBy(doc => doc[RequestDocument.CloseTimeField].AsInt64)
-            .Take(_limit)
-            .Select(doc => doc["_id"].AsString)];
-    }
-
-    /// <summary>The requests a purge of those closed before <paramref name="cutoff"/> takes, unordered.</summary>
-    public static IEnumerable<BsonDocument> FindClosedBefore(StoreSchema schema, DateTimeOffset cutoff)
-    {
-        var ticks = cutoff.UtcTicks;
-        return schema.Requests.Find(Query.EQ(RequestDocument.StateField, (int)RequestState.Closed))
-            .Where(doc => doc[RequestDocument.CloseTimeField] is { IsInt64: true } closed && closed.AsInt64 < ticks);
+        return rows.FindClosedBefore(_closedBefore!.Value, _limit);
     }
 
     public void Complete(int purged) => Succeed(purged);
-}
-
-/// <summary>
-/// The ids of a purge between its two transactions, written with the first (keys destroyed) and
-/// removed with the second: a crash in between leaves it behind, and the next open finishes the job.
-/// </summary>
-internal static class PurgeInProgress
-{
-    private const string Id = "purge_in_progress";
-
-    public static IReadOnlyList<string> Read(ILiteCollection<BsonDocument> meta) =>
-        meta.FindById(Id) is { } doc ? [.. doc["request_ids"].AsArray.Select(v => v.AsString)] : [];
-
-    public static void Write(ILiteCollection<BsonDocument> meta, IReadOnlyList<string> requestIds) =>
-        meta.Upsert(new BsonDocument { ["_id"] = Id, ["request_ids"] = new BsonArray(requestIds.Select(id => new BsonValue(id))) });
-
-    public static void Clear(ILiteCollection<BsonDocument> meta) => meta.Delete(Id);
 }

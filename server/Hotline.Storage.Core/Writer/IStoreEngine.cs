@@ -1,0 +1,45 @@
+namespace Hotline.Storage;
+
+/// <summary>
+/// The transactions of one database, as the writer (<see cref="StoreWriter"/>) runs them: one at a
+/// time, all on the writer's own thread (LiteDB binds a transaction to the thread that began it).
+/// </summary>
+internal interface IStoreEngine
+{
+    /// <summary>The rows of the transaction in progress.</summary>
+    IStoreRows Rows { get; }
+
+    /// <summary>
+    /// Begins a transaction and returns the counters to build on: <paramref name="held"/> when this
+    /// writer is the database's only one (LiteDB), or the counters as committed, locked until the
+    /// transaction ends, when other servers write too (PostgreSQL's head row).
+    /// </summary>
+    StoreCounters Begin(StoreCounters held);
+
+    void Commit();
+
+    /// <summary>
+    /// Runs <paramref name="read"/> against the rows outside any write transaction (what a purge
+    /// selects before it writes): as they are now, with no lock held once it returns.
+    /// </summary>
+    T Read<T>(Func<IStoreRows, T> read);
+
+    /// <summary>Rolls the transaction in progress back; throws when it cannot, and the writer then stops taking writes.</summary>
+    void RollBack();
+
+    /// <summary>
+    /// Makes what was committed durable, when a commit alone does not (LiteDB's checkpoint folds its
+    /// log into the data file); throws when it cannot.
+    /// </summary>
+    void Flush();
+
+    /// <summary>The counters as last committed, read outside any transaction: after a failure, believed over memory.</summary>
+    StoreCounters ReadCounters();
+
+    /// <summary>
+    /// True when <paramref name="exception"/> says the storage refused the write (a full or failing
+    /// disk, a database that cannot be reached) rather than that the write or the code was wrong:
+    /// writes are then refused with STORAGE_FAILED and tried again now and then.
+    /// </summary>
+    bool IsStorageRefusal(Exception exception);
+}

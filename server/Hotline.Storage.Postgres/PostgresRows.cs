@@ -1,0 +1,388 @@
+using Hotline.Domain;
+using Hotline.Protection;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Hotline.Storage.Postgres;
+
+/// <summary>
+/// The PostgreSQL store's <see cref="IStoreRows"/>: the tables of <see cref="PostgresSchema"/>, read
+/// and written with synchronous commands on the writer's connection, inside the transaction
+/// <see cref="PostgresEngine"/> began by locking the head row. That lock orders every server's write
+/// transactions, and each statement of a READ COMMITTED transaction sees what was committed before it
+/// ran, so a command is decided against the current row, whichever server wrote it last. The write
+/// is then a conditional update on the revision it was decided against: were the lock ever bypassed,
+/// the update finds nothing and the batch rolls back instead of overwriting someone else's change.
+/// Used by the writer thread only.
+/// </summary>
+internal sealed class PostgresRows : IStoreRows
+{
+    /// <summary>The revision each request was at when this transaction read or wrote it; what its next update expects.</summary>
+    private readonly Dictionary<string, long> _revisions = new(StringComparer.Ordinal);
+    private NpgsqlConnection? _connection;
+    private NpgsqlTransaction? _transaction;
+
+    /// <summary>The highest revision this transaction appended, for the wake-up sent with its commit; null when none.</summary>
+    public long? RevisionWritten { get; private set; }
+
+    private NpgsqlConnection Connection => _connection ?? throw new InvalidOperationException("No write transaction is open.");
+
+    /// <summary>Binds the rows to the transaction the engine just began.</summary>
+    public void Begin(NpgsqlConnection connection, NpgsqlTransaction transaction)
+    {
+        _connection = connection;
+        _transaction = transaction;
+        _revisions.Clear();
+        RevisionWritten = null;
+    }
+
+    public void End()
+    {
+        _connection = null;
+        _transaction = null;
+        _revisions.Clear();
+    }
+
+    public HelpRequest? FindRequest(string requestId, Func<string, byte[]?> dataKey)
+    {
+        SealedRequest? found = null;
+        using (var command = Command("SELECT " + RequestRows.Columns + " FROM requests r WHERE r.id = @id"))
+        {
+            command.Parameters.AddWithValue("id", requestId);
+            using var reader = command.ExecuteReader();
+            if (reader.Read())
+            {
+                found = RequestRows.Read(reader);
+            }
+        }
+        if (found is null || dataKey(requestId) is not { } key)
+        {
+            return null;
+        }
+        _revisions[requestId] = found.Envelope.Revision;
+        using var sealer = new RequestSealer(requestId, key);
+        return found.Open(sealer, found.Envelope.EarlierContacts);
+    }
+
+    public bool RequestExists(string requestId) => Exists("SELECT 1 FROM requests WHERE id = @id", requestId);
+
+    public bool IsRequest(string requestId) => RequestExists(requestId);
+
+    public int CountEarlierContacts(byte[]? pseudonym, long number)
+    {
+        if (pseudonym is null || number <= 1)
+        {
+            return 0;
+        }
+        using var command = Command(
+            "SELECT count(*) FROM (SELECT 1 FROM requests WHERE requester = @requester AND number < @number LIMIT @cap) earlier");
+        command.Parameters.AddWithValue("requester", pseudonym);
+        command.Parameters.AddWithValue("number", number);
+        command.Parameters.AddWithValue("cap", EarlierContacts.Cap);
+        return checked((int)(long)command.ExecuteScalar()!);
+    }
+
+    public void WriteChange(RequestChange change, RequestSealer sealer, byte[]? pseudonym)
+    {
+        var request = change.Request ?? throw new ArgumentException("A change that stores a request carries it.", nameof(change));
+        var sealedRequest = SealedRequest.Seal(request, sealer);
+        if (change.Kind == ChangeKind.Created)
+        {
+            RequestRows.Insert(Connection, _transaction!, sealedRequest, pseudonym);
+        }
+        else
+        {
+            if (!_revisions.TryGetValue(request.Id, out var expected))
+            {
+                throw new InvalidOperationException("A request is changed only after the batch has read it.");
+            }
+            if (!RequestRows.UpdateIfAt(Connection, _transaction!, sealedRequest, pseudonym, expected))
+            {
+                throw new InvalidOperationException(
+                    $"Request {request.Id} moved past revision {expected} under a write transaction that holds the head row.");
+            }
+        }
+        _revisions[request.Id] = change.Revision;
+        InsertChange(change, sealedRequest);
+    }
+
+    public void AppendDeletion(RequestChange change) => InsertChange(change, sealedRequest: null);
+
+    public IReadOnlyList<string> RemoveRequest(string requestId)
+    {
+        long number = 0;
+        byte[]? requester = null;
+        var removed = false;
+        using (var command = Command("DELETE FROM requests WHERE id = @id RETURNING number, requester"))
+        {
+            command.Parameters.AddWithValue("id", requestId);
+            using var reader = command.ExecuteReader();
+            if (reader.Read())
+            {
+                removed = true;
+                number = reader.GetInt64(0);
+                requester = Columns.BytesOrNull(reader, 1);
+            }
+        }
+        _revisions.Remove(requestId);
+        var recounted = removed && requester is not null ? RecountLaterContacts(requester, number) : [];
+        Execute("DELETE FROM changes WHERE request_id = @id", requestId);
+        Execute("DELETE FROM intake_keys WHERE request_id = @id", requestId);
+        return recounted;
+    }
+
+    public IntakeReceipt? FindReceipt(string key)
+    {
+        using var command = Command("SELECT request_id, number, create_ticks FROM intake_keys WHERE key = @id");
+        command.Parameters.AddWithValue("id", key);
+        using var reader = command.ExecuteReader();
+        return reader.Read()
+            ? new IntakeReceipt(reader.GetString(0), reader.GetInt64(1), RequestRows.Utc(reader.GetInt64(2)), Duplicate: true)
+            : null;
+    }
+
+    /// <summary>The key is the table's primary key: a second receipt under it fails the transaction, whatever server tries.</summary>
+    public void InsertReceipt(string key, IntakeReceipt receipt)
+    {
+        using var command = Command("INSERT INTO intake_keys (key, request_id, number, create_ticks) VALUES (@key, @request, @number, @ticks)");
+        command.Parameters.AddWithValue("key", key);
+        command.Parameters.AddWithValue("request", receipt.RequestId);
+        command.Parameters.AddWithValue("number", receipt.Number);
+        command.Parameters.AddWithValue("ticks", receipt.CreateTime.UtcTicks);
+        command.ExecuteNonQuery();
+    }
+
+    public byte[]? FindWrappedDataKey(string requestId)
+    {
+        using var command = Command("SELECT wrapped FROM data_keys WHERE request_id = @id");
+        command.Parameters.AddWithValue("id", requestId);
+        return command.ExecuteScalar() as byte[];
+    }
+
+    public void InsertDataKey(string requestId, byte[] wrapped)
+    {
+        using var command = Command("INSERT INTO data_keys (request_id, wrapped) VALUES (@id, @wrapped)");
+        command.Parameters.AddWithValue("id", requestId);
+        command.Parameters.AddWithValue("wrapped", wrapped);
+        command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// Deletes the wrapped key. The row's bytes stay in the table's file until vacuum reuses the
+    /// space, and in the WAL and its archives for as long as those are kept: docs/security.md says
+    /// what that means for backups. In the tables nothing reads it any more.
+    /// </summary>
+    public void DeleteDataKey(string requestId) => Execute("DELETE FROM data_keys WHERE request_id = @id", requestId);
+
+    public OperatorRecord? FindOperator(string operatorId)
+    {
+        using var command = Command(
+            "SELECT " + OperatorRows.Columns + " FROM operators WHERE id = @id");
+        command.Parameters.AddWithValue("id", operatorId);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? OperatorRows.Read(reader) : null;
+    }
+
+    public void WriteOperator(OperatorRecord record)
+    {
+        using var command = Command(
+            "INSERT INTO operators (id, display_name, role, disabled, token_hash, create_ticks, rotate_ticks, version) "
+            + "VALUES (@id, @name, @role, @disabled, @hash, @created, @rotated, @version) "
+            + "ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, role = excluded.role, disabled = excluded.disabled, "
+            + "token_hash = excluded.token_hash, create_ticks = excluded.create_ticks, rotate_ticks = excluded.rotate_ticks, version = excluded.version");
+        var parameters = command.Parameters;
+        parameters.AddWithValue("id", record.Id);
+        parameters.AddWithValue("name", record.Account.DisplayName);
+        parameters.AddWithValue("role", (int)record.Account.Role);
+        parameters.AddWithValue("disabled", record.Account.Disabled);
+        parameters.Add(new NpgsqlParameter("hash", NpgsqlDbType.Bytea) { Value = (object?)record.TokenHash ?? DBNull.Value });
+        parameters.AddWithValue("created", record.CreateTime.UtcTicks);
+        parameters.Add(new NpgsqlParameter("rotated", NpgsqlDbType.Bigint) { Value = (object?)record.RotateTime?.UtcTicks ?? DBNull.Value });
+        parameters.AddWithValue("version", record.Version);
+        command.ExecuteNonQuery();
+    }
+
+    public void AppendAudit(AuditRecord record) => AuditRows.Insert(Connection, _transaction!, record);
+
+    /// <summary>The stream index is the audit table's watch columns, written with the record; only the widest window is kept apart.</summary>
+    public void AppendWatch(long sequence, WatchMark mark, TimeSpan? window)
+    {
+        if (window is not { } width)
+        {
+            return;
+        }
+        using var command = Command(
+            "INSERT INTO watch_index (id, widest_window_ticks) VALUES (1, @width) "
+            + "ON CONFLICT (id) DO UPDATE SET widest_window_ticks = GREATEST(watch_index.widest_window_ticks, excluded.widest_window_ticks)");
+        command.Parameters.AddWithValue("width", width.Ticks);
+        command.ExecuteNonQuery();
+    }
+
+    public void DeferAccountAudit(DeferredAccountChange change)
+    {
+        using var command = Command("INSERT INTO deferred_account_audit (ticks, actor, action, operator_id) VALUES (@ticks, @actor, @action, @operator)");
+        command.Parameters.AddWithValue("ticks", change.Time.UtcTicks);
+        command.Parameters.AddWithValue("actor", change.Actor);
+        command.Parameters.AddWithValue("action", (int)change.Action);
+        command.Parameters.AddWithValue("operator", change.OperatorId);
+        command.ExecuteNonQuery();
+    }
+
+    public IReadOnlyList<DeferredAccountChange> TakeDeferredAccountAudits()
+    {
+        var taken = new List<DeferredAccountChange>();
+        using (var command = Command("SELECT ticks, actor, action, operator_id FROM deferred_account_audit ORDER BY id"))
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                taken.Add(new DeferredAccountChange(RequestRows.Utc(reader.GetInt64(0)), reader.GetString(1), (AuditAction)reader.GetInt32(2),
+                    reader.GetString(3)));
+            }
+        }
+        if (taken.Count > 0)
+        {
+            using var delete = Command("DELETE FROM deferred_account_audit");
+            delete.ExecuteNonQuery();
+        }
+        return taken;
+    }
+
+    public void SetLocked(bool locked)
+    {
+        using var command = Command("UPDATE security SET locked = @locked WHERE id = 1");
+        command.Parameters.AddWithValue("locked", locked);
+        if (command.ExecuteNonQuery() != 1)
+        {
+            throw new InvalidOperationException("The security row is missing.");
+        }
+    }
+
+    public IReadOnlyList<string> FindClosedBefore(DateTimeOffset cutoff, int limit)
+    {
+        using var command = Command(
+            "SELECT id FROM requests WHERE state = @closed AND close_ticks < @cutoff ORDER BY close_ticks, id LIMIT @limit");
+        command.Parameters.AddWithValue("closed", (int)RequestState.Closed);
+        command.Parameters.AddWithValue("cutoff", cutoff.UtcTicks);
+        command.Parameters.AddWithValue("limit", (long)limit);
+        return ReadIds(command);
+    }
+
+    public IReadOnlyList<string> ReadPurgesInProgress()
+    {
+        using var command = Command("SELECT request_id FROM purges_in_progress ORDER BY request_id");
+        return ReadIds(command);
+    }
+
+    public void WritePurgesInProgress(IReadOnlyList<string> requestIds, string actor)
+    {
+        using var command = Command("INSERT INTO purges_in_progress (request_id, actor) SELECT unnest(@ids), @actor");
+        command.Parameters.AddWithValue("ids", requestIds.ToArray());
+        command.Parameters.AddWithValue("actor", actor);
+        command.ExecuteNonQuery();
+    }
+
+    public void ClearPurgesInProgress()
+    {
+        using var command = Command("DELETE FROM purges_in_progress");
+        command.ExecuteNonQuery();
+    }
+
+    public int DeleteChangesThrough(long revision)
+    {
+        using var command = Command("DELETE FROM changes WHERE revision <= @revision");
+        command.Parameters.AddWithValue("revision", revision);
+        return command.ExecuteNonQuery();
+    }
+
+    public void WriteCounters(StoreCounters counters, bool revisionChanged)
+    {
+        using var command = Command(
+            "UPDATE head SET last_revision = @revision, next_number = @number, compacted_through = @compacted, "
+            + "audit_sequence = @sequence, audit_head = @hash WHERE id = 1");
+        command.Parameters.AddWithValue("revision", counters.LastRevision);
+        command.Parameters.AddWithValue("number", counters.NextNumber);
+        command.Parameters.AddWithValue("compacted", counters.CompactedThrough);
+        command.Parameters.AddWithValue("sequence", counters.AuditSequence);
+        command.Parameters.AddWithValue("hash", counters.AuditHead);
+        if (command.ExecuteNonQuery() != 1)
+        {
+            throw new InvalidOperationException("The head row is missing: the schema was not created.");
+        }
+        if (revisionChanged)
+        {
+            RevisionWritten = counters.LastRevision;
+        }
+    }
+
+    /// <summary>
+    /// The requester's later requests counted the one just removed among their earlier contacts:
+    /// count them again. Only the first <see cref="EarlierContacts.Cap"/> + 1 can change (every later
+    /// one had at least the cap before and still has it), so a purge costs at most that many updates,
+    /// whatever the requester's history. Their revisions do not move, as in the LiteDB store.
+    /// </summary>
+    private List<string> RecountLaterContacts(byte[] requester, long number)
+    {
+        var later = new List<(string Id, long Number)>();
+        using (var command = Command("SELECT id, number FROM requests WHERE requester = @requester AND number > @number ORDER BY number LIMIT @limit"))
+        {
+            command.Parameters.AddWithValue("requester", requester);
+            command.Parameters.AddWithValue("number", number);
+            command.Parameters.AddWithValue("limit", (long)EarlierContacts.Cap + 1);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                later.Add((reader.GetString(0), reader.GetInt64(1)));
+            }
+        }
+        foreach (var (id, laterNumber) in later)
+        {
+            using var update = Command("UPDATE requests SET earlier_contacts = @count WHERE id = @id");
+            update.Parameters.AddWithValue("count", CountEarlierContacts(requester, laterNumber));
+            update.Parameters.AddWithValue("id", id);
+            update.ExecuteNonQuery();
+        }
+        return [.. later.Select(l => l.Id)];
+    }
+
+    private void InsertChange(RequestChange change, SealedRequest? sealedRequest)
+    {
+        using var command = Command("INSERT INTO changes (revision, request_id, kind, actor, request) VALUES (@revision, @id, @kind, @actor, @request)");
+        command.Parameters.AddWithValue("revision", change.Revision);
+        command.Parameters.AddWithValue("id", change.RequestId);
+        command.Parameters.AddWithValue("kind", (int)change.Kind);
+        command.Parameters.AddWithValue("actor", change.Actor);
+        command.Parameters.Add(new NpgsqlParameter("request", NpgsqlDbType.Jsonb)
+        {
+            Value = sealedRequest is null ? DBNull.Value : RequestRows.ToJson(sealedRequest),
+        });
+        command.ExecuteNonQuery();
+    }
+
+    private NpgsqlCommand Command(string sql) => new(sql, Connection, _transaction);
+
+    private bool Exists(string sql, string id)
+    {
+        using var command = Command(sql);
+        command.Parameters.AddWithValue("id", id);
+        return command.ExecuteScalar() is not null;
+    }
+
+    private void Execute(string sql, string id)
+    {
+        using var command = Command(sql);
+        command.Parameters.AddWithValue("id", id);
+        command.ExecuteNonQuery();
+    }
+
+    private static List<string> ReadIds(NpgsqlCommand command)
+    {
+        var ids = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+        return ids;
+    }
+}
