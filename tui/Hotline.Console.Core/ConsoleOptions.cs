@@ -19,10 +19,17 @@ public enum ColorMode
 }
 
 /// <summary>The console's command line and environment, parsed.</summary>
-public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode Colors, bool Bell, bool Demo,
+/// <param name="Servers">
+/// The servers of the installation, in the order the console tries them: it starts on the first and
+/// fails over to the next when the one it is on stops answering. At least one.
+/// </param>
+public sealed record ConsoleOptions(IReadOnlyList<Uri> Servers, Credential Credential, ColorMode Colors, bool Bell, bool Demo,
     IReadOnlyList<PinnedCertificate> Pins)
 {
     public const string DefaultServer = "http://127.0.0.1:5171";
+
+    /// <summary>The first server, the one the console starts on (and demo mode submits to).</summary>
+    public Uri Server => Servers[0];
 
     /// <summary>
     /// The intake account's token demo mode submits with (--demo-token-file, HOTLINE_DEMO_TOKEN_FILE),
@@ -38,7 +45,10 @@ public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode
 
         Usage: hotline-console [options]
 
-          --server URL        server address (default http://127.0.0.1:5171, or HOTLINE_SERVER)
+          --server URL        server address (default http://127.0.0.1:5171, or
+                              HOTLINE_SERVER); several servers of one installation:
+                              repeat --server or separate them with commas; the
+                              console starts on the first and fails over in order
           --token-file PATH   read your access token from PATH, a file only you may read
                               (or set HOTLINE_TOKEN_FILE, or HOTLINE_TOKEN itself); tokens
                               are never taken as arguments
@@ -77,7 +87,7 @@ public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode
         {
             return (null, mistake);
         }
-        var server = parsed.GetValue(line.Server) ?? environment("HOTLINE_SERVER") ?? DefaultServer;
+        var serverList = parsed.GetValue(line.Server) is { Length: > 0 } given ? string.Join(',', given) : environment("HOTLINE_SERVER") ?? DefaultServer;
         var tokenFile = parsed.GetValue(line.TokenFile);
         var demo = parsed.GetValue(line.Demo);
         var demoTokenFile = parsed.GetValue(line.DemoTokenFile);
@@ -106,9 +116,18 @@ public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode
             colors = ColorMode.Monochrome;
         }
         var bell = !parsed.GetValue(line.NoBell);
-        if (!Uri.TryCreate(server, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
+        var servers = new List<Uri>();
+        foreach (var server in serverList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            return (null, $"'{server}' is not an http or https address");
+            if (!Uri.TryCreate(server, UriKind.Absolute, out var parsedServer) || (parsedServer.Scheme != "http" && parsedServer.Scheme != "https"))
+            {
+                return (null, $"'{server}' is not an http or https address");
+            }
+            servers.Add(parsedServer);
+        }
+        if (servers.Count == 0)
+        {
+            return (null, "--server needs a value");
         }
         if (pins.Count == 0 && environment("HOTLINE_PIN") is { Length: > 0 } pinList)
         {
@@ -121,13 +140,22 @@ public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode
                 pins.Add(pin);
             }
         }
-        if (pins.Count > 0 && uri.Scheme != Uri.UriSchemeHttps)
+        if (pins.Count > 0 && servers.Any(s => s.Scheme != Uri.UriSchemeHttps))
         {
             return (null, "a certificate pin needs an https:// server address");
         }
-        if (uri.Scheme == Uri.UriSchemeHttp && !HotlineChannel.IsLoopback(uri))
+        if (servers.FirstOrDefault(s => s.Scheme == Uri.UriSchemeHttp && !HotlineChannel.IsLoopback(s)) is { } plaintext)
         {
-            return (null, $"refusing plaintext to {uri}: your token and requests would cross the network readable; use https://");
+            return (null, $"refusing plaintext to {plaintext}: your token and requests would cross the network readable; use https://");
+        }
+        try
+        {
+            HotlineChannel.ValidateAddresses(servers, pins);
+        }
+        catch (ArgumentException error)
+        {
+            // Mixed schemes, an address twice, a path: the message names the address.
+            return (null, error.Message.Replace($" (Parameter '{error.ParamName}')", "", StringComparison.Ordinal));
         }
         var credential = ResolveCredential(tokenFile, environment, out var problem);
         if (credential is null)
@@ -144,7 +172,7 @@ public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode
                 return (null, problem);
             }
         }
-        return (new ConsoleOptions(uri, credential, colors, bell, demo, pins) { DemoCredential = demoCredential }, null);
+        return (new ConsoleOptions(servers, credential, colors, bell, demo, pins) { DemoCredential = demoCredential }, null);
     }
 
     private static ColorMode? ColorsNamed(string mode) => mode switch
@@ -220,7 +248,8 @@ public sealed record ConsoleOptions(Uri Server, Credential Credential, ColorMode
 
         public Option<bool> Help { get; } = new("--help", "-h");
 
-        public Option<string> Server { get; } = new("--server");
+        /// <summary>Repeatable, and each value may list several addresses separated by commas.</summary>
+        public Option<string[]> Server { get; } = new("--server") { Arity = ArgumentArity.OneOrMore, AllowMultipleArgumentsPerToken = false };
 
         public Option<string> TokenFile { get; } = new("--token-file");
 

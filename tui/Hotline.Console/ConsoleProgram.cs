@@ -27,7 +27,8 @@ public static class ConsoleProgram
             return error is null ? 0 : 2;
         }
 
-        using var client = new GrpcHotlineClient(options.Server, options.Credential, options.Pins);
+        var servers = new ServerAddresses(options.Servers);
+        using var client = new GrpcHotlineClient(servers, options.Credential, options.Pins);
         var model = new QueueModel();
         var drafts = new NoteDrafts();
         using var stop = new CancellationTokenSource();
@@ -44,7 +45,7 @@ public static class ConsoleProgram
 
         FeedInbox? inbox = null;
         inbox = new FeedInbox(() => app.Invoke(() => model.Apply(inbox!.Drain())));
-        var loop = new WatchLoop(client, inbox.Post, TimeProvider.System, ReconnectBackoff.Default);
+        var loop = new WatchLoop(client, inbox.Post, TimeProvider.System, ReconnectBackoff.Default) { Servers = servers };
         window.OnRetryNow = () => loop.RetryNow();
         var watching = Task.Run(() => loop.RunAsync(stop.Token));
         var people = new OperatorRefresh(client, inbox.Post, TimeProvider.System);

@@ -15,12 +15,16 @@ namespace Hotline.Console.Tests.EndToEnd;
 internal sealed class ServerProcess : ServerBinaryProcess
 {
     private readonly string _dataDirectory;
+    private readonly string _masterKey;
+    private readonly bool _ownsData;
     private GrpcChannel? _channel;
 
-    private ServerProcess(string dataDirectory, string masterKey, string[] settings)
+    private ServerProcess(string dataDirectory, string masterKey, string[] settings, bool ownsData = true)
         : base(["--data-dir", dataDirectory, .. settings], new Dictionary<string, string?> { ["HOTLINE_MASTER_KEY"] = masterKey }, keepOutput: true)
     {
         _dataDirectory = dataDirectory;
+        _masterKey = masterKey;
+        _ownsData = ownsData;
     }
 
     /// <summary>Where its data lives; its admin socket is there too.</summary>
@@ -60,6 +64,19 @@ internal sealed class ServerProcess : ServerBinaryProcess
         return server;
     }
 
+    /// <summary>
+    /// Another server process on this one's data directory and key, listening on
+    /// <paramref name="listen"/>: how an installation on the embedded store comes back on another
+    /// address once this one has died (its lock dies with it). The data stays this one's to remove.
+    /// </summary>
+    public async Task<ServerProcess> StartSuccessorAsync(Uri listen)
+    {
+        var successor = new ServerProcess(_dataDirectory, _masterKey, ["--listen", listen.ToString()], ownsData: false);
+        successor.Start();
+        await successor.WaitUntilListeningAsync(TimeSpan.FromSeconds(30));
+        return successor;
+    }
+
     public CallOptions As(string operatorId) =>
         new(new Metadata { { "authorization", "Bearer " + File.ReadAllText(TokenFile(operatorId)).Trim() } }, deadline: DateTime.UtcNow.AddSeconds(15));
 
@@ -85,6 +102,10 @@ internal sealed class ServerProcess : ServerBinaryProcess
     {
         _channel?.Dispose();
         await base.DisposeAsync();
+        if (!_ownsData)
+        {
+            return;
+        }
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);

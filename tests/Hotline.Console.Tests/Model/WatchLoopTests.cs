@@ -348,6 +348,111 @@ public sealed class WatchLoopTests
     }
 
     [Fact]
+    public async Task ServerDown_FailsOverToTheNextAtOnceAndResumesAfterTheLastRevision()
+    {
+        var servers = Servers();
+        var on = new List<string>();
+        var second = new TaskCompletionSource();
+        _client.Watch = (start, ct) =>
+        {
+            on.Add(ServerAddresses.Describe(servers.Current));
+            return start == 0
+                ? FailingAsync(ct, RpcErrors.Unavailable(), Snapshot(Requests.Make(1)), End(40), Requests.ChangeMessage(41, ChangeKind.Created, Requests.Make(2, revision: 41)))
+                : HoldingAsync(ct, second, Requests.ChangeMessage(41, ChangeKind.Created, Requests.Make(2, revision: 41)),
+                    Requests.ChangeMessage(42, ChangeKind.Created, Requests.Make(3, revision: 42)));
+        };
+        using var stop = new CancellationTokenSource();
+        var loop = new WatchLoop(_client, Post, _time, new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), jitter: 0)) { Servers = servers };
+
+        var running = Task.Run(() => loop.RunAsync(stop.Token));
+        // No time passes: the move to a server that has not failed yet waits for nothing.
+        await second.Task.DefaultTimeout();
+        await stop.CancelAsync();
+        await running.DefaultTimeout();
+
+        Assert.Equal(["a.example:5171", "b.example:5171"], on);
+        Assert.Equal([0L, 42L], _client.WatchStarts);
+        var connected = Posted().OfType<ConnectionChanged>().Select(c => c.Status).Where(s => s.State == LinkState.Connected).ToList();
+        Assert.Equal([("a.example:5171", null), ("b.example:5171", "a.example:5171")], connected.Select(c => (c.Server, c.FailedOverFrom)));
+        var retry = Retries().Single();
+        Assert.Equal("server unreachable; trying b.example:5171", retry.Problem);
+        Assert.Equal(Requests.T0, retry.RetryAt);
+        _model.Apply(Posted());
+        Assert.Equal(42, _model.Revision);
+        Assert.Equal(3, _model.Count);
+        Assert.Equal(0, _model.DuplicatesIgnored);
+    }
+
+    [Fact]
+    public async Task EveryServerDown_TriesThemInOrderAndBacksOffOnceARound()
+    {
+        var servers = Servers();
+        var on = new List<string>();
+        _client.Watch = (start, ct) =>
+        {
+            lock (on)
+            {
+                on.Add(ServerAddresses.Describe(servers.Current));
+            }
+            return FailingAsync(ct, RpcErrors.Unavailable());
+        };
+        using var stop = new CancellationTokenSource();
+        var loop = new WatchLoop(_client, Post, _time, new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), jitter: 0)) { Servers = servers };
+
+        var running = Task.Run(() => loop.RunAsync(stop.Token));
+        var third = await NextRetryAsync(2);
+        _time.Advance(TimeSpan.FromSeconds(1));
+        await NextRetryAsync(5);
+        await stop.CancelAsync();
+        await running.DefaultTimeout();
+
+        lock (on)
+        {
+            Assert.Equal(["a.example:5171", "b.example:5171", "c.example:5171", "a.example:5171", "b.example:5171", "c.example:5171"], on);
+        }
+        var later = Requests.T0.AddSeconds(1);
+        Assert.Equal([Requests.T0, Requests.T0, later, later, later, later.AddSeconds(2)], Retries().Select(r => r.RetryAt));
+        Assert.Equal("server unreachable; trying a.example:5171", third.Problem);
+        Assert.Equal("a.example:5171", third.Server);
+    }
+
+    [Fact]
+    public async Task LockedDown_StaysOnTheSameServer()
+    {
+        var servers = Servers();
+        _client.Watch = (start, ct) => FailingAsync(ct, RpcErrors.Refusal(StatusCode.Unavailable, "LOCKED_DOWN"));
+        using var stop = new CancellationTokenSource();
+        var loop = new WatchLoop(_client, Post, _time, new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5), jitter: 0)) { Servers = servers };
+
+        var running = Task.Run(() => loop.RunAsync(stop.Token));
+        var retry = await NextRetryAsync(0);
+        await stop.CancelAsync();
+        await running.DefaultTimeout();
+
+        Assert.Equal(0, servers.CurrentIndex);
+        Assert.Equal("the hotline is locked down by an admin", retry.Problem);
+    }
+
+    [Fact]
+    public async Task OneServer_StatusNamesNoServer()
+    {
+        var reached = new TaskCompletionSource();
+        _client.Watch = (start, ct) => HoldingAsync(ct, reached, Snapshot(), End(5));
+        using var stop = new CancellationTokenSource();
+        var loop = new WatchLoop(_client, Post, _time, ReconnectBackoff.Default) { Servers = new ServerAddresses([new Uri("https://a.example:5171")]) };
+
+        var running = Task.Run(() => loop.RunAsync(stop.Token));
+        await reached.Task.DefaultTimeout();
+        await stop.CancelAsync();
+        await running.DefaultTimeout();
+
+        Assert.Equal(ConnectionStatus.Connected, Posted().OfType<ConnectionChanged>().Single().Status);
+    }
+
+    private static ServerAddresses Servers() =>
+        new([new Uri("https://a.example:5171"), new Uri("https://b.example:5171"), new Uri("https://c.example:5171")]);
+
+    [Fact]
     public void Backoff_DoublesUpToItsCap()
     {
         var backoff = new ReconnectBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), jitter: 0);

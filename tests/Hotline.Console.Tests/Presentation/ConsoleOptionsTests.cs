@@ -96,6 +96,41 @@ public sealed class ConsoleOptionsTests
     }
 
     [Fact]
+    public void SeveralServers_RepeatedOrCommaSeparated_KeepTheirOrder()
+    {
+        var (options, error) = ConsoleOptions.Parse(
+            ["--server", "https://a.example:8443,https://b.example:8443", "--server", " https://c.example:8443 "], WithToken);
+
+        Assert.Null(error);
+        Assert.Equal([new Uri("https://a.example:8443"), new Uri("https://b.example:8443"), new Uri("https://c.example:8443")], options!.Servers);
+        Assert.Equal(new Uri("https://a.example:8443"), options.Server);
+    }
+
+    [Fact]
+    public void SeveralServersInTheEnvironment_AreCommaSeparated_AndTheCommandLineWins()
+    {
+        string? Environment(string name) => name == "HOTLINE_SERVER" ? "https://a.example:8443, https://b.example:8443" : WithToken(name);
+
+        Assert.Equal([new Uri("https://a.example:8443"), new Uri("https://b.example:8443")], ConsoleOptions.Parse([], Environment).Options!.Servers);
+        Assert.Equal([new Uri("https://c.example:8443")], ConsoleOptions.Parse(["--server", "https://c.example:8443"], Environment).Options!.Servers);
+    }
+
+    [Theory]
+    [InlineData("https://a.example:8443,http://127.0.0.1:5171", "'http://127.0.0.1:5171/' is http:// but 'https://a.example:8443/' is https://")]
+    [InlineData("https://a.example:8443,https://a.example:8443", "'https://a.example:8443/' is listed twice.")]
+    [InlineData("https://a.example:8443,https://b.example:8443/x", "'https://b.example:8443/x' has more than a scheme, host and port")]
+    [InlineData("https://a.example:8443,b.example", "'b.example' is not an http or https address")]
+    [InlineData("http://127.0.0.1:5171,http://hotline.example:5171", "refusing plaintext to http://hotline.example:5171/")]
+    [InlineData(",", "--server needs a value")]
+    public void BadServerInAList_IsRefusedByName(string servers, string error)
+    {
+        var parsed = ConsoleOptions.Parse(["--server", servers], WithToken);
+
+        Assert.Null(parsed.Options);
+        Assert.StartsWith(error, parsed.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void PlaintextBeyondLoopback_IsRefused()
     {
         var (options, error) = ConsoleOptions.Parse(["--server", "http://hotline.example:5171"], WithToken);

@@ -48,7 +48,21 @@ public sealed class StatusLineTests
         { Svetlana, SignedOut(SignOutReason.AccountDisabled), 120,
             "светлана.александровна-ковалёва │ signed out: account disabled │ rev 1234 │ 3 shown, 10 open │ bell off" },
         { Svetlana, SignedOut(SignOutReason.AccountDisabled), 80, "светлана.александровна-ко… │ signed out │ rev 1234 │ 3 shown, 10 open │ bell off" },
+        { "anna", OnFirst, 80, "anna │ connected to 10.0.0.1:5171 │ rev 1234 │ 3 shown, 10 open │ bell off" },
+        { "anna", OnFirst, 68, "anna │ on 10.0.0.1:5171 │ rev 1234 │ 3 shown, 10 open │ bell off" },
+        { "anna", FailedOver, 120, "anna │ connected to 10.0.0.2:5171, failed over │ rev 1234 │ 3 shown, 10 open │ bell off" },
+        { "anna", FailedOver, 80, "anna │ failed over to 10.0.0.2:5171 │ rev 1234 │ 3 shown, 10 open │ bell off" },
+        { Svetlana, FailedOver, 80, "светлана.александровна-к… │ failed over │ rev 1234 │ 3 shown, 10 open │ bell off" },
+        { "anna", TryingNext, 120, "anna │ reconnecting to 10.0.0.2:5171 now │ rev 1234 │ 3 shown, 10 open │ bell off" },
+        { "anna", TryingNext, 80, "anna │ trying 10.0.0.2:5171 now │ rev 1234 │ 3 shown, 10 open │ bell off" },
     };
+
+    private static readonly ConnectionStatus OnFirst = ConnectionStatus.Connected with { Server = "10.0.0.1:5171" };
+
+    private static readonly ConnectionStatus FailedOver = ConnectionStatus.Connected with { Server = "10.0.0.2:5171", FailedOverFrom = "10.0.0.1:5171" };
+
+    private static readonly ConnectionStatus TryingNext =
+        new(LinkState.Retrying, Now.AddSeconds(-1), Now, "server unreachable; trying 10.0.0.2:5171") { Server = "10.0.0.2:5171" };
 
     [Theory]
     [MemberData(nameof(FittedLines))]
@@ -63,7 +77,7 @@ public sealed class StatusLineTests
     [Fact]
     public void FormatToWidth_NeverWiderThanAskedAndAlwaysNamesTheRevision()
     {
-        ConnectionStatus[] links = [ConnectionStatus.Initial, ConnectionStatus.Connected, Unreachable, SignedOut(SignOutReason.NotPermitted),
+        ConnectionStatus[] links = [ConnectionStatus.Initial, ConnectionStatus.Connected, Unreachable, SignedOut(SignOutReason.NotPermitted), OnFirst, FailedOver, TryingNext,
             new(LinkState.Retrying, Now.AddDays(-2), Now.AddSeconds(3000), "too many failed sign-ins from this address")];
         foreach (var me in new[] { null, Requests.Anna, Requests.Operator(Svetlana, "Светлана А."), Requests.Operator(new string('ж', 40), "") })
         {

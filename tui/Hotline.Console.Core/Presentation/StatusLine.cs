@@ -101,7 +101,14 @@ public static class StatusLine
         switch (link.State)
         {
             case LinkState.Connected:
-                return ["connected"];
+                // Given several servers the console says which it is on while there is room, and
+                // that it failed over always, in words (the mark must not depend on colour).
+                return (link.Server, link.FailedOverFrom) switch
+                {
+                    (null, _) => ["connected"],
+                    ({ } on, null) => [$"connected to {on}", $"on {on}", "connected"],
+                    ({ } on, _) => [$"connected to {on}, failed over", $"failed over to {on}", "failed over"],
+                };
             case LinkState.Connecting:
                 return ["connecting…"];
             case LinkState.SignedOut:
@@ -109,11 +116,17 @@ public static class StatusLine
             default:
                 var retry = Retry(link, now, "reconnecting in", "reconnecting now");
                 var brief = Retry(link, now, "retry in", "retrying now");
-                if (link.DownSince is { } since && now - since >= OfflineAfter)
+                var offline = link.DownSince is { } since && now - since >= OfflineAfter ? $"offline since {DetailText.Clock(since, zone, now)}, " : null;
+                if (link.Server is not { } next)
                 {
-                    return [$"offline since {DetailText.Clock(since, zone, now)}, {retry}", retry, brief];
+                    return offline is null ? [retry, brief] : [offline + retry, retry, brief];
                 }
-                return [retry, brief];
+                // With several servers, the one tried next; failing over is immediate, and with
+                // nothing to count down the address is what the line should keep longest.
+                var toServer = Retry(link, now, $"reconnecting to {next} in", $"reconnecting to {next} now");
+                var trying = Retry(link, now, $"trying {next} in", $"trying {next} now");
+                string[] bare = link.RetryAt is { } retryAt && retryAt <= now ? [$"trying {next}"] : [];
+                return offline is null ? [toServer, trying, .. bare, retry, brief] : [offline + toServer, toServer, trying, .. bare, retry, brief];
         }
     }
 

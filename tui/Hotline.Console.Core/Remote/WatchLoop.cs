@@ -11,6 +11,10 @@ namespace Hotline.Console.Remote;
 /// last revision received, so the model misses nothing and sees nothing twice. When the server
 /// refuses the token or the role it stops for good and says why (<see cref="LinkState.SignedOut"/>):
 /// a retry cannot cure that, and each one would count as a failed sign-in against the address.
+/// Given several <see cref="Servers"/>, it fails over: when the server it is on stops answering it
+/// moves to the next address at once, and backs off only once every address has failed in a row.
+/// The resume point is the same on any server of the installation (one store, one revision
+/// sequence); a server whose store is behind answers with a reset, which the model handles.
 /// </summary>
 /// <remarks>
 /// Runs on a background thread and never touches the model: everything goes through
@@ -24,6 +28,12 @@ public sealed class WatchLoop(IHotlineClient client, Action<FeedEvent> post, Tim
     /// the link is dead even if TCP has not noticed yet.
     /// </summary>
     public TimeSpan IdleLimit { get; init; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>
+    /// The servers to fail over between, moved on by this loop; the client must send its calls to
+    /// <see cref="ServerAddresses.Current"/>. Null (or one address): reconnect to the same server.
+    /// </summary>
+    public ServerAddresses? Servers { get; init; }
 
     /// <summary>The last revision received; the next stream starts after it.</summary>
     public long LastReceived { get; private set; }
@@ -49,6 +59,11 @@ public sealed class WatchLoop(IHotlineClient client, Action<FeedEvent> post, Tim
     {
         DateTimeOffset? downSince = null;
         var attempt = 0;
+        // Addresses moved to without waiting since the last wait or the last working stream.
+        var movedWithoutWait = 0;
+        int? lastConnected = null;
+        string? failedOverFrom = null;
+        var servers = Servers is { Count: > 1 } several ? several : null;
         while (!cancellationToken.IsCancellationRequested)
         {
             var start = LastReceived == 0 ? 0 : LastReceived + 1;
@@ -61,7 +76,19 @@ public sealed class WatchLoop(IHotlineClient client, Action<FeedEvent> post, Tim
                 var operators = await client.ListOperatorsAsync(stream.Token);
                 post(new IdentityKnown(me, operators));
                 post(new StreamOpened(start));
-                post(new ConnectionChanged(ConnectionStatus.Connected));
+                if (servers is not null)
+                {
+                    if (lastConnected is { } previous && previous != servers.CurrentIndex)
+                    {
+                        failedOverFrom = ServerAddresses.Describe(servers.All[previous]);
+                    }
+                    lastConnected = servers.CurrentIndex;
+                }
+                post(new ConnectionChanged(ConnectionStatus.Connected with
+                {
+                    Server = servers is null ? null : ServerAddresses.Describe(servers.Current),
+                    FailedOverFrom = failedOverFrom,
+                }));
                 idle.CancelAfter(IdleLimit);
                 await foreach (var message in client.WatchAsync(start, stream.Token))
                 {
@@ -70,12 +97,13 @@ public sealed class WatchLoop(IHotlineClient client, Action<FeedEvent> post, Tim
                     // (a lockdown) must go on backing off and go on saying since when the queue is old.
                     downSince = null;
                     attempt = 0;
+                    movedWithoutWait = 0;
                     if (Track(message))
                     {
                         post(new FeedMessage(message));
                     }
                 }
-                failure = new Failure("the server ended the stream");
+                failure = new Failure("the server ended the stream", ServerDown: true);
             }
             catch (Exception error) when (!cancellationToken.IsCancellationRequested)
             {
@@ -91,8 +119,29 @@ public sealed class WatchLoop(IHotlineClient client, Action<FeedEvent> post, Tim
                 post(new ConnectionChanged(ConnectionStatus.SignedOutFor(reason, downSince)));
                 return;
             }
-            var delay = failure.Wait ?? backoff.Delay(attempt++);
-            var retrying = new ConnectionStatus(LinkState.Retrying, downSince, time.GetUtcNow() + delay, failure.Problem);
+            var problem = failure.Problem;
+            TimeSpan? wait = failure.Wait;
+            if (servers is not null && failure.ServerDown)
+            {
+                var next = ServerAddresses.Describe(servers.MoveNext());
+                problem = $"{problem}; trying {next}";
+                // The next address has not failed yet in this outage: try it now. Once every one has, back off as with one server.
+                if (movedWithoutWait < servers.Count - 1)
+                {
+                    movedWithoutWait++;
+                    wait = TimeSpan.Zero;
+                }
+                else
+                {
+                    movedWithoutWait = 0;
+                }
+            }
+            var delay = wait ?? backoff.Delay(attempt++);
+            var retrying = new ConnectionStatus(LinkState.Retrying, downSince, time.GetUtcNow() + delay, problem)
+            {
+                Server = servers is null ? null : ServerAddresses.Describe(servers.Current),
+                FailedOverFrom = failedOverFrom,
+            };
             if (!await WaitAsync(delay, retrying, cancellationToken))
             {
                 return;
@@ -161,11 +210,11 @@ public sealed class WatchLoop(IHotlineClient client, Action<FeedEvent> post, Tim
     {
         if (idleExpired)
         {
-            return new($"no word from the server for {IdleLimit.TotalSeconds:0} s");
+            return new($"no word from the server for {IdleLimit.TotalSeconds:0} s", ServerDown: true);
         }
         if (error is not RpcException rpc)
         {
-            return new(error is OperationCanceledException ? "the call was cancelled" : "connection failed");
+            return error is OperationCanceledException ? new("the call was cancelled") : new("connection failed", ServerDown: true);
         }
         var status = rpc.GetRpcStatus();
         var reason = status?.GetDetail<ErrorInfo>()?.Reason;
@@ -181,15 +230,16 @@ public sealed class WatchLoop(IHotlineClient client, Action<FeedEvent> post, Tim
             // Every call from the address is refused until the advised delay has passed, so an
             // earlier retry would only be refused again.
             (StatusCode.ResourceExhausted, "RATE_LIMITED") => new("too many failed sign-ins from this address", AdvisedWait(status)),
-            (StatusCode.Unavailable, "SHUTTING_DOWN") => new("the server is restarting"),
+            (StatusCode.Unavailable, "SHUTTING_DOWN") => new("the server is restarting", ServerDown: true),
+            // A lockdown binds every server of the installation: moving on would change nothing.
             (_, "LOCKED_DOWN") => new("the hotline is locked down by an admin"),
-            (StatusCode.Unavailable, _) => new("server unreachable"),
+            (StatusCode.Unavailable, _) => new("server unreachable", ServerDown: true),
             // A refused token or role stays refused: stop, and say what the operator must ask for.
             (StatusCode.Unauthenticated, "TOKEN_REVOKED") => new("signed out", SignOut: SignOutReason.TokenRevoked),
             (StatusCode.Unauthenticated, "OPERATOR_DISABLED") => new("signed out", SignOut: SignOutReason.AccountDisabled),
             (StatusCode.Unauthenticated, _) => new("signed out", SignOut: SignOutReason.TokenRejected),
             (StatusCode.PermissionDenied, _) => new("signed out", SignOut: SignOutReason.NotPermitted),
-            (StatusCode.DeadlineExceeded, _) => new("the server did not answer in time"),
+            (StatusCode.DeadlineExceeded, _) => new("the server did not answer in time", ServerDown: true),
             _ => new($"stream failed ({rpc.StatusCode})"),
         };
     }
@@ -205,5 +255,6 @@ public sealed class WatchLoop(IHotlineClient client, Action<FeedEvent> post, Tim
     /// <param name="Problem">For the status line and banner: never the server's message, which is not meant for operators.</param>
     /// <param name="Wait">How long before the next attempt; null for the backoff.</param>
     /// <param name="SignOut">Set when no retry can succeed.</param>
-    private readonly record struct Failure(string Problem, TimeSpan? Wait = null, SignOutReason? SignOut = null);
+    /// <param name="ServerDown">The server is unreachable or stopping: with several servers, the next one is tried.</param>
+    private readonly record struct Failure(string Problem, TimeSpan? Wait = null, SignOutReason? SignOut = null, bool ServerDown = false);
 }

@@ -49,6 +49,18 @@ public sealed record ConnectionStatus(LinkState State, DateTimeOffset? DownSince
 
     public static ConnectionStatus SignedOutFor(SignOutReason reason, DateTimeOffset? downSince) => new(LinkState.SignedOut, downSince, SignOut: reason);
 
+    /// <summary>
+    /// The server connected to, or tried next while retrying, as host and port; null when the
+    /// console was given one address only (then there is nothing to choose between).
+    /// </summary>
+    public string? Server { get; init; }
+
+    /// <summary>
+    /// The server the console was on before it failed over to <see cref="Server"/>; null until it
+    /// has connected to a server other than the one it was on before.
+    /// </summary>
+    public string? FailedOverFrom { get; init; }
+
     /// <summary>True when the screen may be behind the server.</summary>
     public bool IsStale => State != LinkState.Connected;
 }
