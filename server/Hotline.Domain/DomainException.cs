@@ -62,6 +62,17 @@ public sealed class DomainException : Exception
         throw new DomainException(ErrorKind.FailedPrecondition, reason, message, metadata);
 
     /// <summary>
+    /// Related requests asked for by the request's own submitter: refused by every store (see
+    /// <see cref="ContactVisibility.SeesRepeatContacts"/>), as a submitter could otherwise look up
+    /// anyone's history by their number.
+    /// </summary>
+    public static DomainException OwnSubmission(string requestId) =>
+        new(ErrorKind.PermissionDenied, ErrorReasons.OwnSubmission,
+            $"Related requests are not shown for requests/{requestId}: you submitted it yourself, and a submitter must not learn " +
+            "from it who contacted the hotline before. A colleague can open them.",
+            new Dictionary<string, string> { ["request"] = "requests/" + requestId });
+
+    /// <summary>
     /// The vault is locked. A read is FAILED_PRECONDITION (it will not succeed until an admin acts);
     /// a write is UNAVAILABLE, because nothing was changed and the same call, retried after the
     /// unlock, succeeds: intake callers keep retrying with the same request id and nothing is lost.

@@ -19,6 +19,7 @@ public sealed record SealedRequest
     public const string RegionField = "region";
     public const string TagsField = "tags";
     public const string ResolutionCommentField = "resolution_comment";
+    public const string FollowUpReasonField = "follow_up/reason";
 
     /// <summary>Tags never hold whitespace (<see cref="Validation"/>), so a line break separates them unambiguously.</summary>
     private const string TagSeparator = "\n";
@@ -32,6 +33,9 @@ public sealed record SealedRequest
     public required byte[] Tags { get; init; }
     public required byte[] ResolutionComment { get; init; }
     public required IReadOnlyList<SealedNote> Notes { get; init; }
+
+    /// <summary>The follow-up's reason, sealed; null when the request has no follow-up. The rest of the follow-up is in the envelope.</summary>
+    public byte[]? FollowUpReason { get; init; }
 
     public static SealedRequest Seal(HelpRequest request, RequestSealer sealer)
     {
@@ -49,6 +53,7 @@ public sealed record SealedRequest
             Region = sealer.Seal(RegionField, request.Region),
             Tags = sealer.Seal(TagsField, string.Join(TagSeparator, request.Tags)),
             ResolutionComment = sealer.Seal(ResolutionCommentField, request.ResolutionComment),
+            FollowUpReason = request.FollowUp is { } followUp ? sealer.Seal(FollowUpReasonField, followUp.Reason) : null,
             Notes = [.. request.Notes.Select(note => new SealedNote(
                 note.Id,
                 note.Author,
@@ -77,13 +82,16 @@ public sealed record SealedRequest
                 sealer.Open(NoteField(note.Id, "text"), note.Text),
                 note.ClientKey is null ? null : sealer.Open(NoteField(note.Id, "request_id"), note.ClientKey)))],
             ResolutionComment = sealer.Open(ResolutionCommentField, ResolutionComment),
+            FollowUp = Envelope.FollowUp is { } followUp && FollowUpReason is { } reason
+                ? followUp with { Reason = sealer.Open(FollowUpReasonField, reason) }
+                : Envelope.FollowUp,
             EarlierContacts = earlierContacts,
         };
     }
 
     /// <summary>Roughly how many bytes the request takes: its sealed blobs; what a page's size is counted in.</summary>
     public long SealedBytes =>
-        ContactHandle.Length + Message.Length + Region.Length + Tags.Length + ResolutionComment.Length
+        ContactHandle.Length + Message.Length + Region.Length + Tags.Length + ResolutionComment.Length + (FollowUpReason?.Length ?? 0)
         + Notes.Sum(n => (long)n.Text.Length + (n.ClientKey?.Length ?? 0));
 
     /// <summary>Each note is bound to its own id, so notes cannot be swapped or replayed within a request either.</summary>
@@ -97,5 +105,6 @@ public sealed record SealedRequest
         Tags = [],
         Notes = [],
         ResolutionComment = "",
+        FollowUp = request.FollowUp is { } followUp ? followUp with { Reason = "" } : null,
     };
 }

@@ -1,6 +1,5 @@
 using System.Data;
 using Hotline.Domain;
-using Hotline.Protection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -22,16 +21,24 @@ internal sealed class ChangeFollower(NpgsqlDataSource dataSource, StoreKeyVault 
     /// <summary>Changes read, opened and published at a time.</summary>
     public const int PageSize = 256;
 
-    private const string ReadPage =
+    /// <summary>Changes after <c>@after</c> up to <c>@upTo</c>, at most <c>@max</c>, each with its request's wrapped data key; rows read by <see cref="ReadRow"/>.</summary>
+    internal const string ReadPage =
         "SELECT c.revision, c.request_id, c.kind, c.actor, c.request, k.wrapped FROM changes c "
         + "LEFT JOIN data_keys k ON k.request_id = c.request_id "
         + "WHERE c.revision > @after AND c.revision <= @upTo ORDER BY c.revision LIMIT @max";
 
     private readonly SemaphoreSlim _turn = new(1, 1);
     private long _publishedThrough = publishedThrough;
+    private long _headSeen = publishedThrough;
 
     /// <summary>The newest revision handed to the listener (or passed over as removed). Safe from any thread.</summary>
     public long PublishedThrough => Interlocked.Read(ref _publishedThrough);
+
+    /// <summary>
+    /// The newest head revision a catch-up has read: committed on every server, and at least what is
+    /// being handed to the listener right now. Safe from any thread.
+    /// </summary>
+    public long HeadSeen => Interlocked.Read(ref _headSeen);
 
     /// <summary>Follows the wake-ups until <paramref name="cancellationToken"/> ends it.</summary>
     public Task RunAsync(ChangeWakeups wakeups, CancellationToken cancellationToken)
@@ -61,6 +68,7 @@ internal sealed class ChangeFollower(NpgsqlDataSource dataSource, StoreKeyVault 
                 {
                     return published;
                 }
+                InterlockedMax(ref _headSeen, head);
                 var through = stored.Count == PageSize ? stored[^1].Change.Revision : head;
                 if (!Publish(stored))
                 {
@@ -99,7 +107,21 @@ internal sealed class ChangeFollower(NpgsqlDataSource dataSource, StoreKeyVault 
         return (stored, head.LastRevision);
     }
 
-    private static (StoredChange, byte[]?) ReadRow(NpgsqlDataReader row) => (
+    private static void InterlockedMax(ref long target, long value)
+    {
+        var seen = Interlocked.Read(ref target);
+        while (value > seen)
+        {
+            var before = Interlocked.CompareExchange(ref target, value, seen);
+            if (before == seen)
+            {
+                return;
+            }
+            seen = before;
+        }
+    }
+
+    internal static (StoredChange, byte[]?) ReadRow(NpgsqlDataReader row) => (
         new StoredChange(
             row.GetInt64(0),
             row.GetString(1),
@@ -120,27 +142,14 @@ internal sealed class ChangeFollower(NpgsqlDataSource dataSource, StoreKeyVault 
         {
             return true;
         }
-        var changes = new List<RequestChange>(stored.Count);
+        List<RequestChange> changes;
         using (var keys = vault.TryEnter())
         {
             if (keys is null)
             {
                 return false;
             }
-            foreach (var (change, wrapped) in stored)
-            {
-                HelpRequest? request = null;
-                if (change.Request is { } sealedRequest)
-                {
-                    using var sealer = RequestSealer.ForWrapped(keys.Ring, change.RequestId, wrapped);
-                    if (sealer is null)
-                    {
-                        continue;
-                    }
-                    request = sealedRequest.Open(sealer, sealedRequest.Envelope.EarlierContacts);
-                }
-                changes.Add(new RequestChange(change.Revision, change.Kind, change.RequestId, request, change.Actor));
-            }
+            changes = StoredChanges.Open(keys.Ring, stored);
         }
         if (changes.Count == 0)
         {

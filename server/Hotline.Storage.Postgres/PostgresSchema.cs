@@ -70,7 +70,14 @@ public static class PostgresSchema
             tags bytea NOT NULL,
             resolution_comment bytea NOT NULL,
             -- [{id, author, ticks, text (base64 of the sealed blob), client_key}], oldest first.
-            notes jsonb NOT NULL
+            notes jsonb NOT NULL,
+            first_claim_ticks bigint,
+            escalation_step integer NOT NULL,
+            waiting_since_ticks bigint NOT NULL,
+            -- {due_ticks, reason (base64 of the sealed blob), set_by, due}; null without a follow-up.
+            follow_up jsonb,
+            -- {from, to, note_id, ticks}; null without a hand-over note.
+            hand_over jsonb
         );
         -- One index per offered order, each over the ascending key expressions ListSql pages with
         -- (a descending field negated, the number last), so a page is a range scan from its token.
@@ -85,6 +92,7 @@ public static class PostgresSchema
         -- The working set: open requests, and those closed within the window.
         CREATE INDEX IF NOT EXISTS requests_open ON requests (id) WHERE state <> 4;
         CREATE INDEX IF NOT EXISTS requests_closed ON requests (close_ticks) WHERE close_ticks IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS requests_first_claim ON requests (first_claim_ticks) WHERE first_claim_ticks IS NOT NULL;
         CREATE INDEX IF NOT EXISTS requests_requester ON requests (requester, number) WHERE requester IS NOT NULL;
 
         -- Each request's data key, wrapped by the master key. Deleting the row shreds every copy of the request's sealed fields.

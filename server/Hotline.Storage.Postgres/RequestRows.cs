@@ -17,21 +17,24 @@ internal static class RequestRows
     public const string Columns =
         "r.id, r.number, r.channel, r.language, r.urgency, r.state, r.assignee, r.resolution, r.closed_by, "
         + "r.create_ticks, r.update_ticks, r.close_ticks, r.revision, r.submitted_by, r.earlier_contacts, "
-        + "r.contact_handle, r.message, r.region, r.tags, r.resolution_comment, r.notes";
+        + "r.contact_handle, r.message, r.region, r.tags, r.resolution_comment, r.notes, "
+        + "r.first_claim_ticks, r.escalation_step, r.waiting_since_ticks, r.follow_up, r.hand_over";
 
     /// <summary>How many columns <see cref="Columns"/> holds: a query may select more after them.</summary>
-    public const int ColumnCount = 21;
+    public const int ColumnCount = 26;
 
     /// <summary>Every column but the id, as written; <see cref="Bind"/> gives a parameter of the same name for each.</summary>
     private const string Writable =
         "number, channel, language, urgency, state, assignee, resolution, closed_by, "
         + "create_ticks, update_ticks, close_ticks, revision, submitted_by, earlier_contacts, "
-        + "contact_handle, message, region, tags, resolution_comment, notes, requester";
+        + "contact_handle, message, region, tags, resolution_comment, notes, requester, "
+        + "first_claim_ticks, escalation_step, waiting_since_ticks, follow_up, hand_over";
 
     private const string WritableValues =
         "@number, @channel, @language, @urgency, @state, @assignee, @resolution, @closed_by, "
         + "@create_ticks, @update_ticks, @close_ticks, @revision, @submitted_by, @earlier_contacts, "
-        + "@contact_handle, @message, @region, @tags, @resolution_comment, @notes, @requester";
+        + "@contact_handle, @message, @region, @tags, @resolution_comment, @notes, @requester, "
+        + "@first_claim_ticks, @escalation_step, @waiting_since_ticks, @follow_up, @hand_over";
 
     public static SealedRequest Read(NpgsqlDataReader row)
     {
@@ -55,6 +58,11 @@ internal static class RequestRows
                 Revision = row.GetInt64(12),
                 SubmittedBy = row.GetString(13),
                 EarlierContacts = row.GetInt32(14),
+                FirstClaimTime = row.IsDBNull(21) ? null : Utc(row.GetInt64(21)),
+                EscalationStep = row.GetInt32(22),
+                WaitingSince = Utc(row.GetInt64(23)),
+                FollowUp = row.IsDBNull(24) ? null : FollowUpFromJson(row.GetString(24)).FollowUp,
+                HandOver = row.IsDBNull(25) ? null : HandOverFromJson(row.GetString(25)),
                 Message = "",
             },
             ContactHandle = (byte[])row.GetValue(15),
@@ -63,6 +71,7 @@ internal static class RequestRows
             Tags = (byte[])row.GetValue(18),
             ResolutionComment = (byte[])row.GetValue(19),
             Notes = NotesFromJson(row.GetString(20)),
+            FollowUpReason = row.IsDBNull(24) ? null : FollowUpFromJson(row.GetString(24)).Reason,
         };
     }
 
@@ -148,6 +157,22 @@ internal static class RequestRows
             json.WriteBase64String("resolution_comment", request.ResolutionComment);
             json.WritePropertyName("notes");
             WriteNotes(json, request.Notes);
+            if (envelope.FirstClaimTime is { } claimed)
+            {
+                json.WriteNumber("first_claim_ticks", claimed.UtcTicks);
+            }
+            json.WriteNumber("escalation_step", envelope.EscalationStep);
+            json.WriteNumber("waiting_since_ticks", envelope.WaitingSince.UtcTicks);
+            if (envelope.FollowUp is { } followUp)
+            {
+                json.WritePropertyName("follow_up");
+                WriteFollowUp(json, followUp, request.FollowUpReason);
+            }
+            if (envelope.HandOver is { } handOver)
+            {
+                json.WritePropertyName("hand_over");
+                WriteHandOver(json, handOver);
+            }
             json.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
@@ -176,8 +201,14 @@ internal static class RequestRows
                 Revision = root.GetProperty("revision").GetInt64(),
                 SubmittedBy = root.GetProperty("submitted_by").GetString()!,
                 EarlierContacts = root.GetProperty("earlier_contacts").GetInt32(),
+                FirstClaimTime = root.TryGetProperty("first_claim_ticks", out var claimed) ? Utc(claimed.GetInt64()) : null,
+                EscalationStep = root.GetProperty("escalation_step").GetInt32(),
+                WaitingSince = Utc(root.GetProperty("waiting_since_ticks").GetInt64()),
+                FollowUp = root.TryGetProperty("follow_up", out var followUp) ? ReadFollowUp(followUp).FollowUp : null,
+                HandOver = root.TryGetProperty("hand_over", out var handOver) ? ReadHandOver(handOver) : null,
                 Message = "",
             },
+            FollowUpReason = root.TryGetProperty("follow_up", out var sealedFollowUp) ? ReadFollowUp(sealedFollowUp).Reason : null,
             ContactHandle = root.GetProperty("contact_handle").GetBytesFromBase64(),
             Message = root.GetProperty("message").GetBytesFromBase64(),
             Region = root.GetProperty("region").GetBytesFromBase64(),
@@ -215,6 +246,73 @@ internal static class RequestRows
         parameters.AddWithValue("resolution_comment", request.ResolutionComment);
         parameters.Add(new NpgsqlParameter("notes", NpgsqlDbType.Jsonb) { Value = NotesToJson(request.Notes) });
         parameters.Add(new NpgsqlParameter("requester", NpgsqlDbType.Bytea) { Value = (object?)requester ?? DBNull.Value });
+        parameters.Add(new NpgsqlParameter("first_claim_ticks", NpgsqlDbType.Bigint) { Value = (object?)envelope.FirstClaimTime?.UtcTicks ?? DBNull.Value });
+        parameters.AddWithValue("escalation_step", envelope.EscalationStep);
+        parameters.AddWithValue("waiting_since_ticks", envelope.WaitingSince.UtcTicks);
+        parameters.Add(new NpgsqlParameter("follow_up", NpgsqlDbType.Jsonb)
+        {
+            Value = envelope.FollowUp is { } followUp ? JsonOf(json => WriteFollowUp(json, followUp, request.FollowUpReason)) : DBNull.Value,
+        });
+        parameters.Add(new NpgsqlParameter("hand_over", NpgsqlDbType.Jsonb)
+        {
+            Value = envelope.HandOver is { } handOver ? JsonOf(json => WriteHandOver(json, handOver)) : DBNull.Value,
+        });
+    }
+
+    private static string JsonOf(Action<Utf8JsonWriter> write)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            write(json);
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+
+    /// <summary>The follow-up as stored: its reason only as the sealed blob (the envelope's reason is empty).</summary>
+    private static void WriteFollowUp(Utf8JsonWriter json, FollowUp followUp, byte[]? sealedReason)
+    {
+        json.WriteStartObject();
+        json.WriteNumber("due_ticks", followUp.DueTime.UtcTicks);
+        if (sealedReason is not null)
+        {
+            json.WriteBase64String("reason", sealedReason);
+        }
+        json.WriteString("set_by", followUp.SetBy);
+        json.WriteBoolean("due", followUp.Due);
+        json.WriteEndObject();
+    }
+
+    private static (FollowUp FollowUp, byte[]? Reason) ReadFollowUp(JsonElement value) => (
+        new FollowUp(Utc(value.GetProperty("due_ticks").GetInt64()), "", value.GetProperty("set_by").GetString()!, value.GetProperty("due").GetBoolean()),
+        value.TryGetProperty("reason", out var reason) ? reason.GetBytesFromBase64() : null);
+
+    private static (FollowUp FollowUp, byte[]? Reason) FollowUpFromJson(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        return ReadFollowUp(document.RootElement);
+    }
+
+    private static void WriteHandOver(Utf8JsonWriter json, HandOver handOver)
+    {
+        json.WriteStartObject();
+        json.WriteString("from", handOver.From);
+        json.WriteString("to", handOver.To);
+        json.WriteString("note_id", handOver.NoteId);
+        json.WriteNumber("ticks", handOver.Time.UtcTicks);
+        json.WriteEndObject();
+    }
+
+    private static HandOver ReadHandOver(JsonElement value) => new(
+        value.GetProperty("from").GetString()!,
+        value.GetProperty("to").GetString()!,
+        value.GetProperty("note_id").GetString()!,
+        Utc(value.GetProperty("ticks").GetInt64()));
+
+    private static HandOver HandOverFromJson(string text)
+    {
+        using var document = JsonDocument.Parse(text);
+        return ReadHandOver(document.RootElement);
     }
 
     private static string NotesToJson(IReadOnlyList<SealedNote> notes)

@@ -146,9 +146,6 @@ public sealed partial class LiteDbRequestStore : IAuditTrail
         }
     }
 
-    private async Task AuditReadAsync(string reader, AuditAction action, IReadOnlyList<string> requestIds, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        await EnqueueAsync(new AuditedReadWrite(reader, action, requestIds, cancellationToken)).ConfigureAwait(false);
-    }
+    private Task AuditReadAsync(string reader, AuditAction action, IReadOnlyList<string> requestIds, CancellationToken cancellationToken) =>
+        _writes.AuditReadAsync(reader, action, requestIds, cancellationToken);
 }

@@ -29,7 +29,7 @@ public sealed partial class LiteDbRequestStore
         ArgumentNullException.ThrowIfNull(destination);
         var file = _databaseFile ?? throw new NotSupportedException("Only a store opened on a data directory can be copied.");
         cancellationToken.ThrowIfCancellationRequested();
-        return await EnqueueAsync(new PendingSnapshot(counters =>
+        return await _writes.EnqueueAsync(new PendingSnapshot(counters =>
         {
             using var source = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             source.CopyTo(destination);

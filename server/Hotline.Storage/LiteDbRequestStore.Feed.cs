@@ -6,37 +6,17 @@ namespace Hotline.Storage;
 // The live feed's reads and records: the working set a watch starts from, its pages, the change replay, and the audit records of watch streams.
 public sealed partial class LiteDbRequestStore
 {
-    public Task<WatchLease> RecordWatchStartAsync(string reader, IWorkingSetSnapshot snapshot, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(reader);
-        ArgumentNullException.ThrowIfNull(snapshot);
-        var window = snapshot.ClosedUntil - snapshot.ClosedSince;
-        ArgumentOutOfRangeException.ThrowIfLessThan(window, TimeSpan.Zero);
-        var opening = new WatchMark(0, snapshot.Revision, snapshot.Revision, snapshot.ClosedSince, Ended: false);
-        return RecordWatchAsync(reader, AuditAction.Watched, opening, window, cancellationToken);
-    }
+    public Task<WatchLease> RecordWatchStartAsync(string reader, IWorkingSetSnapshot snapshot, CancellationToken cancellationToken) =>
+        _writes.RecordWatchStartAsync(reader, snapshot, cancellationToken);
 
-    public Task<WatchLease> RecordWatchStartAsync(string reader, long fromRevision, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(reader);
-        ArgumentOutOfRangeException.ThrowIfNegative(fromRevision);
-        var opening = new WatchMark(0, fromRevision, fromRevision, SnapshotClosedSince: null, Ended: false);
-        return RecordWatchAsync(reader, AuditAction.Watched, opening, window: null, cancellationToken);
-    }
+    public Task<WatchLease> RecordWatchStartAsync(string reader, long fromRevision, CancellationToken cancellationToken) =>
+        _writes.RecordWatchStartAsync(reader, fromRevision, cancellationToken);
 
-    public Task<WatchLease> RecordWatchProgressAsync(WatchLease lease, long through, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(lease);
-        var progress = new WatchMark(lease.Stream, lease.FromRevision, Math.Max(through, lease.FromRevision), SnapshotClosedSince: null, Ended: false);
-        return RecordWatchAsync(lease.Viewer, AuditAction.WatchProgressed, progress, window: null, cancellationToken);
-    }
+    public Task<WatchLease> RecordWatchProgressAsync(WatchLease lease, long through, CancellationToken cancellationToken) =>
+        _writes.RecordWatchProgressAsync(lease, through, cancellationToken);
 
-    public Task RecordWatchEndAsync(WatchLease lease, long through, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(lease);
-        var end = new WatchMark(lease.Stream, lease.FromRevision, Math.Max(through, lease.FromRevision), SnapshotClosedSince: null, Ended: true);
-        return RecordWatchAsync(lease.Viewer, AuditAction.WatchEnded, end, window: null, cancellationToken);
-    }
+    public Task RecordWatchEndAsync(WatchLease lease, long through, CancellationToken cancellationToken) =>
+        _writes.RecordWatchEndAsync(lease, through, cancellationToken);
 
     /// <summary>
     /// Finds the working set in one read transaction and returns it as ids only; the requests are
@@ -241,17 +221,5 @@ public sealed partial class LiteDbRequestStore
         {
             _database.Rollback();
         }
-    }
-
-    /// <summary>A watch stream's record, refused while locked as the read it stands for.</summary>
-    private async Task<WatchLease> RecordWatchAsync(string viewer, AuditAction action, WatchMark mark, TimeSpan? window,
-        CancellationToken cancellationToken)
-    {
-        if (Vault.IsLocked)
-        {
-            throw DomainException.LockedDown(write: false);
-        }
-        cancellationToken.ThrowIfCancellationRequested();
-        return await EnqueueAsync(new WatchRecordWrite(viewer, action, mark, window, cancellationToken)).ConfigureAwait(false);
     }
 }

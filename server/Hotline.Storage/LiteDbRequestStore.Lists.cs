@@ -61,11 +61,7 @@ public sealed partial class LiteDbRequestStore
             }
             if (string.Equals(doc["submitted_by"].AsString, reader, StringComparison.Ordinal))
             {
-                // See ContactVisibility.SeesRepeatContacts: a submitter could otherwise look up anyone's history by their number.
-                throw new DomainException(ErrorKind.PermissionDenied, ErrorReasons.OwnSubmission,
-                    $"Related requests are not shown for requests/{requestId}: you submitted it yourself, and a submitter must not learn " +
-                    "from it who contacted the hotline before. A colleague can open them.",
-                    new Dictionary<string, string> { ["request"] = "requests/" + requestId });
+                throw DomainException.OwnSubmission(requestId);
             }
             limit = Math.Max(limit, 0);
             var (numbers, total) = RequesterIndex.PrefixOf(doc) is { } prefix

@@ -6,12 +6,8 @@ namespace Hotline.Storage;
 // Commands arrive checked (OperatorCommand.Validate, called by the server's OperatorDirectory): the store only stores.
 public sealed partial class LiteDbRequestStore : IOperatorStore
 {
-    public async Task<OperatorRecord> ExecuteAsync(OperatorCommand command, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(command);
-        cancellationToken.ThrowIfCancellationRequested();
-        return await EnqueueAsync(new OperatorWrite(command, cancellationToken)).ConfigureAwait(false);
-    }
+    public Task<OperatorRecord> ExecuteAsync(OperatorCommand command, CancellationToken cancellationToken) =>
+        _writes.ExecuteAsync(command, cancellationToken);
 
     public async Task<IReadOnlyList<OperatorRecord>> ReadOperatorsAsync(CancellationToken cancellationToken)
     {

@@ -2,27 +2,14 @@ using Hotline.Domain;
 
 namespace Hotline.Storage;
 
-// The store's writes: submissions, commands on requests, purges and compaction, each queued to the one writer.
+// The store's writes: submissions, commands on requests, purges and compaction, each queued to the one writer (see StoreWrites).
 public sealed partial class LiteDbRequestStore
 {
-    public async Task<IntakeReceipt> SubmitAsync(NewHelpRequest submission, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(submission);
-        cancellationToken.ThrowIfCancellationRequested();
-        return await EnqueueAsync(new SubmitWrite(submission, cancellationToken)).ConfigureAwait(false);
-    }
+    public Task<IntakeReceipt> SubmitAsync(NewHelpRequest submission, CancellationToken cancellationToken) =>
+        _writes.SubmitAsync(submission, cancellationToken);
 
-    public async Task<HelpRequest> ExecuteAsync(string requestId, RequestCommand command, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(requestId);
-        ArgumentNullException.ThrowIfNull(command);
-        if (!RequestIds.IsWellFormed(requestId))
-        {
-            DomainException.ThrowRequestNotFound(requestId);
-        }
-        cancellationToken.ThrowIfCancellationRequested();
-        return await EnqueueAsync(new CommandWrite(requestId, command, cancellationToken)).ConfigureAwait(false);
-    }
+    public Task<HelpRequest> ExecuteAsync(string requestId, RequestCommand command, CancellationToken cancellationToken) =>
+        _writes.ExecuteAsync(requestId, command, cancellationToken);
 
     /// <summary>
     /// Drops changes older than the newest <see cref="RequestStoreOptions.ChangeLogRetention"/> from
@@ -30,38 +17,12 @@ public sealed partial class LiteDbRequestStore
     /// <see cref="RequestStoreOptions.CompactionInterval"/> revisions.
     /// </summary>
     /// <returns>How many changes were dropped.</returns>
-    public async Task<int> CompactAsync(CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        return await EnqueueAsync(new PendingCompaction(cancellationToken)).ConfigureAwait(false);
-    }
+    public Task<int> CompactAsync(CancellationToken cancellationToken) => _writes.CompactAsync(cancellationToken);
 
-    public async Task<bool> PurgeAsync(string requestId, string actor, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(requestId);
-        ArgumentException.ThrowIfNullOrEmpty(actor);
-        if (!RequestIds.IsWellFormed(requestId))
-        {
-            return false;
-        }
-        cancellationToken.ThrowIfCancellationRequested();
-        return await EnqueueAsync(PendingPurge.One(requestId, actor, cancellationToken)).ConfigureAwait(false) > 0;
-    }
+    public Task<bool> PurgeAsync(string requestId, string actor, CancellationToken cancellationToken) =>
+        _writes.PurgeAsync(requestId, actor, cancellationToken);
 
     /// <summary>Purges in rounds of <see cref="RetentionRoundSize"/>, each its own turn on the writer.</summary>
-    public async Task<int> PurgeClosedBeforeAsync(DateTimeOffset closedBefore, string actor, CancellationToken cancellationToken)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(actor);
-        var total = 0;
-        while (true)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var purged = await EnqueueAsync(PendingPurge.ClosedBefore(closedBefore, actor, RetentionRoundSize, cancellationToken)).ConfigureAwait(false);
-            total += purged;
-            if (purged < RetentionRoundSize)
-            {
-                return total;
-            }
-        }
-    }
+    public Task<int> PurgeClosedBeforeAsync(DateTimeOffset closedBefore, string actor, CancellationToken cancellationToken) =>
+        _writes.PurgeClosedBeforeAsync(closedBefore, actor, RetentionRoundSize, cancellationToken);
 }

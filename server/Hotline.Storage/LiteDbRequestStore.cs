@@ -41,6 +41,7 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
     private readonly DataDirectoryLock? _directoryLock;
     private readonly StoreSchema _schema;
     private readonly StoreWriter _writer;
+    private readonly StoreWrites _writes;
     private readonly ReadGate _reads;
     /// <summary>Reads that walk many requests, within <see cref="_reads"/> (<see cref="RequestStoreOptions.MaxConcurrentScans"/>).</summary>
     private readonly ReadGate _scans;
@@ -65,6 +66,7 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
         _directoryLock = directoryLock;
         _schema = schema;
         _writer = writer;
+        _writes = new StoreWrites(writer, vault);
         _reads = new ReadGate(options.MaxConcurrentReads);
         _scans = new ReadGate(options.MaxConcurrentScans);
     }
@@ -299,7 +301,7 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
             {
                 _databaseFile = directoryLock is null ? null : Path.Combine(location, DataDirectory.DatabaseFileName),
             };
-            vault.ConnectWriter((locked, actor) => store.EnqueueAsync(new LockStateWrite(locked, actor)));
+            vault.ConnectWriter((locked, actor) => store._writes.EnqueueAsync(new LockStateWrite(locked, actor)));
             logger.Opened(location, counters.LastRevision, counters.NextNumber, counters.CompactedThrough);
             return store;
         }
@@ -364,19 +366,5 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
         {
             logger.FinishingPurgesFailed(failure);
         }
-    }
-
-    private async Task<TResult> EnqueueAsync<TResult>(PendingWrite<TResult> write)
-    {
-        try
-        {
-            _writer.Enqueue(write);
-        }
-        catch
-        {
-            write.Withdraw();
-            throw;
-        }
-        return await write.Task.ConfigureAwait(false);
     }
 }

@@ -66,6 +66,21 @@ public sealed class SealedRequestTests
     }
 
     [Fact]
+    public void AFollowUpsReason_IsSealed_AndOpensBack()
+    {
+        using var sealer = new RequestSealer(Request.Id, DataKey);
+        var followUp = new FollowUp(new DateTimeOffset(2026, 3, 2, 18, 0, 0, TimeSpan.Zero), "Перезвонить сестре в Грозный", "anna", Due: false);
+
+        var sealedRequest = SealedRequest.Seal(Request with { FollowUp = followUp }, sealer);
+        var opened = sealedRequest.Open(sealer, 0);
+
+        Assert.Equal(followUp with { Reason = "" }, sealedRequest.Envelope.FollowUp);
+        Assert.DoesNotContain(Encoding.UTF8.GetBytes("сестре"), [sealedRequest.FollowUpReason!], new SubsequenceComparer());
+        Assert.Equal(followUp, opened.FollowUp);
+        Assert.Null(SealedRequest.Seal(Request, sealer).FollowUpReason);
+    }
+
+    [Fact]
     public void ABlobMovedToAnotherFieldOrNote_DoesNotOpen()
     {
         using var sealer = new RequestSealer(Request.Id, DataKey);

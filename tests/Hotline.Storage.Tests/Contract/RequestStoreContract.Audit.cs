@@ -10,7 +10,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task AccountChanges_AreChainedNamingActorAndAccount_AndNoOpsAreNot()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         var tokenHash = AccessTokens.Hash(AccessTokens.New());
         var newHash = AccessTokens.Hash(AccessTokens.New());
         await store.ExecuteAsync(new AddOperatorCommand("anna", "Anna K.", Role.Operator, tokenHash), CancellationToken.None).DefaultTimeout();
@@ -41,7 +41,7 @@ public abstract partial class RequestStoreContract<TStore>
     public async Task Outline_ShowsOnlyClearFields_AndCountClosedBefore_MatchesWhatAPurgeTakes()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestData.Start);
-        using var store = CreateStore(time: time);
+        using var store = await CreateStoreAsync(time: time);
         var holder = TestData.Operator(1);
         var closed = (await store.SubmitAsync(TestData.Submission("c"), CancellationToken.None).DefaultTimeout()).RequestId;
         var open = (await store.SubmitAsync(TestData.Submission("o"), CancellationToken.None).DefaultTimeout()).RequestId;
@@ -66,7 +66,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task Verify_OverATrailLongerThanOneReadChunk_ChecksEveryRecordOnce()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         var ids = await Task.WhenAll(Enumerable.Range(0, 1_300).Select(i => store.SubmitAsync(TestData.Submission("v" + i), CancellationToken.None)))
             .DefaultTimeout();
         await Task.WhenAll(ids.Take(900).Select(r => store.GetAsync(r.RequestId, TestData.Reader, CancellationToken.None))).DefaultTimeout();
@@ -82,7 +82,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task ListAudit_PagesOldestFirstWithoutGapsOrRepeats()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         var id = (await store.SubmitAsync(TestData.Submission("p"), CancellationToken.None).DefaultTimeout()).RequestId;
         for (var i = 0; i < 7; i++)
         {
@@ -109,7 +109,7 @@ public abstract partial class RequestStoreContract<TStore>
     public async Task SnapshotStream_IsInTheTrailOfWhatItSent_NotOfRequestsOutsideItsSetOrCreatedAfterItEnded()
     {
         var time = new FakeTimeProvider(TestData.Start);
-        using var store = CreateStore(time: time);
+        using var store = await CreateStoreAsync(time: time);
         var closedLongAgo = await StoreSteps.SubmitAsync(store, "closed long ago");
         await StoreSteps.CloseAsync(store, closedLongAgo);
         time.Advance(WorkingSets.Window + TimeSpan.FromHours(1));
@@ -144,7 +144,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task ResumedStream_IsInTheTrailOfRequestsChangedWhileItRan_NotOfOnesUnchangedSinceItsStart()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         var untouched = await StoreSteps.SubmitAsync(store, "untouched");
         var touched = await StoreSteps.SubmitAsync(store, "touched");
         var lease = await store.RecordWatchStartAsync(StoreSteps.Anna, store.CommittedRevision, CancellationToken.None).DefaultTimeout();
@@ -160,7 +160,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task StreamWhoseEndWasNeverRecorded_CountsAsSentUpToItsLease_OneThatRecordedProgressBeyond()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         // StoreSteps.Anna's server "died" right after her stream opened: no progress, no end. StoreSteps.Boris's recorded
         // how far it got before going past its lease, as a live stream must.
         var anna = await store.RecordWatchStartAsync(StoreSteps.Anna, 0, CancellationToken.None).DefaultTimeout();

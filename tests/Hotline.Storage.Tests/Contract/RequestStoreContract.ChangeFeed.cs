@@ -7,7 +7,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task ReadChanges_ReturnsARunInOrderUpToMax()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         await StoreSteps.SubmitManyAsync(store, 10);
 
         var run = await store.ReadChangesAsync(4, 3, CancellationToken.None).DefaultTimeout();
@@ -23,7 +23,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task RevisionZeroOnAFreshLog_IsNotCompacted()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         await StoreSteps.SubmitManyAsync(store, 2);
         var replay = await store.ReadChangesAsync(0, 10, CancellationToken.None).DefaultTimeout();
         Assert.False(replay.Compacted);
@@ -44,7 +44,7 @@ public abstract partial class RequestStoreContract<TStore>
                 Interlocked.Increment(ref notDurableYet);
             }
         };
-        using (store = CreateStore(listener))
+        using (store = await CreateStoreAsync(listener))
         {
             var receipts = await Task.WhenAll(Enumerable.Range(0, 40)
                 .Select(i => Task.Run(() => store.SubmitAsync(TestData.Submission("s-" + i), CancellationToken.None)))).DefaultTimeout();
@@ -62,7 +62,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task ThrowingListener_DoesNotStopTheWriter()
     {
-        using var store = CreateStore(new ThrowingListener());
+        using var store = await CreateStoreAsync(new ThrowingListener());
         var first = await store.SubmitAsync(TestData.Submission("a"), CancellationToken.None).DefaultTimeout();
         var second = await store.SubmitAsync(TestData.Submission("b"), CancellationToken.None).DefaultTimeout();
         Assert.Equal(first.Number + 1, second.Number);
@@ -71,7 +71,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task ReplayCutByCount_SaysThereIsMore_AndTheLastRunDoesNot()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         await StoreSteps.SubmitManyAsync(store, 6, "Need help");
 
         var cut = await store.ReadChangesAsync(1, 4, CancellationToken.None).DefaultTimeout();

@@ -12,7 +12,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task StaleEtag_IsAbortedAndChangesNothing()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         var receipt = await store.SubmitAsync(TestData.Submission("k"), CancellationToken.None).DefaultTimeout();
         var read = (await store.GetAsync(receipt.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout())!;
         await store.ExecuteAsync(receipt.RequestId, new AddNoteCommand(Holder, "first"), CancellationToken.None).DefaultTimeout();
@@ -31,7 +31,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task MatchingEtag_IsApplied()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         var receipt = await store.SubmitAsync(TestData.Submission("k"), CancellationToken.None).DefaultTimeout();
         var read = (await store.GetAsync(receipt.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout())!;
 
@@ -47,7 +47,7 @@ public abstract partial class RequestStoreContract<TStore>
     [InlineData("~revision")]
     public async Task UnknownRequest_IsNotFound(string requestId)
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         await store.SubmitAsync(TestData.Submission("k"), CancellationToken.None).DefaultTimeout();
 
         var error = await Assert.ThrowsAsync<DomainException>(() =>
@@ -62,7 +62,7 @@ public abstract partial class RequestStoreContract<TStore>
     public async Task UnchangedOutcome_ReturnsCurrentAndWritesNoRevision()
     {
         var listener = new RecordingListener();
-        using var store = CreateStore(listener);
+        using var store = await CreateStoreAsync(listener);
         var receipt = await store.SubmitAsync(TestData.Submission("k"), CancellationToken.None).DefaultTimeout();
         var assigned = await store.ExecuteAsync(receipt.RequestId, new AssignCommand(Holder, Holder), CancellationToken.None).DefaultTimeout();
 
@@ -79,7 +79,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task FiftyOperatorsClaimOneNewRequest_ExactlyOneWinsEveryRace()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         var operators = Enumerable.Range(1, Claimants).Select(TestData.Operator).ToArray();
         var winners = 0;
         var losers = 0;

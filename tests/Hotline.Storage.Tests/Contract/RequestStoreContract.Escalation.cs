@@ -9,7 +9,7 @@ public abstract partial class RequestStoreContract<TStore>
     public async Task Submit_StartsTheEscalationClockAtArrival()
     {
         var time = new FakeTimeProvider(TestData.Start);
-        using var store = CreateStore(time: time);
+        using var store = await CreateStoreAsync(time: time);
 
         var id = await StoreSteps.SubmitAsync(store, "k");
 
@@ -25,7 +25,7 @@ public abstract partial class RequestStoreContract<TStore>
     {
         var time = new FakeTimeProvider(TestData.Start);
         var listener = new RecordingListener();
-        using var store = CreateStore(listener, time);
+        using var store = await CreateStoreAsync(listener, time);
         var id = (await store.SubmitAsync(TestData.Submission("k") with { Urgency = Urgency.ImmediateDanger }, CancellationToken.None).DefaultTimeout()).RequestId;
         time.Advance(TimeSpan.FromMinutes(16));
 
@@ -50,7 +50,7 @@ public abstract partial class RequestStoreContract<TStore>
     public async Task ReleaseAfterClaim_RestartsTheClockAndClearsTheStep()
     {
         var time = new FakeTimeProvider(TestData.Start);
-        using var store = CreateStore(time: time);
+        using var store = await CreateStoreAsync(time: time);
         var id = await StoreSteps.SubmitAsync(store, "k");
         time.Advance(TimeSpan.FromHours(2));
         await store.ExecuteAsync(id, new EscalateCommand(EscalationRules.Default), CancellationToken.None).DefaultTimeout();
@@ -70,7 +70,7 @@ public abstract partial class RequestStoreContract<TStore>
     {
         var time = new FakeTimeProvider(TestData.Start);
         var listener = new RecordingListener();
-        using var store = CreateStore(listener, time);
+        using var store = await CreateStoreAsync(listener, time);
         var id = await StoreSteps.SubmitAsync(store, "k");
         await store.ExecuteAsync(id, new AssignCommand(Holder, Holder), CancellationToken.None).DefaultTimeout();
         var due = TestData.Start.AddHours(3);
@@ -95,7 +95,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task HandOverNote_IsStoredAsANoteTheHandOverNames()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         var id = await StoreSteps.SubmitAsync(store, "k");
         var colleague = TestData.Operator(2);
         await store.ExecuteAsync(id, new AssignCommand(Holder, Holder), CancellationToken.None).DefaultTimeout();
@@ -113,7 +113,7 @@ public abstract partial class RequestStoreContract<TStore>
     public async Task WorkingSet_CarriesEscalationFollowUpAndHandOver()
     {
         var time = new FakeTimeProvider(TestData.Start);
-        using var store = CreateStore(time: time);
+        using var store = await CreateStoreAsync(time: time);
         var waiting = (await store.SubmitAsync(TestData.Submission("overdue") with { Urgency = Urgency.Routine }, CancellationToken.None).DefaultTimeout()).RequestId;
         var held = await StoreSteps.SubmitAsync(store, "held");
         await store.ExecuteAsync(held, new AssignCommand(Holder, Holder), CancellationToken.None).DefaultTimeout();

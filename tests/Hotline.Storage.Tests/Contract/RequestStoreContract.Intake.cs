@@ -8,7 +8,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task ManySubmits_NumbersAreOneToNAndRevisionsStrictlyIncrease()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         var receipts = new List<IntakeReceipt>();
         for (var i = 0; i < 20; i++)
         {
@@ -37,7 +37,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task SameKeySameSubmitter_ReturnsFirstReceiptAsDuplicateAndWritesNothing()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         var first = await store.SubmitAsync(TestData.Submission("retry-me"), CancellationToken.None).DefaultTimeout();
         var revision = store.CommittedRevision;
 
@@ -53,7 +53,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task SameKeyDifferentSubmitter_CreatesANewRequest()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         var other = new OperatorAccount("sms-gateway", "SMS", Role.Intake);
         var first = await store.SubmitAsync(TestData.Submission("shared-key"), CancellationToken.None).DefaultTimeout();
         var second = await store.SubmitAsync(TestData.Submission("shared-key", submitter: other), CancellationToken.None).DefaultTimeout();
@@ -66,7 +66,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task KeysDifferingOnlyInCase_AreDifferentKeys()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         var lower = await store.SubmitAsync(TestData.Submission("abc"), CancellationToken.None).DefaultTimeout();
         var upper = await store.SubmitAsync(TestData.Submission("ABC"), CancellationToken.None).DefaultTimeout();
 

@@ -12,7 +12,7 @@ public abstract partial class RequestStoreContract<TStore>
     private async Task<(TStore Store, List<HelpRequest> All)> SeedAsync()
     {
         var time = new FakeTimeProvider(TestData.Start);
-        var store = CreateStore(time: time);
+        var store = await CreateStoreAsync(time: time);
         var all = new List<HelpRequest>();
         var urgencies = new[] { Urgency.Routine, Urgency.ImmediateDanger, Urgency.Urgent };
         for (var i = 0; i < 12; i++)
@@ -131,7 +131,7 @@ public abstract partial class RequestStoreContract<TStore>
     public async Task EveryOrderAndFilter_PagesInTheSequenceOfAFullSort(string orderBy, int filter)
     {
         var time = new FakeTimeProvider(TestData.Start);
-        using var store = CreateStore(time: time);
+        using var store = await CreateStoreAsync(time: time);
         var urgencies = new[] { Urgency.Routine, Urgency.ImmediateDanger, Urgency.Urgent, Urgency.Routine };
         var ids = new List<string>();
         for (var i = 0; i < 40; i++)
@@ -182,7 +182,7 @@ public abstract partial class RequestStoreContract<TStore>
     public async Task KeysetPaging_WhileAnotherTaskSubmitsAndUpdates_ReturnsEveryRequestExactlyOnce(string orderBy, bool openOnly)
     {
         var time = new FakeTimeProvider(TestData.Start);
-        using var store = CreateStore(time: time);
+        using var store = await CreateStoreAsync(time: time);
         var urgencies = new[] { Urgency.Routine, Urgency.ImmediateDanger, Urgency.Urgent };
         var existing = new List<string>();
         for (var i = 0; i < 120; i++)
@@ -221,7 +221,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task ListRelated_PagedByNumber_ReturnsEachOtherRequestOnceNewestFirst()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         var ids = new List<string>();
         for (var i = 0; i < 9; i++)
         {

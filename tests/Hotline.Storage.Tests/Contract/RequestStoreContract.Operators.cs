@@ -11,7 +11,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task Changes_AreDecidedOnTheWriter_AgainstTheStoredAccount()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         var added = await store.ExecuteAsync(new AddOperatorCommand("anna", "Anna K.", Role.Operator, FirstToken), CancellationToken.None).DefaultTimeout();
         Assert.Equal(1, added.Version);
 

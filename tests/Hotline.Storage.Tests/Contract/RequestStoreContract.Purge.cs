@@ -10,7 +10,7 @@ public abstract partial class RequestStoreContract<TStore>
     {
         var time = new FakeTimeProvider(TestData.Start);
         var listener = new RecordingListener();
-        using var store = CreateStore(listener, time: time);
+        using var store = await CreateStoreAsync(listener, time: time);
         var holder = TestData.Operator(1);
         async Task<string> Closed(string key)
         {
@@ -46,7 +46,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task AWatcherResumingFromBeforeAPurge_GetsTheDeletionButNoneOfTheContent()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         var id = (await store.SubmitAsync(TestData.Submission("gone"), CancellationToken.None).DefaultTimeout()).RequestId;
         await store.ExecuteAsync(id, new AddNoteCommand(TestData.Operator(1), "note"), CancellationToken.None).DefaultTimeout();
         await store.PurgeAsync(id, "admin", CancellationToken.None).DefaultTimeout();

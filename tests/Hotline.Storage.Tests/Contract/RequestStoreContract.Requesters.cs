@@ -7,7 +7,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task OneNumberInFourFormats_IsOneRequesterWithEarlierContactsAndRelatedRequests()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         var ids = new List<string>();
         var formats = new (Channel Channel, string Handle)[]
         {
@@ -53,7 +53,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task UsernamesLinkWithinTheirMessengerOnly()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         await store.SubmitAsync(TestData.Submission("t1") with { Channel = Channel.Telegram, ContactHandle = "@Zarema_K" }, CancellationToken.None).DefaultTimeout();
         var sameTelegram = await store.SubmitAsync(TestData.Submission("t2") with { Channel = Channel.Telegram, ContactHandle = "https://t.me/zarema_k" },
             CancellationToken.None).DefaultTimeout();
@@ -66,22 +66,22 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task AFloodFromOneHandle_CountsEarlierContactsUpToTheCap()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         IntakeReceipt last = null!;
-        for (var i = 0; i < RequesterIndex.EarlierContactsCap + 5; i++)
+        for (var i = 0; i < EarlierContacts.Cap + 5; i++)
         {
             last = await store.SubmitAsync(TestData.Submission("flood-" + i), CancellationToken.None).DefaultTimeout();
         }
 
-        Assert.Equal(RequesterIndex.EarlierContactsCap, (await store.GetAsync(last.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout())!.EarlierContacts);
+        Assert.Equal(EarlierContacts.Cap, (await store.GetAsync(last.RequestId, TestData.Reader, CancellationToken.None).DefaultTimeout())!.EarlierContacts);
     }
 
     [Fact]
     public async Task PurgingAnEarlyContact_RecountsTheLaterOnes_AndAChangeKeepsTheStoredCount()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         var ids = new List<string>();
-        for (var i = 0; i < RequesterIndex.EarlierContactsCap + 3; i++)
+        for (var i = 0; i < EarlierContacts.Cap + 3; i++)
         {
             ids.Add((await store.SubmitAsync(TestData.Submission("flood-" + i), CancellationToken.None).DefaultTimeout()).RequestId);
         }
@@ -97,6 +97,6 @@ public abstract partial class RequestStoreContract<TStore>
             counts.Add((await store.GetAsync(id, TestData.Reader, CancellationToken.None).DefaultTimeout())!.EarlierContacts);
         }
         // Request k (from 0) now has k - 1 earlier contacts, up to the cap, which the last two still reach.
-        Assert.Equal(Enumerable.Range(1, ids.Count - 1).Select(k => Math.Min(k - 1, RequesterIndex.EarlierContactsCap)), counts);
+        Assert.Equal(Enumerable.Range(1, ids.Count - 1).Select(k => Math.Min(k - 1, EarlierContacts.Cap)), counts);
     }
 }

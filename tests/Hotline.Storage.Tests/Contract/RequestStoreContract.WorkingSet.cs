@@ -9,7 +9,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task EmptyStore_WorkingSetIsEmptyAtRevisionZero()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         var workingSet = await store.ReadWorkingSetAsync();
         Assert.Empty(workingSet.Requests);
         Assert.Equal(0, workingSet.Revision);
@@ -20,7 +20,7 @@ public abstract partial class RequestStoreContract<TStore>
     public async Task WorkingSet_HoldsOpenAndRecentlyClosed_NotThoseClosedBeforeTheWindow()
     {
         var time = new FakeTimeProvider(TestData.Start);
-        using var store = CreateStore(time: time);
+        using var store = await CreateStoreAsync(time: time);
         var newOld = await StoreSteps.SubmitAsync(store, "new, submitted long ago");
         var closedLongAgo = await StoreSteps.CloseAsync(store, await StoreSteps.SubmitAsync(store, "closed long ago"));
         var reopened = await StoreSteps.CloseAsync(store, await StoreSteps.SubmitAsync(store, "closed long ago, reopened"));
@@ -58,7 +58,7 @@ public abstract partial class RequestStoreContract<TStore>
     [Fact]
     public async Task RequestsChangedOrPurgedAfterTheRevision_AreLeftOut_TheRestAreExactlyAtTheRevision()
     {
-        using var store = CreateStore();
+        using var store = await CreateStoreAsync();
         var ids = new List<string>();
         for (var i = 0; i < 10; i++)
         {
@@ -98,7 +98,7 @@ public abstract partial class RequestStoreContract<TStore>
     public async Task WorkingSetsUnderConcurrentWrites_ReflectExactlyTheirRevisionAndReplayToTheFinalWorkingSet()
     {
         var time = new FakeTimeProvider(TestData.Start);
-        using var store = CreateStore(time: time);
+        using var store = await CreateStoreAsync(time: time);
         var history = new List<string>();
         for (var i = 0; i < 40; i++)
         {

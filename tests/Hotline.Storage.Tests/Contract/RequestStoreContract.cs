@@ -7,7 +7,7 @@ namespace Hotline.Storage.Tests;
 /// What every request store must do, written only against the domain's store interfaces: intake
 /// and idempotency, commands and claim races, lists and keyset paging, the gap-free change feed and
 /// the working set, purges, operator accounts and the audit trail. Each store proves itself with
-/// one subclass that opens a fresh, empty store (<see cref="CreateStore"/>); tests of one store's
+/// one subclass that opens a fresh, empty store (<see cref="CreateStoreAsync"/>); tests of one store's
 /// files, crash recovery or costs stay in that store's own test classes. Nothing in this folder
 /// names a database, so a second store's test project compiles the folder in as it is.
 /// </summary>
@@ -20,9 +20,10 @@ public abstract partial class RequestStoreContract<TStore>(ITestOutputHelper out
     /// <summary>
     /// A new store with nothing in it, unlocked, that tells <paramref name="listener"/> of every
     /// committed change and reads the time from <paramref name="time"/> (a fake clock at
-    /// <see cref="TestData.Start"/> when null). The test disposes it.
+    /// <see cref="TestData.Start"/> when null). The test disposes it. Asynchronous because opening a
+    /// store may talk to a database server.
     /// </summary>
-    protected abstract TStore CreateStore(IChangeListener? listener = null, TimeProvider? time = null);
+    protected abstract Task<TStore> CreateStoreAsync(IChangeListener? listener = null, TimeProvider? time = null);
 
     /// <summary>How many requests the store purges per round of <see cref="IRequestStore.PurgeClosedBeforeAsync"/>, each round audited as one retention run.</summary>
     protected abstract int PurgeRoundSize { get; }
