@@ -59,6 +59,15 @@ internal sealed class ScaleData
             {
                 throw new InvalidDataException(Report.Invariant($"{manifestFile} holds {kept.Stored} stored and {kept.Open} open, not {stored} and {open}."));
             }
+            // This run's callers have new tokens: the kept accounts take them, as an admin's rotation would.
+            using (var store = LiteDbRequestStore.Open(directory, new RequestStoreOptions(), TimeProvider.System, NoChangeListener.Instance,
+                NullLogger.Instance, BenchKeys.MasterKey))
+            {
+                foreach (var (id, _, token) in ScaleCallers.All)
+                {
+                    await store.ExecuteAsync(new ReplaceTokenCommand(id, AccessTokens.Hash(token)), CancellationToken.None);
+                }
+            }
             return new ScaleData(directory, BenchKeys.WriteFile(directory + ".key"), stored, open, kept.OpenIds, kept.ClosedIds, TimeSpan.FromSeconds(kept.FillSeconds));
         }
         if (System.IO.Directory.Exists(directory))

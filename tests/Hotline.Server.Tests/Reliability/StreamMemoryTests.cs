@@ -120,7 +120,10 @@ public sealed class StreamMemoryTests(ITestOutputHelper output) : IDisposable
         // Cancelled, the streams give their memory back.
         var after = double.MaxValue;
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(30))
+        // Up to a minute: on a loaded machine the 200 cancellations, the server's compacting
+        // collection after them and Kestrel's release of its idle buffers all come late; a quiet one
+        // is back within seconds (the figure is printed).
+        while (clock.Elapsed < TimeSpan.FromSeconds(60))
         {
             await Task.Delay(1_000);
             after = server.RssMegabytes;
