@@ -112,7 +112,23 @@ public static class WatchAudit
 
 /// <summary>A page of audit records, oldest first.</summary>
 /// <param name="NextAfterSequence">Pass as the next call's start to continue; null on the last page.</param>
-public sealed record AuditPage(IReadOnlyList<AuditRecord> Records, long? NextAfterSequence);
+public sealed record AuditPage(IReadOnlyList<AuditRecord> Records, long? NextAfterSequence)
+{
+    /// <summary>
+    /// The page from up to <paramref name="limit"/> + 1 records in sequence order, as a store reads
+    /// them: the one past the limit is dropped and says there is a next page, after the last kept.
+    /// </summary>
+    public static AuditPage FromOneMore(List<AuditRecord> records, int limit)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count <= limit)
+        {
+            return new AuditPage(records, null);
+        }
+        records.RemoveRange(limit, records.Count - limit);
+        return new AuditPage(records, records.Count > 0 ? records[^1].Sequence : null);
+    }
+}
 
 /// <summary>How a check of the chain ended.</summary>
 public enum AuditChainProblem

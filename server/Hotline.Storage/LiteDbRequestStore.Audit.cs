@@ -28,12 +28,7 @@ public sealed partial class LiteDbRequestStore : IAuditTrail
                 .OrderBy(r => r.Sequence)
                 .Take(limit + 1)];
         }
-        if (records.Count <= limit)
-        {
-            return new AuditPage(records, null);
-        }
-        records.RemoveAt(records.Count - 1);
-        return new AuditPage(records, records[^1].Sequence);
+        return AuditPage.FromOneMore(records, limit);
     }
 
     public async Task<AuditVerification> VerifyAuditAsync(CancellationToken cancellationToken)
