@@ -27,6 +27,7 @@ public sealed class ChangeWakeups
 
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(10);
 
+    private readonly string _channel;
     private readonly NpgsqlDataSource _listenSource;
     private readonly TimeSpan _reReadInterval;
     private readonly ILogger _logger;
@@ -34,13 +35,25 @@ public sealed class ChangeWakeups
     /// <param name="connectionString">The store's connection string; the listener opens its own unpooled connection from it.</param>
     /// <param name="reReadInterval">How long the caller goes without a wake-up at most, notification or not.</param>
     public ChangeWakeups(string connectionString, TimeSpan reReadInterval, ILogger logger)
+        : this(connectionString, reReadInterval, logger, Channel, "hotline-listen")
+    {
+    }
+
+    /// <param name="channel">The channel to listen on: lower-case letters and underscores.</param>
+    /// <param name="applicationName">What the listening connection calls itself in <c>pg_stat_activity</c>.</param>
+    internal ChangeWakeups(string connectionString, TimeSpan reReadInterval, ILogger logger, string channel, string applicationName)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(reReadInterval, TimeSpan.Zero);
+        if (channel.Length == 0 || !channel.All(c => c is (>= 'a' and <= 'z') or '_'))
+        {
+            throw new ArgumentException("A channel name is lower-case letters and underscores.", nameof(channel));
+        }
+        _channel = channel;
         var builder = new NpgsqlConnectionStringBuilder(connectionString)
         {
             Pooling = false,
             KeepAlive = 30,
-            ApplicationName = "hotline-listen",
+            ApplicationName = applicationName,
         };
         _listenSource = NpgsqlDataSource.Create(builder.ConnectionString);
         _reReadInterval = reReadInterval;
@@ -101,7 +114,7 @@ public sealed class ChangeWakeups
                 }
             }
         };
-        await using (var listen = new NpgsqlCommand("LISTEN " + Channel, connection))
+        await using (var listen = new NpgsqlCommand("LISTEN " + _channel, connection))
         {
             await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
