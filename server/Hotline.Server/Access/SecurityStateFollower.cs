@@ -36,11 +36,15 @@ public sealed class SecurityStateFollower(
 
     private readonly SemaphoreSlim _turn = new(1, 1);
     private long _version;
+    private long _reads;
     private long _lastPrune = time.GetTimestamp();
     private long? _lastFailureReport;
 
     /// <summary>The security version this server has taken everything up to.</summary>
     public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>How many reads of the shared state succeeded; the first means the follower listens.</summary>
+    public long Reads => Interlocked.Read(ref _reads);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -85,6 +89,7 @@ public sealed class SecurityStateFollower(
                 }
             }
             Interlocked.Exchange(ref _version, changes.Version);
+            Interlocked.Increment(ref _reads);
             if (changes.Locked && !lockdown.IsLocked)
             {
                 lockdown.FollowLockdown(unlockEpoch);
