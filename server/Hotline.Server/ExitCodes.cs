@@ -41,4 +41,7 @@ public static class ExitCodes
 
     /// <summary>`restore`: the file is not a backup, is cut off, or was altered (a chunk fails its AES-GCM tag).</summary>
     public const int BackupDamaged = 13;
+
+    /// <summary>The PostgreSQL store's database cannot be reached or used (down, unreachable, login refused, missing).</summary>
+    public const int DatabaseUnavailable = 14;
 }

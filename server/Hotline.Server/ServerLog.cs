@@ -9,8 +9,8 @@ internal static partial class ServerLog
     [LoggerMessage(1, LogLevel.Information, "Hotline listening on {Address}")]
     public static partial void Listening(ILogger logger, string address);
 
-    [LoggerMessage(2, LogLevel.Information, "Data directory {DataDirectory}, store at revision {Revision}")]
-    public static partial void StoreOpened(ILogger logger, string dataDirectory, long revision);
+    [LoggerMessage(2, LogLevel.Information, "Data directory {DataDirectory}, store {Store} at revision {Revision}")]
+    public static partial void StoreOpened(ILogger logger, string dataDirectory, string store, long revision);
 
     [LoggerMessage(3, LogLevel.Information, "Request {RequestId} number {Number} submitted by {Submitter} (duplicate: {Duplicate})")]
     public static partial void Submitted(ILogger logger, string requestId, long number, string submitter, bool duplicate);

@@ -63,8 +63,9 @@ public sealed class ChangeWakeups
     /// <summary>
     /// Calls <paramref name="onWake"/> with the highest revision notified since the last call (null
     /// when it wakes for the interval or a reconnect) until <paramref name="cancellationToken"/> fires.
-    /// A failed connection is logged and opened again, with backoff; <paramref name="onWake"/> runs
-    /// on every reconnect, since notifications may have been lost meanwhile.
+    /// A failed connection, or any other failure (of <paramref name="onWake"/> too), is logged without
+    /// its message and the connection opened again, with backoff; <paramref name="onWake"/> runs on
+    /// every reconnect, since notifications may have been lost meanwhile. Ends only when cancelled.
     /// </summary>
     public async Task RunAsync(Func<long?, CancellationToken, Task> onWake, CancellationToken cancellationToken)
     {
@@ -83,7 +84,18 @@ public sealed class ChangeWakeups
                     _logger.LogWarning("The change listener lost its database connection ({Failure}); reconnecting in {Delay} ms.",
                         ex.GetType().Name, (int)delay.TotalMilliseconds);
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                    delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxReconnectDelay.Ticks));
+                    delay = NextDelay(delay);
+                    continue;
+                }
+                catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
+                {
+                    // Anything else (a bug, a change the listener could not take) must not end the live
+                    // feed of this server for good: it is logged by type and place only (a message could
+                    // quote data), and the loop listens again, re-reading from the last delivered revision.
+                    _logger.LogError("The change listener failed unexpectedly with {Failure} at {Where}; listening again in {Delay} ms.",
+                        ex.GetType().FullName, ex.TargetSite?.DeclaringType?.FullName + "." + ex.TargetSite?.Name, (int)delay.TotalMilliseconds);
+                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+                    delay = NextDelay(delay);
                     continue;
                 }
                 delay = TimeSpan.FromMilliseconds(100);
@@ -98,6 +110,8 @@ public sealed class ChangeWakeups
             await _listenSource.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    private static TimeSpan NextDelay(TimeSpan delay) => TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxReconnectDelay.Ticks));
 
     private async Task ListenAsync(Func<long?, CancellationToken, Task> onWake, CancellationToken cancellationToken)
     {

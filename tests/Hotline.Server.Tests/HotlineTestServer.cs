@@ -62,12 +62,14 @@ public sealed class HotlineTestServer : IAsyncDisposable
     public const string MasterKey = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
 
     /// <param name="time">The clock of the server and its store, for tests that move time (a FakeTimeProvider); the system clock by default.</param>
+    /// <param name="postgres">A PostgreSQL connection string: the server then keeps its data there (Hotline:Store postgres), its data directory holding only its own files.</param>
     public static async Task<HotlineTestServer> StartAsync(Action<TestServerSettings>? configure = null, string? dataDirectory = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null, string? postgres = null)
     {
         dataDirectory ??= Path.Combine(Path.GetTempPath(), "hotline-test-" + Guid.NewGuid().ToString("N"));
+        string[] store = postgres is null ? [] : ["--Hotline:Store", "postgres", "--Hotline:Postgres:ConnectionString", postgres];
         var app = HotlineHost.Build(["--urls", "http://127.0.0.1:0", "--Hotline:DataDirectory", dataDirectory,
-            "--Hotline:MasterKeyFile", WriteMasterKeyFile(dataDirectory)], builder =>
+            "--Hotline:MasterKeyFile", WriteMasterKeyFile(dataDirectory), .. store], builder =>
         {
             builder.Logging.ClearProviders();
             if (time is not null)
@@ -86,7 +88,17 @@ public sealed class HotlineTestServer : IAsyncDisposable
             configure?.Invoke(settings);
             settings.ApplyTo(builder.Services);
         });
-        await app.StartAsync().DefaultTimeout();
+        try
+        {
+            // As the server's own start does: the store first (PostgreSQL opens asynchronously), then the host.
+            await HotlineHost.OpenStoreAsync(app, CancellationToken.None).DefaultTimeout();
+            await app.StartAsync().DefaultTimeout();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
         await SeedAsync(app.Services.GetRequiredService<OperatorDirectory>());
         return new HotlineTestServer(app, dataDirectory);
     }

@@ -237,42 +237,46 @@ internal sealed class SocketAdminBackend : IAdminBackend
 }
 
 /// <summary>
-/// Opens a stopped server's data directory (taking its lock) and runs the same administration
-/// the server would. No watch streams exist, so nothing needs ending.
+/// Opens the store of a stopped server and runs the same administration the server would: with
+/// LiteDB its data directory (taking its lock), with PostgreSQL the database, as one more server
+/// on it would (taking the lock of this server's data directory, never stopping other servers).
+/// No watch streams exist here, so nothing needs ending.
 /// </summary>
 internal sealed class LocalAdminBackend : IAdminBackend
 {
-    private readonly LiteDbRequestStore _store;
+    private readonly StoreLifetime _store;
     private readonly Administration _administration;
     private readonly MasterKeySource _masterKey;
     private readonly BackupAdministration _backups;
 
-    private LocalAdminBackend(LiteDbRequestStore store, Administration administration, BackupAdministration backups, MasterKeySource masterKey, string dataDirectory)
+    private LocalAdminBackend(StoreLifetime store, Administration administration, BackupAdministration backups, MasterKeySource masterKey, string describe)
     {
         _store = store;
         _administration = administration;
         _backups = backups;
         _masterKey = masterKey;
-        Describe = $"No server running: administering {dataDirectory} directly.";
+        Describe = describe;
     }
 
     public string Describe { get; }
 
     public static async Task<LocalAdminBackend> OpenAsync(StoreOptions options, StatsOptions stats, MasterKeySource masterKey, (BackupOptions Options, double RetentionDays) backups)
     {
-        // The key as the server reads it; a locked data directory opens without one.
-        var store = LiteDbRequestStore.Open(options.DataDirectory, new RequestStoreOptions { ChangeLogRetention = options.ChangeLogRetention },
-            TimeProvider.System, NoChangeListener.Instance, NullLogger.Instance, masterKey.Read());
+        // The key as the server reads it; a locked installation opens without one.
+        var store = await StoreLifetime.OpenAsync(options, masterKey.Read(), TimeProvider.System, NoChangeListener.Instance, NullLoggerFactory.Instance,
+            CancellationToken.None);
         try
         {
-            var directory = new OperatorDirectory(store, new SessionRegistry());
+            var directory = new OperatorDirectory(store.Operators, new SessionRegistry());
             await directory.LoadAsync(CancellationToken.None);
             var administration = new Administration(new OperatorAdministration(directory, NullLogger<OperatorAdministration>.Instance),
-                new StoreAdministration(store, store, store.Vault, NullLogger<StoreAdministration>.Instance), store, Options.Create(stats));
-            var full = Path.GetFullPath(options.DataDirectory);
-            var backup = new BackupAdministration(new BackupMaker(full, backups.Options, backups.RetentionDays, TimeProvider.System), store.CopyDatabaseAsync,
-                store, store.Vault, () => masterKey.Read() is { } key ? [.. key] : null);
-            return new LocalAdminBackend(store, administration, backup, masterKey, full);
+                new StoreAdministration(store.Store, store.Audit, store.Vault, NullLogger<StoreAdministration>.Instance), store.Figures, Options.Create(stats));
+            var backup = new BackupAdministration(new BackupMaker(store.DataDirectory, backups.Options, backups.RetentionDays, TimeProvider.System),
+                store.CopyDatabase, store.Audit, store.Vault, () => masterKey.Read() is { } key ? [.. key] : null);
+            var describe = options.UsesPostgres
+                ? $"No server running on {store.DataDirectory}: administering {store.Describe} directly."
+                : $"No server running: administering {store.DataDirectory} directly.";
+            return new LocalAdminBackend(store, administration, backup, masterKey, describe);
         }
         catch
         {

@@ -11,6 +11,7 @@ using Hotline.Server.Mapping;
 using Hotline.Server.Stats;
 using Hotline.Server.Store;
 using Hotline.Storage;
+using Hotline.Storage.Postgres;
 using Timestamp = Google.Protobuf.WellKnownTypes.Timestamp;
 
 namespace Hotline.Server.Admin;
@@ -56,12 +57,14 @@ public static class AdminCommandLine
 
         --token-file PATH writes the token to PATH, readable by its owner only, instead of printing it.
         With the server running, commands go through its admin socket (DIR/admin.sock); with it
-        stopped, they open DIR directly. Account changes, lockdown, unlock and purges are recorded
-        in the audit trail as operators/admin, and so is each report (REPORTED, naming no request).
+        stopped, they open DIR directly, or with Hotline:Store postgres the database (as one more
+        server would; backup then refuses: use pg_dump, see docs/operations.md). Account changes,
+        lockdown, unlock and purges are recorded in the audit trail as operators/admin, and so is
+        each report (REPORTED, naming no request).
 
         Exit codes: 0 done; 1 refused (unknown id, locked down, purge without --yes, ...); 2 usage;
-        3 data directory held by a server whose socket does not answer; 5 master key missing or
-        wrong; 8 audit chain broken.
+        3 data directory held by a server whose socket does not answer; 4 configuration error;
+        5 master key missing or wrong; 8 audit chain broken; 14 PostgreSQL database unavailable.
         """;
 
     private static readonly HashSet<string> Commands = new(StringComparer.Ordinal) { "operators", "lockdown", "unlock", "audit", "purge", "report", "backup", "purge-log" };
@@ -103,6 +106,11 @@ public static class AdminCommandLine
             await error.WriteLineAsync("hotline-server: " + problem);
             return ExitCodes.Usage;
         }
+        if (options.Problems().FirstOrDefault() is { } storeProblem)
+        {
+            await error.WriteLineAsync("hotline-server: configuration error: " + storeProblem);
+            return ExitCodes.ConfigurationError;
+        }
         using var masterKey = new MasterKeySource(options);
         var backups = (BackupOptions.From(configuration), configuration.GetSection(RetentionOptions.Section).Get<RetentionOptions>()?.RetentionDays ?? 0);
         IAdminBackend backend;
@@ -120,6 +128,11 @@ public static class AdminCommandLine
         {
             await error.WriteLineAsync("hotline-server: " + ex.Message);
             return ExitCodes.MasterKeyRefused;
+        }
+        catch (DatabaseUnavailableException ex)
+        {
+            await error.WriteLineAsync("hotline-server: " + ex.Message);
+            return ExitCodes.DatabaseUnavailable;
         }
         await using (backend)
         {

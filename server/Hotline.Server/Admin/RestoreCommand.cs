@@ -31,8 +31,11 @@ public static class RestoreCommand
         request named in --purge-log (written by `Hotline.Server purge-log --out FILE` on a surviving
         server), and applies retention (Hotline:RetentionDays). The server may then be started on DIR.
 
+        It restores LiteDB installations only; with Hotline:Store postgres it refuses (exit 4): restore
+        the database with pg_restore, then purge again what `purge-log` lists (docs/operations.md).
+
         Exit codes: 0 restored; 1 failed (a disk error, or a database that does not open); 2 usage;
-        5 master key missing or wrong (it does not open the key file);
+        4 the installation uses PostgreSQL; 5 master key missing or wrong (it does not open the key file);
         8 the copy's audit chain does not verify to the recorded head; 11 DIR is not empty;
         12 the backup's epoch key was destroyed (past retention) or is not in the key file;
         13 the file is not a backup, is cut off, or was altered.
@@ -53,6 +56,12 @@ public static class RestoreCommand
         }
         var configuration = HotlineConfiguration.ForVerb(configurationArguments);
         var store = StoreOptions.From(configuration);
+        if (store.UsesPostgres)
+        {
+            // A sealed backup is a LiteDB file; PostgreSQL is restored with its own tools, and then purged again.
+            await error.WriteLineAsync("hotline-server: restore refused: " + BackupAdministration.PostgresBackupAdvice);
+            return ExitCodes.ConfigurationError;
+        }
         var backup = BackupOptions.From(configuration);
         var retention = configuration.GetSection(RetentionOptions.Section).Get<RetentionOptions>() ?? new RetentionOptions();
         if (backup.Problems().Concat(retention.Problems()).FirstOrDefault() is { } problem)

@@ -11,11 +11,22 @@ namespace Hotline.Server.Backup;
 /// Backups and the purge log, the one implementation both doors run (the admin socket of a running
 /// server, the command line on a stopped one): refused while locked down, the master key read as
 /// the server reads it (file, credential or the environment it was started with) and erased after use.
+/// A store with nothing to copy (<paramref name="copy"/> null: PostgreSQL) refuses backups and says
+/// what to use instead; the purge log is read from the audit trail and works with either store.
 /// </summary>
-public sealed class BackupAdministration(BackupMaker maker, Func<Stream, CancellationToken, Task<StoreSnapshot>> copy, IAuditTrail audit,
+public sealed class BackupAdministration(BackupMaker maker, Func<Stream, CancellationToken, Task<StoreSnapshot>>? copy, IAuditTrail audit,
     IKeyVault vault, Func<byte[]?> readMasterKey)
 {
     public const string KeysUnreadable = "BACKUP_KEYS_UNREADABLE";
+
+    /// <summary>The reason a backup is refused on a store this server does not copy.</summary>
+    public const string UseDatabaseTools = "BACKUP_USE_DATABASE_TOOLS";
+
+    /// <summary>Why a PostgreSQL installation is not backed up here, and what to do instead.</summary>
+    public const string PostgresBackupAdvice =
+        "This installation keeps its data in PostgreSQL, which Hotline does not copy: back it up with the database's own tools " +
+        "(pg_dump, or pg_basebackup with WAL archiving) and keep the master key file's offline copy apart from those backups; " +
+        "restore with pg_restore, then purge again what `purge-log` lists (docs/operations.md, \"Backups with PostgreSQL\").";
     private const int PurgeLogPage = 1_000;
 
     public BackupMaker Maker => maker;
@@ -23,10 +34,12 @@ public sealed class BackupAdministration(BackupMaker maker, Func<Stream, Cancell
     /// <summary>Takes a sealed backup, handing it to <paramref name="emit"/> piece by piece.</summary>
     public async Task<Contract.V1.BackupSummary> CreateBackupAsync(Func<ReadOnlyMemory<byte>, CancellationToken, Task> emit, CancellationToken cancellationToken)
     {
+        // Before the master key is read or a backup key made: nothing is written for a backup that cannot be taken.
+        var copyStore = copy ?? throw new DomainException(ErrorKind.FailedPrecondition, UseDatabaseTools, PostgresBackupAdvice);
         var masterKey = RequireMasterKey();
         try
         {
-            var summary = await maker.MakeAsync(copy, masterKey, emit, cancellationToken);
+            var summary = await maker.MakeAsync(copyStore, masterKey, emit, cancellationToken);
             return ToContract(summary);
         }
         catch (BackupKeyFileException ex)

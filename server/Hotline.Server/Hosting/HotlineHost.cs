@@ -5,6 +5,7 @@ using Hotline.Server.Admin;
 using Hotline.Server.Store;
 using Hotline.Server.Transport;
 using Hotline.Storage;
+using Hotline.Storage.Postgres;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Logging.Console;
@@ -75,6 +76,21 @@ public static class HotlineHost
         }
         app.MapHotline();
         return app;
+    }
+
+    /// <summary>
+    /// Opens the store the settings name, before <paramref name="app"/> starts (call it between
+    /// <see cref="Build"/> and StartAsync): PostgreSQL opens asynchronously, which a service
+    /// factory cannot do. A host started without it opens a LiteDB store as its first service is
+    /// built, and refuses to start on PostgreSQL.
+    /// </summary>
+    /// <exception cref="DataDirectoryInUseException">Another process holds the data directory.</exception>
+    /// <exception cref="MasterKeyException">The master key is missing, misconfigured or wrong.</exception>
+    /// <exception cref="DatabaseUnavailableException">The PostgreSQL database cannot be reached or used.</exception>
+    public static async Task OpenStoreAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        await app.Services.GetRequiredService<StoreOpening>().OpenAsync(cancellationToken);
     }
 
     /// <summary>
@@ -194,6 +210,7 @@ public static class HotlineHost
             }
             try
             {
+                await OpenStoreAsync(app, CancellationToken.None);
                 await app.StartAsync();
             }
             catch (DataDirectoryInUseException ex)
@@ -207,6 +224,12 @@ public static class HotlineHost
                 ServerLog.StartupRefused(logger, ex.Message);
                 await Console.Error.WriteLineAsync("hotline-server: " + ex.Message);
                 return ExitCodes.MasterKeyRefused;
+            }
+            catch (DatabaseUnavailableException ex)
+            {
+                ServerLog.StartupRefused(logger, ex.Message);
+                await Console.Error.WriteLineAsync("hotline-server: " + ex.Message);
+                return ExitCodes.DatabaseUnavailable;
             }
             catch (IOException ex) when (ex.InnerException is AddressInUseException)
             {

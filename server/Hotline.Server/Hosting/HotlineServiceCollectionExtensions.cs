@@ -36,9 +36,10 @@ public static class HotlineServiceCollectionExtensions
             sp.GetRequiredService<IRequestStore>, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<EscalationMonitor>>()));
         services.AddSingleton<IChangeListener>(sp => new ChangeFanOut(sp.GetRequiredService<ChangeBroadcaster>(), sp.GetRequiredService<EscalationMonitor>()));
         services.AddSingleton<StreamMemoryReturn>();
-        // Built (and so opened) by the start-up sequence, the first hosted service; see StartupSequence.
-        services.AddSingleton(sp => StoreLifetime.Open(sp.GetRequiredService<IOptions<StoreOptions>>().Value,
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IChangeListener>(), sp.GetRequiredService<ILoggerFactory>()));
+        // Opened by HotlineHost.OpenStoreAsync before the host starts (PostgreSQL opens asynchronously); a
+        // LiteDB store not opened that way is opened when the start-up sequence, the first hosted service, is built.
+        services.AddSingleton<StoreOpening>();
+        services.AddSingleton(sp => sp.GetRequiredService<StoreOpening>().Opened());
         services.AddSingleton(sp => sp.GetRequiredService<StoreLifetime>().Operators);
         services.AddSingleton<IRequestStore>(sp => sp.GetRequiredService<StoreLifetime>().Store);
         services.AddSingleton<IAuditTrail>(sp => sp.GetRequiredService<StoreLifetime>().Audit);
@@ -58,7 +59,7 @@ public static class HotlineServiceCollectionExtensions
             var store = sp.GetRequiredService<IOptions<StoreOptions>>().Value;
             var maker = new BackupMaker(lifetime.DataDirectory, sp.GetRequiredService<IOptions<BackupOptions>>().Value,
                 sp.GetRequiredService<IOptions<RetentionOptions>>().Value.RetentionDays, sp.GetRequiredService<TimeProvider>());
-            return new BackupAdministration(maker, lifetime.CopyDatabaseAsync, lifetime.Audit, lifetime.Vault, () => MasterKeyFile.Read(store));
+            return new BackupAdministration(maker, lifetime.CopyDatabase, lifetime.Audit, lifetime.Vault, () => MasterKeyFile.Read(store));
         });
         services.AddHostedService(sp => sp.GetRequiredService<EscalationMonitor>());
         services.AddHotlineAccess();

@@ -22,7 +22,7 @@ internal sealed class StartupSequence(
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        ServerLog.StoreOpened(logger, store.DataDirectory, store.CommittedRevision);
+        ServerLog.StoreOpened(logger, store.DataDirectory, store.Describe, store.CommittedRevision);
         if (store.Vault.IsLocked)
         {
             ServerLog.StartedLocked(logger);
