@@ -7,7 +7,7 @@ using Hotline.Server.Admin;
 using Hotline.Server.Flood;
 using Hotline.Storage;
 using Hotline.Storage.Postgres;
-using Hotline.Tests.Shared;
+using Hotline.Server.Tests.StoreSelection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -16,14 +16,6 @@ using Xunit.Abstractions;
 
 namespace Hotline.Server.Tests.Access;
 
-/// <summary>One throwaway PostgreSQL cluster for the tests of two servers sharing one database.</summary>
-public sealed class SharedDatabaseFixture : IDisposable
-{
-    public PostgresCluster Cluster { get; } = PostgresCluster.Start();
-
-    public void Dispose() => Cluster.Dispose();
-}
-
 /// <summary>
 /// Two servers on one PostgreSQL database, in process: each its own store, session registry,
 /// operator directory, lockdown switch and <see cref="SecurityStateFollower"/>, as a real server
@@ -31,7 +23,7 @@ public sealed class SharedDatabaseFixture : IDisposable
 /// and its token is refused by both; a lockdown on one locks the other (keys, sessions, exit); the
 /// intake and failed-sign-in limits are one count across both.
 /// </summary>
-public sealed class SharedSecurityTests(SharedDatabaseFixture postgres, ITestOutputHelper output) : IClassFixture<SharedDatabaseFixture>
+public sealed class SharedSecurityTests(PostgresClusterFixture postgres, ITestOutputHelper output) : IClassFixture<PostgresClusterFixture>
 {
     /// <summary>Long enough that only a notification can bring a change within a test's timeout.</summary>
     private static readonly TimeSpan NoReReadInTime = TimeSpan.FromMinutes(5);
