@@ -81,8 +81,8 @@ public sealed class ChangeWakeups
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is NpgsqlException or IOException or TimeoutException)
                 {
-                    _logger.LogWarning("The change listener lost its database connection ({Failure}); reconnecting in {Delay} ms.",
-                        ex.GetType().Name, (int)delay.TotalMilliseconds);
+                    _logger.LogWarning("The listener on {Channel} lost its database connection ({Failure}); reconnecting in {Delay} ms.",
+                        _channel, ex.GetType().Name, (int)delay.TotalMilliseconds);
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                     delay = NextDelay(delay);
                     continue;
@@ -92,8 +92,8 @@ public sealed class ChangeWakeups
                     // Anything else (a bug, a change the listener could not take) must not end the live
                     // feed of this server for good: it is logged by type and place only (a message could
                     // quote data), and the loop listens again, re-reading from the last delivered revision.
-                    _logger.LogError("The change listener failed unexpectedly with {Failure} at {Where}; listening again in {Delay} ms.",
-                        ex.GetType().FullName, ex.TargetSite?.DeclaringType?.FullName + "." + ex.TargetSite?.Name, (int)delay.TotalMilliseconds);
+                    _logger.LogError("The listener on {Channel} failed unexpectedly with {Failure} at {Where}; listening again in {Delay} ms.",
+                        _channel, ex.GetType().FullName, ex.TargetSite?.DeclaringType?.FullName + "." + ex.TargetSite?.Name, (int)delay.TotalMilliseconds);
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                     delay = NextDelay(delay);
                     continue;

@@ -63,7 +63,8 @@ internal sealed class SharedRateLimits : ISharedRateLimits, IDisposable
             ApplicationName = "hotline-limits",
         };
         _data = NpgsqlDataSource.Create(builder.ConnectionString);
-        _hashKey = HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey.ToArray(), 32, salt: [], info: KeyLabel);
+        _hashKey = new byte[32];
+        HKDF.DeriveKey(HashAlgorithmName.SHA256, masterKey, _hashKey, salt: [], info: KeyLabel);
     }
 
     public async Task<SharedTake> TakeAsync(IReadOnlyList<SharedBucket> buckets, CancellationToken cancellationToken)

@@ -8,6 +8,7 @@ using Hotline.Server.Flood;
 using Hotline.Server.Tests.StoreSelection;
 using Hotline.Storage;
 using Hotline.Storage.Postgres;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -178,6 +179,25 @@ public sealed class SharedSecurityTests(PostgresClusterFixture postgres, ITestOu
         Assert.InRange(refusedOnB.RefuseFor!.Value, TimeSpan.FromSeconds(50), TimeSpan.FromSeconds(60));
         Assert.Equal(new AuthenticationFailureVerdict(null, false), onA.CountFailure("198.51.100.8"));
     }
+
+    [Fact]
+    public async Task TheStoreDecides_LiteDbKeepsThisServersLimits_PostgresSharesThem()
+    {
+        await using var onLiteDb = await HotlineTestServer.StartAsync();
+        await using var onPostgres = await HotlineTestServer.StartAsync(postgres: postgres.Cluster.CreateDatabase());
+
+        Assert.IsType<IntakeRateLimiter>(onLiteDb.Services.GetRequiredService<IIntakeLimiter>());
+        Assert.IsType<FailedAuthenticationLimiter>(onLiteDb.Services.GetRequiredService<IAuthenticationFailureLimit>());
+        Assert.Null(onLiteDb.Services.GetRequiredService<SharedSecurity>().State);
+        Assert.Equal(0, FollowerOf(onLiteDb).Reads);
+
+        Assert.IsType<SharedIntakeRateLimiter>(onPostgres.Services.GetRequiredService<IIntakeLimiter>());
+        Assert.IsType<SharedFailedAuthenticationLimiter>(onPostgres.Services.GetRequiredService<IAuthenticationFailureLimit>());
+        await WaitUntilAsync(() => FollowerOf(onPostgres).Reads > 0);
+    }
+
+    private static SecurityStateFollower FollowerOf(HotlineTestServer server) =>
+        server.Services.GetServices<IHostedService>().OfType<SecurityStateFollower>().Single();
 
     private (string ConnectionString, byte[] MasterKey) NewDatabase() =>
         (postgres.Cluster.CreateDatabase(), RandomNumberGenerator.GetBytes(KeyRing.MasterKeyLength));
