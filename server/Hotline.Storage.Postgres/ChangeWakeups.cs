@@ -22,6 +22,9 @@ public sealed class ChangeWakeups
     /// <summary>The channel every server listens on.</summary>
     public const string Channel = "hotline_changes";
 
+    /// <summary>The application name of each server's listening connection, which tells a server's connection apart in pg_stat_activity.</summary>
+    public const string ApplicationName = "hotline-listen";
+
     /// <summary>The statement a write transaction ends with; parameter <c>@revision</c> is the new last revision.</summary>
     public const string NotifySql = "SELECT pg_notify('" + Channel + "', @revision::text)";
 
@@ -35,7 +38,7 @@ public sealed class ChangeWakeups
     /// <param name="connectionString">The store's connection string; the listener opens its own unpooled connection from it.</param>
     /// <param name="reReadInterval">How long the caller goes without a wake-up at most, notification or not.</param>
     public ChangeWakeups(string connectionString, TimeSpan reReadInterval, ILogger logger)
-        : this(connectionString, reReadInterval, logger, Channel, "hotline-listen")
+        : this(connectionString, reReadInterval, logger, Channel, ApplicationName)
     {
     }
 

@@ -53,6 +53,38 @@ public sealed class ChangeWakeupsTests(PostgresFixture postgres)
         await running.WaitAsync(Timeout);
     }
 
+    [Fact]
+    public async Task AWakeUpThatThrowsSomethingUnexpected_DoesNotEndTheListener_ItListensAgainAndHearsTheNext()
+    {
+        var connectionString = postgres.Cluster.CreateDatabase();
+        await using var otherServer = NpgsqlDataSource.Create(connectionString);
+        var wakeups = new ChangeWakeups(connectionString, TimeSpan.FromMilliseconds(300), NullLogger.Instance);
+        var hints = new List<long?>();
+        var woken = new SemaphoreSlim(0);
+        var failures = 0;
+        using var stop = new CancellationTokenSource();
+        var running = wakeups.RunAsync((hint, _) =>
+        {
+            lock (hints)
+            {
+                hints.Add(hint);
+            }
+            woken.Release();
+            // Neither Npgsql's, nor I/O, nor a timeout: what a bug in the follower or its listener would throw.
+            return Interlocked.Increment(ref failures) <= 2 ? throw new InvalidOperationException("not an Npgsql failure") : Task.CompletedTask;
+        }, stop.Token);
+
+        // Two failed wake-ups, each followed by a new connection; the third comes once it listens again.
+        await WaitForHintAsync(hints, woken, null, after: 2);
+        await NotifyAsync(otherServer, 7);
+        await WaitForHintAsync(hints, woken, 7);
+
+        Assert.False(running.IsCompleted, "the listener keeps running after unexpected failures");
+        Assert.True(Volatile.Read(ref failures) >= 3, "it was woken again after each failure");
+        await stop.CancelAsync();
+        await running.WaitAsync(Timeout);
+    }
+
     private static async Task NotifyAsync(NpgsqlDataSource server, long revision)
     {
         await using var connection = await server.OpenConnectionAsync();

@@ -86,6 +86,40 @@ internal sealed class ServerProcess : ServerBinaryProcess
     }
 
     /// <summary>
+    /// Starts the binary on the PostgreSQL store at <paramref name="connectionString"/> (given through
+    /// the environment, as a unit file would), its accounts added to the database first.
+    /// </summary>
+    public static async Task<ServerProcess> StartOnPostgresAsync(string dataDirectory, string connectionString, params string[] arguments)
+    {
+        await SeedPostgresAsync(connectionString);
+        var server = Launch(dataDirectory, PostgresEnvironment(connectionString), arguments);
+        await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(30));
+        return server;
+    }
+
+    /// <summary>The environment that puts a server on the PostgreSQL store at <paramref name="connectionString"/>.</summary>
+    public static Dictionary<string, string?> PostgresEnvironment(string connectionString) => new()
+    {
+        ["Hotline__Store"] = "postgres",
+        ["Hotline__Postgres__ConnectionString"] = connectionString,
+    };
+
+    /// <summary>Opens the PostgreSQL store as one more server would and adds the accounts it lacks.</summary>
+    public static async Task SeedPostgresAsync(string connectionString)
+    {
+        using var store = await Storage.Postgres.PostgresRequestStore.OpenAsync(connectionString, new RequestStoreOptions(), TimeProvider.System,
+            NoChangeListener.Instance, NullLogger.Instance, Convert.FromBase64String(HotlineTestServer.MasterKey), reReadInterval: null, CancellationToken.None);
+        var existing = (await store.ReadOperatorsAsync(CancellationToken.None)).Select(o => o.Id).ToHashSet();
+        foreach (var (id, role) in new[] { (Intake, Role.Intake), (Operator, Role.Operator), (Supervisor, Role.Supervisor) })
+        {
+            if (!existing.Contains(id))
+            {
+                await store.ExecuteAsync(new AddOperatorCommand(id, id, role, AccessTokens.Hash(HotlineTestServer.TokenOf(id))), CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>
     /// Submits <paramref name="count"/> requests from 32 callers at once, each message
     /// <paramref name="messageLength"/> characters of two-byte text led by its number, with intake
     /// request ids <paramref name="idPrefix"/>-N from <paramref name="firstId"/> on.
