@@ -9,7 +9,7 @@ namespace Hotline.Server.Access;
 /// Every change made here goes through <see cref="ExecuteAsync"/>: the store's writer decides and
 /// commits it, then the cache takes the result and the sessions whose token it no longer accepts end.
 /// Changes other servers on a shared database made arrive through <see cref="TakeFromElsewhere"/>
-/// (see <see cref="SecurityStateFollower"/>), with the same effect.
+/// (the admin's security state follower reads them), with the same effect.
 /// Reads see an immutable snapshot, swapped whole; safe from any thread. Empty until
 /// <see cref="LoadAsync"/>, which the server's start-up sequence runs before any call can arrive.
 /// </summary>

@@ -1,5 +1,6 @@
 using Hotline.Domain;
 using Hotline.Server.Access;
+using Hotline.Server.Admin;
 using Hotline.Server.Flood;
 
 namespace Hotline.Server.Hosting;

@@ -1,7 +1,7 @@
 using Hotline.Domain;
-using Hotline.Server.Admin;
+using Hotline.Server.Access;
 
-namespace Hotline.Server.Access;
+namespace Hotline.Server.Admin;
 
 /// <summary>
 /// The security state the store shares with other servers, or none: the store itself when it offers
