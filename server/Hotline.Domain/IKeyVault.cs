@@ -18,6 +18,12 @@ public interface IKeyVault
     Task LockAsync(string actor, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Drops the keys from memory without recording anything: for a lockdown another server sharing
+    /// the database has already recorded. Safe to call more than once.
+    /// </summary>
+    void DropKeys();
+
+    /// <summary>
     /// Takes the master key back after checking it against the one the data was sealed with, and
     /// records the unlock; throws <see cref="DomainException"/> (PERMISSION_DENIED, reason
     /// MASTER_KEY_MISMATCH) when it is not. The caller keeps <paramref name="masterKey"/> and erases it.

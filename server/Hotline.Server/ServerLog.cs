@@ -147,4 +147,19 @@ internal static partial class ServerLog
 
     [LoggerMessage(91, LogLevel.Information, "Backup taken at revision {Revision} (audit record {AuditSequence}), {Bytes} bytes before sealing, sealed under {Epoch}; new key: {KeyCreated}.")]
     public static partial void BackupTaken(ILogger logger, long revision, long auditSequence, long bytes, string epoch, bool keyCreated);
+
+    [LoggerMessage(70, LogLevel.Warning, "Another server locked the installation down: {Ended} watch streams ended, keys dropped from memory")]
+    public static partial void LockedDownElsewhere(ILogger logger, int ended);
+
+    [LoggerMessage(71, LogLevel.Information, "Took {Taken} accounts another server changed (security version {Version}); {Ended} watch streams ended")]
+    public static partial void AccountsTakenFromElsewhere(ILogger logger, int taken, long version, int ended);
+
+    [LoggerMessage(72, LogLevel.Warning, "Could not read the shared security state ({Failure}); trying again at the next wake-up")]
+    public static partial void SecurityStateUnreadable(ILogger logger, string failure);
+
+    [LoggerMessage(73, LogLevel.Warning, "The shared rate limits did not answer ({Failure}): failed sign-ins are refused and intake is limited by this server alone until they do (logged at most every {Seconds} s)")]
+    public static partial void SharedLimitsUnavailable(ILogger logger, string failure, int seconds);
+
+    [LoggerMessage(74, LogLevel.Information, "Security state shared through the database: accounts, lockdown and rate limits follow every server (re-read at least every {Milliseconds} ms)")]
+    public static partial void FollowingSharedSecurity(ILogger logger, int milliseconds);
 }

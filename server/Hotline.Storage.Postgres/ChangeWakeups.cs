@@ -30,6 +30,7 @@ public sealed class ChangeWakeups
 
     private static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(10);
 
+    private readonly string _channel;
     private readonly NpgsqlDataSource _listenSource;
     private readonly TimeSpan _reReadInterval;
     private readonly ILogger _logger;
@@ -37,13 +38,25 @@ public sealed class ChangeWakeups
     /// <param name="connectionString">The store's connection string; the listener opens its own unpooled connection from it.</param>
     /// <param name="reReadInterval">How long the caller goes without a wake-up at most, notification or not.</param>
     public ChangeWakeups(string connectionString, TimeSpan reReadInterval, ILogger logger)
+        : this(connectionString, reReadInterval, logger, Channel, ApplicationName)
+    {
+    }
+
+    /// <param name="channel">The channel to listen on: lower-case letters and underscores.</param>
+    /// <param name="applicationName">What the listening connection calls itself in <c>pg_stat_activity</c>.</param>
+    internal ChangeWakeups(string connectionString, TimeSpan reReadInterval, ILogger logger, string channel, string applicationName)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(reReadInterval, TimeSpan.Zero);
+        if (channel.Length == 0 || !channel.All(c => c is (>= 'a' and <= 'z') or '_'))
+        {
+            throw new ArgumentException("A channel name is lower-case letters and underscores.", nameof(channel));
+        }
+        _channel = channel;
         var builder = new NpgsqlConnectionStringBuilder(connectionString)
         {
             Pooling = false,
             KeepAlive = 30,
-            ApplicationName = ChangeWakeups.ApplicationName,
+            ApplicationName = applicationName,
         };
         _listenSource = NpgsqlDataSource.Create(builder.ConnectionString);
         _reReadInterval = reReadInterval;
@@ -71,8 +84,8 @@ public sealed class ChangeWakeups
                 }
                 catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is NpgsqlException or IOException or TimeoutException)
                 {
-                    _logger.LogWarning("The change listener lost its database connection ({Failure}); reconnecting in {Delay} ms.",
-                        ex.GetType().Name, (int)delay.TotalMilliseconds);
+                    _logger.LogWarning("The listener on {Channel} lost its database connection ({Failure}); reconnecting in {Delay} ms.",
+                        _channel, ex.GetType().Name, (int)delay.TotalMilliseconds);
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                     delay = NextDelay(delay);
                     continue;
@@ -82,8 +95,8 @@ public sealed class ChangeWakeups
                     // Anything else (a bug, a change the listener could not take) must not end the live
                     // feed of this server for good: it is logged by type and place only (a message could
                     // quote data), and the loop listens again, re-reading from the last delivered revision.
-                    _logger.LogError("The change listener failed unexpectedly with {Failure} at {Where}; listening again in {Delay} ms.",
-                        ex.GetType().FullName, ex.TargetSite?.DeclaringType?.FullName + "." + ex.TargetSite?.Name, (int)delay.TotalMilliseconds);
+                    _logger.LogError("The listener on {Channel} failed unexpectedly with {Failure} at {Where}; listening again in {Delay} ms.",
+                        _channel, ex.GetType().FullName, ex.TargetSite?.DeclaringType?.FullName + "." + ex.TargetSite?.Name, (int)delay.TotalMilliseconds);
                     await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
                     delay = NextDelay(delay);
                     continue;
@@ -118,7 +131,7 @@ public sealed class ChangeWakeups
                 }
             }
         };
-        await using (var listen = new NpgsqlCommand("LISTEN " + Channel, connection))
+        await using (var listen = new NpgsqlCommand("LISTEN " + _channel, connection))
         {
             await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }

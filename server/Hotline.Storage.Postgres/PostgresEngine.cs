@@ -10,7 +10,8 @@ namespace Hotline.Storage.Postgres;
 /// <c>head</c> row (<see cref="PostgresSchema"/>) and builds on what it holds, which serialises
 /// every server's commits into one revision order and one audit chain. A transaction that appended
 /// changes sends a wake-up carrying its last revision (<see cref="ChangeWakeups"/>), delivered
-/// by PostgreSQL only if it commits. A commit is durable once it returns (synchronous_commit is
+/// by PostgreSQL only if it commits; one that wrote an account or the lock state sends one
+/// carrying the new security version (<see cref="SharedSecurityState"/>). A commit is durable once it returns (synchronous_commit is
 /// left on), so there is nothing to flush.
 /// </summary>
 internal sealed class PostgresEngine(NpgsqlDataSource dataSource) : IStoreEngine, IDisposable
@@ -47,6 +48,12 @@ internal sealed class PostgresEngine(NpgsqlDataSource dataSource) : IStoreEngine
         {
             using var notify = new NpgsqlCommand(ChangeWakeups.NotifySql, _connection, transaction);
             notify.Parameters.AddWithValue("revision", revision);
+            notify.ExecuteNonQuery();
+        }
+        if (_rows.SecurityVersionWritten is { } version)
+        {
+            using var notify = new NpgsqlCommand(SharedSecurityState.NotifySql, _connection, transaction);
+            notify.Parameters.AddWithValue("version", version);
             notify.ExecuteNonQuery();
         }
         transaction.Commit();

@@ -15,7 +15,7 @@ namespace Hotline.Storage.Postgres;
 /// and reads on pooled connections of one <see cref="NpgsqlDataSource"/>, each a transaction of its own.
 /// Sealing, pseudonyms, the audit chain and purges are the core's and <c>Hotline.Protection</c>'s,
 /// as in the LiteDB store. One file per concern: this one opens and closes; <c>.Writes</c>,
-/// <c>.Reads</c>, <c>.Feed</c>, <c>.Audit</c> and <c>.Figures</c> are the interfaces the server uses.
+/// <c>.Reads</c>, <c>.Feed</c>, <c>.Audit</c>, <c>.Figures</c> and <c>.Security</c> are the interfaces the server uses.
 /// All members are safe to call from any thread.
 /// </summary>
 /// <remarks>
@@ -119,6 +119,7 @@ public sealed partial class PostgresRequestStore : IRequestStore, IDisposable
             FinishInterruptedPurges(engine, writer, logger);
             writer.Start();
             var store = new PostgresRequestStore(data, engine, writer, follower, vault, options, timeProvider, logger);
+            store.ShareSecurity(connectionString, reReadInterval ?? DefaultReReadInterval, masterKey);
             nudge.Stopping = store._stopFollowing.Token;
             vault.ConnectWriter((locked, actor) => store._writes.EnqueueAsync(new LockStateWrite(locked, actor)));
             store._following = follower.RunAsync(wakeups, store._stopFollowing.Token);
@@ -157,6 +158,7 @@ public sealed partial class PostgresRequestStore : IRequestStore, IDisposable
             var left = StopTimeout - Stopwatch.GetElapsedTime(closing);
             SpinWait.SpinUntil(() => _following.IsCompleted, left > TimeSpan.Zero ? left : TimeSpan.Zero);
             _engine.Dispose();
+            _rateLimits?.Dispose();
             _data.Dispose();
             Vault.Dispose();
             _stopFollowing.Dispose();

@@ -25,6 +25,9 @@ internal sealed class PostgresRows : IStoreRows
     /// <summary>The highest revision this transaction appended, for the wake-up sent with its commit; null when none.</summary>
     public long? RevisionWritten { get; private set; }
 
+    /// <summary>The security version this transaction raised to (an account write or a lock change), for the wake-up sent with its commit; null when none.</summary>
+    public long? SecurityVersionWritten { get; private set; }
+
     private NpgsqlConnection Connection => _connection ?? throw new InvalidOperationException("No write transaction is open.");
 
     /// <summary>Binds the rows to the transaction the engine just began.</summary>
@@ -34,6 +37,7 @@ internal sealed class PostgresRows : IStoreRows
         _transaction = transaction;
         _revisions.Clear();
         RevisionWritten = null;
+        SecurityVersionWritten = null;
     }
 
     public void End()
@@ -183,13 +187,22 @@ internal sealed class PostgresRows : IStoreRows
         return reader.Read() ? OperatorRows.Read(reader) : null;
     }
 
+    /// <summary>
+    /// Writes the account and raises the installation's security version in one statement, stamping
+    /// the account with it: other servers find the write by asking for accounts past the version
+    /// they last read (see <see cref="PostgresSchema"/>). The head row's lock, taken first by this
+    /// transaction, orders the raises as it orders revisions.
+    /// </summary>
     public void WriteOperator(OperatorRecord record)
     {
         using var command = Command(
-            "INSERT INTO operators (id, display_name, role, disabled, token_hash, create_ticks, rotate_ticks, version) "
-            + "VALUES (@id, @name, @role, @disabled, @hash, @created, @rotated, @version) "
+            "WITH raised AS (UPDATE security SET security_version = security_version + 1 WHERE id = 1 RETURNING security_version) "
+            + "INSERT INTO operators (id, display_name, role, disabled, token_hash, create_ticks, rotate_ticks, version, security_version) "
+            + "SELECT @id, @name, @role, @disabled, @hash, @created, @rotated, @version, raised.security_version FROM raised "
             + "ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, role = excluded.role, disabled = excluded.disabled, "
-            + "token_hash = excluded.token_hash, create_ticks = excluded.create_ticks, rotate_ticks = excluded.rotate_ticks, version = excluded.version");
+            + "token_hash = excluded.token_hash, create_ticks = excluded.create_ticks, rotate_ticks = excluded.rotate_ticks, version = excluded.version, "
+            + "security_version = excluded.security_version "
+            + "RETURNING security_version");
         var parameters = command.Parameters;
         parameters.AddWithValue("id", record.Id);
         parameters.AddWithValue("name", record.Account.DisplayName);
@@ -199,7 +212,7 @@ internal sealed class PostgresRows : IStoreRows
         parameters.AddWithValue("created", record.CreateTime.UtcTicks);
         parameters.Add(new NpgsqlParameter("rotated", NpgsqlDbType.Bigint) { Value = (object?)record.RotateTime?.UtcTicks ?? DBNull.Value });
         parameters.AddWithValue("version", record.Version);
-        command.ExecuteNonQuery();
+        SecurityVersionWritten = command.ExecuteScalar() as long? ?? throw new InvalidOperationException("The security row is missing.");
     }
 
     public void AppendAudit(AuditRecord record) => AuditRows.Insert(Connection, _transaction!, record);
@@ -250,12 +263,9 @@ internal sealed class PostgresRows : IStoreRows
 
     public void SetLocked(bool locked)
     {
-        using var command = Command("UPDATE security SET locked = @locked WHERE id = 1");
+        using var command = Command("UPDATE security SET locked = @locked, security_version = security_version + 1 WHERE id = 1 RETURNING security_version");
         command.Parameters.AddWithValue("locked", locked);
-        if (command.ExecuteNonQuery() != 1)
-        {
-            throw new InvalidOperationException("The security row is missing.");
-        }
+        SecurityVersionWritten = command.ExecuteScalar() as long? ?? throw new InvalidOperationException("The security row is missing.");
     }
 
     public IReadOnlyList<string> FindClosedBefore(DateTimeOffset cutoff, int limit)

@@ -178,6 +178,86 @@ public static class PostgresSchema
         """;
 
     /// <summary>
+    /// What several servers share to enforce one security state (see <see cref="SharedSecurityState"/>
+    /// and <see cref="SharedRateLimits"/>): the security version, raised in the transaction of every
+    /// account write and lock change, with each account's last; and the rate limiters' tables.
+    /// </summary>
+    /// <remarks>
+    /// The limiters' tables are UNLOGGED: they are not in the WAL, so neither in WAL archives nor on
+    /// replicas, and PostgreSQL empties them after a crash, which only forgets who was limited. Their
+    /// keys are keyed hashes (<see cref="SharedRateLimits"/>), never an address or an account id.
+    /// Times there are seconds since the epoch on the database's clock, the one clock every server shares.
+    /// </remarks>
+    private const string SharedSecurity = """
+        ALTER TABLE security ADD COLUMN IF NOT EXISTS security_version bigint NOT NULL DEFAULT 0;
+        ALTER TABLE operators ADD COLUMN IF NOT EXISTS security_version bigint NOT NULL DEFAULT 0;
+        CREATE INDEX IF NOT EXISTS operators_security_version ON operators (security_version);
+
+        CREATE UNLOGGED TABLE IF NOT EXISTS rate_buckets (
+            key bytea PRIMARY KEY,
+            tokens double precision NOT NULL,
+            updated double precision NOT NULL,
+            -- When the bucket is full again: from then on the row means the same as no row.
+            full_at double precision NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS rate_buckets_full_at ON rate_buckets (full_at);
+
+        CREATE UNLOGGED TABLE IF NOT EXISTS failure_windows (
+            key bytea PRIMARY KEY,
+            failures integer NOT NULL,
+            window_end double precision NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS failure_windows_end ON failure_windows (window_end);
+
+        -- Takes one token from every bucket named, or none when one lacks a token. The rows are
+        -- locked in key order, so two calls naming the same buckets never wait on each other in a circle.
+        -- Returns the 0-based index of the first bucket that lacked a token (-1: taken) and how long
+        -- until every bucket that lacked one has one.
+        CREATE OR REPLACE FUNCTION hotline_take_tokens(bucket_keys bytea[], rates double precision[], capacities double precision[])
+        RETURNS TABLE (refused_by integer, wait_seconds double precision)
+        LANGUAGE plpgsql AS $take$
+        DECLARE
+            now_s double precision := extract(epoch FROM clock_timestamp());
+            n integer := cardinality(bucket_keys);
+            have double precision[] := '{}';
+            since double precision[] := '{}';
+            lacking integer := -1;
+            wait double precision := 0;
+            t double precision;
+            u double precision;
+        BEGIN
+            INSERT INTO rate_buckets (key, tokens, updated, full_at)
+                SELECT k, c, now_s, now_s FROM unnest(bucket_keys, capacities) AS b(k, c) ORDER BY k
+                ON CONFLICT (key) DO NOTHING;
+            PERFORM 1 FROM rate_buckets WHERE key = ANY (bucket_keys) ORDER BY key FOR UPDATE;
+            FOR i IN 1 .. n LOOP
+                t := NULL;
+                u := NULL;
+                SELECT tokens, updated INTO t, u FROM rate_buckets WHERE key = bucket_keys[i];
+                t := LEAST(capacities[i], COALESCE(t, capacities[i]) + GREATEST(0, now_s - COALESCE(u, now_s)) * rates[i]);
+                u := GREATEST(COALESCE(u, now_s), now_s);
+                have := have || t;
+                since := since || u;
+                IF t < 1 THEN
+                    IF lacking < 0 THEN
+                        lacking := i - 1;
+                    END IF;
+                    wait := GREATEST(wait, (1 - t) / rates[i]);
+                END IF;
+            END LOOP;
+            IF lacking < 0 THEN
+                FOR i IN 1 .. n LOOP
+                    INSERT INTO rate_buckets (key, tokens, updated, full_at)
+                        VALUES (bucket_keys[i], have[i] - 1, since[i], since[i] + (capacities[i] - (have[i] - 1)) / rates[i])
+                        ON CONFLICT (key) DO UPDATE SET tokens = excluded.tokens, updated = excluded.updated, full_at = excluded.full_at;
+                END LOOP;
+            END IF;
+            RETURN QUERY SELECT lacking, wait;
+        END
+        $take$;
+        """;
+
+    /// <summary>
     /// Creates what is missing and checks the version. Safe to run from several servers at once: it
     /// takes a transaction-scoped advisory lock first, so only one creates and the others wait.
     /// </summary>
@@ -194,6 +274,10 @@ public static class PostgresSchema
         await using (var create = new NpgsqlCommand(Create, connection, transaction))
         {
             await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        await using (var shared = new NpgsqlCommand(SharedSecurity, connection, transaction))
+        {
+            await shared.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
         await using (var version = new NpgsqlCommand(
             "INSERT INTO hotline_schema (id, version) VALUES (1, @version) ON CONFLICT (id) DO NOTHING; SELECT version FROM hotline_schema WHERE id = 1",

@@ -54,4 +54,9 @@ if (only.Contains("backup"))
 {
     await BackupBenchmark.RunAsync(size);
 }
+if (only.Contains("limits"))
+{
+    // Not in the default set: it starts a throwaway PostgreSQL cluster.
+    await SharedLimitBenchmark.RunAsync(size);
+}
 Report.Footer(Stopwatch.GetElapsedTime(started));

@@ -16,7 +16,7 @@ namespace Hotline.Server.Access;
 /// </summary>
 public sealed class BearerCallerResolver(
     OperatorDirectory directory,
-    FailedAuthenticationLimiter limiter,
+    IAuthenticationFailureLimit limiter,
     ILogger<BearerCallerResolver> logger) : ICallerResolver
 {
     private const string AuthorizationHeader = "authorization";
@@ -71,13 +71,13 @@ public sealed class BearerCallerResolver(
                 }
             }
         }
-        if (limiter.RetryAfter(source) is { } wait)
+        var verdict = limiter.CountFailure(source);
+        if (verdict.RefuseFor is { } wait)
         {
             throw RateLimited(wait);
         }
-        var limited = limiter.RecordFailure(source);
         ServerLog.AuthenticationFailed(logger, source, context.Method, problem);
-        if (limited)
+        if (verdict.ReachedLimit)
         {
             ServerLog.SourceRateLimited(logger, source);
         }

@@ -4,6 +4,21 @@ using Microsoft.Extensions.Options;
 
 namespace Hotline.Server.Access;
 
+/// <summary>Counts failed authentications per source; this server's count, or one shared by several servers.</summary>
+public interface IAuthenticationFailureLimit
+{
+    /// <summary>
+    /// Counts a failed authentication from <paramref name="source"/> unless the source is already
+    /// over the limit, in which case the call is to be refused as rate limited for
+    /// <see cref="AuthenticationFailureVerdict.RefuseFor"/>.
+    /// </summary>
+    AuthenticationFailureVerdict CountFailure(string source);
+}
+
+/// <param name="RefuseFor">Non-null: the source is over the limit; refuse the call as rate limited and retry after this long.</param>
+/// <param name="ReachedLimit">This failure was the one that reached the limit (worth one log line).</param>
+public readonly record struct AuthenticationFailureVerdict(TimeSpan? RefuseFor, bool ReachedLimit);
+
 /// <summary>
 /// Counts failed authentications per source address in fixed windows. Once a source reaches
 /// the limit, every call from it is refused until its window ends, with a valid token too: a
@@ -12,7 +27,7 @@ namespace Hotline.Server.Access;
 /// flood of bad tokens from filling the logs and costing every other caller time.
 /// IPv6 sources are grouped by /64, the block one subscriber usually holds. Safe from any thread.
 /// </summary>
-public sealed class FailedAuthenticationLimiter(TimeProvider time, IOptions<AuthenticationOptions> options)
+public sealed class FailedAuthenticationLimiter(TimeProvider time, IOptions<AuthenticationOptions> options) : IAuthenticationFailureLimit
 {
     /// <summary>Sources tracked at once. Past it, expired windows are dropped; a source that still finds no room is not limited.</summary>
     public const int MaxTrackedSources = 100_000;
@@ -21,6 +36,9 @@ public sealed class FailedAuthenticationLimiter(TimeProvider time, IOptions<Auth
     private readonly Dictionary<string, Window> _windows = new(StringComparer.Ordinal);
 
     private AuthenticationOptions Limits => options.Value;
+
+    public AuthenticationFailureVerdict CountFailure(string source) =>
+        RetryAfter(source) is { } wait ? new AuthenticationFailureVerdict(wait, ReachedLimit: false) : new AuthenticationFailureVerdict(null, RecordFailure(source));
 
     /// <summary>How long <paramref name="source"/> must wait; null when it may try now.</summary>
     public TimeSpan? RetryAfter(string source)

@@ -6,8 +6,10 @@ namespace Hotline.Server.Access;
 
 /// <summary>
 /// The accounts stored in the database, cached in memory so authenticating a call reads no disk.
-/// Every change goes through <see cref="ExecuteAsync"/>: the store's writer decides and commits
-/// it, then the cache takes the result and the sessions whose token it no longer accepts end.
+/// Every change made here goes through <see cref="ExecuteAsync"/>: the store's writer decides and
+/// commits it, then the cache takes the result and the sessions whose token it no longer accepts end.
+/// Changes other servers on a shared database made arrive through <see cref="TakeFromElsewhere"/>
+/// (the admin's security state follower reads them), with the same effect.
 /// Reads see an immutable snapshot, swapped whole; safe from any thread. Empty until
 /// <see cref="LoadAsync"/>, which the server's start-up sequence runs before any call can arrive.
 /// </summary>
@@ -71,16 +73,41 @@ public sealed class OperatorDirectory(IOperatorStore store, SessionRegistry sess
         return (record, ended);
     }
 
-    private void Take(OperatorRecord record)
+    /// <summary>
+    /// Takes accounts as another server stored them, each unless the cache holds it at the same or a
+    /// newer version, and ends the sessions whose token the account now cached refuses.
+    /// </summary>
+    /// <returns>How many accounts the cache took, and how many sessions ended.</returns>
+    public (int Taken, int EndedSessions) TakeFromElsewhere(IReadOnlyList<OperatorRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var (taken, ended) = (0, 0);
+        foreach (var record in records)
+        {
+            if (!Take(record))
+            {
+                continue;
+            }
+            taken++;
+            // The cached record, which a newer change made here meanwhile may have replaced: the sessions answer to that.
+            var current = _snapshot.ById[record.Id];
+            ended += sessions.EndFor(record.Id, hash => current.Accepts(hash), SessionEnd.TokenRevoked);
+        }
+        return (taken, ended);
+    }
+
+    /// <returns>False when the cache already held the account at this or a newer version.</returns>
+    private bool Take(OperatorRecord record)
     {
         lock (_gate)
         {
             var current = _snapshot;
             if (current.ById.TryGetValue(record.Id, out var cached) && cached.Version >= record.Version)
             {
-                return;
+                return false;
             }
             _snapshot = new Snapshot([.. current.Records.Where(r => r.Id != record.Id), record]);
+            return true;
         }
     }
 

@@ -23,7 +23,22 @@ public sealed class LockdownSwitch(
     /// <summary>How long the process waits for the lockdown's response to be sent before it stops anyway.</summary>
     private static readonly TimeSpan ExitBackstop = TimeSpan.FromSeconds(5);
 
+    private readonly Lock _unlockGate = new();
     private int _exitRequested;
+    private int _unlocksRunning;
+    private long _unlockEpoch;
+
+    /// <summary>Raised by every unlock made here; see <see cref="FollowLockdown"/>.</summary>
+    public long UnlockEpoch
+    {
+        get
+        {
+            lock (_unlockGate)
+            {
+                return _unlockEpoch;
+            }
+        }
+    }
 
     public bool IsLocked => vault.IsLocked;
 
@@ -71,10 +86,46 @@ public sealed class LockdownSwitch(
         return true;
     }
 
+    /// <summary>
+    /// Another server on the shared database locked the installation down: behave as if it had been
+    /// locked here. The keys go without a second record of the lockdown (the other server wrote
+    /// it), every session ends, and the process exits as after a local lockdown, so that nothing it
+    /// read stays in its memory; its supervisor starts it again, locked. Safe to call more than once.
+    /// </summary>
+    /// <param name="readAt">
+    /// <see cref="UnlockEpoch"/> from before the database was read: when an unlock here has begun
+    /// since, the read may predate it and is not acted on (the next read decides).
+    /// </param>
+    /// <returns>How many sessions it ended; null when it did nothing because an unlock here overlapped the read.</returns>
+    public int? FollowLockdown(long readAt)
+    {
+        lock (_unlockGate)
+        {
+            if (_unlocksRunning > 0 || _unlockEpoch != readAt)
+            {
+                return null;
+            }
+            vault.DropKeys();
+        }
+        var ended = sessions.EndAll(SessionEnd.LockedDown);
+        ServerLog.LockedDownElsewhere(logger, ended);
+        if (options.Value.ExitProcess && Interlocked.Exchange(ref _exitRequested, 1) == 0)
+        {
+            ServerLog.ExitingAfterLockdown(logger, ExitCodes.LockedDown);
+            lifetime.StopApplication();
+        }
+        return ended;
+    }
+
     /// <returns>True when it ended a lockdown; false when there was none (the key was only checked).</returns>
     public async Task<bool> UnlockAsync(ReadOnlyMemory<byte> masterKey, CancellationToken cancellationToken)
     {
         var copy = masterKey.ToArray();
+        lock (_unlockGate)
+        {
+            _unlocksRunning++;
+            _unlockEpoch++;
+        }
         try
         {
             var unlocked = await vault.UnlockAsync(copy, OperatorCommand.AdministratorActor, cancellationToken).ConfigureAwait(false);
@@ -86,6 +137,10 @@ public sealed class LockdownSwitch(
         }
         finally
         {
+            lock (_unlockGate)
+            {
+                _unlocksRunning--;
+            }
             CryptographicOperations.ZeroMemory(copy);
         }
     }

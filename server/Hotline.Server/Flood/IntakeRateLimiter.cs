@@ -16,6 +16,13 @@ public readonly record struct IntakeAdmission(IntakeLimit RefusedBy, TimeSpan Re
     public bool Admitted => RefusedBy == IntakeLimit.None;
 }
 
+/// <summary>Decides whether a submission may go on now: this server's buckets, or buckets shared with other servers.</summary>
+public interface IIntakeLimiter
+{
+    /// <summary>Takes a token for one submission by <paramref name="callerId"/>, or says which limit refuses it and for how long.</summary>
+    ValueTask<IntakeAdmission> AdmitAsync(string callerId, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// Token buckets for intake: one per caller and one for everyone. A submission takes a token from
 /// both or from neither, so a caller refused by its own limit cannot drain the global budget that
@@ -29,7 +36,7 @@ public readonly record struct IntakeAdmission(IntakeLimit RefusedBy, TimeSpan Re
 /// </para>
 /// Thread-safe.
 /// </summary>
-public sealed class IntakeRateLimiter
+public sealed class IntakeRateLimiter : IIntakeLimiter
 {
     /// <summary>How often refusals are logged per bucket: a flood must not become a flood of log lines.</summary>
     public static readonly TimeSpan ReportPeriod = TimeSpan.FromSeconds(10);
@@ -66,6 +73,8 @@ public sealed class IntakeRateLimiter
             }
         }
     }
+
+    public ValueTask<IntakeAdmission> AdmitAsync(string callerId, CancellationToken cancellationToken) => ValueTask.FromResult(TryAdmit(callerId));
 
     /// <summary>Takes a token for one submission by <paramref name="callerId"/>, or says which limit refuses it and for how long.</summary>
     public IntakeAdmission TryAdmit(string callerId)

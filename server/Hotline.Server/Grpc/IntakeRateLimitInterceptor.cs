@@ -9,26 +9,27 @@ using Hotline.Server.Transport;
 namespace Hotline.Server.Grpc;
 
 /// <summary>
-/// Admits IntakeService calls through <see cref="IntakeRateLimiter"/>, keyed on the authenticated
+/// Admits IntakeService calls through the <see cref="IIntakeLimiter"/> (this server's
+/// <see cref="IntakeRateLimiter"/>, or the buckets several servers share), keyed on the authenticated
 /// caller. Registered on IntakeService alone, so operator RPCs never meet these limits. A refusal
 /// happens before the request is validated or stored: RESOURCE_EXHAUSTED with ErrorInfo
 /// RATE_LIMITED and google.rpc.RetryInfo, plus the grpc-retry-pushback-ms trailer that gRPC
 /// clients with a retry policy obey on their own.
 /// </summary>
-public sealed class IntakeRateLimitInterceptor(ICallerResolver callers, IntakeRateLimiter limiter, ILogger<IntakeRateLimitInterceptor> logger)
+public sealed class IntakeRateLimitInterceptor(ICallerResolver callers, IIntakeLimiter limiter, ILogger<IntakeRateLimitInterceptor> logger)
     : Interceptor
 {
-    public override Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
+    public override async Task<TResponse> UnaryServerHandler<TRequest, TResponse>(
         TRequest request, ServerCallContext context, UnaryServerMethod<TRequest, TResponse> continuation)
     {
         var caller = callers.Resolve(context);
-        var admission = limiter.TryAdmit(caller.Id);
+        var admission = await limiter.AdmitAsync(caller.Id, context.CancellationToken);
         if (!admission.Admitted)
         {
             Report(admission, caller.Id);
             throw RateLimited(admission);
         }
-        return continuation(request, context);
+        return await continuation(request, context);
     }
 
     /// <summary>

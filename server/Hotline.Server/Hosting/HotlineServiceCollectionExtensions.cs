@@ -63,6 +63,7 @@ public static class HotlineServiceCollectionExtensions
         });
         services.AddHostedService(sp => sp.GetRequiredService<EscalationMonitor>());
         services.AddHotlineAccess();
+        services.AddSharedSecurity();
 
         services.AddSingleton<IntakeRateLimiter>();
         services.AddSingleton<RelatedLookupLimiter>();

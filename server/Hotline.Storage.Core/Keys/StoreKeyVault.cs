@@ -72,6 +72,15 @@ public sealed class StoreKeyVault : IKeyVault, IDisposable
         }
     }
 
+    /// <summary>Erases the keys without recording a lockdown: another server sharing the database recorded it.</summary>
+    public void DropKeys()
+    {
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            Drop();
+        }
+    }
+
     /// <summary>
     /// Checks <paramref name="masterKey"/> against the key-check value made when the data directory was
     /// created, takes the keys back and records the unlock. Unlocking an unlocked vault only checks the key.

@@ -31,6 +31,8 @@ internal sealed class ServerProcess : ServerBinaryProcess
 
     public RequestService.RequestServiceClient Requests => new(Channel);
 
+    public OperatorService.OperatorServiceClient Operators => new(Channel);
+
     private GrpcChannel Channel => _channel ??= HotlineChannel.Create(Address);
 
     public static Task<ServerProcess> StartAsync(string dataDirectory, params string[] arguments) =>
