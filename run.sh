@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs Hotline on this machine: the server on its embedded LiteDB default, and a console
+# Runs Hotline on this machine: the server on its embedded LiteDB default (or PostgreSQL, below), and a console
 # connected to it. Quitting the console (q) stops the server too. After a lockdown the server
 # exits and this script starts it again, locked, until someone runs `unlock`.
 # When a server already serves this data directory (another ./run.sh, or one started by hand),
@@ -16,6 +16,10 @@
 # admin, unless --operator says otherwise) with the server's admin command line and keeps its
 # token in an owner-only file under ~/.config/hotline/, one folder per data directory. With
 # --demo it also creates `web-form`, an intake account, whose token the demo submits with.
+# With --postgres (or HOTLINE_STORE=postgres) the server keeps its data in PostgreSQL instead:
+#   HOTLINE_POSTGRES  the connection string of a database to use; without it, this script makes a
+#                     throwaway cluster (initdb + pg_ctl from /usr/lib/postgresql/*/bin, listening
+#                     only on a Unix socket in a private directory), and stops and deletes it on exit
 # For tests: HOTLINE_SKIP_BUILD=1 uses the binaries already built, HOTLINE_CONFIGURATION picks
 # their configuration (default Release), HOTLINE_CONSOLE replaces the console command.
 set -euo pipefail
@@ -24,12 +28,15 @@ cd "$(dirname "$0")"
 original_args=("$@")
 operator=dev
 demo=false
+postgres=false
+[[ ${HOTLINE_STORE:-litedb} == postgres ]] && postgres=true
 console_args=()
 while (($#)); do
     case "$1" in
         --operator) operator="${2:?--operator needs an id}"; shift 2 ;;
         --operator=*) operator="${1#--operator=}"; shift ;;
         --demo) demo=true; console_args+=("$1"); shift ;;
+        --postgres) postgres=true; shift ;;
         *) console_args+=("$1"); shift ;;
     esac
 done
@@ -85,7 +92,59 @@ if [[ ${HOTLINE_SKIP_BUILD:-} != 1 ]]; then
     fi
 fi
 
+# The throwaway PostgreSQL cluster of --postgres without HOTLINE_POSTGRES. PostgreSQL refuses to
+# run as root; then it runs as the `postgres` account (Debian's package makes it), in a directory
+# of its own outside the data directory, which that account could not enter.
+cluster=""
+pg_tool() {
+    local tool=$1
+    shift
+    if ((EUID == 0)); then (cd / && runuser -u postgres -- "$pg_bin/$tool" "$@"); else "$pg_bin/$tool" "$@"; fi
+}
+start_cluster() {
+    pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)"
+    if [[ -z $pg_bin || ! -x $pg_bin/initdb ]]; then
+        echo "run.sh: --postgres needs PostgreSQL's server programs (initdb, pg_ctl): apt-get install postgresql," >&2
+        echo "run.sh: or set HOTLINE_POSTGRES to the connection string of a database to use." >&2
+        exit 1
+    fi
+    if ((EUID == 0)); then
+        cluster="$(mktemp -d -t hotline-postgres.XXXXXX)"
+        chown postgres:postgres "$cluster"
+    else
+        mkdir -p -m 700 "$data"
+        cluster="$data/postgres"
+        if [[ -f $cluster/data/postmaster.pid ]]; then
+            # Left running by a run.sh that was killed: it was throwaway too.
+            pg_tool pg_ctl -D "$cluster/data" -m immediate -w stop >/dev/null 2>&1 || true
+        fi
+        rm -rf "$cluster"
+        mkdir -m 700 "$cluster"
+    fi
+    trap stop_cluster EXIT
+    # Trust is safe here: the server listens on no TCP port, only on a socket in an owner-only directory.
+    pg_tool initdb -D "$cluster/data" -U hotline -A trust -E UTF8 --no-locale >"$cluster/initdb.log" 2>&1 \
+        || { cat "$cluster/initdb.log" >&2; exit 1; }
+    pg_tool pg_ctl -D "$cluster/data" -l "$cluster/server.log" -w -t 60 start \
+        -o "-c listen_addresses='' -k $cluster -p 5432" >/dev/null
+    pg_tool createdb -h "$cluster" -p 5432 -U hotline hotline
+    HOTLINE_POSTGRES="Host=$cluster;Port=5432;Username=hotline;Database=hotline"
+    echo "run.sh: a throwaway PostgreSQL cluster runs in $cluster; it is stopped and deleted when this script ends." >&2
+}
+stop_cluster() {
+    [[ -n $cluster ]] || return 0
+    pg_tool pg_ctl -D "$cluster/data" -m fast -w stop >/dev/null 2>&1 || true
+    rm -rf "$cluster"
+    cluster=""
+}
+
 key_args=()
+store_env=()
+if $postgres && ! $attach; then
+    [[ -n ${HOTLINE_POSTGRES:-} ]] || start_cluster
+    # Through the environment, not the command line, where any user could read a password in it.
+    store_env=(Hotline__Store=postgres "Hotline__Postgres__ConnectionString=$HOTLINE_POSTGRES")
+fi
 if $attach; then
     echo "run.sh: a Hotline server already serves $data at $listen; opening a console only." >&2
     echo "run.sh: that server keeps running when this console quits (whoever started it stops it)." >&2
@@ -108,7 +167,7 @@ else
         trap 'kill -TERM "$child" 2>/dev/null || true; wait "$child" 2>/dev/null; exit $?' TERM
         while :; do
             # No diagnostics socket: it would let any process of this user dump the server's memory, keys included.
-            DOTNET_EnableDiagnostics=0 dotnet "$server_dll" --listen "$listen" --data-dir "$data" "${key_args[@]}" &
+            env "${store_env[@]}" DOTNET_EnableDiagnostics=0 dotnet "$server_dll" --listen "$listen" --data-dir "$data" "${key_args[@]}" &
             child=$!
             status=0
             wait "$child" || status=$?
@@ -122,6 +181,7 @@ else
         kill -TERM "$server" 2>/dev/null || true
         wait "$server" 2>/dev/null || true
         echo "server stopped; its log is $log"
+        stop_cluster
     }
     trap stop_server EXIT
 
@@ -131,6 +191,7 @@ else
             status=0
             wait "$server" || status=$?
             trap - EXIT
+            stop_cluster
             if ((status == 3)) && [[ -z ${HOTLINE_RUN_JOINING:-} ]]; then
                 # Another server took the data directory since the check above: join it instead.
                 HOTLINE_RUN_JOINING=1 HOTLINE_SKIP_BUILD=1 exec ./run.sh "${original_args[@]}"
@@ -146,7 +207,7 @@ fi
 # Tokens of different data directories must not mix: one folder for each.
 data_key="$(printf '%s' "$(cd "$data" && pwd -P)" | sha256sum | cut -c1-16)"
 token_dir="${XDG_CONFIG_HOME:-$HOME/.config}/hotline/$data_key"
-admin() { dotnet "$server_dll" "$@" --data-dir "$data" "${key_args[@]}"; }
+admin() { env "${store_env[@]}" dotnet "$server_dll" "$@" --data-dir "$data" "${key_args[@]}"; }
 accounts="$(admin operators list)"
 # Creates the account on first use; a new token only when its file is gone (that ends the old token's streams).
 ensure_account() {

@@ -22,6 +22,9 @@ public sealed class ChangeWakeups
     /// <summary>The channel every server listens on.</summary>
     public const string Channel = "hotline_changes";
 
+    /// <summary>The application name of each server's listening connection, which tells a server's connection apart in pg_stat_activity.</summary>
+    public const string ApplicationName = "hotline-listen";
+
     /// <summary>The statement a write transaction ends with; parameter <c>@revision</c> is the new last revision.</summary>
     public const string NotifySql = "SELECT pg_notify('" + Channel + "', @revision::text)";
 
@@ -40,7 +43,7 @@ public sealed class ChangeWakeups
         {
             Pooling = false,
             KeepAlive = 30,
-            ApplicationName = "hotline-listen",
+            ApplicationName = ChangeWakeups.ApplicationName,
         };
         _listenSource = NpgsqlDataSource.Create(builder.ConnectionString);
         _reReadInterval = reReadInterval;

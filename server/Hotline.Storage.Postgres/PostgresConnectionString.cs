@@ -59,14 +59,21 @@ public static class PostgresConnectionString
             return await PostgresRequestStore.OpenAsync(connectionString, options, timeProvider, changeListener, logger, masterKey,
                 reReadInterval: null, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is NpgsqlException or SocketException or TimeoutException || (ex is IOException && ex.InnerException is SocketException))
+        catch (Exception ex) when (IsUnavailable(ex))
         {
-            throw new DatabaseUnavailableException(
-                $"PostgreSQL ({Describe(connectionString)}) could not be used: {Scrub(Reason(ex), connectionString)}. " +
-                "Check that the database server runs and is reachable from here, that the database and user exist and the password is right, " +
-                "and Hotline:Postgres:ConnectionString.", ex);
+            throw Unavailable(connectionString, ex);
         }
     }
+
+    /// <summary>Whether <paramref name="exception"/> says the database could not be reached or used.</summary>
+    internal static bool IsUnavailable(Exception exception) =>
+        exception is NpgsqlException or SocketException or TimeoutException || (exception is IOException && exception.InnerException is SocketException);
+
+    /// <summary>The exception a caller reports for <paramref name="exception"/>, naming the database, never its password.</summary>
+    internal static DatabaseUnavailableException Unavailable(string connectionString, Exception exception) => new(
+        $"PostgreSQL ({Describe(connectionString)}) could not be used: {Scrub(Reason(exception), connectionString)}. " +
+        "Check that the database server runs and is reachable from here, that the database and user exist and the password is right, " +
+        "and Hotline:Postgres:ConnectionString.", exception);
 
     private static string Reason(Exception exception) => exception switch
     {

@@ -5,6 +5,7 @@ using Hotline.Server.Backup;
 using Hotline.Server.Mapping;
 using Hotline.Server.Store;
 using Hotline.Storage;
+using Hotline.Storage.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hotline.Server.Admin;
@@ -22,6 +23,7 @@ public static class RestoreCommand
     public const string Usage = """
         Usage: Hotline.Server restore --from FILE --data-dir DIR [--backup-keys FILE] [--purge-log FILE]
                                       [--Hotline:Key value ...]
+               Hotline.Server restore --after-pg-restore [--purge-log FILE] [--Hotline:Key value ...]
 
         Restores the sealed backup FILE (written by `Hotline.Server backup --out FILE`) into DIR,
         which must be empty or missing, with the master key as the server reads it
@@ -31,8 +33,12 @@ public static class RestoreCommand
         request named in --purge-log (written by `Hotline.Server purge-log --out FILE` on a surviving
         server), and applies retention (Hotline:RetentionDays). The server may then be started on DIR.
 
-        It restores LiteDB installations only; with Hotline:Store postgres it refuses (exit 4): restore
-        the database with pg_restore, then purge again what `purge-log` lists (docs/operations.md).
+        With Hotline:Store postgres, the database is restored with PostgreSQL's own tools (pg_restore,
+        a base backup), every server stopped; then
+            Hotline.Server restore --after-pg-restore [--purge-log FILE] --Hotline:Store postgres ...
+        checks the audit chain, purges again every request in FILE, applies retention and starts a
+        new history, as a restore of a sealed backup does (docs/operations.md); --from is refused
+        there (exit 4), and so is a run while any server is connected to the database (exit 1).
 
         Exit codes: 0 restored; 1 failed (a disk error, or a database that does not open); 2 usage;
         4 the installation uses PostgreSQL; 5 master key missing or wrong (it does not open the key file);
@@ -43,24 +49,30 @@ public static class RestoreCommand
 
     public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
-        var (from, keys, purgeLog, help, configurationArguments, mistake) = Parse(args);
+        var (from, keys, purgeLog, afterPgRestore, help, configurationArguments, mistake) = Parse(args);
         if (help)
         {
             await output.WriteLineAsync(Usage);
             return 0;
         }
-        if (mistake is not null || from is null)
-        {
-            await error.WriteLineAsync("hotline-server: " + (mistake ?? "restore needs --from FILE") + "\n\n" + Usage);
-            return ExitCodes.Usage;
-        }
         var configuration = HotlineConfiguration.ForVerb(configurationArguments);
         var store = StoreOptions.From(configuration);
-        if (store.UsesPostgres)
+        if (mistake is null && store.UsesPostgres)
         {
-            // A sealed backup is a LiteDB file; PostgreSQL is restored with its own tools, and then purged again.
-            await error.WriteLineAsync("hotline-server: restore refused: " + BackupAdministration.PostgresBackupAdvice);
-            return ExitCodes.ConfigurationError;
+            if (from is not null || !afterPgRestore)
+            {
+                // A sealed backup is a LiteDB file; PostgreSQL is restored with its own tools, then this finishes it.
+                await error.WriteLineAsync("hotline-server: restore refused: " + BackupAdministration.PostgresBackupAdvice);
+                return ExitCodes.ConfigurationError;
+            }
+            var retentionDays = (configuration.GetSection(RetentionOptions.Section).Get<RetentionOptions>() ?? new RetentionOptions()).RetentionDays;
+            return await PostgresRestoration.RunAsync(store, purgeLog, retentionDays, output, error);
+        }
+        if (mistake is not null || from is null || afterPgRestore)
+        {
+            mistake ??= afterPgRestore ? "--after-pg-restore is for Hotline:Store postgres" : "restore needs --from FILE";
+            await error.WriteLineAsync("hotline-server: " + mistake + "\n\n" + Usage);
+            return ExitCodes.Usage;
         }
         var backup = BackupOptions.From(configuration);
         var retention = configuration.GetSection(RetentionOptions.Section).Get<RetentionOptions>() ?? new RetentionOptions();
@@ -102,10 +114,11 @@ public static class RestoreCommand
         }
     }
 
-    private static (string? From, string? Keys, string? PurgeLog, bool Help, List<string> Configuration, string? Mistake) Parse(string[] args)
+    private static (string? From, string? Keys, string? PurgeLog, bool AfterPgRestore, bool Help, List<string> Configuration, string? Mistake) Parse(string[] args)
     {
         string? from = null, keys = null, purgeLog = null, mistake = null;
         var help = false;
+        var afterPgRestore = false;
         var configuration = new List<string>();
         for (var i = 1; i < args.Length; i++)
         {
@@ -113,6 +126,10 @@ public static class RestoreCommand
             if (arg is "--help" or "-h")
             {
                 help = true;
+            }
+            else if (arg == "--after-pg-restore")
+            {
+                afterPgRestore = true;
             }
             else if (arg is "--from" or "--backup-keys" or "--purge-log" or "--data-dir" || (arg.StartsWith("--", StringComparison.Ordinal) && arg.Contains(':', StringComparison.Ordinal)))
             {
@@ -144,7 +161,7 @@ public static class RestoreCommand
                 mistake ??= arg.StartsWith("--", StringComparison.Ordinal) ? $"unknown option {arg}" : $"unexpected argument {arg}";
             }
         }
-        return (from, keys, purgeLog, help, configuration, mistake);
+        return (from, keys, purgeLog, afterPgRestore, help, configuration, mistake);
     }
 }
 
@@ -312,7 +329,7 @@ internal sealed class Restoration(string dataDirectory, BackupOptions backup, do
     }
 
     /// <summary>Request ids from a purge log: `requests/ID` or ID per line, blank lines and # comments skipped.</summary>
-    private static List<string> ReadPurgeLog(string? path)
+    internal static List<string> ReadPurgeLog(string? path)
     {
         if (path is null)
         {
@@ -344,5 +361,88 @@ internal sealed class Restoration(string dataDirectory, BackupOptions backup, do
             throw new RestoreRefusedException(ExitCodes.Usage, $"cannot read the purge log {path}: {ex.Message}");
         }
         return ids;
+    }
+}
+
+/// <summary>
+/// `restore --after-pg-restore`: finishes a PostgreSQL database restored with the database's own
+/// tools, as <see cref="Restoration"/> finishes a sealed backup: the audit chain checked, what the
+/// purge log names purged again, retention applied, then a new history begun. Every server must be
+/// stopped: one still running would go on from revisions of the old history.
+/// </summary>
+internal static class PostgresRestoration
+{
+    public static async Task<int> RunAsync(StoreOptions store, string? purgeLogFile, double retentionDays, TextWriter output, TextWriter error)
+    {
+        if (store.Problems().FirstOrDefault() is { } problem)
+        {
+            await error.WriteLineAsync("hotline-server: configuration error: " + problem);
+            return ExitCodes.ConfigurationError;
+        }
+        var connectionString = store.Postgres.ConnectionString ?? "";
+        byte[]? masterKey = null;
+        try
+        {
+            var purgeLog = Restoration.ReadPurgeLog(purgeLogFile);
+            if (await PostgresNewHistory.CountListeningServersAsync(connectionString, CancellationToken.None) is var listening and > 0)
+            {
+                await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"hotline-server: restore refused: {listening} Hotline server(s) are connected to {store.DescribeStore()}; stop every server first, then run this again."));
+                return ExitCodes.Refused;
+            }
+            masterKey = MasterKeyFile.Read(store) ?? throw MasterKeyException.Missing();
+            int purged, retained;
+            using (var lifetime = await StoreLifetime.OpenAsync(store, masterKey, TimeProvider.System, NoChangeListener.Instance,
+                Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, CancellationToken.None))
+            {
+                var verification = await lifetime.Audit.VerifyAuditAsync(CancellationToken.None);
+                if (!verification.Intact)
+                {
+                    await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"hotline-server: restore refused: the restored audit chain breaks at record {verification.Position}; nothing was purged or changed. Restore another backup."));
+                    return ExitCodes.AuditChainBroken;
+                }
+                purged = 0;
+                foreach (var id in purgeLog)
+                {
+                    if (await lifetime.Store.PurgeAsync(id, RestoreCommand.Actor, CancellationToken.None))
+                    {
+                        purged++;
+                    }
+                }
+                retained = retentionDays > 0
+                    ? await lifetime.Store.PurgeClosedBeforeAsync(DateTimeOffset.UtcNow - TimeSpan.FromDays(retentionDays), RestoreCommand.Actor, CancellationToken.None)
+                    : 0;
+            }
+            // Last, as with a sealed backup: the purges above belong to the restored history.
+            var newHistory = await PostgresNewHistory.BeginAsync(connectionString, CancellationToken.None);
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Finished the restore of {store.DescribeStore()}: audit chain intact; purged again {purged} request(s) named in the purge log, {retained} closed request(s) past retention."));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Start the servers. Revisions go on from {newHistory}, a new history: every watch stream that resumes from a revision of the old one gets a reset and a fresh snapshot."));
+            return 0;
+        }
+        catch (RestoreRefusedException ex)
+        {
+            await error.WriteLineAsync("hotline-server: restore refused: " + ex.Message);
+            return ex.ExitCode;
+        }
+        catch (MasterKeyException ex)
+        {
+            await error.WriteLineAsync("hotline-server: restore refused: " + ex.Message);
+            return ExitCodes.MasterKeyRefused;
+        }
+        catch (DatabaseUnavailableException ex)
+        {
+            await error.WriteLineAsync("hotline-server: " + ex.Message);
+            return ExitCodes.DatabaseUnavailable;
+        }
+        finally
+        {
+            if (masterKey is not null)
+            {
+                CryptographicOperations.ZeroMemory(masterKey);
+            }
+        }
     }
 }

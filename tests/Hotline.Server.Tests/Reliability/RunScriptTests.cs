@@ -109,6 +109,29 @@ public sealed class RunScriptTests : IDisposable
         Assert.False(store.Vault.IsLocked);
     }
 
+    [Fact]
+    public async Task Postgres_StartsAThrowawayCluster_AndTheServerOnIt_AndStopsAndDeletesBothWhenTheConsoleQuits()
+    {
+        var listen = $"http://127.0.0.1:{FreePort()}";
+
+        var (exitCode, output) = await RunAsync(listen, "--postgres");
+
+        Assert.True(exitCode == 0, output);
+        var console = ReadConsoleRecord();
+        Assert.Equal("yes", console["answering"]);
+        Assert.Equal(listen, console["server"]);
+        Assert.Equal("", console["args"]);
+        var cluster = output.Split('\n').Single(l => l.Contains("throwaway PostgreSQL cluster runs in ", StringComparison.Ordinal))
+            .Split("runs in ")[1].Split(';')[0].Trim();
+        Assert.False(Directory.Exists(cluster), $"the cluster {cluster} was deleted");
+        var log = output.Split('\n').Single(l => l.Contains("server stopped; its log is ", StringComparison.Ordinal)).Split("its log is ")[1].Trim();
+        var serverLog = await File.ReadAllTextAsync(log).DefaultTimeout();
+        File.Delete(log);
+        Assert.Contains("store PostgreSQL database hotline at ", serverLog, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(DataDirectory, "hotline.db")), "the data went to PostgreSQL, not a LiteDB file");
+        Assert.False(PostmasterRunsIn(cluster), "the cluster's server was stopped");
+    }
+
     public void Dispose()
     {
         try
@@ -225,6 +248,24 @@ public sealed class RunScriptTests : IDisposable
             return output.ToString();
         }
     }
+
+    /// <summary>Whether a PostgreSQL server process was started on <paramref name="cluster"/> and still runs.</summary>
+    private static bool PostmasterRunsIn(string cluster) =>
+        Directory.EnumerateDirectories("/proc").Select(Path.GetFileName).OfType<string>().Where(name => name.All(char.IsAsciiDigit)).Any(pid =>
+        {
+            try
+            {
+                return File.ReadAllText($"/proc/{pid}/cmdline").Contains(cluster, StringComparison.Ordinal);
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return false;
+            }
+        });
 
     private static int FreePort()
     {

@@ -113,6 +113,80 @@ public sealed class PostgresServerTests(PostgresClusterFixture postgres) : IClas
         File.Delete(elsewhere + ".master.key");
     }
 
+    [Fact]
+    public async Task AfterPgRestore_PurgesAgainWhatThePurgeLogNames_AndBeginsANewHistory_OnlyWithEveryServerStopped()
+    {
+        var database = postgres.Cluster.CreateDatabase();
+        SubmitRequestResponse doomed, kept;
+        long oldRevision;
+        await using (var server = await StartAsync(postgres: database))
+        {
+            doomed = await server.SubmitAsync("purged after the backup");
+            kept = await server.SubmitAsync("still wanted");
+            oldRevision = server.Services.GetRequiredService<StoreLifetime>().CommittedRevision;
+        }
+        // The backup: a copy of the database as it was (what pg_dump and pg_restore would give).
+        var restored = await CopyDatabaseAsync(database);
+        var purgeLog = Path.Combine(Path.GetTempPath(), "hotline-purged-" + Guid.NewGuid().ToString("N") + ".txt");
+        await using (var server = await StartAsync(postgres: database))
+        {
+            Assert.Equal(0, (await AdminAsync(server, "purge", doomed.Name, "--yes")).Exit);
+            var (exported, exportOutput) = await AdminAsync(server, "purge-log", "--out", purgeLog);
+            Assert.True(exported == 0, exportOutput);
+        }
+
+        await using (var early = await StartAsync(postgres: restored))
+        {
+            var (refused, refusal) = await RestoreAsync(early.DataDirectory + "-restore", restored, "--after-pg-restore", "--purge-log", purgeLog);
+            Assert.Equal(ExitCodes.Refused, refused);
+            Assert.Contains("stop every server first", refusal, StringComparison.Ordinal);
+            File.Delete(early.DataDirectory + "-restore.master.key");
+        }
+        var restoreDirectory = Path.Combine(Path.GetTempPath(), "hotline-pgrestore-" + Guid.NewGuid().ToString("N"));
+        var (exit, output) = await RestoreAsync(restoreDirectory, restored, "--after-pg-restore", "--purge-log", purgeLog);
+
+        Assert.True(exit == 0, output);
+        Assert.Contains("purged again 1 request(s) named in the purge log", output, StringComparison.Ordinal);
+        await using var after = await StartAsync(postgres: restored);
+        await RpcAssert.FailsAsync(global::Grpc.Core.StatusCode.NotFound, () =>
+            after.Requests.GetRequestAsync(new GetRequestRequest { Name = doomed.Name }, As(Supervisor)).ResponseAsync);
+        var wanted = await after.Requests.GetRequestAsync(new GetRequestRequest { Name = kept.Name }, As(Supervisor)).ResponseAsync.DefaultTimeout();
+        Assert.Equal("still wanted", wanted.Request.Message);
+        Assert.True(after.Services.GetRequiredService<StoreLifetime>().CommittedRevision > oldRevision + (1L << 40) - 1);
+        using var cts = new CancellationTokenSource();
+        using var resumed = after.Requests.WatchRequests(new WatchRequestsRequest { StartRevision = oldRevision + 1 }, Streaming(Anna, cts.Token));
+        var first = await new WatchFeed(resumed).NextAsync();
+        Assert.Equal(WatchRequestsResponse.EventOneofCase.Reset, first.EventCase);
+        await cts.CancelAsync();
+        File.Delete(purgeLog);
+        Directory.Delete(restoreDirectory, recursive: true);
+        File.Delete(restoreDirectory + ".master.key");
+    }
+
+    /// <summary>A new database holding what <paramref name="connectionString"/>'s holds now; nothing may be connected to it.</summary>
+    private static async Task<string> CopyDatabaseAsync(string connectionString)
+    {
+        var source = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var copy = source.Database + "_copy";
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        await using var data = Npgsql.NpgsqlDataSource.Create(new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Database = "postgres", Pooling = false }.ConnectionString);
+        await using var command = data.CreateCommand($"CREATE DATABASE {copy} TEMPLATE {source.Database}");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await command.ExecuteNonQueryAsync().DefaultTimeout();
+                break;
+            }
+            catch (Npgsql.PostgresException ex) when (ex.SqlState == "55006" && attempt < 50)
+            {
+                // The stopped server's last connections are still closing.
+                await Task.Delay(100);
+            }
+        }
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Database = copy }.ConnectionString;
+    }
+
     private static Task<(int Exit, string Output)> AdminAsync(HotlineTestServer server, params string[] args) =>
         AdminAsync(server.DataDirectory, ConnectionStringOf(server), args);
 
@@ -129,12 +203,13 @@ public sealed class PostgresServerTests(PostgresClusterFixture postgres) : IClas
         return (exit, output.ToString() + error);
     }
 
-    private static async Task<(int Exit, string Output)> RestoreAsync(string dataDirectory, string database)
+    private static async Task<(int Exit, string Output)> RestoreAsync(string dataDirectory, string database, params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exit = await RestoreCommand.RunAsync(["restore", "--from", "nothing.backup", "--data-dir", dataDirectory, "--Hotline:Store", "postgres",
-            "--Hotline:Postgres:ConnectionString", database], output, error).DefaultTimeout();
+        string[] what = args.Length == 0 ? ["--from", "nothing.backup"] : args;
+        var exit = await RestoreCommand.RunAsync(["restore", .. what, "--data-dir", dataDirectory, "--Hotline:Store", "postgres",
+            "--Hotline:Postgres:ConnectionString", database, "--Hotline:MasterKeyFile", WriteMasterKeyFile(dataDirectory)], output, error).DefaultTimeout();
         return (exit, output.ToString() + error);
     }
 }
