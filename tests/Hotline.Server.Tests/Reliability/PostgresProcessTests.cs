@@ -44,6 +44,41 @@ public sealed class PostgresProcessTests(PostgresClusterFixture postgres) : ICla
     }
 
     [Fact]
+    public async Task Retention_OnPostgres_PurgesAClosedRequest_AndWatchersSeeItDeleted()
+    {
+        var database = postgres.Cluster.CreateDatabase();
+        // About 1.7 seconds after closing, checked every 300 ms.
+        await using var server = await ServerProcess.StartOnPostgresAsync(_dataDirectory, database,
+            "--Hotline:RetentionDays", "0.00002", "--Hotline:RetentionCheckInterval", "00:00:00.300");
+        var anna = ServerProcess.As(ServerProcess.Operator);
+        var receipt = await server.Intakes.SubmitRequestAsync(new SubmitRequestRequest { RequestId = "pg-retained", Channel = Channel.Sms, Message = "closed soon" },
+            ServerProcess.As(ServerProcess.Intake)).ResponseAsync.DefaultTimeout();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var watch = server.Requests.WatchRequests(new WatchRequestsRequest(), HotlineTestServer.Streaming(ServerProcess.Supervisor, cts.Token));
+        await ServerProcess.ReadToSnapshotEndAsync(watch);
+        await server.Requests.AssignRequestAsync(new AssignRequestRequest { Name = receipt.Name }, anna).ResponseAsync.DefaultTimeout();
+        await server.Requests.CloseRequestAsync(new CloseRequestRequest { Name = receipt.Name, Resolution = Resolution.Other, Comment = "done" }, anna).ResponseAsync.DefaultTimeout();
+
+        var kinds = new List<ChangeKind>();
+        while (!kinds.Contains(ChangeKind.Deleted) && await watch.ResponseStream.MoveNext(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)))
+        {
+            if (watch.ResponseStream.Current.EventCase == WatchRequestsResponse.EventOneofCase.Change)
+            {
+                Assert.Equal(receipt.Name, watch.ResponseStream.Current.Change.Name);
+                kinds.Add(watch.ResponseStream.Current.Change.Kind);
+            }
+        }
+
+        Assert.Equal(ChangeKind.Deleted, kinds[^1]);
+        Assert.Contains(ChangeKind.Closed, kinds);
+        var gone = await Assert.ThrowsAsync<global::Grpc.Core.RpcException>(() => server.Requests.GetRequestAsync(
+            new GetRequestRequest { Name = receipt.Name }, ServerProcess.As(ServerProcess.Supervisor)).ResponseAsync.DefaultTimeout());
+        Assert.Equal(global::Grpc.Core.StatusCode.NotFound, gone.StatusCode);
+        Assert.Contains("Retention purged 1 closed requests", server.Output, StringComparison.Ordinal);
+        await cts.CancelAsync();
+    }
+
+    [Fact]
     public async Task NothingListensAtTheDatabaseAddress_ExitsWith14_NamingTheDatabaseButNotThePassword()
     {
         var port = ClosedLoopbackPort();
