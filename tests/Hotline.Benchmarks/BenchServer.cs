@@ -29,9 +29,11 @@ internal sealed class BenchServer : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public static async Task<BenchServer> StartAsync()
+    /// <param name="postgres">A PostgreSQL connection string: the server keeps its data there (Hotline:Store postgres); several servers may share one.</param>
+    public static async Task<BenchServer> StartAsync(string? postgres = null)
     {
         var data = new ScratchDirectory();
+        string[] store = postgres is null ? [] : ["--Hotline:Store", "postgres", "--Hotline:Postgres:ConnectionString", postgres];
         // Intake limits are raised far above what the benchmark offers: it measures storage and
         // transport, and the default flood control (50 submits/s in all) would measure only itself.
         var app = HotlineHost.Build(
@@ -41,11 +43,15 @@ internal sealed class BenchServer : IAsyncDisposable
                 "--Hotline:Intake:GlobalPerSecond", "1000000", "--Hotline:Intake:GlobalBurst", "1000000",
                 // Every watcher of the fan-out rows is the same account; the per-person cap would refuse all but a few.
                 "--Hotline:Watch:MaxStreamsPerCaller", "10000", "--Hotline:Watch:MaxStreams", "10000",
+                .. store,
             ],
             builder => builder.Logging.ClearProviders());
+        // As the server's own start does: the store first (PostgreSQL opens asynchronously), then the host.
+        await HotlineHost.OpenStoreAsync(app, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
         await app.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
         var directory = app.Services.GetRequiredService<OperatorDirectory>();
-        foreach (var (id, role) in new[] { (Synthetic.IntakeCaller, Role.Intake), (Synthetic.OperatorCaller, Role.Operator) })
+        // A second server on a shared database finds the accounts the first added.
+        foreach (var (id, role) in new[] { (Synthetic.IntakeCaller, Role.Intake), (Synthetic.OperatorCaller, Role.Operator) }.Where(a => directory.Find(a.Item1) is null))
         {
             await directory.ExecuteAsync(new AddOperatorCommand(id, id, role, AccessTokens.Hash(TokenOf(id))), CancellationToken.None)
                 .WaitAsync(TimeSpan.FromSeconds(30));

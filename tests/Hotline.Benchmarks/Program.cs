@@ -59,4 +59,9 @@ if (only.Contains("limits"))
     // Not in the default set: it starts a throwaway PostgreSQL cluster.
     await SharedLimitBenchmark.RunAsync(size);
 }
+if (only.Contains("postgres"))
+{
+    // Not in the default set: it starts a throwaway PostgreSQL cluster (initdb + pg_ctl), skipped with the reason when there is none.
+    await PostgresBenchmark.RunAsync(size);
+}
 Report.Footer(Stopwatch.GetElapsedTime(started));

@@ -17,14 +17,16 @@ internal sealed class ServerProcess : ServerBinaryProcess
     private readonly string _dataDirectory;
     private readonly string _masterKey;
     private readonly bool _ownsData;
+    private readonly string _tokens;
     private GrpcChannel? _channel;
 
-    private ServerProcess(string dataDirectory, string masterKey, string[] settings, bool ownsData = true)
-        : base(["--data-dir", dataDirectory, .. settings], new Dictionary<string, string?> { ["HOTLINE_MASTER_KEY"] = masterKey }, keepOutput: true)
+    private ServerProcess(string dataDirectory, string masterKey, string[] settings, bool ownsData = true, string? postgres = null, string? tokens = null)
+        : base(["--data-dir", dataDirectory, .. settings], ServerEnvironment(masterKey, postgres), keepOutput: true)
     {
         _dataDirectory = dataDirectory;
         _masterKey = masterKey;
         _ownsData = ownsData;
+        _tokens = tokens ?? dataDirectory + "-tokens";
     }
 
     /// <summary>Where its data lives; its admin socket is there too.</summary>
@@ -45,7 +47,7 @@ internal sealed class ServerProcess : ServerBinaryProcess
     ];
 
     /// <summary>The owner-only file holding <paramref name="operatorId"/>'s token, as an admin would hand it over.</summary>
-    public string TokenFile(string operatorId) => Path.Combine(_dataDirectory + "-tokens", operatorId + ".token");
+    public string TokenFile(string operatorId) => Path.Combine(_tokens, operatorId + ".token");
 
     /// <param name="settings">More command-line settings for the server, such as `--Hotline:Escalation:Urgent:First 00:00:02`.</param>
     public static async Task<ServerProcess> StartAsync(params string[] settings)
@@ -77,17 +79,57 @@ internal sealed class ServerProcess : ServerBinaryProcess
         return successor;
     }
 
+    /// <summary>
+    /// Adds the accounts to a new installation on the PostgreSQL database at
+    /// <paramref name="connectionString"/> with the admin command line (run on a data directory
+    /// of its own, as on a machine with no server running), their tokens in <paramref name="tokens"/>.
+    /// </summary>
+    public static async Task AddAccountsOnPostgresAsync(string connectionString, string masterKey, string tokens)
+    {
+        var scratch = Path.Combine(Path.GetTempPath(), "hotline-console-e2e-admin-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            foreach (var (id, name, role) in Accounts)
+            {
+                await AdministerAsync(ServerEnvironment(masterKey, connectionString), "operators", "add", id, "--name", name, "--role", role,
+                    "--token-file", Path.Combine(tokens, id + ".token"), "--data-dir", scratch);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(scratch))
+            {
+                Directory.Delete(scratch, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>One more server of the installation on the PostgreSQL database, with a data directory of its own.</summary>
+    public static async Task<ServerProcess> StartOnPostgresAsync(string connectionString, string masterKey, string tokens)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "hotline-console-e2e-" + Guid.NewGuid().ToString("N"));
+        var server = new ServerProcess(data, masterKey, [], ownsData: true, connectionString, tokens);
+        server.Start();
+        await server.WaitUntilListeningAsync(TimeSpan.FromSeconds(30));
+        return server;
+    }
+
     public CallOptions As(string operatorId) =>
         new(new Metadata { { "authorization", "Bearer " + File.ReadAllText(TokenFile(operatorId)).Trim() } }, deadline: DateTime.UtcNow.AddSeconds(15));
 
-    private static async Task AdministerAsync(string masterKey, params string[] args)
+    private static Task AdministerAsync(string masterKey, params string[] args) => AdministerAsync(ServerEnvironment(masterKey, null), args);
+
+    private static async Task AdministerAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args.Prepend(BuiltBinaries.Server))
         {
             info.ArgumentList.Add(arg);
         }
-        info.Environment["HOTLINE_MASTER_KEY"] = masterKey;
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
         using var process = Process.Start(info)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
@@ -97,6 +139,11 @@ internal sealed class ServerProcess : ServerBinaryProcess
             throw new InvalidOperationException($"hotline-server {string.Join(' ', args)} failed: {await output}{await error}");
         }
     }
+
+    /// <summary>The master key, and with <paramref name="postgres"/> the store, as a unit file would give them.</summary>
+    private static Dictionary<string, string?> ServerEnvironment(string masterKey, string? postgres) => postgres is null
+        ? new() { ["HOTLINE_MASTER_KEY"] = masterKey }
+        : new() { ["HOTLINE_MASTER_KEY"] = masterKey, ["Hotline__Store"] = "postgres", ["Hotline__Postgres__ConnectionString"] = postgres };
 
     public override async ValueTask DisposeAsync()
     {
@@ -109,7 +156,10 @@ internal sealed class ServerProcess : ServerBinaryProcess
         try
         {
             Directory.Delete(_dataDirectory, recursive: true);
-            Directory.Delete(_dataDirectory + "-tokens", recursive: true);
+            if (Directory.Exists(_dataDirectory + "-tokens"))
+            {
+                Directory.Delete(_dataDirectory + "-tokens", recursive: true);
+            }
         }
         catch (IOException)
         {

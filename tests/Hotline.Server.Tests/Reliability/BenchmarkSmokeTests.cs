@@ -15,7 +15,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
     private static readonly string[] Sections =
     [
         "1. Store intake", "2. Claim latency", "3. End to end over gRPC", "4. Live feed", "5. Watch snapshot", "6. Data scale", "7. Fan-out", "8. Store copy",
-        "9. Store lists", "10. Backup and restore", "11. Shared rate limits",
+        "9. Store lists", "10. Backup and restore", "11. Shared rate limits", "12. PostgreSQL",
     ];
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { BuiltBinaries.Benchmarks, "--smoke", "--only", "store,claim,grpc,live,snapshot,scale,fanout,copy,list,backup,limits" })
+        foreach (var arg in new[] { BuiltBinaries.Benchmarks, "--smoke", "--only", "store,claim,grpc,live,snapshot,scale,fanout,copy,list,backup,limits,postgres" })
         {
             info.ArgumentList.Add(arg);
         }
@@ -54,5 +54,8 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
         Assert.DoesNotContain("ended early", printed, StringComparison.Ordinal);
         Assert.Contains("streams failed: 0", printed, StringComparison.Ordinal);
         Assert.Contains("deliveries missing: 0", printed, StringComparison.Ordinal);
+        // CI installs PostgreSQL (.ci/run), as the store's own tests need: the section must have run, not been skipped.
+        Assert.DoesNotContain("skipped: no PostgreSQL cluster", printed, StringComparison.Ordinal);
+        Assert.Contains("PostgreSQL x2, 64 callers", printed, StringComparison.Ordinal);
     }
 }

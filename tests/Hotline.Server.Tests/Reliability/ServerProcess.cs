@@ -105,12 +105,13 @@ internal sealed class ServerProcess : ServerBinaryProcess
     };
 
     /// <summary>Opens the PostgreSQL store as one more server would and adds the accounts it lacks.</summary>
-    public static async Task SeedPostgresAsync(string connectionString)
+    /// <param name="more">Accounts beyond the intake, operator and supervisor, each with its per-run token.</param>
+    public static async Task SeedPostgresAsync(string connectionString, IEnumerable<(string Id, Role Role)>? more = null)
     {
         using var store = await Storage.Postgres.PostgresRequestStore.OpenAsync(connectionString, new RequestStoreOptions(), TimeProvider.System,
             NoChangeListener.Instance, NullLogger.Instance, Convert.FromBase64String(HotlineTestServer.MasterKey), reReadInterval: null, CancellationToken.None);
         var existing = (await store.ReadOperatorsAsync(CancellationToken.None)).Select(o => o.Id).ToHashSet();
-        foreach (var (id, role) in new[] { (Intake, Role.Intake), (Operator, Role.Operator), (Supervisor, Role.Supervisor) })
+        foreach (var (id, role) in new[] { (Intake, Role.Intake), (Operator, Role.Operator), (Supervisor, Role.Supervisor) }.Concat(more ?? []))
         {
             if (!existing.Contains(id))
             {
