@@ -20,8 +20,7 @@ public sealed class FailoverEndToEndTests(ITestOutputHelper output)
     private const int Before = 15;
     private const int After = 15;
 
-    private readonly Lock _gate = new();
-    private readonly List<FeedEvent> _posted = [];
+    private readonly LoopRecording _loop = new();
 
     [Fact]
     public async Task ServerKilled_ConsoleFailsOverToTheNextAddressAndMissesOrRepeatsNoChange()
@@ -33,46 +32,46 @@ public sealed class FailoverEndToEndTests(ITestOutputHelper output)
         var servers = new ServerAddresses([first.Address, secondAddress]);
         var token = new BearerToken((await File.ReadAllTextAsync(first.TokenFile("anna"))).Trim(), "test token file");
         using var client = new GrpcHotlineClient(servers, token, []);
-        var loop = new WatchLoop(client, Post, TimeProvider.System, new ReconnectBackoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1))) { Servers = servers };
+        var loop = new WatchLoop(client, _loop.Post, TimeProvider.System, new ReconnectBackoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1))) { Servers = servers };
         using var stop = new CancellationTokenSource();
         var running = Task.Run(() => loop.RunAsync(stop.Token));
-        await WaitUntilAsync(() => Posted().OfType<FeedMessage>().Any(m => m.Message.EventCase == WatchRequestsResponse.EventOneofCase.SnapshotEnd));
+        await LoopRecording.WaitUntilAsync(() => _loop.SnapshotEnded());
 
         var receipts = new List<string>();
         for (var i = 0; i < Before; i++)
         {
             receipts.Add((await first.Intake.SubmitRequestAsync(Submission($"before-{i}"), first.As("web-form"))).Name);
         }
-        await WaitUntilAsync(() => Changes().Count == Before);
+        await LoopRecording.WaitUntilAsync(() => _loop.Changes().Count == Before);
 
         await first.KillHardAsync();
         var killed = Stopwatch.StartNew();
         await using var second = await first.StartSuccessorAsync(secondAddress);
         var listening = killed.Elapsed;
-        await WaitUntilAsync(() => Connected().Count >= 2);
+        await LoopRecording.WaitUntilAsync(() => _loop.Connected().Count >= 2);
         // A figure for the record, not a limit: most of it is the new process starting.
         output.WriteLine($"failover: second server listening {listening.TotalMilliseconds:F0} ms after the kill, console on it after {killed.Elapsed.TotalMilliseconds:F0} ms");
         for (var i = 0; i < After; i++)
         {
             receipts.Add((await second.Intake.SubmitRequestAsync(Submission($"after-{i}"), second.As("web-form"))).Name);
         }
-        await WaitUntilAsync(() => Changes().Count == Before + After);
-        await WaitUntilAsync(() => Connected().Count >= 2);
+        await LoopRecording.WaitUntilAsync(() => _loop.Changes().Count == Before + After);
+        await LoopRecording.WaitUntilAsync(() => _loop.Connected().Count >= 2);
         await stop.CancelAsync();
         await running.DefaultTimeout();
 
-        var changes = Changes();
+        var changes = _loop.Changes();
         Assert.Equal(receipts.Order(StringComparer.Ordinal), changes.Select(c => c.Request.Name).Order(StringComparer.Ordinal));
         var revisions = changes.Select(c => c.Revision).ToList();
         Assert.Equal(Enumerable.Range(0, revisions.Count).Select(i => revisions[0] + i), revisions);
         Assert.Equal(1, servers.CurrentIndex);
-        Assert.Contains(Retry(), r => r.Problem == $"server unreachable; trying {ServerAddresses.Describe(secondAddress)}");
-        var connected = Connected();
+        Assert.Contains(_loop.Retrying(), r => r.Problem == $"server unreachable; trying {ServerAddresses.Describe(secondAddress)}");
+        var connected = _loop.Connected();
         Assert.Equal((ServerAddresses.Describe(first.Address), (string?)null), (connected[0].Server, connected[0].FailedOverFrom));
         Assert.Equal((ServerAddresses.Describe(secondAddress), ServerAddresses.Describe(first.Address)), (connected[^1].Server, connected[^1].FailedOverFrom));
 
         var model = new QueueModel();
-        model.Apply(Posted());
+        model.Apply(_loop.Posted());
         Assert.Equal(Before + After, model.Count);
         Assert.Equal(0, model.DuplicatesIgnored);
         Assert.Equal(revisions[^1], model.Revision);
@@ -80,32 +79,6 @@ public sealed class FailoverEndToEndTests(ITestOutputHelper output)
 
     private static SubmitRequestRequest Submission(string requestId) =>
         new() { RequestId = requestId, Channel = Channel.WebForm, Message = "failover " + requestId };
-
-    /// <summary>The changes the loop handed to the model (it drops what it has already received).</summary>
-    private List<RequestChange> Changes() =>
-        [.. Posted().OfType<FeedMessage>().Where(m => m.Message.EventCase == WatchRequestsResponse.EventOneofCase.Change).Select(m => m.Message.Change)];
-
-    private List<ConnectionStatus> Connected() =>
-        [.. Posted().OfType<ConnectionChanged>().Select(c => c.Status).Where(s => s.State == LinkState.Connected)];
-
-    private List<ConnectionStatus> Retry() =>
-        [.. Posted().OfType<ConnectionChanged>().Select(c => c.Status).Where(s => s.State == LinkState.Retrying)];
-
-    private void Post(FeedEvent item)
-    {
-        lock (_gate)
-        {
-            _posted.Add(item);
-        }
-    }
-
-    private List<FeedEvent> Posted()
-    {
-        lock (_gate)
-        {
-            return [.. _posted];
-        }
-    }
 
     /// <summary>A loopback address nothing listens on yet: a port the system handed out and took back.</summary>
     private static Uri FreeLoopbackAddress()
@@ -115,15 +88,5 @@ public sealed class FailoverEndToEndTests(ITestOutputHelper output)
         var port = ((IPEndPoint)probe.LocalEndpoint).Port;
         probe.Stop();
         return new Uri($"http://127.0.0.1:{port}");
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
-            await Task.Delay(50);
-        }
     }
 }

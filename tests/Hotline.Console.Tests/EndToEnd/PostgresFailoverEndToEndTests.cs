@@ -19,8 +19,7 @@ public sealed class PostgresFailoverEndToEndTests(ITestOutputHelper output) : ID
     private const int Before = 16;
     private const int After = 16;
 
-    private readonly Lock _gate = new();
-    private readonly List<FeedEvent> _posted = [];
+    private readonly LoopRecording _loop = new();
     private readonly string _tokens = Path.Combine(Path.GetTempPath(), "hotline-console-e2e-tokens-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
@@ -35,10 +34,10 @@ public sealed class PostgresFailoverEndToEndTests(ITestOutputHelper output) : ID
         var servers = new ServerAddresses([first.Address, second.Address]);
         var token = new BearerToken((await File.ReadAllTextAsync(first.TokenFile("anna"))).Trim(), "test token file");
         using var client = new GrpcHotlineClient(servers, token, []);
-        var loop = new WatchLoop(client, Post, TimeProvider.System, new ReconnectBackoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1))) { Servers = servers };
+        var loop = new WatchLoop(client, _loop.Post, TimeProvider.System, new ReconnectBackoff(TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(1))) { Servers = servers };
         using var stop = new CancellationTokenSource();
         var running = Task.Run(() => loop.RunAsync(stop.Token));
-        await WaitUntilAsync(() => Posted().OfType<FeedMessage>().Any(m => m.Message.EventCase == WatchRequestsResponse.EventOneofCase.SnapshotEnd));
+        await LoopRecording.WaitUntilAsync(() => _loop.SnapshotEnded());
 
         // Through both servers, alternately: the console on the first sees the second's changes too.
         var receipts = new List<string>();
@@ -47,7 +46,7 @@ public sealed class PostgresFailoverEndToEndTests(ITestOutputHelper output) : ID
             var through = i % 2 == 0 ? first : second;
             receipts.Add((await through.Intake.SubmitRequestAsync(Submission($"before-{i}"), through.As("web-form"))).Name);
         }
-        await WaitUntilAsync(() => Changes().Count == Before);
+        await LoopRecording.WaitUntilAsync(() => _loop.Changes().Count == Before);
 
         // The second server takes submissions while the first dies and the console moves.
         var during = Task.Run(async () =>
@@ -62,24 +61,24 @@ public sealed class PostgresFailoverEndToEndTests(ITestOutputHelper output) : ID
         });
         var killed = Stopwatch.StartNew();
         await first.KillHardAsync();
-        await WaitUntilAsync(() => Connected().Count >= 2);
+        await LoopRecording.WaitUntilAsync(() => _loop.Connected().Count >= 2);
         var onSecond = killed.Elapsed;
         receipts.AddRange(await during.DefaultTimeout());
-        await WaitUntilAsync(() => Changes().Count == Before + After);
+        await LoopRecording.WaitUntilAsync(() => _loop.Changes().Count == Before + After);
         await stop.CancelAsync();
         await running.DefaultTimeout();
 
-        var changes = Changes();
+        var changes = _loop.Changes();
         var revisions = changes.Select(c => c.Revision).ToList();
         var model = new QueueModel();
-        model.Apply(Posted());
+        model.Apply(_loop.Posted());
         // A figure for the record, not a limit.
         output.WriteLine($"failover between two running servers on PostgreSQL: console on the survivor {onSecond.TotalMilliseconds:F0} ms after the kill; "
             + $"{changes.Count} changes, revisions {revisions[0]}..{revisions[^1]}, duplicates ignored {model.DuplicatesIgnored}");
         Assert.Equal(receipts.Order(StringComparer.Ordinal), changes.Select(c => c.Request.Name).Order(StringComparer.Ordinal));
         Assert.Equal(Enumerable.Range(0, revisions.Count).Select(i => revisions[0] + i), revisions);
         Assert.Equal(1, servers.CurrentIndex);
-        var connected = Connected();
+        var connected = _loop.Connected();
         Assert.Equal((ServerAddresses.Describe(first.Address), (string?)null), (connected[0].Server, connected[0].FailedOverFrom));
         Assert.Equal((ServerAddresses.Describe(second.Address), ServerAddresses.Describe(first.Address)), (connected[^1].Server, connected[^1].FailedOverFrom));
         Assert.Equal(Before + After, model.Count);
@@ -97,37 +96,4 @@ public sealed class PostgresFailoverEndToEndTests(ITestOutputHelper output) : ID
 
     private static SubmitRequestRequest Submission(string requestId) =>
         new() { RequestId = requestId, Channel = Channel.WebForm, Message = "failover " + requestId };
-
-    /// <summary>The changes the loop handed to the model (it drops what it has already received).</summary>
-    private List<RequestChange> Changes() =>
-        [.. Posted().OfType<FeedMessage>().Where(m => m.Message.EventCase == WatchRequestsResponse.EventOneofCase.Change).Select(m => m.Message.Change)];
-
-    private List<ConnectionStatus> Connected() =>
-        [.. Posted().OfType<ConnectionChanged>().Select(c => c.Status).Where(s => s.State == LinkState.Connected)];
-
-    private void Post(FeedEvent item)
-    {
-        lock (_gate)
-        {
-            _posted.Add(item);
-        }
-    }
-
-    private List<FeedEvent> Posted()
-    {
-        lock (_gate)
-        {
-            return [.. _posted];
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
-            await Task.Delay(50);
-        }
-    }
 }
