@@ -19,25 +19,26 @@ internal static class AuditRows
 
     public static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, AuditRecord record, CancellationToken cancellationToken)
     {
-        await using var command = InsertCommand(connection, transaction, record);
+        await using var command = new NpgsqlCommand(InsertSql, connection, transaction);
+        Bind(command.Parameters, record);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Appends the record on the writer's thread (<see cref="PostgresRows"/>).</summary>
-    public static void Insert(NpgsqlConnection connection, NpgsqlTransaction transaction, AuditRecord record)
+    /// <summary>The insert of the record, for the writer's thread to send with its batch (<see cref="PostgresRows"/>).</summary>
+    public static NpgsqlBatchCommand InsertStatement(AuditRecord record)
     {
-        using var command = InsertCommand(connection, transaction, record);
-        command.ExecuteNonQuery();
+        var statement = new NpgsqlBatchCommand(InsertSql);
+        Bind(statement.Parameters, record);
+        return statement;
     }
 
-    private static NpgsqlCommand InsertCommand(NpgsqlConnection connection, NpgsqlTransaction transaction, AuditRecord record)
+    private const string InsertSql =
+        "INSERT INTO audit (" + Columns + ") VALUES (@sequence, @ticks, @actor, @action, @request_ids, @operator_id, @revision, "
+        + "@watch_stream, @watch_from, @watch_through, @watch_closed_since, @watch_ended, @previous_hash, @hash)";
+
+    private static void Bind(NpgsqlParameterCollection parameters, AuditRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var command = new NpgsqlCommand(
-            "INSERT INTO audit (" + Columns + ") VALUES (@sequence, @ticks, @actor, @action, @request_ids, @operator_id, @revision, "
-            + "@watch_stream, @watch_from, @watch_through, @watch_closed_since, @watch_ended, @previous_hash, @hash)",
-            connection, transaction);
-        var parameters = command.Parameters;
         parameters.AddWithValue("sequence", record.Sequence);
         parameters.AddWithValue("ticks", record.Time.UtcTicks);
         parameters.AddWithValue("actor", record.Actor);
@@ -53,7 +54,6 @@ internal static class AuditRows
         parameters.Add(Optional("watch_ended", NpgsqlDbType.Boolean, watch?.Ended));
         parameters.AddWithValue("previous_hash", record.PreviousHash.ToArray());
         parameters.AddWithValue("hash", record.Hash.ToArray());
-        return command;
     }
 
     /// <summary>

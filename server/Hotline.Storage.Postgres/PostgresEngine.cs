@@ -46,16 +46,19 @@ internal sealed class PostgresEngine(NpgsqlDataSource dataSource) : IStoreEngine
         var transaction = _transaction ?? throw new InvalidOperationException("No write transaction is open.");
         if (_rows.RevisionWritten is { } revision)
         {
-            using var notify = new NpgsqlCommand(ChangeWakeups.NotifySql, _connection, transaction);
+            var notify = new NpgsqlBatchCommand(ChangeWakeups.NotifySql);
             notify.Parameters.AddWithValue("revision", revision);
-            notify.ExecuteNonQuery();
+            _rows.Defer(notify);
         }
         if (_rows.SecurityVersionWritten is { } version)
         {
-            using var notify = new NpgsqlCommand(SharedSecurityState.NotifySql, _connection, transaction);
+            var notify = new NpgsqlBatchCommand(SharedSecurityState.NotifySql);
             notify.Parameters.AddWithValue("version", version);
-            notify.ExecuteNonQuery();
+            _rows.Defer(notify);
         }
+        // The batch's last writes and its wake-ups go in one round trip; a failure among them throws
+        // here, before the commit, and the writer rolls the batch back.
+        _rows.SendPending();
         transaction.Commit();
         EndTransaction();
     }
@@ -76,6 +79,7 @@ internal sealed class PostgresEngine(NpgsqlDataSource dataSource) : IStoreEngine
         try
         {
             var result = read(_rows);
+            _rows.SendPending();
             _transaction.Commit();
             return result;
         }

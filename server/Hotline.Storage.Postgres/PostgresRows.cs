@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Hotline.Domain;
 using Hotline.Protection;
 using Npgsql;
@@ -14,11 +15,22 @@ namespace Hotline.Storage.Postgres;
 /// is then a conditional update on the revision it was decided against: were the lock ever bypassed,
 /// the update finds nothing and the batch rolls back instead of overwriting someone else's change.
 /// Used by the writer thread only.
+/// <para>
+/// Writes whose outcome nothing reads (inserts, upserts) are not sent one by one: they wait in a
+/// pending list and go in one round trip with the next statement that needs an answer, or with
+/// the commit (<see cref="SendPending"/>). PostgreSQL runs them in order, before that statement,
+/// so every read still sees them. When a batch fails, the transaction is aborted whatever
+/// statement failed, so the failure is kept and thrown again by every later statement and by the
+/// commit: a write that catches a failed read as its own refusal cannot let the batch commit
+/// without what was lost; the writer rolls the whole batch back, as when each write ran alone.
+/// </para>
 /// </summary>
 internal sealed class PostgresRows : IStoreRows
 {
     /// <summary>The revision each request was at when this transaction read or wrote it; what its next update expects.</summary>
     private readonly Dictionary<string, long> _revisions = new(StringComparer.Ordinal);
+    private readonly List<NpgsqlBatchCommand> _pending = [];
+    private ExceptionDispatchInfo? _failure;
     private NpgsqlConnection? _connection;
     private NpgsqlTransaction? _transaction;
 
@@ -36,6 +48,8 @@ internal sealed class PostgresRows : IStoreRows
         _connection = connection;
         _transaction = transaction;
         _revisions.Clear();
+        _pending.Clear();
+        _failure = null;
         RevisionWritten = null;
         SecurityVersionWritten = null;
     }
@@ -45,20 +59,42 @@ internal sealed class PostgresRows : IStoreRows
         _connection = null;
         _transaction = null;
         _revisions.Clear();
+        _pending.Clear();
+        _failure = null;
+    }
+
+    /// <summary>Round trips this transaction made to the database; what batching saves is visible here.</summary>
+    public int RoundTrips { get; private set; }
+
+    /// <summary>Adds a statement whose result is not needed to the list sent before the next one that is.</summary>
+    public void Defer(NpgsqlBatchCommand statement)
+    {
+        ThrowIfFailed();
+        _pending.Add(statement);
+    }
+
+    /// <summary>Sends the deferred statements now, in one round trip: before the commit, or before a statement run on its own.</summary>
+    public void SendPending()
+    {
+        ThrowIfFailed();
+        if (_pending.Count > 0)
+        {
+            Run(statement: null);
+        }
     }
 
     public HelpRequest? FindRequest(string requestId, Func<string, byte[]?> dataKey)
     {
         SealedRequest? found = null;
-        using (var command = Command("SELECT " + RequestRows.Columns + " FROM requests r WHERE r.id = @id"))
+        var select = new NpgsqlBatchCommand("SELECT " + RequestRows.Columns + " FROM requests r WHERE r.id = @id");
+        select.Parameters.AddWithValue("id", requestId);
+        Query(select, reader =>
         {
-            command.Parameters.AddWithValue("id", requestId);
-            using var reader = command.ExecuteReader();
             if (reader.Read())
             {
                 found = RequestRows.Read(reader);
             }
-        }
+        });
         if (found is null || dataKey(requestId) is not { } key)
         {
             return null;
@@ -78,12 +114,18 @@ internal sealed class PostgresRows : IStoreRows
         {
             return 0;
         }
-        using var command = Command(
+        var count = new NpgsqlBatchCommand(
             "SELECT count(*) FROM (SELECT 1 FROM requests WHERE requester = @requester AND number < @number LIMIT @cap) earlier");
-        command.Parameters.AddWithValue("requester", pseudonym);
-        command.Parameters.AddWithValue("number", number);
-        command.Parameters.AddWithValue("cap", EarlierContacts.Cap);
-        return checked((int)(long)command.ExecuteScalar()!);
+        count.Parameters.AddWithValue("requester", pseudonym);
+        count.Parameters.AddWithValue("number", number);
+        count.Parameters.AddWithValue("cap", EarlierContacts.Cap);
+        var earlier = 0L;
+        Query(count, reader =>
+        {
+            reader.Read();
+            earlier = reader.GetInt64(0);
+        });
+        return checked((int)earlier);
     }
 
     public void WriteChange(RequestChange change, RequestSealer sealer, byte[]? pseudonym)
@@ -92,7 +134,7 @@ internal sealed class PostgresRows : IStoreRows
         var sealedRequest = SealedRequest.Seal(request, sealer);
         if (change.Kind == ChangeKind.Created)
         {
-            RequestRows.Insert(Connection, _transaction!, sealedRequest, pseudonym);
+            Defer(RequestRows.InsertStatement(sealedRequest, pseudonym));
         }
         else
         {
@@ -100,7 +142,7 @@ internal sealed class PostgresRows : IStoreRows
             {
                 throw new InvalidOperationException("A request is changed only after the batch has read it.");
             }
-            if (!RequestRows.UpdateIfAt(Connection, _transaction!, sealedRequest, pseudonym, expected))
+            if (Run(RequestRows.UpdateIfAtStatement(sealedRequest, pseudonym, expected)) != 1)
             {
                 throw new InvalidOperationException(
                     $"Request {request.Id} moved past revision {expected} under a write transaction that holds the head row.");
@@ -137,38 +179,51 @@ internal sealed class PostgresRows : IStoreRows
 
     public IntakeReceipt? FindReceipt(string key)
     {
-        using var command = Command("SELECT request_id, number, create_ticks FROM intake_keys WHERE key = @id");
-        command.Parameters.AddWithValue("id", key);
-        using var reader = command.ExecuteReader();
-        return reader.Read()
-            ? new IntakeReceipt(reader.GetString(0), reader.GetInt64(1), RequestRows.Utc(reader.GetInt64(2)), Duplicate: true)
-            : null;
+        var select = new NpgsqlBatchCommand("SELECT request_id, number, create_ticks FROM intake_keys WHERE key = @id");
+        select.Parameters.AddWithValue("id", key);
+        IntakeReceipt? found = null;
+        Query(select, reader =>
+        {
+            if (reader.Read())
+            {
+                found = new IntakeReceipt(reader.GetString(0), reader.GetInt64(1), RequestRows.Utc(reader.GetInt64(2)), Duplicate: true);
+            }
+        });
+        return found;
     }
 
     /// <summary>The key is the table's primary key: a second receipt under it fails the transaction, whatever server tries.</summary>
     public void InsertReceipt(string key, IntakeReceipt receipt)
     {
-        using var command = Command("INSERT INTO intake_keys (key, request_id, number, create_ticks) VALUES (@key, @request, @number, @ticks)");
-        command.Parameters.AddWithValue("key", key);
-        command.Parameters.AddWithValue("request", receipt.RequestId);
-        command.Parameters.AddWithValue("number", receipt.Number);
-        command.Parameters.AddWithValue("ticks", receipt.CreateTime.UtcTicks);
-        command.ExecuteNonQuery();
+        var insert = new NpgsqlBatchCommand("INSERT INTO intake_keys (key, request_id, number, create_ticks) VALUES (@key, @request, @number, @ticks)");
+        insert.Parameters.AddWithValue("key", key);
+        insert.Parameters.AddWithValue("request", receipt.RequestId);
+        insert.Parameters.AddWithValue("number", receipt.Number);
+        insert.Parameters.AddWithValue("ticks", receipt.CreateTime.UtcTicks);
+        Defer(insert);
     }
 
     public byte[]? FindWrappedDataKey(string requestId)
     {
-        using var command = Command("SELECT wrapped FROM data_keys WHERE request_id = @id");
-        command.Parameters.AddWithValue("id", requestId);
-        return command.ExecuteScalar() as byte[];
+        var select = new NpgsqlBatchCommand("SELECT wrapped FROM data_keys WHERE request_id = @id");
+        select.Parameters.AddWithValue("id", requestId);
+        byte[]? wrapped = null;
+        Query(select, reader =>
+        {
+            if (reader.Read())
+            {
+                wrapped = (byte[])reader.GetValue(0);
+            }
+        });
+        return wrapped;
     }
 
     public void InsertDataKey(string requestId, byte[] wrapped)
     {
-        using var command = Command("INSERT INTO data_keys (request_id, wrapped) VALUES (@id, @wrapped)");
-        command.Parameters.AddWithValue("id", requestId);
-        command.Parameters.AddWithValue("wrapped", wrapped);
-        command.ExecuteNonQuery();
+        var insert = new NpgsqlBatchCommand("INSERT INTO data_keys (request_id, wrapped) VALUES (@id, @wrapped)");
+        insert.Parameters.AddWithValue("id", requestId);
+        insert.Parameters.AddWithValue("wrapped", wrapped);
+        Defer(insert);
     }
 
     /// <summary>
@@ -215,7 +270,7 @@ internal sealed class PostgresRows : IStoreRows
         SecurityVersionWritten = command.ExecuteScalar() as long? ?? throw new InvalidOperationException("The security row is missing.");
     }
 
-    public void AppendAudit(AuditRecord record) => AuditRows.Insert(Connection, _transaction!, record);
+    public void AppendAudit(AuditRecord record) => Defer(AuditRows.InsertStatement(record));
 
     /// <summary>The stream index is the audit table's watch columns, written with the record; only the widest window is kept apart.</summary>
     public void AppendWatch(long sequence, WatchMark mark, TimeSpan? window)
@@ -224,21 +279,21 @@ internal sealed class PostgresRows : IStoreRows
         {
             return;
         }
-        using var command = Command(
+        var upsert = new NpgsqlBatchCommand(
             "INSERT INTO watch_index (id, widest_window_ticks) VALUES (1, @width) "
             + "ON CONFLICT (id) DO UPDATE SET widest_window_ticks = GREATEST(watch_index.widest_window_ticks, excluded.widest_window_ticks)");
-        command.Parameters.AddWithValue("width", width.Ticks);
-        command.ExecuteNonQuery();
+        upsert.Parameters.AddWithValue("width", width.Ticks);
+        Defer(upsert);
     }
 
     public void DeferAccountAudit(DeferredAccountChange change)
     {
-        using var command = Command("INSERT INTO deferred_account_audit (ticks, actor, action, operator_id) VALUES (@ticks, @actor, @action, @operator)");
-        command.Parameters.AddWithValue("ticks", change.Time.UtcTicks);
-        command.Parameters.AddWithValue("actor", change.Actor);
-        command.Parameters.AddWithValue("action", (int)change.Action);
-        command.Parameters.AddWithValue("operator", change.OperatorId);
-        command.ExecuteNonQuery();
+        var insert = new NpgsqlBatchCommand("INSERT INTO deferred_account_audit (ticks, actor, action, operator_id) VALUES (@ticks, @actor, @action, @operator)");
+        insert.Parameters.AddWithValue("ticks", change.Time.UtcTicks);
+        insert.Parameters.AddWithValue("actor", change.Actor);
+        insert.Parameters.AddWithValue("action", (int)change.Action);
+        insert.Parameters.AddWithValue("operator", change.OperatorId);
+        Defer(insert);
     }
 
     public IReadOnlyList<DeferredAccountChange> TakeDeferredAccountAudits()
@@ -307,15 +362,15 @@ internal sealed class PostgresRows : IStoreRows
 
     public void WriteCounters(StoreCounters counters, bool revisionChanged)
     {
-        using var command = Command(
+        var update = new NpgsqlBatchCommand(
             "UPDATE head SET last_revision = @revision, next_number = @number, compacted_through = @compacted, "
             + "audit_sequence = @sequence, audit_head = @hash WHERE id = 1");
-        command.Parameters.AddWithValue("revision", counters.LastRevision);
-        command.Parameters.AddWithValue("number", counters.NextNumber);
-        command.Parameters.AddWithValue("compacted", counters.CompactedThrough);
-        command.Parameters.AddWithValue("sequence", counters.AuditSequence);
-        command.Parameters.AddWithValue("hash", counters.AuditHead);
-        if (command.ExecuteNonQuery() != 1)
+        update.Parameters.AddWithValue("revision", counters.LastRevision);
+        update.Parameters.AddWithValue("number", counters.NextNumber);
+        update.Parameters.AddWithValue("compacted", counters.CompactedThrough);
+        update.Parameters.AddWithValue("sequence", counters.AuditSequence);
+        update.Parameters.AddWithValue("hash", counters.AuditHead);
+        if (Run(update) != 1)
         {
             throw new InvalidOperationException("The head row is missing: the schema was not created.");
         }
@@ -357,19 +412,79 @@ internal sealed class PostgresRows : IStoreRows
 
     private void InsertChange(RequestChange change, SealedRequest? sealedRequest)
     {
-        using var command = Command("INSERT INTO changes (revision, request_id, kind, actor, request) VALUES (@revision, @id, @kind, @actor, @request)");
-        command.Parameters.AddWithValue("revision", change.Revision);
-        command.Parameters.AddWithValue("id", change.RequestId);
-        command.Parameters.AddWithValue("kind", (int)change.Kind);
-        command.Parameters.AddWithValue("actor", change.Actor);
-        command.Parameters.Add(new NpgsqlParameter("request", NpgsqlDbType.Jsonb)
+        var insert = new NpgsqlBatchCommand("INSERT INTO changes (revision, request_id, kind, actor, request) VALUES (@revision, @id, @kind, @actor, @request)");
+        insert.Parameters.AddWithValue("revision", change.Revision);
+        insert.Parameters.AddWithValue("id", change.RequestId);
+        insert.Parameters.AddWithValue("kind", (int)change.Kind);
+        insert.Parameters.AddWithValue("actor", change.Actor);
+        insert.Parameters.Add(new NpgsqlParameter("request", NpgsqlDbType.Jsonb)
         {
             Value = sealedRequest is null ? DBNull.Value : RequestRows.ToJson(sealedRequest),
         });
-        command.ExecuteNonQuery();
+        Defer(insert);
     }
 
-    private NpgsqlCommand Command(string sql) => new(sql, Connection, _transaction);
+    /// <summary>A statement run on its own, after the deferred ones are sent (the command is made only when it is about to run).</summary>
+    private NpgsqlCommand Command(string sql)
+    {
+        SendPending();
+        RoundTrips++;
+        return new NpgsqlCommand(sql, Connection, _transaction);
+    }
+
+    /// <summary>Sends the deferred statements and then <paramref name="statement"/>, if any, in one round trip; the rows it touched.</summary>
+    private int Run(NpgsqlBatchCommand? statement)
+    {
+        ThrowIfFailed();
+        using var batch = TakePending(statement);
+        try
+        {
+            RoundTrips++;
+            batch.ExecuteNonQuery();
+        }
+        catch (Exception ex)
+        {
+            _failure = ExceptionDispatchInfo.Capture(ex);
+            throw;
+        }
+        return statement?.RecordsAffected ?? 0;
+    }
+
+    /// <summary>Sends the deferred statements and then <paramref name="select"/> in one round trip, and reads the select's rows.</summary>
+    private void Query(NpgsqlBatchCommand select, Action<NpgsqlDataReader> read)
+    {
+        ThrowIfFailed();
+        using var batch = TakePending(select);
+        try
+        {
+            RoundTrips++;
+            using var reader = batch.ExecuteReader();
+            read(reader);
+        }
+        catch (Exception ex)
+        {
+            _failure = ExceptionDispatchInfo.Capture(ex);
+            throw;
+        }
+    }
+
+    private NpgsqlBatch TakePending(NpgsqlBatchCommand? last)
+    {
+        var batch = new NpgsqlBatch(Connection, _transaction);
+        foreach (var statement in _pending)
+        {
+            batch.BatchCommands.Add(statement);
+        }
+        _pending.Clear();
+        if (last is not null)
+        {
+            batch.BatchCommands.Add(last);
+        }
+        return batch;
+    }
+
+    /// <summary>After a failed round trip the transaction is aborted: nothing more may run in it, and the commit must not pretend otherwise.</summary>
+    private void ThrowIfFailed() => _failure?.Throw();
 
     private bool Exists(string sql, string id)
     {

@@ -82,7 +82,7 @@ internal static class RequestRows
         await using var command = new NpgsqlCommand(
             "INSERT INTO requests (id, " + Writable + ") VALUES (@id, " + WritableValues + ")",
             connection, transaction);
-        Bind(command, request, requester);
+        Bind(command.Parameters, request, requester);
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -93,34 +93,30 @@ internal static class RequestRows
         await using var command = new NpgsqlCommand(
             "UPDATE requests SET (" + Writable + ") = (" + WritableValues + ") WHERE id = @id",
             connection, transaction);
-        Bind(command, request, requester);
+        Bind(command.Parameters, request, requester);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    /// <summary>Inserts a new request's row, on the writer's thread (<see cref="PostgresRows"/>).</summary>
-    public static void Insert(NpgsqlConnection connection, NpgsqlTransaction transaction, SealedRequest request, byte[]? requester)
+    /// <summary>The insert of a new request's row, for the writer's thread to send with its batch (<see cref="PostgresRows"/>).</summary>
+    public static NpgsqlBatchCommand InsertStatement(SealedRequest request, byte[]? requester)
     {
-        using var command = new NpgsqlCommand(
-            "INSERT INTO requests (id, " + Writable + ") VALUES (@id, " + WritableValues + ")",
-            connection, transaction);
-        Bind(command, request, requester);
-        command.ExecuteNonQuery();
+        var statement = new NpgsqlBatchCommand("INSERT INTO requests (id, " + Writable + ") VALUES (@id, " + WritableValues + ")");
+        Bind(statement.Parameters, request, requester);
+        return statement;
     }
 
     /// <summary>
     /// Replaces the row of <paramref name="request"/> only while it is still at
     /// <paramref name="expectedRevision"/>, the revision the command was decided against: a
-    /// conditional update, so a decision never lands on a row that moved under it. False when it had.
+    /// conditional update, so a decision never lands on a row that moved under it. It touched no
+    /// row when the row had moved.
     /// </summary>
-    public static bool UpdateIfAt(NpgsqlConnection connection, NpgsqlTransaction transaction, SealedRequest request, byte[]? requester,
-        long expectedRevision)
+    public static NpgsqlBatchCommand UpdateIfAtStatement(SealedRequest request, byte[]? requester, long expectedRevision)
     {
-        using var command = new NpgsqlCommand(
-            "UPDATE requests SET (" + Writable + ") = (" + WritableValues + ") WHERE id = @id AND revision = @expected",
-            connection, transaction);
-        Bind(command, request, requester);
-        command.Parameters.AddWithValue("expected", expectedRevision);
-        return command.ExecuteNonQuery() == 1;
+        var statement = new NpgsqlBatchCommand("UPDATE requests SET (" + Writable + ") = (" + WritableValues + ") WHERE id = @id AND revision = @expected");
+        Bind(statement.Parameters, request, requester);
+        statement.Parameters.AddWithValue("expected", expectedRevision);
+        return statement;
     }
 
     /// <summary>The request as the change log keeps it: every column but the requester's pseudonym, sealed fields as base64.</summary>
@@ -220,10 +216,9 @@ internal static class RequestRows
 
     public static DateTimeOffset Utc(long ticks) => new(ticks, TimeSpan.Zero);
 
-    private static void Bind(NpgsqlCommand command, SealedRequest request, byte[]? requester)
+    private static void Bind(NpgsqlParameterCollection parameters, SealedRequest request, byte[]? requester)
     {
         var envelope = request.Envelope;
-        var parameters = command.Parameters;
         parameters.AddWithValue("id", envelope.Id);
         parameters.AddWithValue("number", envelope.Number);
         parameters.AddWithValue("channel", (int)envelope.Channel);
