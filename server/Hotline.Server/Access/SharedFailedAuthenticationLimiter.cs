@@ -101,6 +101,6 @@ public sealed class SharedFailedAuthenticationLimiter(
             }
             _lastUnavailableReport = now;
         }
-        ServerLog.SharedLimitsUnavailable(logger, ex.InnerException?.GetType().Name ?? ex.GetType().Name, (int)UnavailableReportPeriod.TotalSeconds);
+        ServerLog.SharedLimitsUnavailable(logger, FailureDescription.TypeOf(ex.InnerException ?? ex), (int)UnavailableReportPeriod.TotalSeconds);
     }
 }

@@ -133,6 +133,6 @@ public sealed class SecurityStateFollower(
             return;
         }
         _lastFailureReport = now;
-        ServerLog.SecurityStateUnreadable(logger, ex.GetType().Name);
+        ServerLog.SecurityStateUnreadable(logger, FailureDescription.TypeOf(ex));
     }
 }

@@ -95,6 +95,6 @@ public sealed class SharedIntakeRateLimiter(
             }
             _lastUnavailableReport = now;
         }
-        ServerLog.SharedLimitsUnavailable(logger, ex.InnerException?.GetType().Name ?? ex.GetType().Name, (int)IntakeRateLimiter.ReportPeriod.TotalSeconds);
+        ServerLog.SharedLimitsUnavailable(logger, FailureDescription.TypeOf(ex.InnerException ?? ex), (int)IntakeRateLimiter.ReportPeriod.TotalSeconds);
     }
 }
