@@ -45,17 +45,7 @@ internal partial class ServerBinaryProcess : IAsyncDisposable
         {
             info.ArgumentList.Add(arg);
         }
-        foreach (var (name, value) in environment)
-        {
-            if (value is null)
-            {
-                info.Environment.Remove(name);
-            }
-            else
-            {
-                info.Environment[name] = value;
-            }
-        }
+        SetEnvironment(info, environment);
         _output = keepOutput ? new StringBuilder() : null;
         _process = new Process { StartInfo = info, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Collect(e.Data);
@@ -108,6 +98,22 @@ internal partial class ServerBinaryProcess : IAsyncDisposable
             var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
             var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
             return ticks / TicksPerSecond * 1000;
+        }
+    }
+
+    /// <summary>Sets each variable in <paramref name="environment"/> on top of the inherited environment, or with a null value removes it.</summary>
+    internal static void SetEnvironment(ProcessStartInfo info, IReadOnlyDictionary<string, string?> environment)
+    {
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
         }
     }
 

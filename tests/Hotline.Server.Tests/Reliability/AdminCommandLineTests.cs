@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -138,7 +137,7 @@ public sealed partial class AdminCommandLineTests(ITestOutputHelper output) : ID
     {
         const string message = "canary-5b1e: please call after dark";
         string name;
-        (int ExitCode, string Output) locked;
+        CommandLineResult locked;
         string firstOutput;
         await using (var first = await ServerProcess.StartAsync(_dataDirectory))
         {
@@ -233,29 +232,14 @@ public sealed partial class AdminCommandLineTests(ITestOutputHelper output) : ID
 
     private static string TokenIn(string text) => TokenPattern().Match(text) is { Success: true } m ? m.Value : throw new InvalidOperationException("No token printed:\n" + text);
 
-    private static Task<(int ExitCode, string Output)> RunAsync(params string[] args) =>
-        RunProcessAsync("dotnet", [BuiltBinaries.Server, .. args]);
+    private static Task<CommandLineResult> RunAsync(params string[] args) => ServerProcess.AdministerAsync(args);
 
-    private static Task<(int ExitCode, string Output)> RunWithKeyAsync(string masterKey, params string[] args) =>
-        RunProcessAsync("dotnet", [BuiltBinaries.Server, .. args], masterKey);
+    private static Task<CommandLineResult> RunWithKeyAsync(string masterKey, params string[] args) =>
+        ServerProcess.AdministerAsync(args, new Dictionary<string, string?> { ["HOTLINE_MASTER_KEY"] = masterKey });
 
-    private static Task<(int ExitCode, string Output)> RunShellAsync(string command) => RunProcessAsync("bash", ["-c", command]);
-
-    private static async Task<(int ExitCode, string Output)> RunProcessAsync(string file, IEnumerable<string> args, string masterKey = HotlineTestServer.MasterKey)
-    {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        info.Environment["DOTNET_gcServer"] = "0";
-        info.Environment["HOTLINE_MASTER_KEY"] = masterKey;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    /// <summary>A command line the server printed, run through a shell exactly as printed, with the environment its servers get.</summary>
+    private static Task<CommandLineResult> RunShellAsync(string command) =>
+        ServerCommandLine.RunProgramAsync("bash", ["-c", command], ServerProcess.ServerEnvironment());
 
     [GeneratedRegex("hl_[a-z2-7]{52}")]
     private static partial Regex TokenPattern();

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text;
 using Grpc.Core;
 using Hotline.Contract.V1;
@@ -232,23 +231,11 @@ public sealed class BackupRestoreTests(ITestOutputHelper output) : IDisposable
     private static SubmitRequestRequest Submission(string id) =>
         new() { RequestId = id, Channel = Hotline.Contract.V1.Channel.WebForm, Message = "ожидание звонка " + id };
 
-    private static Task<(int ExitCode, string Output)> RunAsync(params string[] args) => RunWithKeyAsync(HotlineTestServer.MasterKey, args);
+    private static Task<CommandLineResult> RunAsync(params string[] args) => RunWithKeyAsync(HotlineTestServer.MasterKey, args);
 
-    private static async Task<(int ExitCode, string Output)> RunWithKeyAsync(string masterKey, params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { BuiltBinaries.Server }.Concat(args))
-        {
-            info.ArgumentList.Add(arg);
-        }
-        info.Environment["DOTNET_gcServer"] = "0";
-        info.Environment["HOTLINE_MASTER_KEY"] = masterKey;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    /// <remarks>Two minutes: a backup or restore of a store under concurrent writes is slow on a shared machine.</remarks>
+    private static Task<CommandLineResult> RunWithKeyAsync(string masterKey, params string[] args) =>
+        ServerProcess.AdministerAsync(args, new Dictionary<string, string?> { ["HOTLINE_MASTER_KEY"] = masterKey }, TimeSpan.FromSeconds(120));
 
     public void Dispose()
     {

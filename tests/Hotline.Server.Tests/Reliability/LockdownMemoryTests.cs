@@ -63,7 +63,8 @@ public sealed class LockdownMemoryTests(ITestOutputHelper output) : IDisposable
             Assert.True(before.Found("canary (UTF-16)") > 0, "the scan found no canary in the server that read them");
             output.WriteLine($"before the lockdown: {before.Found("canary (UTF-16)")} UTF-16 copies of the canaries in the server's memory");
 
-            var locked = await RunAdminAsync("lockdown", "--data-dir", _dataDirectory);
+            // With no master key at all: a lockdown needs none.
+            var locked = await ServerProcess.AdministerAsync(["lockdown", "--data-dir", _dataDirectory], new Dictionary<string, string?> { ["HOTLINE_MASTER_KEY"] = null });
 
             Assert.Equal(0, locked.ExitCode);
             Assert.Contains("The server is stopping", locked.Output, StringComparison.Ordinal);
@@ -115,23 +116,6 @@ public sealed class LockdownMemoryTests(ITestOutputHelper output) : IDisposable
         Assert.True(leaks.Count == 0, $"secrets left in the restarted locked server: {string.Join(", ", leaks.Select(l => $"{l.copies} × {l.kind}"))}");
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(60), $"took {started.Elapsed.TotalSeconds:F1} s");
         Assert.DoesNotContain(masterKeyText, restarted.Output, StringComparison.Ordinal);
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAdminAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(BuiltBinaries.Server);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        info.Environment["DOTNET_gcServer"] = "0";
-        info.Environment.Remove("HOTLINE_MASTER_KEY");
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await stdout + await stderr);
     }
 
     public void Dispose()

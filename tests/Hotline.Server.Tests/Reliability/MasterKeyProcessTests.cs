@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Runtime.Versioning;
 using Grpc.Core;
 using Hotline.Contract.V1;
@@ -108,14 +107,14 @@ public sealed class MasterKeyProcessTests : IDisposable
     {
         var file = Path.Combine(_root, "config", "master.key");
 
-        var (exit, output) = await RunAsync("keygen", "--out", file);
+        var keygen = await RunAsync("keygen", "--out", file);
 
-        Assert.Equal(0, exit);
+        Assert.Equal(0, keygen.ExitCode);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         var key = (await File.ReadAllTextAsync(file)).Trim();
         Assert.Equal(32, Convert.FromBase64String(key).Length);
-        Assert.DoesNotContain(key, output, StringComparison.Ordinal);
-        Assert.NotEqual(0, (await RunAsync("keygen", "--out", file)).Exit);
+        Assert.DoesNotContain(key, keygen.Output, StringComparison.Ordinal);
+        Assert.NotEqual(0, (await RunAsync("keygen", "--out", file)).ExitCode);
         Assert.Equal(key, (await File.ReadAllTextAsync(file)).Trim());
         await using var server = await ServerProcess.StartAsync(DataDirectory, new Dictionary<string, string?> { ["HOTLINE_MASTER_KEY"] = null, ["Hotline__MasterKeyFile"] = file });
     }
@@ -168,18 +167,6 @@ public sealed class MasterKeyProcessTests : IDisposable
         return path;
     }
 
-    private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(BuiltBinaries.Server);
-        foreach (var arg in args)
-        {
-            info.ArgumentList.Add(arg);
-        }
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    /// <summary>`keygen` needs no key: run in the test's own environment, not a server's.</summary>
+    private static Task<CommandLineResult> RunAsync(params string[] args) => ServerCommandLine.RunAsync(args, timeout: TimeSpan.FromSeconds(30));
 }

@@ -53,18 +53,36 @@ internal sealed class ServerProcess : ServerBinaryProcess
     /// <param name="environment">Variables to set (or, with a null value, remove) on top of the defaults, such as the master key.</param>
     public static ServerProcess Launch(string dataDirectory, IReadOnlyDictionary<string, string?> environment, params string[] arguments)
     {
-        var defaults = new Dictionary<string, string?>
+        var server = new ServerProcess(["--data-dir", dataDirectory, .. UnlimitedIntake, .. arguments], ServerEnvironment(environment));
+        server.Start();
+        return server;
+    }
+
+    /// <summary>
+    /// Runs the binary once for an admin verb (<paramref name="arguments"/>, data directory included)
+    /// with the environment a server gets, so it opens what the servers here seal.
+    /// </summary>
+    /// <param name="environment">Variables to set (or, with a null value, remove) on top of the defaults, such as another master key.</param>
+    /// <param name="timeout">How long the verb may take before it is killed; 60 s unless given.</param>
+    public static Task<CommandLineResult> AdministerAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
+        ServerCommandLine.RunAsync(arguments, ServerEnvironment(environment), timeout);
+
+    /// <summary>
+    /// What every server and admin run here gets: workstation GC (two cores are shared by the whole
+    /// suite) and the test master key, then <paramref name="overrides"/> on top.
+    /// </summary>
+    public static Dictionary<string, string?> ServerEnvironment(IReadOnlyDictionary<string, string?>? overrides = null)
+    {
+        var environment = new Dictionary<string, string?>
         {
             ["DOTNET_gcServer"] = "0",
             ["HOTLINE_MASTER_KEY"] = HotlineTestServer.MasterKey,
         };
-        foreach (var (name, value) in environment)
+        foreach (var (name, value) in overrides ?? new Dictionary<string, string?>())
         {
-            defaults[name] = value;
+            environment[name] = value;
         }
-        var server = new ServerProcess(["--data-dir", dataDirectory, .. UnlimitedIntake, .. arguments], defaults);
-        server.Start();
-        return server;
+        return environment;
     }
 
     public static CallOptions As(string operatorId) =>

@@ -40,7 +40,7 @@ public sealed class SharedSecurityProcessTests(PostgresClusterFixture postgres, 
         Assert.Empty(snapshot.Requests);
 
         var disabling = Stopwatch.StartNew();
-        var disabled = await RunAdminAsync(["operators", "disable", Operator, "--data-dir", dataA, .. StoreArguments(database)]);
+        var disabled = await ServerProcess.AdministerAsync(["operators", "disable", Operator, "--data-dir", dataA, .. StoreArguments(database)]);
         Assert.True(disabled.ExitCode == 0, disabled.Output);
         var ended = await Assert.ThrowsAsync<RpcException>(async () =>
         {
@@ -53,7 +53,7 @@ public sealed class SharedSecurityProcessTests(PostgresClusterFixture postgres, 
         await RpcAssert.FailsAsync(StatusCode.Unauthenticated,
             () => operatorsOnB.WhoAmIAsync(new WhoAmIRequest(), ServerProcess.As(Operator)).ResponseAsync);
 
-        var locked = await RunAdminAsync(["lockdown", "--data-dir", dataA, .. StoreArguments(database)]);
+        var locked = await ServerProcess.AdministerAsync(["lockdown", "--data-dir", dataA, .. StoreArguments(database)]);
         Assert.True(locked.ExitCode == 0, locked.Output);
         Assert.Equal(ExitCodes.LockedDown, await serverA.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal(ExitCodes.LockedDown, await serverB.WaitForExitAsync(TimeSpan.FromSeconds(30)));
@@ -99,22 +99,5 @@ public sealed class SharedSecurityProcessTests(PostgresClusterFixture postgres, 
         {
             await store.ExecuteAsync(new AddOperatorCommand(id, id, role, AccessTokens.Hash(HotlineTestServer.TokenOf(id))), CancellationToken.None).DefaultTimeout();
         }
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunAdminAsync(params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(BuiltBinaries.Server);
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-        info.Environment["DOTNET_gcServer"] = "0";
-        info.Environment["HOTLINE_MASTER_KEY"] = HotlineTestServer.MasterKey;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

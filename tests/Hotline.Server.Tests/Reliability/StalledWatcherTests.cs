@@ -362,21 +362,7 @@ public sealed partial class StalledWatcherTests(ITestOutputHelper output) : IDis
         await Task.Delay(WriteTimeout);
     }
 
-    private async Task<(int ExitCode, string Output)> AdminAsync(string verb)
-    {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { BuiltBinaries.Server, verb, "--data-dir", _dataDirectory })
-        {
-            info.ArgumentList.Add(arg);
-        }
-        info.Environment["DOTNET_gcServer"] = "0";
-        info.Environment["HOTLINE_MASTER_KEY"] = HotlineTestServer.MasterKey;
-        using var process = Process.Start(info)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await stdout + await stderr);
-    }
+    private Task<CommandLineResult> AdminAsync(string verb) => ServerProcess.AdministerAsync([verb, "--data-dir", _dataDirectory]);
 
     private static int EnvironmentNumber(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), System.Globalization.CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
