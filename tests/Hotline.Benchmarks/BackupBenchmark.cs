@@ -15,8 +15,6 @@ namespace Hotline.Benchmarks;
 /// </summary>
 internal static class BackupBenchmark
 {
-    private const int Submitters = 32;
-
     public static async Task RunAsync(RunSize size)
     {
         var count = size == RunSize.Smoke ? 500 : 10_000;
@@ -27,15 +25,7 @@ internal static class BackupBenchmark
         var keyFile = BenchKeys.WriteFile(scratch.Sub("master.key"));
         using var store = LiteDbRequestStore.Open(source, new RequestStoreOptions(), TimeProvider.System, NoChangeListener.Instance,
             NullLogger.Instance, BenchKeys.MasterKey);
-        var prefix = Synthetic.NewKeyPrefix();
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, Submitters).Select(_ => Task.Run(async () =>
-        {
-            while (Interlocked.Increment(ref next) is var i && i < count)
-            {
-                await store.SubmitAsync(Synthetic.Submission(prefix + i), CancellationToken.None);
-            }
-        })));
+        await StoreFill.SubmitAsync(store, count);
         var maker = new BackupMaker(Path.GetFullPath(source), new BackupOptions(), retentionDays: 30, TimeProvider.System);
 
         var backups = new List<double>();

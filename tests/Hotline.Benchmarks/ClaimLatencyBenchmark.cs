@@ -51,21 +51,8 @@ internal static class ClaimLatencyBenchmark
         Report.Note(Report.Invariant($"{Operators * size.ClaimsPerOperator:N0} claims and reads per repetition"));
     }
 
-    private static async Task<ReadOnlyMemory<string>> FillQueueAsync(OpenedStore opened, int count)
-    {
-        var prefix = Synthetic.NewKeyPrefix();
-        var ids = new string[count];
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, 64).Select(_ => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < count)
-            {
-                ids[i] = (await opened.Store.SubmitAsync(Synthetic.Submission(prefix + i), CancellationToken.None)).RequestId;
-            }
-        })));
-        return ids;
-    }
+    private static async Task<ReadOnlyMemory<string>> FillQueueAsync(OpenedStore opened, int count) =>
+        await StoreFill.SubmitAsync(opened.Store, count, submitters: 64);
 
     private static async Task<(Latencies Claims, Latencies Reads)> WorkAsync(IRequestStore store, OperatorAccount account,
         ReadOnlyMemory<string> requestIds)

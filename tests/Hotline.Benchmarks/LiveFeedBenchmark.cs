@@ -157,16 +157,9 @@ internal static class LiveFeedBenchmark
     private static async Task<double> FlatOutIntakeAsync(IntakeService.IntakeServiceClient intake, int count)
     {
         var prefix = Synthetic.NewKeyPrefix();
-        var next = -1;
         var started = Stopwatch.GetTimestamp();
-        await Task.WhenAll(Enumerable.Range(0, Submitters).Select(_ => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < count)
-            {
-                await intake.SubmitRequestAsync(Synthetic.SubmitRequest(prefix + i), BenchServer.As(Synthetic.IntakeCaller));
-            }
-        })));
+        await Concurrently.ForEachAsync(count, Submitters, async i =>
+            await intake.SubmitRequestAsync(Synthetic.SubmitRequest(prefix + i), BenchServer.As(Synthetic.IntakeCaller)));
         return Repeated.PerSecond(count, started);
     }
 

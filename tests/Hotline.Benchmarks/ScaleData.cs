@@ -97,34 +97,22 @@ internal sealed class ScaleData
             var prefix = Synthetic.NewKeyPrefix();
             var closing = stored - open;
             var keepEvery = Math.Max(1, closing / 1_000);
-            var next = -1;
-            await Task.WhenAll(Enumerable.Range(0, Submitters).Select(_ => Task.Run(async () =>
+            await Concurrently.ForEachAsync(closing, Submitters, async i =>
             {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < closing)
+                var receipt = await store.SubmitAsync(Synthetic.Submission(prefix + i), CancellationToken.None);
+                await store.ExecuteAsync(receipt.RequestId, new CloseCommand(Closer, Resolution.InformationGiven), CancellationToken.None);
+                if (i % keepEvery == 0)
                 {
-                    var receipt = await store.SubmitAsync(Synthetic.Submission(prefix + i), CancellationToken.None);
-                    await store.ExecuteAsync(receipt.RequestId, new CloseCommand(Closer, Resolution.InformationGiven), CancellationToken.None);
-                    if (i % keepEvery == 0)
+                    lock (closedIds)
                     {
-                        lock (closedIds)
-                        {
-                            closedIds.Add(receipt.RequestId);
-                        }
+                        closedIds.Add(receipt.RequestId);
                     }
                 }
-            })));
+            });
             // The open ones arrive last and now: the history is three days old, beyond the watch window.
             clock.Offset = TimeSpan.Zero;
-            next = -1;
-            await Task.WhenAll(Enumerable.Range(0, Math.Min(Submitters, open)).Select(_ => Task.Run(async () =>
-            {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < open)
-                {
-                    openIds[i] = (await store.SubmitAsync(Synthetic.Submission(prefix + "open-" + i), CancellationToken.None)).RequestId;
-                }
-            })));
+            await Concurrently.ForEachAsync(open, Math.Min(Submitters, open), async i =>
+                openIds[i] = (await store.SubmitAsync(Synthetic.Submission(prefix + "open-" + i), CancellationToken.None)).RequestId);
         }
         return new ScaleData(directory, BenchKeys.WriteFile(directory + ".key"), stored, open, openIds, [.. closedIds], started.Elapsed);
     }

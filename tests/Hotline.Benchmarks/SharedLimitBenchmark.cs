@@ -102,15 +102,8 @@ internal static class SharedLimitBenchmark
     /// <returns>Calls a second with <see cref="Concurrent"/> callers each making calls until <paramref name="count"/> are made.</returns>
     private static async Task<double> AtOnceAsync(int count, Func<int, Task> call)
     {
-        var next = -1;
         var started = Stopwatch.GetTimestamp();
-        await Task.WhenAll(Enumerable.Range(0, Concurrent).Select(_ => Task.Run(async () =>
-        {
-            while (Interlocked.Increment(ref next) is var i && i < count)
-            {
-                await call(i);
-            }
-        })));
+        await Concurrently.ForEachAsync(count, Concurrent, call);
         return Repeated.PerSecond(count, started);
     }
 }

@@ -13,8 +13,6 @@ namespace Hotline.Benchmarks;
 /// </summary>
 internal static class StoreCopyBenchmark
 {
-    private const int Submitters = 32;
-
     public static async Task RunAsync(RunSize size)
     {
         var count = size == RunSize.Smoke ? 500 : 10_000;
@@ -24,15 +22,7 @@ internal static class StoreCopyBenchmark
         var source = scratch.Sub("live");
         using var store = LiteDbRequestStore.Open(source, new RequestStoreOptions(), TimeProvider.System, NoChangeListener.Instance,
             NullLogger.Instance, BenchKeys.MasterKey);
-        var prefix = Synthetic.NewKeyPrefix();
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, Submitters).Select(_ => Task.Run(async () =>
-        {
-            while (Interlocked.Increment(ref next) is var i && i < count)
-            {
-                await store.SubmitAsync(Synthetic.Submission(prefix + i), CancellationToken.None);
-            }
-        })));
+        await StoreFill.SubmitAsync(store, count);
 
         var copies = new List<double>();
         var peers = new List<double>();

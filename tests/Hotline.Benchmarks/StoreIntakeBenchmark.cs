@@ -112,16 +112,8 @@ internal static class StoreIntakeBenchmark
     internal static async Task<double> SubmitAsync(OpenedStore opened, int submitters, int count)
     {
         var prefix = Synthetic.NewKeyPrefix();
-        var next = -1;
         var started = Stopwatch.GetTimestamp();
-        await Task.WhenAll(Enumerable.Range(0, submitters).Select(_ => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < count)
-            {
-                await opened.Store.SubmitAsync(Synthetic.Submission(prefix + i), CancellationToken.None);
-            }
-        })));
+        await Concurrently.ForEachAsync(count, submitters, i => opened.Store.SubmitAsync(Synthetic.Submission(prefix + i), CancellationToken.None));
         var rate = Repeated.PerSecond(count, started);
         opened.Submitted += count;
         return rate;

@@ -116,16 +116,11 @@ internal static class WatchSnapshotBenchmark
     private static async Task FillAsync(LiteDbRequestStore store, int count)
     {
         var prefix = Synthetic.NewKeyPrefix();
-        var next = -1;
-        await Task.WhenAll(Enumerable.Range(0, Submitters).Select(_ => Task.Run(async () =>
+        await Concurrently.ForEachAsync(count - Open, Submitters, async i =>
         {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < count - Open)
-            {
-                var receipt = await store.SubmitAsync(Synthetic.Submission(prefix + i), CancellationToken.None);
-                await store.ExecuteAsync(receipt.RequestId, new CloseCommand(Closer, Resolution.InformationGiven), CancellationToken.None);
-            }
-        })));
+            var receipt = await store.SubmitAsync(Synthetic.Submission(prefix + i), CancellationToken.None);
+            await store.ExecuteAsync(receipt.RequestId, new CloseCommand(Closer, Resolution.InformationGiven), CancellationToken.None);
+        });
         // The open ones last, so they are not the oldest ids: nothing about their place in the file favours them.
         await Task.WhenAll(Enumerable.Range(0, Open).Select(i => store.SubmitAsync(Synthetic.Submission(prefix + "open-" + i), CancellationToken.None)));
     }
