@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -71,28 +70,12 @@ internal sealed class ExampleServer : ServerBinaryProcess
 
     private async Task AddAccountAsync(string account, string role)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-        {
-            BuiltBinaries.Server, "operators", "add", account, "--name", account, "--role", role,
-            "--token-file", TokenFile(account), "--data-dir", Path.Combine(_directory, "data"),
-        })
-        {
-            info.ArgumentList.Add(argument);
-        }
-        info.Environment["HOTLINE_MASTER_KEY"] = _masterKey;
-        using var admin = Process.Start(info)!;
-        var output = admin.StandardOutput.ReadToEndAsync();
-        var error = admin.StandardError.ReadToEndAsync();
-        await admin.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var admin = await ServerCommandLine.RunAsync(
+            ["operators", "add", account, "--name", account, "--role", role, "--token-file", TokenFile(account), "--data-dir", Path.Combine(_directory, "data")],
+            new Dictionary<string, string?> { ["HOTLINE_MASTER_KEY"] = _masterKey });
         if (admin.ExitCode != 0)
         {
-            throw new InvalidOperationException($"operators add {account} exited with {admin.ExitCode}: {await output}{await error}");
+            throw new InvalidOperationException($"operators add {account} exited with {admin.ExitCode}: {admin.Output}");
         }
     }
 

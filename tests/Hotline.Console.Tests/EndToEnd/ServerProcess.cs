@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Hotline.Contract.Client;
@@ -121,22 +120,10 @@ internal sealed class ServerProcess : ServerBinaryProcess
 
     private static async Task AdministerAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args.Prepend(BuiltBinaries.Server))
+        var run = await ServerCommandLine.RunAsync(args, environment);
+        if (run.ExitCode != 0)
         {
-            info.ArgumentList.Add(arg);
-        }
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"hotline-server {string.Join(' ', args)} failed: {await output}{await error}");
+            throw new InvalidOperationException($"hotline-server {string.Join(' ', args)} failed: {run.Output}");
         }
     }
 
