@@ -22,7 +22,7 @@ internal static class PostgresBenchmark
 
     public static async Task RunAsync(RunSize size)
     {
-        Report.Section("12. PostgreSQL: SubmitRequest and claim over gRPC, one and two servers on one database, clients in the same process",
+        Report.Section("12. PostgreSQL: SubmitRequest and claim, then ListRequests and watch snapshots, over gRPC, one and two servers on one database",
             "peers: the same calls on a LiteDB server; one PostgreSQL server (for x2, two servers on one database);\n  raw SQL, one insert per transaction, revision from a sequence (for the same with the head row)");
         PostgresCluster cluster;
         try
@@ -37,6 +37,7 @@ internal static class PostgresBenchmark
         using (cluster)
         {
             await RunOnAsync(cluster, size);
+            await PostgresReadsBenchmark.RunAsync(cluster, size);
         }
     }
 
