@@ -79,7 +79,7 @@ internal static class PostgresReadsBenchmark
         }
 
         Report.Columns("calls/s   p50 / p99", "ratio (calls/s)");
-        foreach (var (operation, label) in new[] { ("list", Report.Invariant($"ListRequests state = NEW, page {Page}")), ("snapshot", "WatchRequests to snapshot_end") })
+        foreach (var (operation, label) in new[] { ("list", "ListRequests NEW"), ("snapshot", "Watch snapshot") })
         {
             foreach (var callers in CallerCounts)
             {
@@ -95,6 +95,8 @@ internal static class PostgresReadsBenchmark
                 }
             }
         }
+        Report.Note(Report.Invariant(
+            $"ListRequests NEW: filter state = NEW, page size {Page}; a watch snapshot: WatchRequests from the call to snapshot_end"));
         Report.Note(Report.Invariant(
             $"each store holds {stored:N0} requests, {open} open; a page returned {sent["PostgreSQL/list"]} and a snapshot {sent["PostgreSQL/snapshot"]} on PostgreSQL ({sent["LiteDB/list"]} and {sent["LiteDB/snapshot"]} on LiteDB)"));
         Report.Note(Report.Invariant(
