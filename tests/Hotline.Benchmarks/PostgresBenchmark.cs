@@ -14,7 +14,8 @@ namespace Hotline.Benchmarks;
 /// disk as the LiteDB store. Peers in the same run: LiteDB at the same number of callers, one
 /// PostgreSQL server for two, and, for the price of gap-free revisions, the same single-row insert
 /// transaction in raw SQL taking its revision from the head row (locked until commit, as the store
-/// does) or from a sequence (no lock, gaps and out-of-order commits possible).
+/// does) or from a sequence (no lock, gaps and out-of-order commits possible). Then the reads,
+/// spread over two servers the same way: <see cref="PostgresReadsBenchmark"/>.
 /// </summary>
 internal static class PostgresBenchmark
 {
