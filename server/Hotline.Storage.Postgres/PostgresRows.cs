@@ -104,7 +104,18 @@ internal sealed class PostgresRows : IStoreRows
         return found.Open(sealer, found.Envelope.EarlierContacts);
     }
 
-    public bool RequestExists(string requestId) => Exists("SELECT 1 FROM requests WHERE id = @id", requestId);
+    /// <summary>
+    /// Goes with the deferred writes, after them, in one round trip: the check of a freshly drawn id
+    /// (or of a request about to be purged) sees every row this transaction has written so far.
+    /// </summary>
+    public bool RequestExists(string requestId)
+    {
+        var select = new NpgsqlBatchCommand("SELECT 1 FROM requests WHERE id = @id");
+        select.Parameters.AddWithValue("id", requestId);
+        var exists = false;
+        Query(select, reader => exists = reader.Read());
+        return exists;
+    }
 
     public bool IsRequest(string requestId) => RequestExists(requestId);
 
@@ -485,13 +496,6 @@ internal sealed class PostgresRows : IStoreRows
 
     /// <summary>After a failed round trip the transaction is aborted: nothing more may run in it, and the commit must not pretend otherwise.</summary>
     private void ThrowIfFailed() => _failure?.Throw();
-
-    private bool Exists(string sql, string id)
-    {
-        using var command = Command(sql);
-        command.Parameters.AddWithValue("id", id);
-        return command.ExecuteScalar() is not null;
-    }
 
     private void Execute(string sql, string id)
     {

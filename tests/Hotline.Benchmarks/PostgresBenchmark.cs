@@ -14,7 +14,8 @@ namespace Hotline.Benchmarks;
 /// disk as the LiteDB store. Peers in the same run: LiteDB at the same number of callers, one
 /// PostgreSQL server for two, and, for the price of gap-free revisions, the same single-row insert
 /// transaction in raw SQL taking its revision from the head row (locked until commit, as the store
-/// does) or from a sequence (no lock, gaps and out-of-order commits possible).
+/// does) or from a sequence (no lock, gaps and out-of-order commits possible). Then the reads,
+/// spread over two servers the same way: <see cref="PostgresReadsBenchmark"/>.
 /// </summary>
 internal static class PostgresBenchmark
 {
@@ -22,7 +23,7 @@ internal static class PostgresBenchmark
 
     public static async Task RunAsync(RunSize size)
     {
-        Report.Section("12. PostgreSQL: SubmitRequest and claim over gRPC, one and two servers on one database, clients in the same process",
+        Report.Section("12. PostgreSQL: SubmitRequest and claim, then ListRequests and watch snapshots, over gRPC, one and two servers on one database",
             "peers: the same calls on a LiteDB server; one PostgreSQL server (for x2, two servers on one database);\n  raw SQL, one insert per transaction, revision from a sequence (for the same with the head row)");
         PostgresCluster cluster;
         try
@@ -37,6 +38,7 @@ internal static class PostgresBenchmark
         using (cluster)
         {
             await RunOnAsync(cluster, size);
+            await PostgresReadsBenchmark.RunAsync(cluster, size);
         }
     }
 

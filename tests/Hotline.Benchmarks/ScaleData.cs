@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Hotline.Domain;
 using Hotline.Storage;
+using Hotline.Storage.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Hotline.Benchmarks;
@@ -9,7 +10,7 @@ namespace Hotline.Benchmarks;
 /// <summary>
 /// A data directory holding <see cref="Stored"/> requests, <see cref="Open"/> of them still open
 /// (NEW) and the rest closed days ago, as a hotline looks after years of use with retention off.
-/// Filled straight through <see cref="LiteDbRequestStore"/> (the same writes the server makes),
+/// Filled straight through <see cref="LiteDbRequestStore"/> or <see cref="PostgresRequestStore"/> (the same writes the server makes),
 /// with a clock set back so the closed history is older than the watch window.
 /// </summary>
 internal sealed class ScaleData
@@ -85,36 +86,64 @@ internal sealed class ScaleData
     {
         var started = Stopwatch.StartNew();
         var clock = new OffsetClock(TimeSpan.FromDays(-3));
-        var closedIds = new List<string>();
-        var openIds = new string[open];
+        string[] openIds;
+        string[] closedIds;
         using (var store = LiteDbRequestStore.Open(directory, new RequestStoreOptions(), clock, NoChangeListener.Instance, NullLogger.Instance,
             BenchKeys.MasterKey))
         {
-            foreach (var (id, role, token) in ScaleCallers.All)
-            {
-                await store.ExecuteAsync(new AddOperatorCommand(id, id, role, AccessTokens.Hash(token)), CancellationToken.None);
-            }
-            var prefix = Synthetic.NewKeyPrefix();
-            var closing = stored - open;
-            var keepEvery = Math.Max(1, closing / 1_000);
-            await Concurrently.ForEachAsync(closing, Submitters, async i =>
-            {
-                var receipt = await store.SubmitAsync(Synthetic.Submission(prefix + i), CancellationToken.None);
-                await store.ExecuteAsync(receipt.RequestId, new CloseCommand(Closer, Resolution.InformationGiven), CancellationToken.None);
-                if (i % keepEvery == 0)
-                {
-                    lock (closedIds)
-                    {
-                        closedIds.Add(receipt.RequestId);
-                    }
-                }
-            });
-            // The open ones arrive last and now: the history is three days old, beyond the watch window.
-            clock.Offset = TimeSpan.Zero;
-            await Concurrently.ForEachAsync(open, Math.Min(Submitters, open), async i =>
-                openIds[i] = (await store.SubmitAsync(Synthetic.Submission(prefix + "open-" + i), CancellationToken.None)).RequestId);
+            (openIds, closedIds) = await FillStoreAsync(store, clock, stored, open);
         }
-        return new ScaleData(directory, BenchKeys.WriteFile(directory + ".key"), stored, open, openIds, [.. closedIds], started.Elapsed);
+        return new ScaleData(directory, BenchKeys.WriteFile(directory + ".key"), stored, open, openIds, closedIds, started.Elapsed);
+    }
+
+    /// <summary>
+    /// The same history in a PostgreSQL database, written through <see cref="PostgresRequestStore"/>;
+    /// <paramref name="directory"/> receives the master key file the servers on that database are given.
+    /// </summary>
+    public static async Task<ScaleData> FillPostgresAsync(string connectionString, string directory, int stored, int open)
+    {
+        var started = Stopwatch.StartNew();
+        var clock = new OffsetClock(TimeSpan.FromDays(-3));
+        string[] openIds;
+        string[] closedIds;
+        using (var store = await PostgresRequestStore.OpenAsync(connectionString, new RequestStoreOptions(), clock, NoChangeListener.Instance,
+            NullLogger.Instance, BenchKeys.MasterKey, reReadInterval: null, CancellationToken.None))
+        {
+            (openIds, closedIds) = await FillStoreAsync(store, clock, stored, open);
+        }
+        System.IO.Directory.CreateDirectory(directory);
+        return new ScaleData(directory, BenchKeys.WriteFile(Path.Combine(directory, "master.key")), stored, open, openIds, closedIds, started.Elapsed);
+    }
+
+    private static async Task<(string[] OpenIds, string[] ClosedIds)> FillStoreAsync<TStore>(TStore store, OffsetClock clock, int stored, int open)
+        where TStore : IRequestStore, IOperatorStore
+    {
+        var closedIds = new List<string>();
+        var openIds = new string[open];
+        foreach (var (id, role, token) in ScaleCallers.All)
+        {
+            await store.ExecuteAsync(new AddOperatorCommand(id, id, role, AccessTokens.Hash(token)), CancellationToken.None);
+        }
+        var prefix = Synthetic.NewKeyPrefix();
+        var closing = stored - open;
+        var keepEvery = Math.Max(1, closing / 1_000);
+        await Concurrently.ForEachAsync(closing, Submitters, async i =>
+        {
+            var receipt = await store.SubmitAsync(Synthetic.Submission(prefix + i), CancellationToken.None);
+            await store.ExecuteAsync(receipt.RequestId, new CloseCommand(Closer, Resolution.InformationGiven), CancellationToken.None);
+            if (i % keepEvery == 0)
+            {
+                lock (closedIds)
+                {
+                    closedIds.Add(receipt.RequestId);
+                }
+            }
+        });
+        // The open ones arrive last and now: the history is three days old, beyond the watch window.
+        clock.Offset = TimeSpan.Zero;
+        await Concurrently.ForEachAsync(open, Math.Min(Submitters, open), async i =>
+            openIds[i] = (await store.SubmitAsync(Synthetic.Submission(prefix + "open-" + i), CancellationToken.None)).RequestId);
+        return (openIds, [.. closedIds]);
     }
 
     private sealed record Manifest(int Stored, int Open, string[] OpenIds, string[] ClosedIds, double FillSeconds);

@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using Hotline.Domain;
+using Hotline.Protection;
 using Npgsql;
 
 namespace Hotline.Storage.Postgres.Tests;
@@ -37,6 +40,47 @@ public sealed class PostgresRowsBatchingTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task ANewIdCheck_GoesWithTheDeferredWrites_InOneRoundTrip_AndSeesThem()
+    {
+        using var deadline = new CancellationTokenSource(Timeout);
+        await using var dataSource = await OpenAsync(deadline.Token);
+        using var engine = new PostgresEngine(dataSource);
+        engine.Begin(Held);
+        var rows = (PostgresRows)engine.Rows;
+        var now = DateTimeOffset.UtcNow;
+        var request = new HelpRequest
+        {
+            Id = RequestIds.New(now),
+            Number = 1,
+            Channel = Channel.Signal,
+            Language = "en",
+            Message = "",
+            Urgency = Urgency.Urgent,
+            State = RequestState.New,
+            CreateTime = now,
+            UpdateTime = now,
+            WaitingSince = now,
+            Revision = 1,
+            SubmittedBy = "web-form",
+        };
+        rows.InsertDataKey(request.Id, [1]);
+        using (var sealer = new RequestSealer(request.Id, RandomNumberGenerator.GetBytes(KeyRing.DataKeyLength)))
+        {
+            rows.WriteChange(new RequestChange(1, ChangeKind.Created, request.Id, request, "web-form"), sealer, pseudonym: null);
+        }
+        Assert.Equal(0, rows.RoundTrips);
+
+        // Before, the check sent the deferred writes in one round trip and asked in a second.
+        Assert.True(rows.RequestExists(request.Id));
+        Assert.Equal(1, rows.RoundTrips);
+        rows.InsertDataKey("req-2", [2]);
+        Assert.False(rows.RequestExists(RequestIds.New(now)));
+        Assert.Equal(2, rows.RoundTrips);
+        engine.Commit();
+        Assert.Equal(2, await CountDataKeysAsync(dataSource, deadline.Token));
+    }
+
+    [Fact]
     public async Task ADeferredWriteThatFails_FailsEveryLaterStatementAndTheCommit_AndNothingIsStored()
     {
         using var deadline = new CancellationTokenSource(Timeout);
@@ -54,6 +98,8 @@ public sealed class PostgresRowsBatchingTests(PostgresFixture postgres)
         Assert.Equal(PostgresErrorCodes.UniqueViolation, onNextWrite.SqlState);
         var onNextRead = Assert.Throws<PostgresException>(() => rows.FindWrappedDataKey("req-2"));
         Assert.Equal(PostgresErrorCodes.UniqueViolation, onNextRead.SqlState);
+        var onIdCheck = Assert.Throws<PostgresException>(() => rows.RequestExists("req-2"));
+        Assert.Equal(PostgresErrorCodes.UniqueViolation, onIdCheck.SqlState);
         var onCommit = Assert.Throws<PostgresException>(engine.Commit);
         Assert.Equal(PostgresErrorCodes.UniqueViolation, onCommit.SqlState);
         engine.RollBack();

@@ -57,5 +57,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
         // CI installs PostgreSQL (.ci/run), as the store's own tests need: the section must have run, not been skipped.
         Assert.DoesNotContain("skipped: no PostgreSQL cluster", printed, StringComparison.Ordinal);
         Assert.Contains("PostgreSQL x2, 64 callers", printed, StringComparison.Ordinal);
+        Assert.Contains("ListRequests NEW, PostgreSQL x2, 16 callers", printed, StringComparison.Ordinal);
+        Assert.Contains("Watch snapshot, PostgreSQL x2, 16 callers", printed, StringComparison.Ordinal);
     }
 }
