@@ -109,7 +109,8 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
         try
         {
             var database = OpenDatabase(directory);
-            return Start(database, directoryLock, directory, options, timeProvider, changeListener, logger, masterKey);
+            return Start(database, LiteDbLogFile.Beside(DatabaseFile(directory)), directoryLock, directory, options, timeProvider, changeListener,
+                logger, masterKey);
         }
         catch
         {
@@ -140,7 +141,8 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
         var (directory, _) = DataDirectory.Prepare(dataDirectory);
         using var directoryLock = DataDirectoryLock.Acquire(directory);
         using var database = OpenDatabase(directory);
-        database.Checkpoint();
+        var log = LiteDbLogFile.Beside(DatabaseFile(directory));
+        LiteDbLogFile.Checkpoint(database, log);
         var schema = new StoreSchema(database);
         if (!database.BeginTrans())
         {
@@ -151,7 +153,7 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
         (counters with { LastRevision = start, CompactedThrough = start }).Write(schema.Meta);
         RevisionWatermark.Write(schema.Requests, start);
         database.Commit();
-        database.Checkpoint();
+        LiteDbLogFile.Checkpoint(database, log);
         return start;
     }
 
@@ -161,11 +163,13 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
     // Binary collation: ids and intake keys compare case-sensitively, the same on every machine.
     private static LiteDatabase OpenDatabase(string directory) => new(new ConnectionString
     {
-        Filename = Path.Combine(directory, DataDirectory.DatabaseFileName),
+        Filename = DatabaseFile(directory),
         Connection = ConnectionType.Direct,
         AutoRebuild = false,
         Collation = Collation.Binary,
     });
+
+    private static string DatabaseFile(string directory) => Path.Combine(directory, DataDirectory.DatabaseFileName);
 
     /// <summary>
     /// Opens the store on streams the caller owns (a MemoryStream for tests). No lock file:
@@ -188,7 +192,7 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
             AutoRebuild = false,
             Collation = Collation.Binary,
         });
-        return Start(new LiteDatabase(engine), directoryLock: null, "(stream)", options, timeProvider, changeListener, logger, masterKey);
+        return Start(new LiteDatabase(engine), log: null, directoryLock: null, "(stream)", options, timeProvider, changeListener, logger, masterKey);
     }
 
     public long CommittedRevision => _writer.CommittedRevision;
@@ -274,7 +278,8 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
         }
     }
 
-    private static LiteDbRequestStore Start(LiteDatabase database, DataDirectoryLock? directoryLock, string location,
+    /// <param name="log">LiteDB's log file, flushed before every checkpoint; null on streams the caller owns.</param>
+    private static LiteDbRequestStore Start(LiteDatabase database, LiteDbLogFile? log, DataDirectoryLock? directoryLock, string location,
         RequestStoreOptions options, TimeProvider timeProvider, IChangeListener changeListener, ILogger logger, byte[]? masterKey)
     {
         StoreKeyVault? vault = null;
@@ -283,7 +288,8 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
             // Before any write: LiteDB 5.0.21 restores its next transaction id from the last page of
             // the log, not the highest, and a write made on top of such a log can hide committed
             // transactions for good. A checkpoint folds the log into the data file and empties it.
-            database.Checkpoint();
+            LiteDbLogFile.Checkpoint(database, log);
+            log?.FlushDirectory();
             var schema = new StoreSchema(database);
             vault = OpenVault(schema, masterKey, logger);
             schema.EnsureIndexes();
@@ -292,9 +298,9 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
                 // Changes up to now were audited without their revision (or there are none yet).
                 new WatchIndexState(StoreCounters.Read(schema.Meta).LastRevision, TimeSpan.Zero).Write(schema.Meta);
             }
-            database.Checkpoint();
+            LiteDbLogFile.Checkpoint(database, log);
             var counters = StoreCounters.Read(schema.Meta);
-            var writer = new StoreWriter(new LiteDbEngine(database, schema), counters, options, timeProvider, changeListener, vault, logger);
+            var writer = new StoreWriter(new LiteDbEngine(database, schema, log), counters, options, timeProvider, changeListener, vault, logger);
             FinishInterruptedPurges(schema, writer, logger);
             writer.Start();
             var store = new LiteDbRequestStore(database, directoryLock, schema, writer, vault, options, timeProvider, logger)

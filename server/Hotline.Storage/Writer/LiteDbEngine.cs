@@ -5,9 +5,10 @@ namespace Hotline.Storage;
 /// <summary>
 /// The LiteDB store's <see cref="IStoreEngine"/>: one database that only this process writes, so the
 /// writer's counters are the database's. A commit lands in LiteDB's log; the checkpoint that folds
-/// the log into the data file and flushes it is what makes a batch durable (<see cref="Flush"/>).
+/// the log into the data file and flushes it is what makes a batch durable (<see cref="Flush"/>);
+/// the log is put on disk first (<see cref="LiteDbLogFile"/>), null for a store on caller-owned streams.
 /// </summary>
-internal sealed class LiteDbEngine(LiteDatabase database, StoreSchema schema) : IStoreEngine
+internal sealed class LiteDbEngine(LiteDatabase database, StoreSchema schema, LiteDbLogFile? log) : IStoreEngine
 {
     public IStoreRows Rows { get; } = new LiteDbRows(schema);
 
@@ -21,7 +22,7 @@ internal sealed class LiteDbEngine(LiteDatabase database, StoreSchema schema) : 
 
     public void RollBack() => database.Rollback();
 
-    public void Flush() => database.Checkpoint();
+    public void Flush() => LiteDbLogFile.Checkpoint(database, log);
 
     public StoreCounters ReadCounters() => StoreCounters.Read(schema.Meta);
 
