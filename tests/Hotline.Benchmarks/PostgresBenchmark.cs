@@ -81,7 +81,7 @@ internal static class PostgresBenchmark
             }
             foreach (var (key, outcome) in outcomes)
             {
-                (results.TryGetValue(key, out var list) ? list : results[key] = []).Add(outcome);
+                Add(results, key, outcome);
             }
         }
         foreach (var setup in setups)
@@ -90,21 +90,7 @@ internal static class PostgresBenchmark
         }
 
         Report.Columns("calls/s   p50 / p99", "ratio (calls/s)");
-        foreach (var (operation, label) in new[] { ("submit", "SubmitRequest"), ("claim", "AssignRequest") })
-        {
-            foreach (var callers in CallerCounts)
-            {
-                var lites = results[Key("LiteDB", operation, callers)];
-                var ones = results[Key("PostgreSQL", operation, callers)];
-                Row(Report.Invariant($"{label}, LiteDB, {callers} {Callers(callers)}"), lites, lites, "");
-                Row(Report.Invariant($"{label}, PostgreSQL, {callers} {Callers(callers)}"), ones, lites, "vs LiteDB");
-                if (callers > 1)
-                {
-                    Row(Report.Invariant($"{label}, PostgreSQL x2, {callers} callers"), results[Key("PostgreSQL, two servers", operation, callers)], ones,
-                        "vs one server");
-                }
-            }
-        }
+        CompareRows(results, [("submit", "SubmitRequest"), ("claim", "AssignRequest")], CallerCounts);
         foreach (var callers in CallerCounts)
         {
             var sequence = results[Key("sequence", "insert", callers)];
@@ -115,9 +101,36 @@ internal static class PostgresBenchmark
         Report.Note("The raw SQL rows are one small row per transaction; the store groups what waits on a server into one transaction.");
     }
 
-    private static string Callers(int count) => count == 1 ? "caller" : "callers";
+    /// <summary>
+    /// Per operation and caller count: LiteDB, one PostgreSQL server against it, and above one caller
+    /// two PostgreSQL servers against one and against LiteDB (results keyed by <see cref="Key"/>).
+    /// </summary>
+    internal static void CompareRows(Dictionary<string, List<Outcome>> results, IEnumerable<(string Operation, string Label)> operations, int[] callerCounts)
+    {
+        foreach (var (operation, label) in operations)
+        {
+            foreach (var callers in callerCounts)
+            {
+                var lites = results[Key("LiteDB", operation, callers)];
+                var ones = results[Key("PostgreSQL", operation, callers)];
+                Row(Report.Invariant($"{label}, LiteDB, {callers} {Callers(callers)}"), lites, lites, "");
+                Row(Report.Invariant($"{label}, PostgreSQL, {callers} {Callers(callers)}"), ones, lites, "vs LiteDB");
+                if (callers > 1)
+                {
+                    var twos = results[Key("PostgreSQL, two servers", operation, callers)];
+                    Row(Report.Invariant($"{label}, PostgreSQL x2, {callers} callers"), twos, ones, "vs one server, "
+                        + Report.Ratio(Repeated.MedianRatio(Rates(twos), Rates(lites))) + " vs LiteDB");
+                }
+            }
+        }
+    }
 
-    private static string Key(string setup, string operation, int callers) => Report.Invariant($"{setup}/{operation}/{callers}");
+    internal static void Add(Dictionary<string, List<Outcome>> results, string key, Outcome outcome) =>
+        (results.TryGetValue(key, out var list) ? list : results[key] = []).Add(outcome);
+
+    internal static string Key(string setup, string operation, int callers) => Report.Invariant($"{setup}/{operation}/{callers}");
+
+    private static string Callers(int count) => count == 1 ? "caller" : "callers";
 
     private static void Row(string label, List<Outcome> outcomes, List<Outcome> peer, string peerName) =>
         Report.Row(label,

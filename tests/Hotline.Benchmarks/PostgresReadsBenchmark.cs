@@ -60,11 +60,11 @@ internal static class PostgresReadsBenchmark
                         });
                         // A snapshot is several times a page's work; fewer of them keep the section short.
                         var snapshots = await PostgresBenchmark.MeasureAsync(callers, Math.Max(callers, count / 4), async (caller, _) =>
-                            sent[setup.Name + "/snapshot"] = await SnapshotAsync(clients[caller % clients.Length]));
+                            sent[setup.Name + "/snapshot"] = (await ScaleCallers.SnapshotAsync(clients[caller % clients.Length], CancellationToken.None)).Requests);
                         if (rep >= 0)
                         {
-                            Add(results, Key(setup.Name, "list", callers), listed);
-                            Add(results, Key(setup.Name, "snapshot", callers), snapshots);
+                            PostgresBenchmark.Add(results, PostgresBenchmark.Key(setup.Name, "list", callers), listed);
+                            PostgresBenchmark.Add(results, PostgresBenchmark.Key(setup.Name, "snapshot", callers), snapshots);
                         }
                     }
                 }
@@ -79,22 +79,7 @@ internal static class PostgresReadsBenchmark
         }
 
         Report.Columns("calls/s   p50 / p99", "ratio (calls/s)");
-        foreach (var (operation, label) in new[] { ("list", "ListRequests NEW"), ("snapshot", "Watch snapshot") })
-        {
-            foreach (var callers in CallerCounts)
-            {
-                var lites = results[Key("LiteDB", operation, callers)];
-                var ones = results[Key("PostgreSQL", operation, callers)];
-                Row(Report.Invariant($"{label}, LiteDB, {callers} {Callers(callers)}"), lites, lites, "");
-                Row(Report.Invariant($"{label}, PostgreSQL, {callers} {Callers(callers)}"), ones, lites, "vs LiteDB");
-                if (callers > 1)
-                {
-                    var twos = results[Key("PostgreSQL, two servers", operation, callers)];
-                    Row(Report.Invariant($"{label}, PostgreSQL x2, {callers} callers"), twos, ones, "vs one server, "
-                        + Report.Ratio(Repeated.MedianRatio(Rates(twos), Rates(lites))) + " vs LiteDB");
-                }
-            }
-        }
+        PostgresBenchmark.CompareRows(results, [("list", "ListRequests NEW"), ("snapshot", "Watch snapshot")], CallerCounts);
         Report.Note(Report.Invariant(
             $"ListRequests NEW: filter state = NEW, page size {Page}; a watch snapshot: WatchRequests from the call to snapshot_end"));
         Report.Note(Report.Invariant(
@@ -102,43 +87,6 @@ internal static class PostgresReadsBenchmark
         Report.Note(Report.Invariant(
             $"filled through the store in {liteFill.TotalSeconds:0} s (LiteDB) and {pgFill.TotalSeconds:0} s (PostgreSQL); every server is a process of its own, the callers in this one; a watch writes its audit record (the head row) as it starts and ends"));
     }
-
-    /// <summary>A console connecting: from the call to snapshot_end; the requests it was sent.</summary>
-    private static async Task<int> SnapshotAsync(RequestService.RequestServiceClient client)
-    {
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        using var call = client.WatchRequests(new WatchRequestsRequest(), ScaleCallers.Streaming(ScaleCallers.Operator, stop.Token));
-        var requests = 0;
-        while (await call.ResponseStream.MoveNext(stop.Token))
-        {
-            var message = call.ResponseStream.Current;
-            if (message.EventCase == WatchRequestsResponse.EventOneofCase.Snapshot)
-            {
-                requests += message.Snapshot.Requests.Count;
-            }
-            else if (message.EventCase == WatchRequestsResponse.EventOneofCase.SnapshotEnd)
-            {
-                await stop.CancelAsync();
-                return requests;
-            }
-        }
-        throw new InvalidOperationException("The watch stream ended before its snapshot did.");
-    }
-
-    private static void Add(Dictionary<string, List<PostgresBenchmark.Outcome>> results, string key, PostgresBenchmark.Outcome outcome) =>
-        (results.TryGetValue(key, out var list) ? list : results[key] = []).Add(outcome);
-
-    private static string Callers(int count) => count == 1 ? "caller" : "callers";
-
-    private static string Key(string setup, string operation, int callers) => Report.Invariant($"{setup}/{operation}/{callers}");
-
-    private static void Row(string label, List<PostgresBenchmark.Outcome> outcomes, List<PostgresBenchmark.Outcome> peer, string peerName) =>
-        Report.Row(label,
-            Report.Rate(Repeated.Median(Rates(outcomes))) + "   " +
-            Report.LatencyPair(Repeated.Median([.. outcomes.Select(o => o.P50)]), Repeated.Median([.. outcomes.Select(o => o.P99)])),
-            ReferenceEquals(outcomes, peer) ? "1.00x" : Report.Ratio(Repeated.MedianRatio(Rates(outcomes), Rates(peer))) + " " + peerName);
-
-    private static List<double> Rates(List<PostgresBenchmark.Outcome> outcomes) => [.. outcomes.Select(o => o.PerSecond)];
 
     /// <summary>The servers of one configuration, a channel (one HTTP/2 connection) to each.</summary>
     private sealed class Setup(string name, ServerChild[] servers) : IDisposable

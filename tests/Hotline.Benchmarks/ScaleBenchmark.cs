@@ -93,7 +93,7 @@ internal static class ScaleBenchmark
         var sent = 0;
         for (var i = 0; i < size.Snapshots; i++)
         {
-            (var ms, sent) = await SnapshotAsync(channel, CancellationToken.None);
+            (var ms, sent) = await ScaleCallers.SnapshotAsync(new RequestService.RequestServiceClient(channel), CancellationToken.None);
             snapshots.Record(ms);
         }
 
@@ -163,30 +163,6 @@ internal static class ScaleBenchmark
         }
         while (token.Length > 0);
         return Stopwatch.GetElapsedTime(started).TotalMilliseconds / pages;
-    }
-
-    private static async Task<(double Milliseconds, int Requests)> SnapshotAsync(Grpc.Net.Client.GrpcChannel channel, CancellationToken cancellationToken)
-    {
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var started = Stopwatch.GetTimestamp();
-        using var call = new RequestService.RequestServiceClient(channel).WatchRequests(new WatchRequestsRequest(),
-            ScaleCallers.Streaming(ScaleCallers.Operator, stop.Token));
-        var requests = 0;
-        while (await call.ResponseStream.MoveNext(stop.Token))
-        {
-            var message = call.ResponseStream.Current;
-            if (message.EventCase == WatchRequestsResponse.EventOneofCase.Snapshot)
-            {
-                requests += message.Snapshot.Requests.Count;
-            }
-            else if (message.EventCase == WatchRequestsResponse.EventOneofCase.SnapshotEnd)
-            {
-                var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
-                await stop.CancelAsync();
-                return (elapsed, requests);
-            }
-        }
-        throw new InvalidOperationException("The watch stream ended before its snapshot did.");
     }
 
     /// <summary>A console: takes the snapshot, then stays connected until told to leave.</summary>

@@ -68,4 +68,31 @@ internal static class ScaleCallers
 
     public static CallOptions Streaming(string id, CancellationToken cancellationToken) =>
         new(new Metadata { { "authorization", "Bearer " + Accounts[id].Token } }, cancellationToken: cancellationToken);
+
+    /// <summary>A console connecting as the operator: from the call to snapshot_end; the time and the requests it was sent.</summary>
+    public static async Task<(double Milliseconds, int Requests)> SnapshotAsync(Contract.V1.RequestService.RequestServiceClient client,
+        CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // A stalled stream fails the benchmark instead of holding it for ever.
+        stop.CancelAfter(TimeSpan.FromMinutes(5));
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        using var call = client.WatchRequests(new Contract.V1.WatchRequestsRequest(), Streaming(Operator, stop.Token));
+        var requests = 0;
+        while (await call.ResponseStream.MoveNext(stop.Token))
+        {
+            var message = call.ResponseStream.Current;
+            if (message.EventCase == Contract.V1.WatchRequestsResponse.EventOneofCase.Snapshot)
+            {
+                requests += message.Snapshot.Requests.Count;
+            }
+            else if (message.EventCase == Contract.V1.WatchRequestsResponse.EventOneofCase.SnapshotEnd)
+            {
+                var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                await stop.CancelAsync();
+                return (elapsed, requests);
+            }
+        }
+        throw new InvalidOperationException("The watch stream ended before its snapshot did.");
+    }
 }
