@@ -18,6 +18,8 @@ namespace Hotline.Storage;
 /// </remarks>
 internal sealed partial class LiteDbLogFile
 {
+    private const int InvalidArgument = 22;
+
     private readonly string _path;
     private readonly string _directory;
 
@@ -60,9 +62,10 @@ internal sealed partial class LiteDbLogFile
         }
         try
         {
-            if (Fsync(descriptor) != 0)
+            // EINVAL: a file system that cannot flush a directory (it keeps none to flush); anything else is a failing disk.
+            if (Fsync(descriptor) != 0 && Marshal.GetLastPInvokeError() is var errno && errno != InvalidArgument)
             {
-                throw new IOException($"Could not flush the data directory (errno {Marshal.GetLastPInvokeError()}).");
+                throw new IOException($"Could not flush the data directory (errno {errno}).");
             }
         }
         finally
