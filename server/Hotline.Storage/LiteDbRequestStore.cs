@@ -305,7 +305,7 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
             writer.Start();
             var store = new LiteDbRequestStore(database, directoryLock, schema, writer, vault, options, timeProvider, logger)
             {
-                _databaseFile = directoryLock is null ? null : Path.Combine(location, DataDirectory.DatabaseFileName),
+                _databaseFile = directoryLock is null ? null : DatabaseFile(location),
             };
             vault.ConnectWriter((locked, actor) => store._writes.EnqueueAsync(new LockStateWrite(locked, actor)));
             logger.Opened(location, counters.LastRevision, counters.NextNumber, counters.CompactedThrough);
