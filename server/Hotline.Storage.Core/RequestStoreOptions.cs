@@ -12,6 +12,14 @@ public sealed record RequestStoreOptions
     /// <summary>How many waiting commands the writer commits in one transaction at most.</summary>
     public int MaxBatchSize { get; init; } = 256;
 
+    /// <summary>
+    /// LiteDB only: how large LiteDB's log may grow before the writer folds it into the data file
+    /// (a checkpoint). Each batch is made durable by flushing the log; a larger log means fewer
+    /// checkpoints but a longer replay after a crash and more page versions held until the next
+    /// one. 0 checkpoints every batch.
+    /// </summary>
+    public long CheckpointLogBytes { get; init; } = 8 * 1024 * 1024;
+
     /// <summary>The writer compacts the change log after this many new revisions.</summary>
     public int CompactionInterval { get; init; } = 1_000;
 
@@ -42,6 +50,7 @@ public sealed record RequestStoreOptions
         ArgumentOutOfRangeException.ThrowIfNegative(ChangeLogRetention);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(CompactionInterval, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(CheckpointLogBytes);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentReads, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxConcurrentReads, 90);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentScans, 1);

@@ -16,8 +16,8 @@ internal static partial class WriterLog
     [LoggerMessage(5, LogLevel.Error, "A batch of {Commands} commands failed to commit and was rolled back; every command in it failed.")]
     public static partial void CommitFailed(this ILogger logger, Exception exception, int commands);
 
-    [LoggerMessage(6, LogLevel.Error, "Checkpoint after revision {Revision} failed: the changes are committed but not known to be on disk.")]
-    public static partial void CheckpointFailed(this ILogger logger, Exception exception, long revision);
+    [LoggerMessage(6, LogLevel.Error, "Flushing or checkpointing after revision {Revision} failed: the changes are committed but may not be on disk.")]
+    public static partial void FlushFailed(this ILogger logger, Exception exception, long revision);
 
     [LoggerMessage(7, LogLevel.Error, "A change listener failed on revisions {FirstRevision} to {LastRevision}.")]
     public static partial void ListenerFailed(this ILogger logger, Exception exception, long firstRevision, long lastRevision);

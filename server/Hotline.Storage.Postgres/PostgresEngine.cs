@@ -120,7 +120,15 @@ internal sealed class PostgresEngine(NpgsqlDataSource dataSource) : IStoreEngine
         }
     }
 
+    /// <summary>A commit is durable when PostgreSQL answers it.</summary>
     public void Flush()
+    {
+    }
+
+    public bool CheckpointDue => false;
+
+    /// <summary>PostgreSQL keeps its own write-ahead log and checkpoints; copies go through pg_dump or its backups.</summary>
+    public void Checkpoint()
     {
     }
 

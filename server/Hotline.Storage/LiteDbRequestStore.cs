@@ -289,6 +289,9 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
             // the log, not the highest, and a write made on top of such a log can hide committed
             // transactions for good. A checkpoint folds the log into the data file and empties it.
             LiteDbLogFile.Checkpoint(database, log);
+            // LiteDB would otherwise checkpoint by itself inside a commit once its log passes 1,000
+            // pages, without the log flush that must come first (LiteDbLogFile); the writer decides.
+            database.Pragma("CHECKPOINT", 0);
             log?.FlushDirectory();
             var schema = new StoreSchema(database);
             vault = OpenVault(schema, masterKey, logger);
@@ -300,7 +303,7 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
             }
             LiteDbLogFile.Checkpoint(database, log);
             var counters = StoreCounters.Read(schema.Meta);
-            var writer = new StoreWriter(new LiteDbEngine(database, schema, log), counters, options, timeProvider, changeListener, vault, logger);
+            var writer = new StoreWriter(new LiteDbEngine(database, schema, log, options.CheckpointLogBytes), counters, options, timeProvider, changeListener, vault, logger);
             FinishInterruptedPurges(schema, writer, logger);
             writer.Start();
             var store = new LiteDbRequestStore(database, directoryLock, schema, writer, vault, options, timeProvider, logger)

@@ -53,6 +53,27 @@ public sealed class CryptoShreddingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Purge_OfARequestWhoseKeyIsOnlyInLiteDbsLog_LeavesNoOpenableCopyInAnyFile()
+    {
+        using var directory = new TempDirectory();
+        using var store = TestStore.InDirectory(directory.Path);
+        var purgedId = (await store.SubmitAsync(TestData.Submission("shred-live", "to be shredded"), CancellationToken.None).DefaultTimeout()).RequestId;
+        var keptId = (await store.SubmitAsync(TestData.Submission("keep-live", "to be kept"), CancellationToken.None).DefaultTimeout()).RequestId;
+
+        // A batch is made durable by flushing LiteDB's log; nothing has been folded into the data file since the open.
+        var before = UnwrappableWindows(RawFiles.ReadAll(directory.Path), purgedId);
+        Assert.Contains(before, w => w.StartsWith("hotline-log.db@", StringComparison.Ordinal));
+        Assert.DoesNotContain(before, w => w.StartsWith("hotline.db@", StringComparison.Ordinal));
+
+        Assert.True(await store.PurgeAsync(purgedId, "admin", CancellationToken.None).DefaultTimeout());
+
+        // Read while the store is still open: the purge's own checkpoint, not a clean close, removed the key.
+        Assert.Empty(UnwrappableWindows(RawFiles.ReadAll(directory.Path), purgedId));
+        Assert.NotEmpty(UnwrappableWindows(RawFiles.ReadAll(directory.Path), keptId));
+        Assert.NotNull(await store.GetAsync(keptId, TestData.Reader, CancellationToken.None).DefaultTimeout());
+    }
+
+    [Fact]
     public async Task PurgeInterruptedAfterTheKeysWentAway_IsFinishedAtTheNextOpen()
     {
         using var directory = new TempDirectory();

@@ -98,6 +98,12 @@ public sealed class OutOfOrderCommitRecoveryRegressionTests(ITestOutputHelper ou
         {
             await store.SubmitAsync(TestData.Submission("seed"), CancellationToken.None).DefaultTimeout();
         }
+        // The store switches LiteDB's own checkpoints off; the raw sessions here run with LiteDB's default (1,000 pages).
+        using (var raw = new LiteDatabase(data))
+        {
+            raw.Pragma("CHECKPOINT", 1000);
+            raw.Checkpoint();
+        }
         return data;
     }
 

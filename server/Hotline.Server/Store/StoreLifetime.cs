@@ -145,7 +145,11 @@ internal sealed class StoreLifetime : IHostedService, IDisposable
         return new StoreLifetime(new PostgresServedStore(store, dataDirectory, settings.DescribeStore()), dataDirectory.FullPath);
     }
 
-    private static RequestStoreOptions StoreSettings(StoreOptions settings) => new() { ChangeLogRetention = settings.ChangeLogRetention };
+    private static RequestStoreOptions StoreSettings(StoreOptions settings) => new()
+    {
+        ChangeLogRetention = settings.ChangeLogRetention,
+        CheckpointLogBytes = settings.CheckpointLogBytes,
+    };
 
     private static void Erase(byte[]? key)
     {

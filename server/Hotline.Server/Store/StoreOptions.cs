@@ -1,3 +1,4 @@
+using Hotline.Storage;
 using Hotline.Storage.Postgres;
 
 namespace Hotline.Server.Store;
@@ -52,6 +53,13 @@ public sealed class StoreOptions : ICheckedOptions
     /// <summary>How many changes the change log keeps for resuming watchers.</summary>
     public int ChangeLogRetention { get; set; } = 100_000;
 
+    /// <summary>
+    /// LiteDB only: how many bytes LiteDB's log may hold before the writer folds it into the data file.
+    /// Every acknowledged write is on disk in the log already; a larger log means fewer checkpoints
+    /// and a longer replay after a crash. 0 checkpoints after every batch.
+    /// </summary>
+    public long CheckpointLogBytes { get; set; } = new RequestStoreOptions().CheckpointLogBytes;
+
     public IEnumerable<string> Problems()
     {
         var connectionString = Postgres.ConnectionString;
@@ -80,6 +88,10 @@ public sealed class StoreOptions : ICheckedOptions
         if (ChangeLogRetention < 0)
         {
             yield return $"{Section}:ChangeLogRetention must be 0 or more; it is {ChangeLogRetention}.";
+        }
+        if (CheckpointLogBytes < 0)
+        {
+            yield return $"{Section}:CheckpointLogBytes must be 0 or more; it is {CheckpointLogBytes}.";
         }
         if (MasterKeyCredential is { } credential && !IsCredentialName(credential))
         {

@@ -28,10 +28,24 @@ internal interface IStoreEngine
     void RollBack();
 
     /// <summary>
-    /// Makes what was committed durable, when a commit alone does not (LiteDB's checkpoint folds its
-    /// log into the data file); throws when it cannot.
+    /// Makes what was committed durable, when a commit alone does not (LiteDB's log is written
+    /// through the OS and never flushed by LiteDB itself); throws when it cannot.
     /// </summary>
     void Flush();
+
+    /// <summary>
+    /// True when what <see cref="Flush"/> left aside has grown enough to be worth
+    /// <see cref="Checkpoint"/> now (LiteDB's log, which every read looks pages up in and the
+    /// next open replays). The writer asks after a batch's callers have their answers.
+    /// </summary>
+    bool CheckpointDue { get; }
+
+    /// <summary>
+    /// Flushes, then folds everything committed into the database file itself, so that the file
+    /// alone holds it: what a copy of the file and crypto-shredding need (LiteDB's checkpoint,
+    /// which also empties its log). Throws when it cannot.
+    /// </summary>
+    void Checkpoint();
 
     /// <summary>The counters as last committed, read outside any transaction: after a failure, believed over memory.</summary>
     StoreCounters ReadCounters();

@@ -200,7 +200,7 @@ internal sealed class StoreWriter
             // A failed store still has its broken transaction open, and a checkpoint would wait for it forever.
             if (!_failed)
             {
-                _engine.Flush();
+                _engine.Checkpoint();
             }
         }
         catch (Exception ex)
@@ -229,14 +229,14 @@ internal sealed class StoreWriter
         purges.Clear();
     }
 
-    /// <summary>Copies the database for each waiting snapshot, right after a checkpoint, with no transaction open.</summary>
+    /// <summary>Copies the database for each waiting snapshot, right after a checkpoint (the file alone then holds everything), with no transaction open.</summary>
     private void TakeSnapshots(List<IBetweenBatches> snapshots)
     {
         if (snapshots.Count == 0)
         {
             return;
         }
-        if (Checkpoint() is { } failure)
+        if (Flush(checkpoint: true) is { } failure)
         {
             FailSnapshots(snapshots, failure);
             return;
@@ -347,6 +347,11 @@ internal sealed class StoreWriter
         Publish(batch.Changes);
         _logger.BatchCommitted(writes.Count, batch.Changes.Count, _counters.LastRevision,
             Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        // After the callers have their answers: the batch is durable already, and nobody waits for this.
+        if (notDurable is null && _engine.CheckpointDue)
+        {
+            Flush(checkpoint: true);
+        }
     }
 
     /// <summary>
@@ -408,7 +413,8 @@ internal sealed class StoreWriter
                 return;
             }
             keys.Dispose();
-            notDurable = Settle(destroy);
+            // A checkpoint, not only a flush: it copies the zero-filled key pages over the data file and empties the log.
+            notDurable = Settle(destroy, checkpoint: true);
             if (ids.Count == 0)
             {
                 purge.Complete(0);
@@ -488,18 +494,18 @@ internal sealed class StoreWriter
         }
     }
 
-    /// <summary>After a commit: takes the new counters, checkpoints when anything was written, moves the revision.</summary>
-    private Exception? Settle(WriteBatch batch)
+    /// <summary>After a commit: takes the new counters, flushes when anything was written (and checkpoints when asked), moves the revision.</summary>
+    private Exception? Settle(WriteBatch batch, bool checkpoint = false)
     {
         _counters = batch.Counters;
         Interlocked.Increment(ref _batchCount);
-        var notDurable = batch.Wrote ? Checkpoint() : null;
+        var notDurable = batch.Wrote ? Flush(checkpoint) : null;
         if (notDurable is null && _diskRefused)
         {
             _diskRefused = false;
             _logger.DiskRecovered(Stopwatch.GetElapsedTime(Interlocked.Read(ref _diskRefusedSince)).TotalSeconds, _counters.LastRevision);
         }
-        // Even when the checkpoint failed the changes are committed and visible to readers, so the
+        // Even when the flush failed the changes are committed and visible to readers, so the
         // revision moves and the listener hears of them: a gap in the live feed would be worse.
         Interlocked.Exchange(ref _committedRevision, _counters.LastRevision);
         return notDurable;
@@ -543,7 +549,7 @@ internal sealed class StoreWriter
                 return;
             }
             _counters = compacted;
-            Checkpoint();
+            Flush();
             _logger.Compacted(cutoff, dropped, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         }
         foreach (var compaction in requested)
@@ -572,17 +578,27 @@ internal sealed class StoreWriter
         }
     }
 
-    /// <summary>Flushes what was committed (LiteDB's checkpoint); returns the failure, if any, for the callers of the batch.</summary>
-    private Exception? Checkpoint()
+    /// <summary>
+    /// Makes what was committed durable, folding it into the database file too when
+    /// <paramref name="checkpoint"/>; returns the failure, if any, for the callers of the batch.
+    /// </summary>
+    private Exception? Flush(bool checkpoint = false)
     {
         try
         {
-            _engine.Flush();
+            if (checkpoint)
+            {
+                _engine.Checkpoint();
+            }
+            else
+            {
+                _engine.Flush();
+            }
             return null;
         }
         catch (Exception ex)
         {
-            _logger.CheckpointFailed(ex, _counters.LastRevision);
+            _logger.FlushFailed(ex, _counters.LastRevision);
             if (_engine.IsStorageRefusal(ex))
             {
                 NoteDiskRefused(ex);

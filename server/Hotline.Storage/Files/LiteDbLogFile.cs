@@ -5,7 +5,8 @@ using Microsoft.Win32.SafeHandles;
 namespace Hotline.Storage;
 
 /// <summary>
-/// LiteDB's write-ahead log beside a data file, put on disk before every checkpoint.
+/// LiteDB's write-ahead log beside a data file: flushed to make each batch durable
+/// (<see cref="LiteDbEngine"/>), and always on disk before a checkpoint copies it over the data file.
 /// </summary>
 /// <remarks>
 /// LiteDB 5.0.21 writes its log through the OS and never flushes it; a checkpoint then copies the
@@ -74,8 +75,11 @@ internal sealed partial class LiteDbLogFile
         }
     }
 
+    /// <summary>The log's size now: what the next checkpoint would copy; 0 while LiteDB has not created it.</summary>
+    public long Length => File.Exists(_path) ? new FileInfo(_path).Length : 0;
+
     /// <summary>Puts the log on disk; nothing to do while LiteDB has not created one.</summary>
-    private void Flush()
+    public void Flush()
     {
         SafeFileHandle handle;
         try
