@@ -96,8 +96,8 @@ public sealed class SharedSecurityTests(PostgresClusterFixture postgres, ITestOu
         await WaitForAsync(session.Ended);
         Assert.Equal(SessionEnd.LockedDown, session.Reason);
         Assert.True(b.Store.Vault.IsLocked);
-        Assert.True(b.Lifetime.StopRequested);
-        Assert.True(b.Lockdown.ProcessExitRequested);
+        // B ends its sessions first and asks its process to exit right after, on the same thread.
+        await WaitUntilAsync(() => b.Lifetime.StopRequested && b.Lockdown.ProcessExitRequested);
         var refused = await Assert.ThrowsAsync<DomainException>(() =>
             b.Store.SubmitAsync(new NewHelpRequest
             {
