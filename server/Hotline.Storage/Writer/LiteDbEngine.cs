@@ -42,7 +42,7 @@ internal sealed class LiteDbEngine(LiteDatabase database, StoreSchema schema, Li
         }
     }
 
-    public bool CheckpointDue => log is not null && log.Length >= checkpointLogBytes;
+    public bool CheckpointDue => log is not null && checkpointLogBytes > 0 && log.Length >= checkpointLogBytes;
 
     public void Checkpoint() => LiteDbLogFile.Checkpoint(database, log);
 
