@@ -18,7 +18,7 @@ public sealed record RequestStoreOptions
     /// checkpoints but a longer replay after a crash and more page versions held until the next
     /// one. 0 checkpoints every batch.
     /// </summary>
-    public long CheckpointLogBytes { get; init; } = 8 * 1024 * 1024;
+    public long CheckpointLogBytes { get; init; } = 2 * 1024 * 1024;
 
     /// <summary>The writer compacts the change log after this many new revisions.</summary>
     public int CompactionInterval { get; init; } = 1_000;
