@@ -17,6 +17,9 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output) : IDisposable
         int.TryParse(Environment.GetEnvironmentVariable("HOTLINE_CRASH_CYCLES"), System.Globalization.CultureInfo.InvariantCulture, out var cycles) && cycles > 0 ? cycles : 6;
     private const int Writers = 8;
 
+    private static readonly string DefaultCheckpointLogBytes =
+        new Hotline.Storage.RequestStoreOptions().CheckpointLogBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), "hotline-crash-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
@@ -30,9 +33,10 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output) : IDisposable
         for (var cycle = 0; cycle < KillCycles; cycle++)
         {
             // Every other cycle folds LiteDB's log into the data file after every 64 KiB of it, so
-            // kills also land during and right after checkpoints, not only while the log grows.
+            // kills also land during and right after checkpoints, not only while the log grows;
+            // the others run with the default.
             await using var server = await ServerProcess.StartAsync(_dataDirectory,
-                "--Hotline:CheckpointLogBytes", cycle % 2 == 0 ? "65536" : "8388608");
+                "--Hotline:CheckpointLogBytes", cycle % 2 == 0 ? "65536" : DefaultCheckpointLogBytes);
             totalChecked += await VerifyAsync(server, acknowledgedRequests, acknowledgedNotes);
 
             using var stop = new CancellationTokenSource();
