@@ -11,7 +11,7 @@ namespace Hotline.Storage.Tests;
 /// </summary>
 public sealed class LogFlushTests
 {
-    private const string DataFile = "hotline.db";
+    private const string DataFile = LiteDbRequestStore.DatabaseFileName;
     private const string LogFile = "hotline-log.db";
 
     [Fact]

@@ -12,19 +12,19 @@ internal static class RawFiles
     /// </remarks>
     public static IReadOnlyList<(string Path, byte[] Bytes)> ReadAll(string directory) =>
         [.. Directory.EnumerateFiles(directory, "*", SearchOption.AllDirectories)
-            .Where(path => Path.GetFileName(path) != DataDirectoryLock.FileName || !IsHeld(path))
-            .Select(path => (path, ReadShared(path)))];
+            .Select(path => (Path: path, Bytes: ReadUnlessHeldLock(path)))
+            .Where(file => file.Bytes is not null)
+            .Select(file => (file.Path, file.Bytes!))];
 
-    private static bool IsHeld(string path)
+    private static byte[]? ReadUnlessHeldLock(string path)
     {
         try
         {
-            ReadShared(path);
-            return false;
+            return ReadShared(path);
         }
-        catch (IOException)
+        catch (IOException) when (Path.GetFileName(path) == DataDirectoryLock.FileName)
         {
-            return true;
+            return null;
         }
     }
 

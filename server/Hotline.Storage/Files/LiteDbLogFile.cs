@@ -76,7 +76,7 @@ internal sealed partial class LiteDbLogFile
     }
 
     /// <summary>The log's size now: what the next checkpoint would copy; 0 while LiteDB has not created it.</summary>
-    public long Length => File.Exists(_path) ? new FileInfo(_path).Length : 0;
+    public long Length => new FileInfo(_path) is { Exists: true } log ? log.Length : 0;
 
     /// <summary>Puts the log on disk; nothing to do while LiteDB has not created one.</summary>
     public void Flush()
