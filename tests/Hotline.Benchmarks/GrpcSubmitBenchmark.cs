@@ -18,9 +18,11 @@ internal static class GrpcSubmitBenchmark
     public static async Task RunAsync(RunSize size)
     {
         Report.Section("3. End to end over gRPC: SubmitRequest and audited GetRequest on Kestrel at 127.0.0.1, client in the same process",
-            "peers: raw LiteDB, one transaction + Checkpoint per insert (same disk, same run); OperatorService.WhoAmI (unary, no storage) on the same server");
+            "peers: raw LiteDB, one transaction + Checkpoint per insert (same disk, same run); OperatorService.WhoAmI (unary, no storage) on the same server;\n" +
+            "         raw LiteDB writing the documents one submit writes (SchemaPeer, see section 1), one submit and 48 per transaction (about what the writer groups at 64 callers)");
         using var scratch = new ScratchDirectory();
         using var perInsertDb = StoreIntakeBenchmark.RawDatabase(scratch.Sub("per-insert"));
+        using var schemaPeer = new SchemaPeer(scratch.Sub("schema"));
         await using var server = await BenchServer.StartAsync();
         using var channel = server.NewChannel();
         var intake = new IntakeService.IntakeServiceClient(channel);
@@ -28,6 +30,8 @@ internal static class GrpcSubmitBenchmark
         var requests = new RequestService.RequestServiceClient(channel);
         var scenarios = new Dictionary<string, List<Outcome>>(StringComparer.Ordinal);
         var perInsert = new List<double>();
+        var schemaOne = new List<double>();
+        var schemaGrouped = new List<double>();
         var fsyncP50 = new List<double>();
         long nextNumber = 1;
         var names = new List<string>();
@@ -37,6 +41,8 @@ internal static class GrpcSubmitBenchmark
             var prefix = Synthetic.NewKeyPrefix();
             var perInsertRate = StoreIntakeBenchmark.InsertOneByOne(perInsertDb, ref nextNumber, size.SingleSubmits / scale);
             var fsync = WriteAndFlush(scratch.Sub("fsync.bin"), size.SingleSubmits / scale);
+            var schemaOneRate = schemaPeer.Write(size.SingleSubmits / scale, 1);
+            var schemaGroupedRate = schemaPeer.Write(size.ConcurrentCalls / scale, StoreIntakeBenchmark.SchemaGroup);
             var outcomes = new Dictionary<string, Outcome>(StringComparer.Ordinal)
             {
                 ["submit1"] = await RunAsync(1, size.SequentialCalls / scale, async i =>
@@ -57,6 +63,8 @@ internal static class GrpcSubmitBenchmark
                 continue;
             }
             perInsert.Add(perInsertRate);
+            schemaOne.Add(schemaOneRate);
+            schemaGrouped.Add(schemaGroupedRate);
             fsyncP50.Add(fsync);
             foreach (var (name, outcome) in outcomes)
             {
@@ -70,6 +78,12 @@ internal static class GrpcSubmitBenchmark
         Report.Row("raw LiteDB, transaction + checkpoint per insert", Report.Rate(Repeated.Median(perInsert)), "1.00x");
         Row("SubmitRequest, 1 caller", scenarios["submit1"], perInsert, "vs per-insert");
         Row(Report.Invariant($"SubmitRequest, {ManyCallers} callers"), scenarios["submit64"], perInsert, "vs per-insert");
+        Report.Row("raw LiteDB, a submit's documents, 1 per tx", Report.Rate(Repeated.Median(schemaOne)),
+            Report.Ratio(Repeated.MedianRatio(schemaOne, perInsert)) + " vs per-insert");
+        Report.Row(Report.Invariant($"raw LiteDB, a submit's documents, {StoreIntakeBenchmark.SchemaGroup} per tx"), Report.Rate(Repeated.Median(schemaGrouped)),
+            Report.Ratio(Repeated.MedianRatio(schemaGrouped, perInsert)) + " vs per-insert");
+        Row("SubmitRequest, 1 caller", scenarios["submit1"], schemaOne, "vs one per tx");
+        Row(Report.Invariant($"SubmitRequest, {ManyCallers} callers"), scenarios["submit64"], schemaGrouped, Report.Invariant($"vs {StoreIntakeBenchmark.SchemaGroup} per tx"));
         Row("WhoAmI, 1 caller", scenarios["who1"], Rates(scenarios["who1"]), "");
         Row(Report.Invariant($"WhoAmI, {ManyCallers} callers"), scenarios["who64"], Rates(scenarios["who64"]), "");
         Row("GetRequest (audited), 1 caller", scenarios["get1"], Rates(scenarios["who1"]), "vs WhoAmI");

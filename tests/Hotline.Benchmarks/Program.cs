@@ -54,6 +54,11 @@ if (only.Contains("backup"))
 {
     await BackupBenchmark.RunAsync(size);
 }
+if (only.Contains("parts"))
+{
+    // Not in the default set: a diagnosis of what intake is bound by, not a path of the product.
+    await SubmitPartsBenchmark.RunAsync(size);
+}
 if (only.Contains("limits"))
 {
     // Not in the default set: it starts a throwaway PostgreSQL cluster.

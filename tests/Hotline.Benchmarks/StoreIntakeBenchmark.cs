@@ -14,18 +14,25 @@ internal static class StoreIntakeBenchmark
 {
     private static readonly int[] Submitters = [1, 16, 64];
 
+    /// <summary>Submits per transaction for the schema peer's grouped row: about what the store's writer groups at 64 submitters.</summary>
+    internal const int SchemaGroup = 48;
+
     public static async Task RunAsync(RunSize size)
     {
         Report.Section("1. Store intake: LiteDbRequestStore.SubmitAsync, durable (checkpoint before OK), data on disk",
-            "peers: raw LiteDB, same document and indexes: one transaction + Checkpoint per insert; bulk insert in one transaction + Checkpoint");
+            "peers: raw LiteDB, a request-sized document with three indexes (_id, state, number): one transaction + Checkpoint per insert; bulk insert in one transaction + Checkpoint;\n" +
+            "         raw LiteDB, the documents one submit writes, built by the store's mappers into its collections and indexes (SchemaPeer)");
         using var scratch = new ScratchDirectory();
         using var perInsertDb = RawDatabase(scratch.Sub("per-insert"));
         using var bulkDb = RawDatabase(scratch.Sub("bulk"));
+        using var schemaPeer = new SchemaPeer(scratch.Sub("schema"));
         var stores = Submitters.ToDictionary(n => n, n => OpenStore(scratch.Sub("store-" + n)));
         try
         {
             var perInsert = new List<double>();
             var bulk = new List<double>();
+            var schemaOne = new List<double>();
+            var schemaGrouped = new List<double>();
             var store = Submitters.ToDictionary(n => n, _ => new List<double>());
             long nextNumber = 1;
             for (var rep = -1; rep < size.Repetitions; rep++)
@@ -39,10 +46,14 @@ internal static class StoreIntakeBenchmark
                     storeRates[n] = await SubmitAsync(stores[n], n, warmUp ? count / 5 : count);
                 }
                 var bulkRate = InsertInBulk(bulkDb, ref nextNumber, warmUp ? size.BulkInserts / 5 : size.BulkInserts);
+                var schemaOneRate = schemaPeer.Write(warmUp ? 50 : size.SingleSubmits, 1);
+                var schemaGroupedRate = schemaPeer.Write(warmUp ? size.ConcurrentSubmits / 5 : size.ConcurrentSubmits, SchemaGroup);
                 if (warmUp)
                 {
                     continue;
                 }
+                schemaOne.Add(schemaOneRate);
+                schemaGrouped.Add(schemaGroupedRate);
                 perInsert.Add(perInsertRate);
                 bulk.Add(bulkRate);
                 foreach (var n in Submitters)
@@ -61,6 +72,10 @@ internal static class StoreIntakeBenchmark
             }
             Report.Row("raw LiteDB, bulk insert in one transaction", Report.Rate(Repeated.Median(bulk)),
                 Row(Repeated.MedianRatio(bulk, perInsert), 1, double.NaN));
+            Report.Row("raw LiteDB, a submit's documents, 1 per tx", Report.Rate(Repeated.Median(schemaOne)),
+                Row(Repeated.MedianRatio(schemaOne, perInsert), Repeated.MedianRatio(schemaOne, bulk), 1));
+            Report.Row(Report.Invariant($"raw LiteDB, a submit's documents, {SchemaGroup} per tx"), Report.Rate(Repeated.Median(schemaGrouped)),
+                Row(Repeated.MedianRatio(schemaGrouped, perInsert), Repeated.MedianRatio(schemaGrouped, bulk), SchemaGroup));
         }
         finally
         {
@@ -119,16 +134,20 @@ internal static class StoreIntakeBenchmark
         return rate;
     }
 
-    internal static LiteDatabase RawDatabase(string directory)
+    internal static LiteDatabase RawDatabase(string directory, string file = "raw.db", bool indexes = true)
     {
         Directory.CreateDirectory(directory);
         var database = new LiteDatabase(new ConnectionString
         {
-            Filename = Path.Combine(directory, "raw.db"),
+            Filename = Path.Combine(directory, file),
             Connection = ConnectionType.Direct,
             AutoRebuild = false,
             Collation = Collation.Binary,
         });
+        if (!indexes)
+        {
+            return database;
+        }
         var requests = database.GetCollection("requests");
         requests.EnsureIndex("state", "$.state");
         requests.EnsureIndex("number", "$.number", unique: true);

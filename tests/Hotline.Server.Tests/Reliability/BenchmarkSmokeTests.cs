@@ -15,7 +15,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
     private static readonly string[] Sections =
     [
         "1. Store intake", "2. Claim latency", "3. End to end over gRPC", "4. Live feed", "5. Watch snapshot", "6. Data scale", "7. Fan-out", "8. Store copy",
-        "9. Store lists", "10. Backup and restore", "11. Shared rate limits", "12. PostgreSQL",
+        "9. Store lists", "10. Backup and restore", "11. Shared rate limits", "12. PostgreSQL", "13. What a submit's documents cost",
     ];
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class BenchmarkSmokeTests(ITestOutputHelper output)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { BuiltBinaries.Benchmarks, "--smoke", "--only", "store,claim,grpc,live,snapshot,scale,fanout,copy,list,backup,limits,postgres" })
+        foreach (var arg in new[] { BuiltBinaries.Benchmarks, "--smoke", "--only", "store,claim,grpc,live,snapshot,scale,fanout,copy,list,backup,limits,postgres,parts" })
         {
             info.ArgumentList.Add(arg);
         }

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Hotline.Domain;
+using Hotline.Protection;
+using Hotline.Storage;
+using LiteDB;
+
+namespace Hotline.Benchmarks;
+
+/// <summary>
+/// What LiteDB alone costs for what one submit must write, with none of the store's own work
+/// around it: the documents a new request adds, built by the store's own mappers into a database
+/// with the store's own collections and indexes, written straight through LiteDB. Per submit:
+/// the sealed request (ten indexes), its change-log entry (which carries a copy, two indexes),
+/// its intake key (two), its wrapped data key (one) and its audit record (two). The store adds to
+/// this the writer's reads (the intake key and the requester's earlier contacts), the audit
+/// chain's hash, the counters, the handoff to the writer thread, and its own durability (a
+/// flushed log and a fold every 2 MiB instead of a checkpoint per transaction).
+/// </summary>
+/// <remarks>
+/// So the store's rate against this peer is what the store's logic costs, and this peer's rate
+/// against the per-insert peer (one three-index document per checkpoint) is what the schema costs:
+/// a ceiling no change to the writer can pass.
+/// </remarks>
+internal sealed class SchemaPeer : IDisposable
+{
+    private readonly LiteDatabase _database;
+    private readonly StoreSchema _schema;
+    private readonly SubmitParts _parts;
+    private readonly byte[] _wrappedKey = RandomNumberGenerator.GetBytes(60);
+    private long _number;
+    private long _auditSequence;
+
+    /// <param name="parts">What of a submit to write; all of it unless a section takes parts away to price them.</param>
+    public SchemaPeer(string directory, SubmitParts parts = SubmitParts.All)
+    {
+        _parts = parts;
+        _database = StoreIntakeBenchmark.RawDatabase(directory, "schema.db", indexes: !parts.HasFlag(SubmitParts.SecondaryIndexes));
+        _schema = new StoreSchema(_database);
+        if (parts.HasFlag(SubmitParts.SecondaryIndexes))
+        {
+            _schema.EnsureIndexes();
+        }
+        _database.Checkpoint();
+    }
+
+    /// <summary>Writes <paramref name="count"/> submits, <paramref name="perTransaction"/> to a transaction, each transaction checkpointed; returns submits/s.</summary>
+    public double Write(int count, int perTransaction)
+    {
+        var started = Stopwatch.GetTimestamp();
+        for (var written = 0; written < count;)
+        {
+            var inThis = Math.Min(perTransaction, count - written);
+            _database.BeginTrans();
+            for (var i = 0; i < inThis; i++)
+            {
+                WriteOne();
+            }
+            _database.Commit();
+            _database.Checkpoint();
+            written += inThis;
+        }
+        return Repeated.PerSecond(count, started);
+    }
+
+    private void WriteOne()
+    {
+        var number = ++_number;
+        var now = DateTimeOffset.UtcNow;
+        var id = RequestIds.New(now);
+        var submission = Synthetic.Submission("schema-" + number);
+        var request = new HelpRequest
+        {
+            Id = id,
+            Number = number,
+            Channel = submission.Channel,
+            ContactHandle = submission.ContactHandle,
+            Language = submission.Language,
+            Message = submission.Message,
+            Urgency = submission.Urgency,
+            Region = submission.Region,
+            Tags = [.. submission.Tags],
+            State = RequestState.New,
+            CreateTime = now,
+            UpdateTime = now,
+            WaitingSince = now,
+            SubmittedBy = submission.SubmittedBy,
+            Revision = number,
+        };
+        BsonDocument sealedDoc;
+        using (var sealer = new RequestSealer(id, RandomNumberGenerator.GetBytes(32)))
+        {
+            sealedDoc = RequestDocument.ToBson(request, sealer, RequesterIndex.Key(RandomNumberGenerator.GetBytes(16), number));
+        }
+        _schema.Requests.Insert(sealedDoc);
+        if (_parts.HasFlag(SubmitParts.DataKey))
+        {
+            _schema.Keys.Insert(DataKeyDocument.ToBson(id, _wrappedKey));
+        }
+        if (_parts.HasFlag(SubmitParts.ChangeEntry))
+        {
+            _schema.Changes.Insert(ChangeDocument.ToBson(new RequestChange(number, ChangeKind.Created, id, request, Synthetic.IntakeCaller), sealedDoc));
+        }
+        if (_parts.HasFlag(SubmitParts.IntakeKey))
+        {
+            _schema.IntakeKeys.Insert(IntakeKeyDocument.ToBson(Synthetic.IntakeCaller + "/schema-" + number, new IntakeReceipt(id, number, now, Duplicate: false)));
+        }
+        if (_parts.HasFlag(SubmitParts.AuditRecord))
+        {
+            var hash = RandomNumberGenerator.GetBytes(32);
+            _schema.Audit.Insert(AuditDocument.ToBson(new AuditRecord(++_auditSequence, now, Synthetic.IntakeCaller, AuditAction.Submitted, [id], hash, hash, Revision: number)));
+        }
+    }
+
+    public void Dispose() => _database.Dispose();
+}
+
+/// <summary>The parts of what a submit writes besides the sealed request itself, which is always written.</summary>
+[Flags]
+internal enum SubmitParts
+{
+    None = 0,
+
+    /// <summary>
+    /// Ten secondary indexes: the request's seven beyond the per-insert peer's three (_id, state,
+    /// number), and the request-id lookups of its change-log entry, intake key and audit record.
+    /// </summary>
+    SecondaryIndexes = 1,
+
+    /// <summary>The change-log entry, with its copy of the sealed request: what a resumed live feed replays.</summary>
+    ChangeEntry = 2,
+
+    /// <summary>The (submitter, request id) key that makes a retried submission return its first receipt.</summary>
+    IntakeKey = 4,
+
+    /// <summary>The wrapped data key, kept apart from the request so a purge can destroy it (crypto-shredding).</summary>
+    DataKey = 8,
+
+    /// <summary>The SUBMITTED record of the audit chain.</summary>
+    AuditRecord = 16,
+
+    All = SecondaryIndexes | ChangeEntry | IntakeKey | DataKey | AuditRecord,
+}
