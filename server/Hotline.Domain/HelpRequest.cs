@@ -103,6 +103,25 @@ public sealed record NewHelpRequest
     public required Urgency Urgency { get; init; }
     public string Region { get; init; } = "";
     public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>The request this submission becomes: NEW, waiting since it was created, with no revision yet.</summary>
+    public HelpRequest ToNewRequest(string id, long number, DateTimeOffset now) => new()
+    {
+        Id = id,
+        Number = number,
+        Channel = Channel,
+        ContactHandle = ContactHandle,
+        Language = Language,
+        Message = Message,
+        Urgency = Urgency,
+        Region = Region,
+        Tags = [.. Tags],
+        State = RequestState.New,
+        CreateTime = now,
+        UpdateTime = now,
+        WaitingSince = now,
+        SubmittedBy = SubmittedBy,
+    };
 }
 
 /// <summary>What intake hands back: enough to find the request again and to quote it on the phone.</summary>

@@ -68,25 +68,7 @@ internal sealed class SchemaPeer : IDisposable
         var number = ++_number;
         var now = DateTimeOffset.UtcNow;
         var id = RequestIds.New(now);
-        var submission = Synthetic.Submission("schema-" + number);
-        var request = new HelpRequest
-        {
-            Id = id,
-            Number = number,
-            Channel = submission.Channel,
-            ContactHandle = submission.ContactHandle,
-            Language = submission.Language,
-            Message = submission.Message,
-            Urgency = submission.Urgency,
-            Region = submission.Region,
-            Tags = [.. submission.Tags],
-            State = RequestState.New,
-            CreateTime = now,
-            UpdateTime = now,
-            WaitingSince = now,
-            SubmittedBy = submission.SubmittedBy,
-            Revision = number,
-        };
+        var request = Synthetic.Submission("schema-" + number).ToNewRequest(id, number, now) with { Revision = number };
         BsonDocument sealedDoc;
         using (var sealer = new RequestSealer(id, RandomNumberGenerator.GetBytes(32)))
         {

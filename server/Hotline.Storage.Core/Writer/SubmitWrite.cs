@@ -33,23 +33,7 @@ internal sealed class SubmitWrite : PendingMutation<IntakeReceipt>
         }
         var id = batch.NewRequestId();
         batch.CreateDataKey(id);
-        var request = new HelpRequest
-        {
-            Id = id,
-            Number = batch.TakeNumber(),
-            Channel = _submission.Channel,
-            ContactHandle = _submission.ContactHandle,
-            Language = _submission.Language,
-            Message = _submission.Message,
-            Urgency = _submission.Urgency,
-            Region = _submission.Region,
-            Tags = [.. _submission.Tags],
-            State = RequestState.New,
-            CreateTime = batch.Now,
-            UpdateTime = batch.Now,
-            WaitingSince = batch.Now,
-            SubmittedBy = _submission.SubmittedBy,
-        };
+        var request = _submission.ToNewRequest(id, batch.TakeNumber(), batch.Now);
         var stored = batch.Record(ChangeKind.Created, request, _submission.SubmittedBy);
         var receipt = new IntakeReceipt(stored.Id, stored.Number, stored.CreateTime, Duplicate: false);
         batch.RememberReceipt(intakeKey, receipt);
