@@ -57,7 +57,7 @@ if (only.Contains("backup"))
 if (only.Contains("parts"))
 {
     // Not in the default set: a diagnosis of what intake is bound by, not a path of the product.
-    await SubmitPartsBenchmark.RunAsync(size);
+    SubmitPartsBenchmark.Run(size);
 }
 if (only.Contains("limits"))
 {

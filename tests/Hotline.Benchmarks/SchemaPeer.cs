@@ -13,9 +13,9 @@ namespace Hotline.Benchmarks;
 /// with the store's own collections and indexes, written straight through LiteDB. Per submit:
 /// the sealed request (ten indexes), its change-log entry (which carries a copy, two indexes),
 /// its intake key (two), its wrapped data key (one) and its audit record (two). The store adds to
-/// this the writer's reads (the intake key and the requester's earlier contacts), the audit
-/// chain's hash, the counters, the handoff to the writer thread, and its own durability (a
-/// flushed log and a fold every 2 MiB instead of a checkpoint per transaction).
+/// this the writer's lookups (the intake key, the new id's existence, the requester's earlier
+/// contacts), the audit chain's hash, the counters, the handoff to the writer thread, and its own
+/// durability (a flushed log and a fold every 2 MiB instead of a checkpoint per transaction).
 /// </summary>
 /// <remarks>
 /// Durable the way the per-insert peer is (a checkpoint per transaction), so this peer's rate
@@ -35,7 +35,7 @@ internal sealed class SchemaPeer : IDisposable
     public SchemaPeer(string directory, SubmitParts parts = SubmitParts.All)
     {
         _parts = parts;
-        _database = StoreIntakeBenchmark.RawDatabase(directory, "schema.db", indexes: !parts.HasFlag(SubmitParts.SecondaryIndexes));
+        _database = StoreIntakeBenchmark.RawDatabase(directory, indexes: !parts.HasFlag(SubmitParts.SecondaryIndexes));
         _schema = new StoreSchema(_database);
         if (parts.HasFlag(SubmitParts.SecondaryIndexes))
         {

@@ -134,12 +134,12 @@ internal static class StoreIntakeBenchmark
         return rate;
     }
 
-    internal static LiteDatabase RawDatabase(string directory, string file = "raw.db", bool indexes = true)
+    internal static LiteDatabase RawDatabase(string directory, bool indexes = true)
     {
         Directory.CreateDirectory(directory);
         var database = new LiteDatabase(new ConnectionString
         {
-            Filename = Path.Combine(directory, file),
+            Filename = Path.Combine(directory, "raw.db"),
             Connection = ConnectionType.Direct,
             AutoRebuild = false,
             Collation = Collation.Binary,

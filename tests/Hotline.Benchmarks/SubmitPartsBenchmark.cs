@@ -19,7 +19,7 @@ internal static class SubmitPartsBenchmark
         ("the sealed request alone, three indexes", SubmitParts.None),
     ];
 
-    public static Task RunAsync(RunSize size)
+    public static void Run(RunSize size)
     {
         Report.Section("13. What a submit's documents cost in LiteDB, part by part (raw LiteDB, none of the store's own work)",
             "peer: raw LiteDB, one request-sized document with three indexes, one transaction + Checkpoint per insert (section 1's per-insert peer), same run");
@@ -66,6 +66,5 @@ internal static class SubmitPartsBenchmark
                 peer.Dispose();
             }
         }
-        return Task.CompletedTask;
     }
 }

@@ -68,8 +68,9 @@ public sealed class CryptoShreddingTests(ITestOutputHelper output)
         Assert.True(await store.PurgeAsync(purgedId, "admin", CancellationToken.None).DefaultTimeout());
 
         // Read while the store is still open: the purge's own checkpoint, not a clean close, removed the key.
-        Assert.Empty(UnwrappableWindows(RawFiles.ReadAll(directory.Path), purgedId));
-        Assert.NotEmpty(UnwrappableWindows(RawFiles.ReadAll(directory.Path), keptId));
+        var after = RawFiles.ReadAll(directory.Path);
+        Assert.Empty(UnwrappableWindows(after, purgedId));
+        Assert.NotEmpty(UnwrappableWindows(after, keptId));
         Assert.NotNull(await store.GetAsync(keptId, TestData.Reader, CancellationToken.None).DefaultTimeout());
     }
 
