@@ -25,6 +25,7 @@ namespace Hotline.Benchmarks;
 internal sealed class SchemaPeer : IDisposable
 {
     private readonly LiteDatabase _database;
+    private readonly string _directory;
     private readonly StoreSchema _schema;
     private readonly SubmitParts _parts;
     private readonly byte[] _wrappedKey = RandomNumberGenerator.GetBytes(60);
@@ -35,6 +36,7 @@ internal sealed class SchemaPeer : IDisposable
     public SchemaPeer(string directory, SubmitParts parts = SubmitParts.All)
     {
         _parts = parts;
+        _directory = directory;
         _database = StoreIntakeBenchmark.RawDatabase(directory, indexes: !parts.HasFlag(SubmitParts.SecondaryIndexes));
         _schema = new StoreSchema(_database);
         if (parts.HasFlag(SubmitParts.SecondaryIndexes))
@@ -51,16 +53,25 @@ internal sealed class SchemaPeer : IDisposable
         for (var written = 0; written < count;)
         {
             var inThis = Math.Min(perTransaction, count - written);
-            _database.BeginTrans();
-            for (var i = 0; i < inThis; i++)
-            {
-                WriteOne();
-            }
-            _database.Commit();
+            WriteTransaction(inThis);
             _database.Checkpoint();
             written += inThis;
         }
         return Repeated.PerSecond(count, started);
+    }
+
+    /// <summary>Log pages one transaction of <paramref name="perTransaction"/> submits appends, over <paramref name="transactions"/> of them (<see cref="LogVolume"/>).</summary>
+    public double LogPagesPerTransaction(int transactions, int perTransaction) =>
+        LogVolume.PagesPerTransaction(_database, StoreIntakeBenchmark.RawDataFile(_directory), transactions, () => WriteTransaction(perTransaction));
+
+    private void WriteTransaction(int submits)
+    {
+        _database.BeginTrans();
+        for (var i = 0; i < submits; i++)
+        {
+            WriteOne();
+        }
+        _database.Commit();
     }
 
     private void WriteOne()

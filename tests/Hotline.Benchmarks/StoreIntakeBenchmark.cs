@@ -76,6 +76,7 @@ internal static class StoreIntakeBenchmark
                 Row(Repeated.MedianRatio(schemaOne, perInsert), Repeated.MedianRatio(schemaOne, bulk), 1));
             Report.Row(Report.Invariant($"raw LiteDB, a submit's documents, {SchemaGroup} per tx"), Report.Rate(Repeated.Median(schemaGrouped)),
                 Row(Repeated.MedianRatio(schemaGrouped, perInsert), Repeated.MedianRatio(schemaGrouped, bulk), SchemaGroup));
+            await MeasureLogVolumeAsync(size, scratch, perInsertDb, schemaPeer, nextNumber);
         }
         finally
         {
@@ -85,6 +86,56 @@ internal static class StoreIntakeBenchmark
             }
         }
         await MeasureHeapGrowthAsync(size, scratch);
+    }
+
+    /// <summary>
+    /// What each writer appends to LiteDB's log per submit (<see cref="LogVolume"/>): the bytes a
+    /// commit writes, a flush makes durable and a fold copies again. A small store's indexes share
+    /// their few pages and make a submit look cheaper than it is, so the store is filled first, with
+    /// <see cref="RunSize.StoredForMemory"/> requests and then five times as many, and counted at
+    /// each size, opened with folding off so that its log only grows while it is counted.
+    /// </summary>
+    private static async Task MeasureLogVolumeAsync(RunSize size, ScratchDirectory scratch, LiteDatabase perInsertDb, SchemaPeer schemaPeer, long nextNumber)
+    {
+        var transactions = Math.Max(5, size.SingleSubmits / 4);
+        var perInsert = LogPagesPerInsert(perInsertDb, scratch.Sub("per-insert"), ref nextNumber, transactions);
+        Report.Columns("log pages per submit", "vs per-insert".PadRight(39) + "submits per transaction   (counted, not timed; a page is 8 KiB)");
+        Report.Row("raw LiteDB, transaction per insert", LogVolume.Pages(perInsert), Row(1, double.NaN, 1));
+        var directory = scratch.Sub("log-volume");
+        var stored = 0L;
+        Dictionary<int, double>? first = null;
+        foreach (var target in new[] { size.StoredForMemory, 5 * size.StoredForMemory })
+        {
+            var filling = OpenStore(directory);
+            using (filling.Store)
+            {
+                await SubmitAsync(filling, 64, (int)Math.Max(0, target - stored));
+            }
+            var opened = OpenStore(directory, new RequestStoreOptions { CheckpointLogBytes = long.MaxValue });
+            using (opened.Store)
+            {
+                var log = LogVolume.LogOf(Path.Combine(directory, DataDirectory.DatabaseFileName));
+                var pagesAt = new Dictionary<int, double>();
+                foreach (var n in Submitters)
+                {
+                    var count = n == 1 ? transactions : size.ConcurrentSubmits;
+                    await SubmitAsync(opened, n, Math.Max(n, count / 5));
+                    var (bytesBefore, batchesBefore) = (LogVolume.Length(log), opened.Store.BatchCount);
+                    await SubmitAsync(opened, n, count);
+                    pagesAt[n] = (LogVolume.Length(log) - bytesBefore) / (double)LogVolume.PageSize / count;
+                    var growth = first is null ? "" : Report.Invariant($"   ({pagesAt[n] / first[n]:0.00}x at {size.StoredForMemory:N0})");
+                    Report.Row(Report.Invariant($"store holding {target:N0}, {n} submitter{(n == 1 ? "" : "s")}"), LogVolume.Pages(pagesAt[n]),
+                        Row(pagesAt[n] / perInsert, double.NaN, (double)count / (opened.Store.BatchCount - batchesBefore)) + growth);
+                }
+                first ??= pagesAt;
+                stored = target + opened.Submitted;
+            }
+        }
+        var schemaOne = schemaPeer.LogPagesPerTransaction(transactions, 1);
+        Report.Row("raw LiteDB, a submit's documents, 1 per tx", LogVolume.Pages(schemaOne), Row(schemaOne / perInsert, double.NaN, 1));
+        var schemaGrouped = schemaPeer.LogPagesPerTransaction(Math.Max(2, transactions / 10), SchemaGroup) / SchemaGroup;
+        Report.Row(Report.Invariant($"raw LiteDB, a submit's documents, {SchemaGroup} per tx"), LogVolume.Pages(schemaGrouped),
+            Row(schemaGrouped / perInsert, double.NaN, SchemaGroup));
     }
 
     /// <summary>
@@ -116,11 +167,11 @@ internal static class StoreIntakeBenchmark
     }
 
     private static string Row(double vsPerInsert, double vsBulk, double perTransaction) =>
-        Report.Ratio(vsPerInsert).PadRight(19) + Report.Ratio(vsBulk).PadRight(20) +
+        Report.Ratio(vsPerInsert).PadRight(19) + (double.IsNaN(vsBulk) ? "" : Report.Ratio(vsBulk)).PadRight(20) +
         (double.IsNaN(perTransaction) ? "all" : Report.Invariant($"{perTransaction:0.0}"));
 
-    internal static OpenedStore OpenStore(string directory) =>
-        new(LiteDbRequestStore.Open(directory, new RequestStoreOptions(), TimeProvider.System, NoChangeListener.Instance, NullLogger.Instance,
+    internal static OpenedStore OpenStore(string directory, RequestStoreOptions? options = null) =>
+        new(LiteDbRequestStore.Open(directory, options ?? new RequestStoreOptions(), TimeProvider.System, NoChangeListener.Instance, NullLogger.Instance,
             BenchKeys.MasterKey));
 
     /// <summary>Submits <paramref name="count"/> requests from <paramref name="submitters"/> concurrent callers; returns submits/s.</summary>
@@ -134,16 +185,21 @@ internal static class StoreIntakeBenchmark
         return rate;
     }
 
+    internal static string RawDataFile(string directory) => Path.Combine(directory, "raw.db");
+
     internal static LiteDatabase RawDatabase(string directory, bool indexes = true)
     {
         Directory.CreateDirectory(directory);
         var database = new LiteDatabase(new ConnectionString
         {
-            Filename = Path.Combine(directory, "raw.db"),
+            Filename = RawDataFile(directory),
             Connection = ConnectionType.Direct,
             AutoRebuild = false,
             Collation = Collation.Binary,
         });
+        // Every peer checkpoints when it means to, as the store does: LiteDB's own checkpoint after
+        // 1,000 log pages would otherwise fold in the middle of a log being counted (LogVolume).
+        database.Pragma("CHECKPOINT", 0);
         if (!indexes)
         {
             return database;
@@ -153,6 +209,21 @@ internal static class StoreIntakeBenchmark
         requests.EnsureIndex("number", "$.number", unique: true);
         database.Checkpoint();
         return database;
+    }
+
+    /// <summary>Log pages one per-insert peer transaction appends (<see cref="LogVolume"/>).</summary>
+    internal static double LogPagesPerInsert(LiteDatabase database, string directory, ref long nextNumber, int count)
+    {
+        var requests = database.GetCollection("requests");
+        var number = nextNumber;
+        var pages = LogVolume.PagesPerTransaction(database, RawDataFile(directory), count, () =>
+        {
+            database.BeginTrans();
+            requests.Insert(Synthetic.RequestDocument(number++));
+            database.Commit();
+        });
+        nextNumber = number;
+        return pages;
     }
 
     internal static double InsertOneByOne(LiteDatabase database, ref long nextNumber, int count)
