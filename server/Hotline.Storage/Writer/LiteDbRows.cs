@@ -10,6 +10,11 @@ namespace Hotline.Storage;
 internal sealed class LiteDbRows(StoreSchema schema) : IStoreRows
 {
     private readonly WriterLookups _lookups = new(schema);
+    private readonly FreshIds _freshIds = new(NewestStoredId(schema.Requests));
+    private long _idLookups;
+
+    /// <summary>How many new ids needed a lookup to prove them free (<see cref="FreshIds"/>); for tests.</summary>
+    internal long IdLookups => _idLookups;
 
     public HelpRequest? FindRequest(string requestId, Func<string, byte[]?> dataKey)
     {
@@ -25,7 +30,26 @@ internal sealed class LiteDbRows(StoreSchema schema) : IStoreRows
         return RequestDocument.FromBson(doc, sealer, _lookups.EarlierContacts.Of(doc));
     }
 
-    public bool RequestExists(string requestId) => _lookups.Requests.Find(requestId) is not null;
+    public bool RequestExists(string requestId)
+    {
+        if (_freshIds.CertainlyUnused(requestId))
+        {
+            return false;
+        }
+        _idLookups++;
+        return _lookups.Requests.Find(requestId) is not null;
+    }
+
+    /// <summary>
+    /// The greatest request id stored: the top of the <c>_id</c> index, past the revision watermark
+    /// and any other bookkeeping document (none is a well-formed request id). An index seek, whatever is stored.
+    /// </summary>
+    private static string? NewestStoredId(ILiteCollection<BsonDocument> requests) =>
+        requests.Find(Query.All("_id", Query.Descending))
+            .Select(doc => doc["_id"])
+            .Where(id => id.IsString && RequestIds.IsWellFormed(id.AsString))
+            .Select(id => id.AsString)
+            .FirstOrDefault();
 
     public int CountEarlierContacts(byte[]? pseudonym, long number) =>
         _lookups.EarlierContacts.Count(pseudonym is null ? null : RequesterIndex.Prefix(pseudonym), number);
