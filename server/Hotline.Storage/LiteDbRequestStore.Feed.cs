@@ -204,7 +204,7 @@ public sealed partial class LiteDbRequestStore
                 read++;
                 ids.Add(doc["_id"].AsString);
             }
-            // Open requests have no close time (a reopen clears it); the index keeps their nulls below every number.
+            // Open requests have no close time (a reopen clears it), so no entry in the close-time index.
             var newestClose = closedSince.UtcTicks;
             foreach (var doc in _schema.Requests.Query().Where(ClosedSince, closedSince.UtcTicks).Select(IdAndCloseTime).ToDocuments())
             {

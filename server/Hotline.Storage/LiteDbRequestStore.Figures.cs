@@ -8,7 +8,7 @@ namespace Hotline.Storage;
 public sealed partial class LiteDbRequestStore : IRequestFigures
 {
     private const string CreatedSince = "$." + RequestDocument.CreateTimeField + " >= @0";
-    private const string FirstClaimedSince = "$." + RequestDocument.FirstClaimTimeField + " >= @0";
+    internal const string FirstClaimedSince = RequestDocument.FirstClaimTimeKey + " ANY >= @0";
     private const string CreateAndFirstClaim =
         "{ c: $." + RequestDocument.CreateTimeField + ", f: $." + RequestDocument.FirstClaimTimeField + " }";
     private const string CreatedWithin = "$." + RequestDocument.CreateTimeField + " >= @0 AND $." + RequestDocument.CreateTimeField + " < @1";

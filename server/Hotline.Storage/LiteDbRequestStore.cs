@@ -24,7 +24,8 @@ public sealed partial class LiteDbRequestStore : IRequestStore, IDisposable
 
     // Parameterised predicates: LiteDB caches their compiled form (see RequesterIndex.CountEarlier).
     internal const string OpenStates = "$." + RequestDocument.StateField + " IN @0";
-    internal const string ClosedSince = "$." + RequestDocument.CloseTimeField + " >= @0";
+    internal const string ClosedSince = RequestDocument.CloseTimeKey + " ANY >= @0";
+    internal const string ClosedBefore = RequestDocument.CloseTimeKey + " ANY < @0";
     private const string ByIds = "$._id IN @0";
     private const string AnyOpenKey = "$." + RequestDocument.OpenKeyField + " >= @0";
     private const string OpenKeyOnly = "$." + RequestDocument.OpenKeyField;

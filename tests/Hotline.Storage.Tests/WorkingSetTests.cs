@@ -69,8 +69,13 @@ public sealed class WorkingSetTests(ITestOutputHelper output)
 
         // Answered by the index alone: no filter left to run over loaded documents.
         Assert.Equal("$." + RequestDocument.StateField, open["index"]["expr"].AsString);
-        Assert.Equal("$." + RequestDocument.CloseTimeField, closed["index"]["expr"].AsString);
+        Assert.Equal(BsonExpression.Create(RequestDocument.CloseTimeKey).Source, closed["index"]["expr"].AsString);
         Assert.False(open.ContainsKey("filters"));
         Assert.False(closed.ContainsKey("filters"));
+
+        // A purge finds the oldest closed requests through the same index.
+        var purge = requests.Query().Where(LiteDbRequestStore.ClosedBefore, long.MaxValue).GetPlan();
+        Assert.Equal(BsonExpression.Create(RequestDocument.CloseTimeKey).Source, purge["index"]["expr"].AsString);
+        Assert.False(purge.ContainsKey("filters"));
     }
 }

@@ -29,6 +29,17 @@ internal static class RequestDocument
     public const string FirstClaimTimeField = "first_claim_time";
 
     /// <summary>
+    /// The close-time index's expression: the close time of a closed request, and no key at all for an
+    /// open one. LiteDB indexes a null like any other key, so an index on the field itself would take an
+    /// entry for every new request and move it at the close; this one takes an entry at the close only,
+    /// and holds the closed requests alone. Predicates use it with <c>ANY</c>, which LiteDB answers from the index.
+    /// </summary>
+    public const string CloseTimeKey = "ITEMS(IIF(IS_NULL($." + CloseTimeField + "), [], [$." + CloseTimeField + "]))";
+
+    /// <summary>The first-claim index's expression, keyed like <see cref="CloseTimeKey"/>: no key until the first claim.</summary>
+    public const string FirstClaimTimeKey = "ITEMS(IIF(IS_NULL($." + FirstClaimTimeField + "), [], [$." + FirstClaimTimeField + "]))";
+
+    /// <summary>
     /// The default queue order (most urgent first, then oldest first) as one indexed string, so a
     /// list in that order walks one index instead of sorting every request (see <see cref="QueueKey"/>).
     /// </summary>

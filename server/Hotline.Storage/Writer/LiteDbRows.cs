@@ -133,10 +133,11 @@ internal sealed class LiteDbRows(StoreSchema schema) : IStoreRows
 
     public bool IsRequest(string requestId) => RevisionWatermark.IsRequest(schema.Requests.FindById(requestId));
 
+    /// <summary>The oldest closed first, from the close-time index: a round reads what it purges, not the closed history.</summary>
     public IReadOnlyList<string> FindClosedBefore(DateTimeOffset cutoff, int limit) =>
         [.. ClosedBefore(schema, cutoff)
-            .OrderBy(doc => doc[RequestDocument.CloseTimeField].AsInt64)
             .Take(limit)
+            .OrderBy(doc => doc[RequestDocument.CloseTimeField].AsInt64)
             .Select(doc => doc["_id"].AsString)];
 
     public IReadOnlyList<string> ReadPurgesInProgress() => PurgeInProgress.Read(schema.Meta);
@@ -158,13 +159,14 @@ internal sealed class LiteDbRows(StoreSchema schema) : IStoreRows
         }
     }
 
-    /// <summary>The requests a purge of those closed before <paramref name="cutoff"/> takes, unordered.</summary>
-    public static IEnumerable<BsonDocument> ClosedBefore(StoreSchema schema, DateTimeOffset cutoff)
-    {
-        var ticks = cutoff.UtcTicks;
-        return schema.Requests.Find(Query.EQ(RequestDocument.StateField, (int)RequestState.Closed))
-            .Where(doc => doc[RequestDocument.CloseTimeField] is { IsInt64: true } closed && closed.AsInt64 < ticks);
-    }
+    /// <summary>
+    /// The requests a purge of those closed before <paramref name="cutoff"/> takes, oldest close first,
+    /// read lazily along the close-time index (which holds closed requests alone). A reopen clears the
+    /// close time, so every entry is a closed request; the state is checked all the same.
+    /// </summary>
+    public static IEnumerable<BsonDocument> ClosedBefore(StoreSchema schema, DateTimeOffset cutoff) =>
+        schema.Requests.Find(BsonExpression.Create(LiteDbRequestStore.ClosedBefore, cutoff.UtcTicks))
+            .Where(doc => doc[RequestDocument.StateField].AsInt32 == (int)RequestState.Closed);
 
     /// <summary>
     /// The requester's later requests counted the one just removed among their earlier contacts:
