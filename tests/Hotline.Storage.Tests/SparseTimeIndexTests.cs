@@ -76,7 +76,34 @@ public sealed class SparseTimeIndexTests
     }
 
     [Fact]
-    public async Task PurgeSelection_TakesTheOldestClosedFirst_AndNeverAnOpenOrReopenedRequest()
+    public async Task PurgeRound_TakesTheOldestClosedFirst_UpToItsLimit()
+    {
+        using var directory = new TempDirectory();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestData.Start);
+        var ids = new List<string>();
+        using (var store = TestStore.InDirectory(directory.Path, time: time))
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                ids.Add((await store.SubmitAsync(TestData.Submission("k" + i), CancellationToken.None).DefaultTimeout()).RequestId);
+            }
+            // Closed in the order 3, 1, 4, 0, one minute apart; 2 stays open.
+            foreach (var i in new[] { 3, 1, 4, 0 })
+            {
+                await store.ExecuteAsync(ids[i], new CloseCommand(TestData.Supervisor, Resolution.InformationGiven), CancellationToken.None).DefaultTimeout();
+                time.Advance(TimeSpan.FromMinutes(1));
+            }
+        }
+        using var raw = OpenRaw(directory.Path);
+        var rows = new LiteDbRows(new StoreSchema(raw));
+
+        Assert.Equal([ids[3], ids[1]], rows.FindClosedBefore(time.GetUtcNow(), limit: 2));
+        Assert.Equal([ids[3], ids[1], ids[4], ids[0]], rows.FindClosedBefore(time.GetUtcNow(), limit: 10));
+        Assert.Equal([ids[3], ids[1]], rows.FindClosedBefore(TestData.Start.AddMinutes(1.5), limit: 10));
+    }
+
+    [Fact]
+    public async Task PurgeClosedBefore_TakesOnlyWhatClosedBeforeTheCutoff_NeverAnOpenOrReopenedRequest()
     {
         var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(TestData.Start);
         using var store = TestStore.InMemory(time: time);
