@@ -49,6 +49,25 @@ public sealed class FreshIdsTests
     }
 
     [Fact]
+    public void ClockStandingStill_RemembersABoundedNumberOfIds_ThenLooksEveryIdUpUntilItMoves()
+    {
+        var fresh = new FreshIds(null);
+        var first = RequestIds.New(Newest);
+        Assert.True(fresh.CertainlyUnused(first));
+        for (var i = 1; i < FreshIds.MaxRemembered; i++)
+        {
+            Assert.True(fresh.CertainlyUnused(SameMillisecondAs(first)));
+        }
+
+        // Full: from here on, the same millisecond is looked up, and the earlier ids are not forgotten as stored.
+        Assert.False(fresh.CertainlyUnused(SameMillisecondAs(first)));
+        Assert.False(fresh.CertainlyUnused(SameMillisecondAs(first)));
+        Assert.False(fresh.CertainlyUnused(first));
+
+        Assert.True(fresh.CertainlyUnused(RequestIds.New(Later)));
+    }
+
+    [Fact]
     public void Rows_FindEveryStoredId_AndLookUpOnlyWhatCouldBeStored()
     {
         using var database = new LiteDatabase(new MemoryStream());

@@ -11,12 +11,20 @@ namespace Hotline.Storage;
 /// <item>an id from an earlier millisecond than the newest (the clock stepped back, or the store
 /// holds ids from before time prefixes, whose leading characters are random);</item>
 /// <item>one from the newest stored id's millisecond, before this writer has moved past it, since
-/// other ids from that millisecond may be stored that it never saw.</item>
+/// other ids from that millisecond may be stored that it never saw;</item>
+/// <item>any in a millisecond that has already had <see cref="MaxRemembered"/> ids.</item>
 /// </list>
 /// Used by the writer thread only.
 /// </summary>
 internal sealed class FreshIds
 {
+    /// <summary>
+    /// How many ids of one millisecond are remembered. A real clock moves on long before this many
+    /// submits; a clock that stands still (a test's, or a broken one) would otherwise grow the set
+    /// with every submit, so past it the writer goes back to looking every id up until the next millisecond.
+    /// </summary>
+    internal const int MaxRemembered = 4_096;
+
     private readonly HashSet<string> _issued = new(StringComparer.Ordinal);
     private string _newestPrefix;
 
@@ -31,8 +39,8 @@ internal sealed class FreshIds
     }
 
     /// <summary>
-    /// True when <paramref name="id"/> cannot be stored; false when only a lookup can tell. Either way
-    /// it is remembered as possibly stored from now on: the caller is about to store it, or found it stored.
+    /// True when <paramref name="id"/> cannot be stored; false when only a lookup can tell. An id
+    /// answered true is remembered as possibly stored from now on, since the caller is about to store it.
     /// </summary>
     public bool CertainlyUnused(string id)
     {
@@ -50,9 +58,17 @@ internal sealed class FreshIds
         {
             return false;
         }
-        var unused = _allKnown && !_issued.Contains(id);
-        _issued.Add(id);
-        return unused;
+        if (!_allKnown)
+        {
+            return false;
+        }
+        if (_issued.Count >= MaxRemembered)
+        {
+            _issued.Clear();
+            _allKnown = false;
+            return false;
+        }
+        return _issued.Add(id);
     }
 
     private static string Prefix(string id) => id.Length <= RequestIds.PrefixCharacters ? id : id[..RequestIds.PrefixCharacters];
