@@ -1,3 +1,4 @@
+using Hotline.Storage;
 using LiteDB;
 
 namespace Hotline.Benchmarks;
@@ -12,9 +13,8 @@ internal static class LogVolume
 {
     public const int PageSize = 8192;
 
-    /// <summary>LiteDB's log beside a data file: "raw.db" logs to "raw-log.db".</summary>
-    public static string LogOf(string dataFile) =>
-        Path.Combine(Path.GetDirectoryName(dataFile)!, Path.GetFileNameWithoutExtension(dataFile) + "-log" + Path.GetExtension(dataFile));
+    /// <summary>How many transactions a count runs at one submit each: enough to average LiteDB's page splits out.</summary>
+    public static int Transactions(RunSize size) => Math.Max(5, size.SingleSubmits / 4);
 
     /// <summary>
     /// Runs <paramref name="transaction"/> <paramref name="count"/> times with no checkpoint between,
@@ -25,18 +25,16 @@ internal static class LogVolume
     public static double PagesPerTransaction(LiteDatabase database, string dataFile, int count, Action transaction)
     {
         database.Checkpoint();
-        var log = LogOf(dataFile);
-        var before = Length(log);
+        var log = LiteDbLogFile.Beside(dataFile);
+        var before = log.Length;
         for (var i = 0; i < count; i++)
         {
             transaction();
         }
-        var grown = Length(log) - before;
+        var grown = log.Length - before;
         database.Checkpoint();
         return grown / (double)PageSize / count;
     }
-
-    public static long Length(string file) => File.Exists(file) ? new FileInfo(file).Length : 0;
 
     public static string Pages(double pages) => Report.Invariant($"{pages:0.0}");
 }

@@ -60,9 +60,19 @@ internal sealed class SchemaPeer : IDisposable
         return Repeated.PerSecond(count, started);
     }
 
-    /// <summary>Log pages one transaction of <paramref name="perTransaction"/> submits appends, over <paramref name="transactions"/> of them (<see cref="LogVolume"/>).</summary>
-    public double LogPagesPerTransaction(int transactions, int perTransaction) =>
-        LogVolume.PagesPerTransaction(_database, StoreIntakeBenchmark.RawDataFile(_directory), transactions, () => WriteTransaction(perTransaction));
+    /// <summary>
+    /// Log pages a submit appends (<see cref="LogVolume"/>): alone in its transaction, over
+    /// <paramref name="transactions"/> of them, and grouped <see cref="StoreIntakeBenchmark.SchemaGroup"/>
+    /// to a transaction, over a tenth as many.
+    /// </summary>
+    public (double OnePerTransaction, double Grouped) LogPagesPerSubmit(int transactions)
+    {
+        var dataFile = StoreIntakeBenchmark.RawDataFile(_directory);
+        var group = StoreIntakeBenchmark.SchemaGroup;
+        var one = LogVolume.PagesPerTransaction(_database, dataFile, transactions, () => WriteTransaction(1));
+        var grouped = LogVolume.PagesPerTransaction(_database, dataFile, Math.Max(2, transactions / 10), () => WriteTransaction(group)) / group;
+        return (one, grouped);
+    }
 
     private void WriteTransaction(int submits)
     {

@@ -97,7 +97,7 @@ internal static class StoreIntakeBenchmark
     /// </summary>
     private static async Task MeasureLogVolumeAsync(RunSize size, ScratchDirectory scratch, LiteDatabase perInsertDb, SchemaPeer schemaPeer, long nextNumber)
     {
-        var transactions = Math.Max(5, size.SingleSubmits / 4);
+        var transactions = LogVolume.Transactions(size);
         var perInsert = LogPagesPerInsert(perInsertDb, scratch.Sub("per-insert"), ref nextNumber, transactions);
         Report.Columns("log pages per submit", "vs per-insert".PadRight(39) + "submits per transaction   (counted, not timed; a page is 8 KiB)");
         Report.Row("raw LiteDB, transaction per insert", LogVolume.Pages(perInsert), Row(1, double.NaN, 1));
@@ -114,15 +114,15 @@ internal static class StoreIntakeBenchmark
             var opened = OpenStore(directory, new RequestStoreOptions { CheckpointLogBytes = long.MaxValue });
             using (opened.Store)
             {
-                var log = LogVolume.LogOf(Path.Combine(directory, DataDirectory.DatabaseFileName));
+                var log = LiteDbLogFile.Beside(Path.Combine(directory, DataDirectory.DatabaseFileName));
                 var pagesAt = new Dictionary<int, double>();
                 foreach (var n in Submitters)
                 {
                     var count = n == 1 ? transactions : size.ConcurrentSubmits;
                     await SubmitAsync(opened, n, Math.Max(n, count / 5));
-                    var (bytesBefore, batchesBefore) = (LogVolume.Length(log), opened.Store.BatchCount);
+                    var (bytesBefore, batchesBefore) = (log.Length, opened.Store.BatchCount);
                     await SubmitAsync(opened, n, count);
-                    pagesAt[n] = (LogVolume.Length(log) - bytesBefore) / (double)LogVolume.PageSize / count;
+                    pagesAt[n] = (log.Length - bytesBefore) / (double)LogVolume.PageSize / count;
                     var growth = first is null ? "" : Report.Invariant($"   ({pagesAt[n] / first[n]:0.00}x at {size.StoredForMemory:N0})");
                     Report.Row(Report.Invariant($"store holding {target:N0}, {n} submitter{(n == 1 ? "" : "s")}"), LogVolume.Pages(pagesAt[n]),
                         Row(pagesAt[n] / perInsert, double.NaN, (double)count / (opened.Store.BatchCount - batchesBefore)) + growth);
@@ -131,9 +131,8 @@ internal static class StoreIntakeBenchmark
                 stored = target + opened.Submitted;
             }
         }
-        var schemaOne = schemaPeer.LogPagesPerTransaction(transactions, 1);
+        var (schemaOne, schemaGrouped) = schemaPeer.LogPagesPerSubmit(transactions);
         Report.Row("raw LiteDB, a submit's documents, 1 per tx", LogVolume.Pages(schemaOne), Row(schemaOne / perInsert, double.NaN, 1));
-        var schemaGrouped = schemaPeer.LogPagesPerTransaction(Math.Max(2, transactions / 10), SchemaGroup) / SchemaGroup;
         Report.Row(Report.Invariant($"raw LiteDB, a submit's documents, {SchemaGroup} per tx"), LogVolume.Pages(schemaGrouped),
             Row(schemaGrouped / perInsert, double.NaN, SchemaGroup));
     }

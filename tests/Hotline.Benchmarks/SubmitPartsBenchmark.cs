@@ -59,14 +59,12 @@ internal static class SubmitPartsBenchmark
                     Report.Ratio(Repeated.MedianRatio(grouped[0], grouped[i])));
             }
             // The same variants counted instead of timed: what each appends to LiteDB's log.
-            var transactions = Math.Max(5, size.SingleSubmits / 4);
-            var perInsertPages = StoreIntakeBenchmark.LogPagesPerInsert(perInsertDb, scratch.Sub("per-insert"), ref nextNumber, transactions);
+            var perInsertPages = StoreIntakeBenchmark.LogPagesPerInsert(perInsertDb, scratch.Sub("per-insert"), ref nextNumber, LogVolume.Transactions(size));
             Report.Columns(Report.Invariant($"log pages: 1 per tx / per submit at {StoreIntakeBenchmark.SchemaGroup}"), "vs the per-insert peer's insert   (counted, not timed; a page is 8 KiB)");
             Report.Row("raw LiteDB, transaction per insert", LogVolume.Pages(perInsertPages), "1.00x");
             for (var i = 0; i < Variants.Length; i++)
             {
-                var onePages = peers[i].LogPagesPerTransaction(transactions, 1);
-                var groupedPages = peers[i].LogPagesPerTransaction(Math.Max(2, transactions / 10), StoreIntakeBenchmark.SchemaGroup) / StoreIntakeBenchmark.SchemaGroup;
+                var (onePages, groupedPages) = peers[i].LogPagesPerSubmit(LogVolume.Transactions(size));
                 Report.Row(Variants[i].Label, LogVolume.Pages(onePages) + " / " + LogVolume.Pages(groupedPages),
                     Report.Ratio(onePages / perInsertPages) + " / " + Report.Ratio(groupedPages / perInsertPages));
             }

@@ -137,7 +137,6 @@ internal sealed class LiteDbRows(StoreSchema schema) : IStoreRows
     public IReadOnlyList<string> FindClosedBefore(DateTimeOffset cutoff, int limit) =>
         [.. ClosedBefore(schema, cutoff)
             .Take(limit)
-            .OrderBy(doc => doc[RequestDocument.CloseTimeField].AsInt64)
             .Select(doc => doc["_id"].AsString)];
 
     public IReadOnlyList<string> ReadPurgesInProgress() => PurgeInProgress.Read(schema.Meta);
